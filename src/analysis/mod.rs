@@ -1,0 +1,12 @@
+//! Pure analysis over the in-memory portfolio: flow metrics, stalled work, summaries.
+//!
+//! No I/O, no async, no terminal: every function takes data and a `now` and returns data, so
+//! all of it is unit-tested on hand-built histories.
+
+pub mod flow;
+pub mod quantile;
+pub mod stalled;
+pub mod summary;
+
+pub use stalled::{StallPolicy, StalledTicket};
+pub use summary::{Analysis, ProjectSummary, analyse};

@@ -1,0 +1,31 @@
+//! What reaches the event loop: key presses, terminal changes, and owned results of
+//! background work.
+
+use std::sync::Arc;
+
+use crossterm::event::KeyEvent;
+
+use crate::analysis::Analysis;
+use crate::domain::Portfolio;
+use crate::sync::SyncEvent;
+
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Resize,
+    Sync(SyncEvent),
+    Loaded { generation: u64, portfolio: Arc<Portfolio>, analysis: Arc<Analysis> },
+    LoadFailed { generation: u64, error: String },
+    /// SIGTERM, SIGHUP or the terminal going away: leave cleanly.
+    Terminate,
+}
+
+/// Work the event loop carries out for `update`, which itself does no I/O.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Read the store and analyse it, tagging the result with this generation.
+    Reload { generation: u64 },
+    /// Wake every source's sync task now.
+    SyncNow,
+    Quit,
+}

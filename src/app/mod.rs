@@ -1,0 +1,17 @@
+//! The application core: state, the pure `update`, and the one event loop that owns both.
+//!
+//! Only this module runs effects. Background work (sync tasks, store loads) sends owned
+//! results back as events; loads carry a generation so a slow, stale load never overwrites a
+//! newer one.
+
+mod action;
+mod event;
+mod run;
+mod state;
+mod update;
+
+pub use action::Action;
+pub use event::{Effect, Event};
+pub use run::{load_and_analyse, run};
+pub use state::{ProjectDetail, SortKey, SourceStatus, State, SyncState, Tab};
+pub use update::{Outcome, selected_project, update};

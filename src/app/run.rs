@@ -1,0 +1,115 @@
+//! The event loop: keys, signals, sync reports and loads in; effects out; a redraw only when
+//! something changed (nothing redraws on a timer, which matters over SSH).
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{Notify, mpsc};
+
+use super::event::{Effect, Event};
+use super::state::State;
+use super::update::update;
+use crate::analysis::{Analysis, StallPolicy, analyse};
+use crate::config::Settings;
+use crate::domain::Portfolio;
+use crate::store::Store;
+use crate::sync::{self, SyncEvent};
+
+/// Reads the whole store and analyses it; runs on a blocking thread.
+pub fn load_and_analyse(store: &Store, policy: &StallPolicy) -> Result<(Portfolio, Analysis), String> {
+    let portfolio = store.load().map_err(|e| e.to_string())?;
+    let analysis = analyse(&portfolio, Utc::now(), policy);
+    Ok((portfolio, analysis))
+}
+
+fn spawn_load(store: Store, policy: StallPolicy, generation: u64, tx: mpsc::UnboundedSender<Event>) {
+    tokio::task::spawn_blocking(move || {
+        let event = match load_and_analyse(&store, &policy) {
+            Ok((p, a)) => Event::Loaded { generation, portfolio: Arc::new(p), analysis: Arc::new(a) },
+            Err(error) => Event::LoadFailed { generation, error },
+        };
+        let _ = tx.send(event);
+    });
+}
+
+fn translate(event: Option<std::io::Result<TermEvent>>) -> Option<Event> {
+    match event {
+        Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Some(Event::Key(k)),
+        Some(Ok(TermEvent::Resize(..))) => Some(Event::Resize),
+        Some(Ok(_)) => None,
+        Some(Err(e)) => {
+            tracing::error!("terminal input failed: {e}");
+            Some(Event::Terminate)
+        }
+        None => Some(Event::Terminate),
+    }
+}
+
+pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
+    let color = settings.color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let names: Vec<String> = settings.sources.iter().map(|s| s.name.clone()).collect();
+    let mut state = State::new(settings.keymap.clone(), &names, color, settings.read_only);
+    let policy = settings.stall;
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    let (sync_tx, mut sync_rx) = mpsc::unbounded_channel::<SyncEvent>();
+    let refresh = Arc::new(Notify::new());
+    let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+    let mut sighup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
+
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    install_panic_exit();
+    let mut keys = EventStream::new();
+
+    state.load_generation = 1;
+    spawn_load(store.clone(), policy, 1, tx.clone());
+    let mut sync_started = false;
+    let mut redraw = true;
+
+    let result: anyhow::Result<()> = async {
+        loop {
+            if redraw {
+                terminal.draw(|f| crate::ui::draw(f, &state)).context("cannot draw")?;
+            }
+            let event = tokio::select! {
+                key = keys.next() => match translate(key) { Some(e) => e, None => { redraw = false; continue } },
+                Some(e) = rx.recv() => e,
+                Some(e) = sync_rx.recv() => Event::Sync(e),
+                _ = sigterm.recv() => Event::Terminate,
+                _ = sighup.recv() => Event::Terminate,
+            };
+            if !sync_started && let Event::Loaded { portfolio, .. } = &event {
+                sync_started = true;
+                let sources = sync::build_sources(&settings.sources, portfolio);
+                sync::spawn_all(store.clone(), sources, sync_tx.clone(), refresh.clone());
+            }
+            let outcome = update(&mut state, event);
+            redraw = outcome.redraw;
+            for effect in outcome.effects {
+                match effect {
+                    Effect::Reload { generation } => spawn_load(store.clone(), policy, generation, tx.clone()),
+                    Effect::SyncNow => refresh.notify_waiters(),
+                    Effect::Quit => return Ok(()),
+                }
+            }
+        }
+    }
+    .await;
+    ratatui::restore();
+    result
+}
+
+/// ratatui's hook restores the terminal on panic; a panic in a background task must then end
+/// the process too, or it would keep drawing on a restored terminal.
+fn install_panic_exit() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        previous(info);
+        tracing::error!("panic: {info}");
+        std::process::exit(101);
+    }));
+}

@@ -1,0 +1,144 @@
+//! Everything the screen shows, owned by the event loop and changed only by `update`.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::analysis::Analysis;
+use crate::config::Keymap;
+use crate::domain::Portfolio;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Projects,
+    Stalled,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 2] = [Tab::Projects, Tab::Stalled];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Projects => "Projects",
+            Tab::Stalled => "Stalled",
+        }
+    }
+}
+
+/// Columns the Projects table can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Todo,
+    InProgress,
+    Done30,
+    Stalled,
+    OldestWip,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 6] = [
+        SortKey::Stalled,
+        SortKey::Name,
+        SortKey::Todo,
+        SortKey::InProgress,
+        SortKey::Done30,
+        SortKey::OldestWip,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Todo => "open",
+            SortKey::InProgress => "in progress",
+            SortKey::Done30 => "done 30d",
+            SortKey::Stalled => "stalled",
+            SortKey::OldestWip => "oldest",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncState {
+    Waiting,
+    Syncing,
+    Ok,
+    Failed(String),
+}
+
+/// What the status bar says about one source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceStatus {
+    pub name: String,
+    pub state: SyncState,
+    pub last_ok: Option<DateTime<Utc>>,
+    pub next: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// The ticket list of one project, opened from the Projects tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectDetail {
+    pub source: String,
+    pub key: String,
+    /// Indices into `State::portfolio.tickets`, open work first.
+    pub tickets: Vec<usize>,
+    pub selected: usize,
+}
+
+pub struct State {
+    pub tab: Tab,
+    pub help: bool,
+    pub detail: Option<ProjectDetail>,
+    pub keymap: Keymap,
+    pub color: bool,
+    pub read_only: bool,
+    pub portfolio: Arc<Portfolio>,
+    pub analysis: Arc<Analysis>,
+    /// Order of `analysis.projects` rows on screen.
+    pub project_order: Vec<usize>,
+    pub project_selected: usize,
+    pub stalled_selected: usize,
+    pub sort: SortKey,
+    pub sort_descending: bool,
+    pub sources: Vec<SourceStatus>,
+    /// Which load is current: results of older loads are dropped.
+    pub load_generation: u64,
+    pub loaded: bool,
+    pub load_error: Option<String>,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(keymap: Keymap, source_names: &[String], color: bool, read_only: bool) -> State {
+        State {
+            tab: Tab::Projects,
+            help: false,
+            detail: None,
+            keymap,
+            color,
+            read_only,
+            portfolio: Arc::new(Portfolio::default()),
+            analysis: Arc::new(Analysis::default()),
+            project_order: Vec::new(),
+            project_selected: 0,
+            stalled_selected: 0,
+            sort: SortKey::Stalled,
+            sort_descending: true,
+            sources: source_names
+                .iter()
+                .map(|n| SourceStatus {
+                    name: n.clone(),
+                    state: SyncState::Waiting,
+                    last_ok: None,
+                    next: None,
+                    last_error: None,
+                })
+                .collect(),
+            load_generation: 0,
+            loaded: false,
+            load_error: None,
+            quit: false,
+        }
+    }
+}

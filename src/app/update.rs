@@ -1,0 +1,246 @@
+//! The one place state changes: `update(&mut State, Event)` returns whether the screen needs a
+//! redraw and the effects to run. No I/O happens here, so every key is testable without a
+//! terminal.
+
+use std::cmp::Ordering;
+
+use super::event::{Effect, Event};
+use super::state::{ProjectDetail, SortKey, SourceStatus, State, SyncState, Tab};
+use super::Action;
+use crate::analysis::ProjectSummary;
+use crate::domain::StatusCategory;
+use crate::sync::SyncEvent;
+
+/// How far page keys move.
+const PAGE: usize = 10;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub redraw: bool,
+    pub effects: Vec<Effect>,
+}
+
+impl Outcome {
+    fn redraw() -> Outcome {
+        Outcome { redraw: true, effects: Vec::new() }
+    }
+
+    fn with(effect: Effect) -> Outcome {
+        Outcome { redraw: true, effects: vec![effect] }
+    }
+}
+
+pub fn update(state: &mut State, event: Event) -> Outcome {
+    match event {
+        Event::Key(key) => match state.keymap.action_for(&key) {
+            Some(action) => apply(state, action),
+            None => Outcome::default(),
+        },
+        Event::Resize => Outcome::redraw(),
+        Event::Sync(e) => on_sync(state, e),
+        Event::Loaded { generation, portfolio, analysis } => {
+            if generation != state.load_generation {
+                return Outcome::default();
+            }
+            state.portfolio = portfolio;
+            state.analysis = analysis;
+            state.loaded = true;
+            state.load_error = None;
+            resort(state);
+            state.stalled_selected = clamp(state.stalled_selected, state.analysis.stalled.len());
+            if let Some(d) = &state.detail {
+                let (source, key, selected) = (d.source.clone(), d.key.clone(), d.selected);
+                state.detail = Some(detail_of(state, &source, &key, selected));
+            }
+            Outcome::redraw()
+        }
+        Event::LoadFailed { generation, error } => {
+            if generation != state.load_generation {
+                return Outcome::default();
+            }
+            state.load_error = Some(error);
+            Outcome::redraw()
+        }
+        Event::Terminate => apply(state, Action::Quit),
+    }
+}
+
+fn status_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceStatus {
+    if let Some(i) = state.sources.iter().position(|s| s.name == name) {
+        return &mut state.sources[i];
+    }
+    state.sources.push(SourceStatus {
+        name: name.to_string(),
+        state: SyncState::Waiting,
+        last_ok: None,
+        next: None,
+        last_error: None,
+    });
+    let last = state.sources.len() - 1;
+    &mut state.sources[last]
+}
+
+fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
+    match event {
+        SyncEvent::Started { source } => {
+            status_mut(state, &source).state = SyncState::Syncing;
+            Outcome::redraw()
+        }
+        SyncEvent::Synced { source, changed, at, next } => {
+            let s = status_mut(state, &source);
+            s.state = SyncState::Ok;
+            s.last_ok = Some(at);
+            s.next = Some(next);
+            if changed == 0 {
+                return Outcome::redraw();
+            }
+            state.load_generation += 1;
+            Outcome::with(Effect::Reload { generation: state.load_generation })
+        }
+        SyncEvent::Failed { source, error, next } => {
+            let s = status_mut(state, &source);
+            s.state = SyncState::Failed(error.clone());
+            s.last_error = Some(error);
+            s.next = Some(next);
+            Outcome::redraw()
+        }
+    }
+}
+
+fn clamp(selected: usize, len: usize) -> usize {
+    selected.min(len.saturating_sub(1))
+}
+
+/// Moves a selection by a signed step within `len` rows.
+fn moved(selected: usize, len: usize, action: Action) -> usize {
+    let last = len.saturating_sub(1);
+    match action {
+        Action::Down => (selected + 1).min(last),
+        Action::Up => selected.saturating_sub(1),
+        Action::PageDown => (selected + PAGE).min(last),
+        Action::PageUp => selected.saturating_sub(PAGE),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => selected,
+    }
+}
+
+fn apply(state: &mut State, action: Action) -> Outcome {
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            Outcome::with(Effect::Quit)
+        }
+        Action::Help => {
+            state.help = !state.help;
+            Outcome::redraw()
+        }
+        Action::Back => {
+            if state.help {
+                state.help = false;
+            } else if state.detail.is_some() {
+                state.detail = None;
+            } else {
+                return Outcome::default();
+            }
+            Outcome::redraw()
+        }
+        Action::Refresh => Outcome::with(Effect::SyncNow),
+        _ if state.help => Outcome::default(),
+        Action::NextTab | Action::PrevTab | Action::TabProjects | Action::TabStalled => {
+            let i = Tab::ALL.iter().position(|t| *t == state.tab).unwrap_or(0);
+            let n = Tab::ALL.len();
+            state.tab = match action {
+                Action::NextTab => Tab::ALL[(i + 1) % n],
+                Action::PrevTab => Tab::ALL[(i + n - 1) % n],
+                Action::TabProjects => Tab::Projects,
+                _ => Tab::Stalled,
+            };
+            state.detail = None;
+            Outcome::redraw()
+        }
+        Action::Down | Action::Up | Action::PageDown | Action::PageUp | Action::Top | Action::Bottom => {
+            if let Some(d) = &mut state.detail {
+                d.selected = moved(d.selected, d.tickets.len(), action);
+            } else if state.tab == Tab::Projects {
+                state.project_selected = moved(state.project_selected, state.project_order.len(), action);
+            } else {
+                state.stalled_selected = moved(state.stalled_selected, state.analysis.stalled.len(), action);
+            }
+            Outcome::redraw()
+        }
+        Action::Open => {
+            if state.tab != Tab::Projects || state.detail.is_some() {
+                return Outcome::default();
+            }
+            let Some(p) = selected_project(state) else { return Outcome::default() };
+            let (source, key) = (p.source.clone(), p.key.clone());
+            state.detail = Some(detail_of(state, &source, &key, 0));
+            Outcome::redraw()
+        }
+        Action::SortNext | Action::SortReverse => {
+            if state.tab != Tab::Projects {
+                return Outcome::default();
+            }
+            if action == Action::SortReverse {
+                state.sort_descending = !state.sort_descending;
+            } else {
+                let i = SortKey::ALL.iter().position(|k| *k == state.sort).unwrap_or(0);
+                state.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
+                state.sort_descending = state.sort != SortKey::Name;
+            }
+            resort(state);
+            Outcome::redraw()
+        }
+    }
+}
+
+pub fn selected_project(state: &State) -> Option<&ProjectSummary> {
+    state.project_order.get(state.project_selected).and_then(|&i| state.analysis.projects.get(i))
+}
+
+fn compare(a: &ProjectSummary, b: &ProjectSummary, key: SortKey) -> Ordering {
+    match key {
+        SortKey::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+        SortKey::Todo => a.todo.cmp(&b.todo),
+        SortKey::InProgress => a.in_progress.cmp(&b.in_progress),
+        SortKey::Done30 => a.done_30d.cmp(&b.done_30d),
+        SortKey::Stalled => a.stalled.cmp(&b.stalled),
+        SortKey::OldestWip => a.oldest_wip_days.unwrap_or(-1.0).total_cmp(&b.oldest_wip_days.unwrap_or(-1.0)),
+    }
+}
+
+/// Re-sorts the project rows, keeping the same project selected.
+fn resort(state: &mut State) {
+    let keep = selected_project(state).map(|p| (p.source.clone(), p.key.clone()));
+    let projects = &state.analysis.projects;
+    let mut order: Vec<usize> = (0..projects.len()).collect();
+    order.sort_by(|&a, &b| {
+        let primary = compare(&projects[a], &projects[b], state.sort);
+        let primary = if state.sort_descending { primary.reverse() } else { primary };
+        primary.then_with(|| projects[a].name.cmp(&projects[b].name))
+    });
+    state.project_order = order;
+    state.project_selected = keep
+        .and_then(|(s, k)| {
+            state.project_order.iter().position(|&i| projects[i].source == s && projects[i].key == k)
+        })
+        .unwrap_or_else(|| clamp(state.project_selected, projects.len()));
+}
+
+fn detail_of(state: &State, source: &str, key: &str, selected: usize) -> ProjectDetail {
+    let tickets = &state.portfolio.tickets;
+    let mut rows: Vec<usize> =
+        (0..tickets.len()).filter(|&i| tickets[i].source == source && tickets[i].project == key).collect();
+    let rank = |c: StatusCategory| match c {
+        StatusCategory::InProgress => 0,
+        StatusCategory::Todo => 1,
+        StatusCategory::Done => 2,
+    };
+    rows.sort_by(|&a, &b| {
+        let (a, b) = (&tickets[a], &tickets[b]);
+        rank(a.category).cmp(&rank(b.category)).then(b.updated.cmp(&a.updated))
+    });
+    let selected = clamp(selected, rows.len());
+    ProjectDetail { source: source.to_string(), key: key.to_string(), tickets: rows, selected }
+}

@@ -1,0 +1,36 @@
+use super::{Member, Note, Project, Ticket, TimeEntry, Transition};
+
+/// Everything one sync of one source wants written, plus the cursor that becomes valid once
+/// it is durable. The store writes a change set all-or-nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChangeSet {
+    pub source: String,
+    pub projects: Vec<Project>,
+    pub members: Vec<Member>,
+    pub tickets: Vec<Ticket>,
+    pub transitions: Vec<Transition>,
+    pub time_entries: Vec<TimeEntry>,
+    pub notes: Vec<Note>,
+    /// Opaque, source-defined position to resume from next time.
+    pub cursor: Option<String>,
+}
+
+impl ChangeSet {
+    pub fn new(source: impl Into<String>) -> Self {
+        ChangeSet { source: source.into(), ..ChangeSet::default() }
+    }
+
+    /// How many records this change set touches, for status lines and logs.
+    pub fn len(&self) -> usize {
+        self.projects.len()
+            + self.members.len()
+            + self.tickets.len()
+            + self.transitions.len()
+            + self.time_entries.len()
+            + self.notes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,29 @@
+//! The domain model: what lookout knows about projects and their work.
+//!
+//! Pure data with no I/O. Every entity carries the name of the source it came from so that
+//! several trackers can share one store without their ids colliding.
+
+mod change_set;
+mod member;
+mod note;
+mod portfolio;
+mod project;
+mod ticket;
+mod time_entry;
+mod transition;
+
+pub use change_set::ChangeSet;
+pub use member::Member;
+pub use note::Note;
+pub use portfolio::Portfolio;
+pub use project::Project;
+pub use ticket::{Priority, StatusCategory, Ticket};
+pub use time_entry::TimeEntry;
+pub use transition::{Field, Transition};
+
+/// Identifies a ticket across sources: the source's name plus the tracker's own id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct TicketRef {
+    pub source: String,
+    pub id: u64,
+}

@@ -1,0 +1,79 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where a status sits in the flow, whatever the tracker calls it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusCategory {
+    Todo,
+    InProgress,
+    Done,
+}
+
+impl StatusCategory {
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusCategory::Todo => "to do",
+            StatusCategory::InProgress => "in progress",
+            StatusCategory::Done => "done",
+        }
+    }
+}
+
+/// Priorities normalised across trackers; the tracker's own name is kept on the ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Lowest,
+    Low,
+    Medium,
+    High,
+    Highest,
+}
+
+impl Priority {
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Lowest => "Lowest",
+            Priority::Low => "Low",
+            Priority::Medium => "Medium",
+            Priority::High => "High",
+            Priority::Highest => "Highest",
+        }
+    }
+}
+
+/// A unit of work. Text fields are untrusted tracker text: sanitise before drawing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub source: String,
+    pub id: u64,
+    pub project: String,
+    /// Human key as the tracker shows it, e.g. `OPS-123`.
+    pub key: String,
+    pub title: String,
+    pub status: String,
+    pub category: StatusCategory,
+    pub assignee: Option<String>,
+    pub priority: Priority,
+    /// Story points or hours, whatever the tracker uses.
+    pub estimate: Option<f64>,
+    pub labels: Vec<String>,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    /// When work first started (first move out of a to-do status).
+    pub started: Option<DateTime<Utc>>,
+    /// When the ticket last reached a done status; `None` while it is open.
+    pub resolved: Option<DateTime<Utc>>,
+    pub url: Option<String>,
+}
+
+impl Ticket {
+    pub fn reference(&self) -> super::TicketRef {
+        super::TicketRef { source: self.source.clone(), id: self.id }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.category != StatusCategory::Done
+    }
+}

@@ -1,0 +1,16 @@
+//! lookout: a keyboard-driven terminal dashboard for software and IT projects.
+//!
+//! Trackers are synced into a local store by background tasks; the TUI opens on the store at
+//! once and redraws as syncs land. See DESIGN notes in each module's header for what it owns.
+
+pub mod analysis;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod rng;
+pub mod sources;
+pub mod store;
+pub mod sync;
+pub mod text;
+pub mod ui;

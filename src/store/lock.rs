@@ -1,0 +1,36 @@
+//! Telling the user who holds the store when sled's file lock refuses us.
+//!
+//! sled locks its files but does not say who holds them, so each lookout that opens a store
+//! leaves its process id beside it; a refused open reads that file back.
+
+use std::path::Path;
+
+use super::StoreError;
+
+const HOLDER_FILE: &str = "lookout.pid";
+
+pub fn record_holder(dir: &Path) {
+    let line = format!("{}\n", std::process::id());
+    if let Err(e) = std::fs::write(dir.join(HOLDER_FILE), line) {
+        tracing::warn!("cannot record the store holder in {}: {e}", dir.display());
+    }
+}
+
+pub fn explain_open_error(dir: &Path, store: &Path, err: sled::Error) -> StoreError {
+    let locked = match &err {
+        sled::Error::Io(io) => {
+            io.kind() == std::io::ErrorKind::WouldBlock
+                || io.to_string().contains("could not acquire lock")
+        }
+        _ => false,
+    };
+    if !locked {
+        return StoreError::Sled(err);
+    }
+    let holder = std::fs::read_to_string(dir.join(HOLDER_FILE))
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .map(|pid| format!("another lookout (process {pid})"))
+        .unwrap_or_else(|| "another process".to_string());
+    StoreError::Locked { path: store.to_path_buf(), holder }
+}

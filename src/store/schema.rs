@@ -1,0 +1,62 @@
+//! The schema version and the migrations that bring an older store up to date.
+
+use sled::Tree;
+
+use super::StoreError;
+
+pub const CURRENT: u32 = 1;
+const KEY: &[u8] = b"schema_version";
+
+/// A migration from version `from` to `from + 1`, run in order on open.
+type Migration = fn(&Tree) -> Result<(), StoreError>;
+
+/// Index `i` migrates from version `i + 1`. Empty while version 1 is the only one.
+const MIGRATIONS: &[Migration] = &[];
+
+pub fn ensure_current(meta: &Tree, store_is_empty: bool) -> Result<(), StoreError> {
+    let found = match meta.get(KEY)? {
+        Some(raw) => {
+            let bytes: [u8; 4] = raw.as_ref().try_into().map_err(|_| {
+                StoreError::Corrupt("schema version is not a 4-byte number".to_string())
+            })?;
+            u32::from_be_bytes(bytes)
+        }
+        None if store_is_empty => CURRENT,
+        None => return Err(StoreError::Corrupt("data without a schema version".to_string())),
+    };
+    if found > CURRENT {
+        return Err(StoreError::TooNew { found, supported: CURRENT });
+    }
+    for version in found..CURRENT {
+        let step = MIGRATIONS.get(version as usize - 1).ok_or_else(|| {
+            StoreError::Corrupt(format!("no migration from schema {version}"))
+        })?;
+        step(meta)?;
+    }
+    meta.insert(KEY, &CURRENT.to_be_bytes())?;
+    meta.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_newer_store() {
+        let db = sled::Config::new().temporary(true).open().expect("temp db");
+        let meta = db.open_tree("meta").expect("tree");
+        meta.insert(KEY, &(CURRENT + 1).to_be_bytes()).expect("insert");
+        let err = ensure_current(&meta, false).expect_err("must refuse");
+        assert!(err.to_string().contains("newer lookout"), "{err}");
+    }
+
+    #[test]
+    fn stamps_a_new_store() {
+        let db = sled::Config::new().temporary(true).open().expect("temp db");
+        let meta = db.open_tree("meta").expect("tree");
+        ensure_current(&meta, true).expect("fresh store");
+        let raw = meta.get(KEY).expect("get").expect("stamped");
+        assert_eq!(raw.as_ref(), &CURRENT.to_be_bytes());
+    }
+}

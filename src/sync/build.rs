@@ -1,0 +1,22 @@
+//! Turning configured sources into live connectors.
+
+use std::time::Duration;
+
+use crate::config::{SourceKind, SourceSettings};
+use crate::domain::Portfolio;
+use crate::sources::Source;
+use crate::sources::demo::DemoSource;
+
+/// One connector per configured source, with its interval. `stored` is what the store holds
+/// now (the demo tracker resumes from it).
+pub fn build_sources(settings: &[SourceSettings], stored: &Portfolio) -> Vec<(Box<dyn Source>, Duration)> {
+    settings
+        .iter()
+        .map(|s| {
+            let source: Box<dyn Source> = match s.kind {
+                SourceKind::Demo { seed } => Box::new(DemoSource::new(&s.name, seed, stored)),
+            };
+            (source, s.interval)
+        })
+        .collect()
+}

@@ -1,0 +1,133 @@
+//! The background sync loop: one tokio task per source, each on its own interval.
+//!
+//! A task asks its source for what changed since the stored cursor, writes the change set to
+//! the store (atomically, with the new cursor, off the async threads) and reports what
+//! happened as an owned `SyncEvent`. Failures back off exponentially up to the interval and
+//! never stop the task; the app keeps working on stored data meanwhile.
+
+mod build;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, mpsc};
+
+pub use build::build_sources;
+
+use crate::sources::{Source, SourceError};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncEvent {
+    Started { source: String },
+    Synced { source: String, changed: usize, at: DateTime<Utc>, next: DateTime<Utc> },
+    Failed { source: String, error: String, next: DateTime<Utc> },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the store task stopped: {0}")]
+    Task(String),
+}
+
+/// What one sync did, for the headless summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    pub changed: usize,
+    pub cursor: Option<String>,
+    pub took: Duration,
+}
+
+/// One sync of one source: fetch since the stored cursor, write durably, return the counts.
+pub async fn sync_once(
+    store: &Store,
+    source: &mut dyn Source,
+    now: DateTime<Utc>,
+) -> Result<SyncReport, SyncError> {
+    let started = Instant::now();
+    let name = source.name().to_string();
+    let reader = store.clone();
+    let cursor = tokio::task::spawn_blocking(move || reader.cursor(&name))
+        .await
+        .map_err(|e| SyncError::Task(e.to_string()))??;
+    let changes = source.fetch(cursor, now).await?;
+    let changed = changes.len();
+    let cursor = changes.cursor.clone();
+    let writer = store.clone();
+    tokio::task::spawn_blocking(move || writer.write(&changes))
+        .await
+        .map_err(|e| SyncError::Task(e.to_string()))??;
+    Ok(SyncReport { changed, cursor, took: started.elapsed() })
+}
+
+fn later(after: Duration) -> DateTime<Utc> {
+    Utc::now() + chrono::Duration::from_std(after).unwrap_or_else(|_| chrono::Duration::hours(1))
+}
+
+/// Runs every source on its interval until the receiver of `events` goes away. `refresh`
+/// wakes all of them at once (the refresh key).
+pub fn spawn_all(
+    store: Store,
+    sources: Vec<(Box<dyn Source>, Duration)>,
+    events: mpsc::UnboundedSender<SyncEvent>,
+    refresh: Arc<Notify>,
+) {
+    for (source, interval) in sources {
+        let store = store.clone();
+        let events = events.clone();
+        let refresh = refresh.clone();
+        tokio::spawn(run_source(store, source, interval, events, refresh));
+    }
+}
+
+async fn run_source(
+    store: Store,
+    mut source: Box<dyn Source>,
+    interval: Duration,
+    events: mpsc::UnboundedSender<SyncEvent>,
+    refresh: Arc<Notify>,
+) {
+    let name = source.name().to_string();
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        if events.send(SyncEvent::Started { source: name.clone() }).is_err() {
+            return;
+        }
+        let wait = match sync_once(&store, source.as_mut(), Utc::now()).await {
+            Ok(report) => {
+                backoff = Duration::from_secs(1);
+                tracing::info!(source = %name, changed = report.changed, took = ?report.took, "synced");
+                let event = SyncEvent::Synced {
+                    source: name.clone(),
+                    changed: report.changed,
+                    at: Utc::now(),
+                    next: later(interval),
+                };
+                if events.send(event).is_err() {
+                    return;
+                }
+                interval
+            }
+            Err(e) => {
+                let wait = backoff.min(interval);
+                backoff = (backoff * 2).min(interval);
+                tracing::warn!(source = %name, error = %e, retry_in = ?wait, "sync failed");
+                let event =
+                    SyncEvent::Failed { source: name.clone(), error: e.to_string(), next: later(wait) };
+                if events.send(event).is_err() {
+                    return;
+                }
+                wait
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = refresh.notified() => {}
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Drawing: `draw(frame, &State)` and nothing else. No I/O, no locks, no state changes; every
+//! string from a tracker goes through `text::sanitize` on its way to the screen.
+
+mod help;
+mod status_bar;
+pub mod tabs;
+mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::{State, Tab};
+pub use theme::Theme;
+
+pub fn draw(frame: &mut Frame, state: &State) {
+    let theme = Theme::new(state.color);
+    let [top, body, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    draw_tab_bar(frame, top, state, &theme);
+    if let Some(detail) = &state.detail {
+        tabs::detail::draw(frame, body, state, detail, &theme);
+    } else {
+        match state.tab {
+            Tab::Projects => tabs::projects::draw(frame, body, state, &theme),
+            Tab::Stalled => tabs::stalled::draw(frame, body, state, &theme),
+        }
+    }
+    status_bar::draw(frame, bottom, state, &theme);
+    if state.help {
+        help::draw(frame, body, state, &theme);
+    }
+}
+
+fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let mut spans = vec![Span::styled(" lookout ", theme.brand())];
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let count = match tab {
+            Tab::Projects => state.analysis.projects.len(),
+            Tab::Stalled => state.analysis.stalled.len(),
+        };
+        let label = format!(" {} {} ({count}) ", i + 1, tab.title());
+        let style = if *tab == state.tab { theme.tab_active() } else { theme.tab() };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(label, style));
+    }
+    let left = Line::from(spans);
+    let right = match state.analysis.now {
+        Some(now) => format!("as of {} ", now.with_timezone(&chrono::Local).format("%H:%M:%S")),
+        None => "loading ".to_string(),
+    };
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right.len() as u16)]).areas(area);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(right).style(theme.dim()), r);
+}
+
+/// A one-line message in the middle of an empty pane.
+pub(crate) fn placeholder(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
+    let [_, mid, _] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    frame.render_widget(Paragraph::new(text).style(theme.dim()).centered(), mid);
+}

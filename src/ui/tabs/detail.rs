@@ -1,0 +1,54 @@
+//! A project's tickets, opened with Enter from the Projects tab.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::widgets::{Block, Cell, Row, Table, TableState};
+
+use crate::analysis::stalled::format_days;
+use crate::app::{ProjectDetail, State};
+use crate::domain::StatusCategory;
+use crate::text::sanitize;
+use crate::ui::{Theme, placeholder};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail, theme: &Theme) {
+    let tickets = &state.portfolio.tickets;
+    let open = detail.tickets.iter().filter(|&&i| tickets[i].is_open()).count();
+    let title = format!(" {}: {open} open of {} (Esc back) ", sanitize(&detail.key), detail.tickets.len());
+    let block = Block::bordered().title(title).border_style(theme.border());
+    if detail.tickets.is_empty() {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        placeholder(frame, inner, "This project has no tickets", theme);
+        return;
+    }
+    let now = state.analysis.now.unwrap_or_else(chrono::Utc::now);
+    let rows = detail.tickets.iter().map(|&i| {
+        let t = &tickets[i];
+        let age = format_days(crate::analysis::flow::days(now - t.updated));
+        let style = match t.category {
+            StatusCategory::Done => theme.dim(),
+            StatusCategory::InProgress => theme.ok(),
+            StatusCategory::Todo => theme.tab(),
+        };
+        Row::new(vec![
+            Cell::from(sanitize(&t.key)),
+            Cell::from(sanitize(&t.status)).style(style),
+            Cell::from(t.assignee.as_deref().map(sanitize).unwrap_or_else(|| "-".into())),
+            Cell::from(t.priority.label()),
+            Cell::from(format!("{age:>5}")),
+            Cell::from(sanitize(&t.title)),
+        ])
+    });
+    let widths = [
+        Constraint::Length(9),
+        Constraint::Length(11),
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(6),
+        Constraint::Fill(1),
+    ];
+    let header = Row::new(["Key", "Status", "Assignee", "Prio", "Upd.", "Title"]).style(theme.header());
+    let table = Table::new(rows, widths).header(header).block(block).row_highlight_style(theme.selected());
+    let mut table_state = TableState::default().with_selected(Some(detail.selected));
+    frame.render_stateful_widget(table, area, &mut table_state);
+}

@@ -1,0 +1,5 @@
+//! One file per pane.
+
+pub mod detail;
+pub mod projects;
+pub mod stalled;

@@ -1,0 +1,74 @@
+//! The Projects tab: one row per project with its flow at a glance.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::widgets::{Block, Cell, Row, Table, TableState};
+
+use crate::analysis::stalled::format_days;
+use crate::app::{SortKey, State};
+use crate::text::sanitize;
+use crate::ui::{Theme, placeholder};
+
+const COLUMNS: [(&str, SortKey); 6] = [
+    ("Project", SortKey::Name),
+    ("Open", SortKey::Todo),
+    ("WIP", SortKey::InProgress),
+    ("Done30d", SortKey::Done30),
+    ("Stalled", SortKey::Stalled),
+    ("Oldest", SortKey::OldestWip),
+];
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let arrow = if state.sort_descending { "v" } else { "^" };
+    let title = format!(" Projects, by {} {arrow} ", state.sort.label());
+    let block = Block::bordered().title(title).border_style(theme.border());
+    if state.project_order.is_empty() {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let text = if state.loaded { "No projects yet: waiting for the first sync" } else { "Opening the store..." };
+        placeholder(frame, inner, text, theme);
+        return;
+    }
+    let show_source = state.sources.len() > 1 && area.width >= 100;
+    let mut header: Vec<Cell> = Vec::new();
+    for (i, (name, key)) in COLUMNS.iter().enumerate() {
+        let label = if *key == state.sort { format!("{name}{arrow}") } else { name.to_string() };
+        header.push(Cell::from(label));
+        if i == 0 && show_source {
+            header.push(Cell::from("Source"));
+        }
+    }
+    let rows = state.project_order.iter().map(|&i| {
+        let p = &state.analysis.projects[i];
+        let mut cells = vec![Cell::from(format!("{} {}", sanitize(&p.key), sanitize(&p.name)))];
+        if show_source {
+            cells.push(Cell::from(sanitize(&p.source)));
+        }
+        let stalled_style = if p.stalled > 0 { theme.flag() } else { theme.ok() };
+        cells.extend([
+            Cell::from(format!("{:>4}", p.todo)),
+            Cell::from(format!("{:>4}", p.in_progress)),
+            Cell::from(format!("{:>7}", p.done_30d)),
+            Cell::from(format!("{:>7}", p.stalled)).style(stalled_style),
+            Cell::from(format!("{:>6}", p.oldest_wip_days.map(format_days).unwrap_or_else(|| "-".into()))),
+        ]);
+        Row::new(cells)
+    });
+    let mut widths = vec![Constraint::Fill(1)];
+    if show_source {
+        widths.push(Constraint::Length(10));
+    }
+    widths.extend([
+        Constraint::Length(5),
+        Constraint::Length(5),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(7),
+    ]);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.header()))
+        .block(block)
+        .row_highlight_style(theme.selected());
+    let mut table_state = TableState::default().with_selected(Some(state.project_selected));
+    frame.render_stateful_widget(table, area, &mut table_state);
+}

@@ -1,0 +1,78 @@
+//! The Stalled tab: work that stopped moving, worst first, each with the reason.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use crate::analysis::stalled::{Severity, format_days};
+use crate::app::State;
+use crate::text::sanitize;
+use crate::ui::{Theme, placeholder};
+
+/// From this width on the reason gets its own column; below it, the panel under the table.
+const WIDE: u16 = 140;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let stalled = &state.analysis.stalled;
+    let flagged = stalled.iter().filter(|s| s.severity == Severity::Flag).count();
+    let title = format!(" Stalled: {flagged} flagged, {} warnings ", stalled.len() - flagged);
+    let block = Block::bordered().title(title).border_style(theme.border());
+    if stalled.is_empty() {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let text = if state.loaded { "Nothing has stalled: every ticket in progress is moving" } else { "Opening the store..." };
+        placeholder(frame, inner, text, theme);
+        return;
+    }
+    let wide = area.width >= WIDE;
+    let (table_area, why_area) = if wide {
+        (area, None)
+    } else {
+        let [t, w] = Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(area);
+        (t, Some(w))
+    };
+    let mut header = vec!["Key", "Title", "Status", "Assignee", "In st."];
+    if wide {
+        header.push("Reason");
+    }
+    let rows = stalled.iter().map(|s| {
+        let mark = if s.severity == Severity::Flag { theme.flag() } else { theme.warn() };
+        let mut cells = vec![
+            Cell::from(sanitize(&s.key)).style(mark),
+            Cell::from(sanitize(&s.title)),
+            Cell::from(sanitize(&s.status)),
+            Cell::from(s.assignee.as_deref().map(sanitize).unwrap_or_else(|| "-".into())),
+            Cell::from(format!("{:>5}", format_days(s.in_status_days))).style(mark),
+        ];
+        if wide {
+            cells.push(Cell::from(sanitize(&s.reason)));
+        }
+        Row::new(cells)
+    });
+    let mut widths = vec![
+        Constraint::Length(9),
+        Constraint::Fill(2),
+        Constraint::Length(11),
+        Constraint::Length(8),
+        Constraint::Length(6),
+    ];
+    if wide {
+        widths.push(Constraint::Fill(3));
+    }
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.header()))
+        .block(block)
+        .row_highlight_style(theme.selected());
+    let mut table_state = TableState::default().with_selected(Some(state.stalled_selected));
+    frame.render_stateful_widget(table, table_area, &mut table_state);
+
+    if let (Some(area), Some(s)) = (why_area, stalled.get(state.stalled_selected)) {
+        let lines = vec![
+            Line::from(vec![Span::styled(format!("{} ", sanitize(&s.key)), theme.header()), Span::raw(sanitize(&s.title))]),
+            Line::from(vec![Span::styled("Why: ", theme.header()), Span::raw(sanitize(&s.reason))]),
+        ];
+        let block = Block::bordered().border_style(theme.border());
+        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
+    }
+}

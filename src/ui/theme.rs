@@ -1,0 +1,59 @@
+//! Styles, with a monochrome fallback (`NO_COLOR`, `[ui] color = false`) that still tells
+//! selection and severity apart through bold, reverse and underline.
+
+use ratatui::style::{Color, Modifier, Style};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    pub fn new(color: bool) -> Theme {
+        Theme { color }
+    }
+
+    fn pick(&self, colored: Style, plain: Style) -> Style {
+        if self.color { colored } else { plain }
+    }
+
+    pub fn brand(&self) -> Style {
+        self.pick(Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+    }
+
+    pub fn tab(&self) -> Style {
+        Style::new()
+    }
+
+    pub fn tab_active(&self) -> Style {
+        self.pick(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD | Modifier::UNDERLINED), Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+    }
+
+    pub fn header(&self) -> Style {
+        self.pick(Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+    }
+
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn dim(&self) -> Style {
+        self.pick(Style::new().fg(Color::DarkGray), Style::new())
+    }
+
+    pub fn flag(&self) -> Style {
+        self.pick(Style::new().fg(Color::Red).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+    }
+
+    pub fn warn(&self) -> Style {
+        self.pick(Style::new().fg(Color::Yellow), Style::new())
+    }
+
+    pub fn ok(&self) -> Style {
+        self.pick(Style::new().fg(Color::Green), Style::new())
+    }
+
+    pub fn border(&self) -> Style {
+        self.pick(Style::new().fg(Color::DarkGray), Style::new())
+    }
+}

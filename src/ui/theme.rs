@@ -33,6 +33,11 @@ impl Theme {
         self.pick(Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
     }
 
+    /// The header cell of the column the table is sorted by.
+    pub fn sorted(&self) -> Style {
+        self.header().add_modifier(Modifier::UNDERLINED | Modifier::REVERSED)
+    }
+
     pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }

@@ -42,11 +42,13 @@ fn business(rng: &mut Rng, t: DateTime<Utc>) -> DateTime<Utc> {
     monday.and_hms_opt(0, 0, 0).map(|m| m.and_utc()).unwrap_or(t) + Duration::minutes(minutes)
 }
 
+/// A story effect ramps in: no change `days` before now, the full factor at now. Trends in
+/// real projects build up rather than switch on.
 fn effect(change: Option<super::stories::Since>, at: DateTime<Utc>, now: DateTime<Utc>) -> f64 {
-    match change {
-        Some(c) if at >= now - Duration::days(c.days) => c.value,
-        _ => 1.0,
-    }
+    let Some(c) = change else { return 1.0 };
+    let span = (c.days * 86_400) as f64;
+    let into = (at - (now - Duration::days(c.days))).num_seconds() as f64;
+    1.0 + (c.value - 1.0) * (into / span).clamp(0.0, 1.0)
 }
 
 fn pick_priority(rng: &mut Rng) -> Priority {

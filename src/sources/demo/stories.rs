@@ -22,15 +22,16 @@ pub struct Story {
     pub arrival_change: Option<Since>,
     /// Wait in to-do before work starts: (median days, sigma).
     pub start_wait: (f64, f64),
-    /// Tickets created within `days` before now wait `value` times longer to start.
+    /// Tickets created within `days` before now wait up to `value` times longer to start
+    /// (this and the other `_change` effects ramp in linearly over the `days`).
     pub start_wait_change: Option<Since>,
     /// Share of tickets that stay in the backlog and never start.
     pub backlog_share: f64,
     pub work: (f64, f64),
-    /// Work started within `days` before now takes `value` times longer.
+    /// Work started within `days` before now takes up to `value` times longer.
     pub work_change: Option<Since>,
     pub review: (f64, f64),
-    /// Reviews entered within `days` before now take `value` times longer.
+    /// Reviews entered within `days` before now take up to `value` times longer.
     pub review_change: Option<Since>,
     pub reopen: f64,
     pub team: usize,
@@ -72,8 +73,9 @@ pub fn portfolio() -> Vec<Story> {
         Story {
             key: "BORE",
             name: "Borealis Mobile",
-            description: "Slipping: work started in the last ten weeks takes four times longer.",
-            work_change: Some(Since { days: 70, value: 4.0 }),
+            description: "Slipping: for four months work has started later and dragged on longer.",
+            start_wait_change: Some(Since { days: 150, value: 60.0 }),
+            work_change: Some(Since { days: 150, value: 10.0 }),
             ..BASE
         },
         Story {
@@ -81,7 +83,7 @@ pub fn portfolio() -> Vec<Story> {
             name: "Crux Platform",
             description: "Review queue stalled: reviews opened in the last six weeks sit for weeks.",
             history_days: 250,
-            review_change: Some(Since { days: 45, value: 25.0 }),
+            review_change: Some(Since { days: 45, value: 40.0 }),
             ..BASE
         },
         Story {
@@ -100,15 +102,16 @@ pub fn portfolio() -> Vec<Story> {
             history_days: 210,
             arrival_rate: 1.2,
             arrival_change: Some(Since { days: 42, value: 4.0 }),
-            start_wait_change: Some(Since { days: 42, value: 6.0 }),
+            start_wait_change: Some(Since { days: 60, value: 20.0 }),
             ..BASE
         },
         Story {
             key: "FJORD",
             name: "Fjord Migration",
-            description: "Nearly finished: intake closed six weeks ago, a handful of items left.",
+            description: "Nearly finished: intake closed six weeks ago, the last hard items remain.",
             history_days: 170,
-            arrival_change: Some(Since { days: 42, value: 0.05 }),
+            arrival_change: Some(Since { days: 42, value: 0.25 }),
+            work_change: Some(Since { days: 60, value: 8.0 }),
             backlog_share: 0.0,
             start_wait: (2.0, 0.8),
             ..BASE

@@ -19,8 +19,8 @@ const COLUMNS: [(&str, SortKey); 6] = [
 ];
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let arrow = if state.sort_descending { "v" } else { "^" };
-    let title = format!(" Projects, by {} {arrow} ", state.sort.label());
+    let order = if state.sort_descending { "high first" } else { "low first" };
+    let title = format!(" Projects, sorted by {} ({order}) ", state.sort.label());
     let block = Block::bordered().title(title).border_style(theme.border());
     if state.project_order.is_empty() {
         let inner = block.inner(area);
@@ -32,8 +32,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let show_source = state.sources.len() > 1 && area.width >= 100;
     let mut header: Vec<Cell> = Vec::new();
     for (i, (name, key)) in COLUMNS.iter().enumerate() {
-        let label = if *key == state.sort { format!("{name}{arrow}") } else { name.to_string() };
-        header.push(Cell::from(label));
+        let cell = Cell::from(*name);
+        header.push(if *key == state.sort { cell.style(theme.sorted()) } else { cell });
         if i == 0 && show_source {
             header.push(Cell::from("Source"));
         }

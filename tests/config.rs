@@ -1,0 +1,146 @@
+//! Config files: the example parses, and each kind of mistake is reported with the file, the
+//! line and the key.
+
+use std::path::Path;
+use std::process::Command;
+
+use lookout::config::{ConfigError, Settings, SourceKind};
+
+fn error_of(text: &str) -> (usize, String, String) {
+    match Settings::parse(Path::new("bad.toml"), text) {
+        Err(ConfigError::At { path, line, key, message }) => {
+            assert_eq!(path, Path::new("bad.toml"));
+            (line, key, message)
+        }
+        Err(other) => panic!("expected a located error, got {other}"),
+        Ok(_) => panic!("expected an error for:\n{text}"),
+    }
+}
+
+#[test]
+fn example_config_parses_with_every_section() {
+    let text = std::fs::read_to_string("config.example.toml").expect("example exists");
+    let s = Settings::parse(Path::new("config.example.toml"), &text).expect("example parses");
+    assert_eq!(s.sources[0].kind, SourceKind::Demo { seed: 42 });
+    assert_eq!(s.sources[0].interval.as_secs(), 15);
+    assert!((s.stall.warn_quantile - 0.70).abs() < 1e-9);
+    assert_eq!(s.log_level, "info");
+}
+
+#[test]
+fn unknown_key_names_line_and_key() {
+    let (line, key, msg) = error_of("[general]\nread_only = false\ncolour = true\n");
+    assert_eq!((line, key.as_str()), (3, "general.colour"));
+    assert!(msg.contains("unknown field `colour`"), "{msg}");
+}
+
+#[test]
+fn wrong_type_names_line_and_key() {
+    let (line, key, msg) = error_of("[general]\nread_only = \"yes\"\n");
+    assert_eq!((line, key.as_str()), (2, "general.read_only"));
+    assert!(msg.contains("invalid type") || msg.contains("expected a boolean") || msg.contains("bool"), "{msg}");
+}
+
+#[test]
+fn bad_interval_names_the_source_entry() {
+    let text = "[[source]]\nkind = \"demo\"\nname = \"a\"\n\n[[source]]\nkind = \"demo\"\nname = \"b\"\ninterval = \"5x\"\n";
+    let (line, key, msg) = error_of(text);
+    assert_eq!((line, key.as_str()), (8, "source[2].interval"));
+    assert!(msg.contains("unknown unit"), "{msg}");
+}
+
+#[test]
+fn unknown_source_kind() {
+    let (line, key, msg) = error_of("[[source]]\nkind = \"jora\"\nname = \"x\"\n");
+    assert_eq!((line, key.as_str()), (2, "source[1].kind"));
+    assert!(msg.contains("\"jora\" is not a source kind") && msg.contains("demo"), "{msg}");
+}
+
+#[test]
+fn secrets_in_the_file_are_refused_with_advice() {
+    let (line, key, msg) = error_of("[[source]]\nkind = \"demo\"\nname = \"x\"\napi_key = \"s3cr3t\"\n");
+    assert_eq!((line, key.as_str()), (4, "source[1].api_key"));
+    assert!(msg.contains("environment variable") && msg.contains("api_key_env"), "{msg}");
+    assert!(!msg.contains("s3cr3t"), "the secret itself must not be echoed: {msg}");
+}
+
+#[test]
+fn bad_key_binding_and_unknown_action() {
+    let (line, key, msg) = error_of("[keys]\nquit = [\"q\", \"hyper-q\"]\n");
+    assert_eq!((line, key.as_str()), (2, "keys.quit"));
+    assert!(msg.contains("\"hyper-q\" is not a key"), "{msg}");
+    let (line, key, msg) = error_of("[keys]\n\nfly = [\"f\"]\n");
+    assert_eq!((line, key.as_str()), (3, "keys.fly"));
+    assert!(msg.contains("not an action"), "{msg}");
+}
+
+#[test]
+fn percentiles_must_be_ordered_and_in_range() {
+    let (line, key, msg) = error_of("[stall]\nwarn_percentile = 90\nflag_percentile = 80\n");
+    assert_eq!((line, key.as_str()), (3, "stall.flag_percentile"));
+    assert!(msg.contains("below warn_percentile"), "{msg}");
+    let (_, key, msg) = error_of("[stall]\nflag_percentile = 120\n");
+    assert_eq!(key, "stall.flag_percentile");
+    assert!(msg.contains("between 1 and 99"), "{msg}");
+}
+
+#[test]
+fn duplicate_source_names() {
+    let text = "[[source]]\nkind = \"demo\"\nname = \"a\"\n[[source]]\nkind = \"demo\"\nname = \"a\"\n";
+    let (line, key, msg) = error_of(text);
+    assert_eq!((line, key.as_str()), (6, "source[2].name"));
+    assert!(msg.contains("unique"), "{msg}");
+}
+
+#[test]
+fn broken_toml_names_the_line() {
+    let (line, _, _) = error_of("[general]\nread_only = false\n[ui\ncolor = true\n");
+    assert_eq!(line, 3);
+}
+
+#[test]
+fn keys_can_be_rebound() {
+    let s = Settings::parse(Path::new("ok.toml"), "[keys]\nquit = [\"x\"]\n").expect("valid");
+    let quit = s.keymap.bindings.iter().find(|b| b.action == lookout::app::Action::Quit).expect("quit");
+    assert_eq!(quit.keys.len(), 1);
+    assert_eq!(quit.keys[0].label(), "x");
+}
+
+fn lookout(args: &[&str], data: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lookout"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env_remove("LOOKOUT_CONFIG")
+        .env("XDG_CONFIG_HOME", data.join("no-config"))
+        .output()
+        .expect("run lookout")
+}
+
+#[test]
+fn the_binary_reports_config_errors_and_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[ui]\ncolor = 3\n").expect("write config");
+    let out = lookout(&["--config", bad.to_str().expect("utf-8 path"), "sync", "--once"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:2: ui.color:"), "{err}");
+
+    let missing = dir.path().join("missing.toml");
+    let out = lookout(&["--config", missing.to_str().expect("utf-8 path"), "sync", "--once"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read config"));
+}
+
+#[test]
+fn sync_once_prints_a_line_per_source_and_resumes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = lookout(&["sync", "--once"], dir.path());
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let text = String::from_utf8_lossy(&first.stdout);
+    assert!(text.starts_with("demo: ok, ") && text.contains("cursor 0"), "{text}");
+    let second = lookout(&["sync", "--once"], dir.path());
+    let text = String::from_utf8_lossy(&second.stdout);
+    assert!(text.contains("cursor 1"), "the second sync continues from the first: {text}");
+}

@@ -1,0 +1,164 @@
+//! The pure `update`: keys, sync reports and loads in, state and effects out.
+
+mod common;
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lookout::analysis::{Analysis, ProjectSummary};
+use lookout::app::{Effect, Event, SortKey, State, SyncState, Tab, selected_project, update};
+use lookout::config::Keymap;
+use lookout::domain::Portfolio;
+use lookout::sync::SyncEvent;
+
+fn summary(key: &str, stalled: usize, todo: usize) -> ProjectSummary {
+    ProjectSummary {
+        source: "demo".into(),
+        key: key.into(),
+        name: format!("{key} name"),
+        todo,
+        in_progress: 1,
+        done_30d: 2,
+        stalled,
+        oldest_wip_days: Some(stalled as f64),
+        total: 10,
+    }
+}
+
+fn state_with(projects: Vec<ProjectSummary>) -> State {
+    let mut state = State::new(Keymap::default_table().expect("keymap"), &["demo".into()], true, false);
+    let analysis = Analysis { now: Some(common::at(10)), projects, stalled: Vec::new() };
+    let generation = state.load_generation;
+    update(&mut state, Event::Loaded { generation, portfolio: Arc::new(Portfolio::default()), analysis: Arc::new(analysis) });
+    state
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Event {
+    key(KeyCode::Char(c))
+}
+
+fn selected(state: &State) -> String {
+    selected_project(state).map(|p| p.key.clone()).unwrap_or_default()
+}
+
+#[test]
+fn rows_start_sorted_by_stalled_and_navigation_is_bounded() {
+    let mut s = state_with(vec![summary("A", 1, 9), summary("B", 5, 1), summary("C", 3, 4)]);
+    assert_eq!(selected(&s), "B");
+    update(&mut s, ch('k'));
+    assert_eq!(selected(&s), "B", "up at the top stays");
+    update(&mut s, ch('j'));
+    assert_eq!(selected(&s), "C");
+    update(&mut s, ch('G'));
+    assert_eq!(selected(&s), "A");
+    update(&mut s, ch('j'));
+    assert_eq!(selected(&s), "A", "down at the bottom stays");
+    update(&mut s, ch('g'));
+    assert_eq!(selected(&s), "B");
+}
+
+#[test]
+fn sorting_keeps_the_selected_project() {
+    let mut s = state_with(vec![summary("A", 1, 9), summary("B", 5, 1), summary("C", 3, 4)]);
+    update(&mut s, ch('j'));
+    assert_eq!(selected(&s), "C");
+    update(&mut s, ch('s'));
+    assert_eq!(s.sort, SortKey::Name);
+    assert!(!s.sort_descending, "names sort A to Z");
+    assert_eq!(selected(&s), "C");
+    assert_eq!(s.project_selected, 2);
+    update(&mut s, ch('S'));
+    assert_eq!(s.project_selected, 0, "reversed: C comes first");
+    update(&mut s, ch('s'));
+    assert_eq!(s.sort, SortKey::Todo);
+    update(&mut s, ch('g'));
+    assert_eq!(selected(&s), "A", "most open first");
+}
+
+#[test]
+fn tabs_cycle_and_digits_jump() {
+    let mut s = state_with(vec![summary("A", 0, 0)]);
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.tab, Tab::Stalled);
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.tab, Tab::Projects);
+    update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.tab, Tab::Stalled);
+    update(&mut s, ch('1'));
+    assert_eq!(s.tab, Tab::Projects);
+}
+
+#[test]
+fn esc_closes_help_then_detail_and_help_swallows_movement() {
+    let mut s = state_with(vec![summary("A", 0, 0), summary("B", 0, 0)]);
+    update(&mut s, key(KeyCode::Enter));
+    assert!(s.detail.is_some());
+    update(&mut s, ch('?'));
+    assert!(s.help);
+    let before = s.project_selected;
+    update(&mut s, ch('2'));
+    assert_eq!(s.tab, Tab::Projects, "help is modal");
+    assert_eq!(s.project_selected, before);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(!s.help && s.detail.is_some());
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.detail.is_none());
+    let quiet = update(&mut s, key(KeyCode::Esc));
+    assert!(!quiet.redraw, "Esc with nothing to close changes nothing");
+}
+
+#[test]
+fn unbound_keys_do_not_redraw() {
+    let mut s = state_with(vec![summary("A", 0, 0)]);
+    let out = update(&mut s, ch('z'));
+    assert!(!out.redraw && out.effects.is_empty());
+}
+
+#[test]
+fn quit_and_refresh_are_effects() {
+    let mut s = state_with(vec![]);
+    assert_eq!(update(&mut s, ch('r')).effects, vec![Effect::SyncNow]);
+    assert_eq!(update(&mut s, Event::Terminate).effects, vec![Effect::Quit]);
+    assert!(s.quit);
+}
+
+#[test]
+fn a_sync_with_changes_reloads_and_stale_loads_are_dropped() {
+    let mut s = state_with(vec![summary("A", 0, 0)]);
+    let at = common::at(11);
+    let out = update(&mut s, Event::Sync(SyncEvent::Synced { source: "demo".into(), changed: 3, at, next: at }));
+    let generation = s.load_generation;
+    assert_eq!(out.effects, vec![Effect::Reload { generation }]);
+    assert_eq!(s.sources[0].state, SyncState::Ok);
+    assert_eq!(s.sources[0].last_ok, Some(at));
+
+    let out = update(&mut s, Event::Sync(SyncEvent::Synced { source: "demo".into(), changed: 0, at, next: at }));
+    assert!(out.effects.is_empty(), "nothing changed, nothing to reload");
+
+    let stale = Analysis { now: None, projects: vec![summary("OLD", 0, 0)], stalled: vec![] };
+    let out = update(&mut s, Event::Loaded {
+        generation: generation - 1,
+        portfolio: Arc::new(Portfolio::default()),
+        analysis: Arc::new(stale),
+    });
+    assert!(!out.redraw);
+    assert_eq!(s.analysis.projects[0].key, "A", "a stale load must not replace a newer one");
+}
+
+#[test]
+fn failures_are_kept_until_the_next_success() {
+    let mut s = state_with(vec![]);
+    let at = common::at(12);
+    update(&mut s, Event::Sync(SyncEvent::Started { source: "demo".into() }));
+    assert_eq!(s.sources[0].state, SyncState::Syncing);
+    update(&mut s, Event::Sync(SyncEvent::Failed { source: "demo".into(), error: "HTTP 503".into(), next: at }));
+    assert_eq!(s.sources[0].state, SyncState::Failed("HTTP 503".into()));
+    assert_eq!(s.sources[0].next, Some(at));
+    update(&mut s, Event::Sync(SyncEvent::Synced { source: "demo".into(), changed: 0, at, next: at }));
+    assert_eq!(s.sources[0].state, SyncState::Ok);
+    assert_eq!(s.sources[0].last_error.as_deref(), Some("HTTP 503"), "the last error stays visible in logs and state");
+}

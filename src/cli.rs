@@ -12,7 +12,11 @@ use crate::store::Store;
 use crate::sync::{self, SyncEvent};
 
 #[derive(Debug, Parser)]
-#[command(name = "lookout", version, about = "A keyboard-driven terminal dashboard for software and IT projects")]
+#[command(
+    name = "lookout",
+    version,
+    about = "A keyboard-driven terminal dashboard for software and IT projects"
+)]
 pub struct Cli {
     /// Config file (default: $LOOKOUT_CONFIG, else the platform config file if it exists).
     #[arg(long, global = true, value_name = "PATH")]
@@ -48,10 +52,17 @@ struct Workspace {
 
 fn workspace(cli: &Cli) -> anyhow::Result<Workspace> {
     if cli.demo {
-        let temp = tempfile::Builder::new().prefix("lookout-demo-").tempdir().context("cannot create a temporary directory for --demo")?;
-        return Ok(Workspace { dir: temp.path().to_path_buf(), _temp: Some(temp) });
+        let temp = tempfile::Builder::new()
+            .prefix("lookout-demo-")
+            .tempdir()
+            .context("cannot create a temporary directory for --demo")?;
+        return Ok(Workspace {
+            dir: temp.path().to_path_buf(),
+            _temp: Some(temp),
+        });
     }
-    let dir = data_dir(cli.data_dir.clone()).context("cannot find a data directory; pass --data-dir")?;
+    let dir =
+        data_dir(cli.data_dir.clone()).context("cannot find a data directory; pass --data-dir")?;
     Ok(Workspace { dir, _temp: None })
 }
 
@@ -62,7 +73,11 @@ fn init_logging(dir: &std::path::Path, level: &str) {
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("lookout.log")) else {
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("lookout.log"))
+    else {
         return;
     };
     let _ = tracing_subscriber::fmt()
@@ -112,7 +127,11 @@ async fn sync_once(settings: &Settings, store: &Store) -> anyhow::Result<ExitCod
             }
         }
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 async fn sync_forever(settings: &Settings, store: Store) -> anyhow::Result<ExitCode> {
@@ -120,7 +139,12 @@ async fn sync_forever(settings: &Settings, store: Store) -> anyhow::Result<ExitC
     let stored = tokio::task::spawn_blocking(move || reader.load()).await??;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let sources = sync::build_sources(&settings.sources, &stored);
-    sync::spawn_all(store, sources, tx, std::sync::Arc::new(tokio::sync::Notify::new()));
+    sync::spawn_all(
+        store,
+        sources,
+        tx,
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    );
     loop {
         tokio::select! {
             event = rx.recv() => match event {

@@ -26,10 +26,26 @@ fn summary(key: &str, stalled: usize, todo: usize) -> ProjectSummary {
 }
 
 fn state_with(projects: Vec<ProjectSummary>) -> State {
-    let mut state = State::new(Keymap::default_table().expect("keymap"), &["demo".into()], true, false);
-    let analysis = Analysis { now: Some(common::at(10)), projects, stalled: Vec::new() };
+    let mut state = State::new(
+        Keymap::default_table().expect("keymap"),
+        &["demo".into()],
+        true,
+        false,
+    );
+    let analysis = Analysis {
+        now: Some(common::at(10)),
+        projects,
+        stalled: Vec::new(),
+    };
     let generation = state.load_generation;
-    update(&mut state, Event::Loaded { generation, portfolio: Arc::new(Portfolio::default()), analysis: Arc::new(analysis) });
+    update(
+        &mut state,
+        Event::Loaded {
+            generation,
+            portfolio: Arc::new(Portfolio::default()),
+            analysis: Arc::new(analysis),
+        },
+    );
     state
 }
 
@@ -42,12 +58,18 @@ fn ch(c: char) -> Event {
 }
 
 fn selected(state: &State) -> String {
-    selected_project(state).map(|p| p.key.clone()).unwrap_or_default()
+    selected_project(state)
+        .map(|p| p.key.clone())
+        .unwrap_or_default()
 }
 
 #[test]
 fn rows_start_sorted_by_stalled_and_navigation_is_bounded() {
-    let mut s = state_with(vec![summary("A", 1, 9), summary("B", 5, 1), summary("C", 3, 4)]);
+    let mut s = state_with(vec![
+        summary("A", 1, 9),
+        summary("B", 5, 1),
+        summary("C", 3, 4),
+    ]);
     assert_eq!(selected(&s), "B");
     update(&mut s, ch('k'));
     assert_eq!(selected(&s), "B", "up at the top stays");
@@ -63,7 +85,11 @@ fn rows_start_sorted_by_stalled_and_navigation_is_bounded() {
 
 #[test]
 fn sorting_keeps_the_selected_project() {
-    let mut s = state_with(vec![summary("A", 1, 9), summary("B", 5, 1), summary("C", 3, 4)]);
+    let mut s = state_with(vec![
+        summary("A", 1, 9),
+        summary("B", 5, 1),
+        summary("C", 3, 4),
+    ]);
     update(&mut s, ch('j'));
     assert_eq!(selected(&s), "C");
     update(&mut s, ch('s'));
@@ -130,35 +156,85 @@ fn quit_and_refresh_are_effects() {
 fn a_sync_with_changes_reloads_and_stale_loads_are_dropped() {
     let mut s = state_with(vec![summary("A", 0, 0)]);
     let at = common::at(11);
-    let out = update(&mut s, Event::Sync(SyncEvent::Synced { source: "demo".into(), changed: 3, at, next: at }));
+    let out = update(
+        &mut s,
+        Event::Sync(SyncEvent::Synced {
+            source: "demo".into(),
+            changed: 3,
+            at,
+            next: at,
+        }),
+    );
     let generation = s.load_generation;
     assert_eq!(out.effects, vec![Effect::Reload { generation }]);
     assert_eq!(s.sources[0].state, SyncState::Ok);
     assert_eq!(s.sources[0].last_ok, Some(at));
 
-    let out = update(&mut s, Event::Sync(SyncEvent::Synced { source: "demo".into(), changed: 0, at, next: at }));
+    let out = update(
+        &mut s,
+        Event::Sync(SyncEvent::Synced {
+            source: "demo".into(),
+            changed: 0,
+            at,
+            next: at,
+        }),
+    );
     assert!(out.effects.is_empty(), "nothing changed, nothing to reload");
 
-    let stale = Analysis { now: None, projects: vec![summary("OLD", 0, 0)], stalled: vec![] };
-    let out = update(&mut s, Event::Loaded {
-        generation: generation - 1,
-        portfolio: Arc::new(Portfolio::default()),
-        analysis: Arc::new(stale),
-    });
+    let stale = Analysis {
+        now: None,
+        projects: vec![summary("OLD", 0, 0)],
+        stalled: vec![],
+    };
+    let out = update(
+        &mut s,
+        Event::Loaded {
+            generation: generation - 1,
+            portfolio: Arc::new(Portfolio::default()),
+            analysis: Arc::new(stale),
+        },
+    );
     assert!(!out.redraw);
-    assert_eq!(s.analysis.projects[0].key, "A", "a stale load must not replace a newer one");
+    assert_eq!(
+        s.analysis.projects[0].key, "A",
+        "a stale load must not replace a newer one"
+    );
 }
 
 #[test]
 fn failures_are_kept_until_the_next_success() {
     let mut s = state_with(vec![]);
     let at = common::at(12);
-    update(&mut s, Event::Sync(SyncEvent::Started { source: "demo".into() }));
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Started {
+            source: "demo".into(),
+        }),
+    );
     assert_eq!(s.sources[0].state, SyncState::Syncing);
-    update(&mut s, Event::Sync(SyncEvent::Failed { source: "demo".into(), error: "HTTP 503".into(), next: at }));
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Failed {
+            source: "demo".into(),
+            error: "HTTP 503".into(),
+            next: at,
+        }),
+    );
     assert_eq!(s.sources[0].state, SyncState::Failed("HTTP 503".into()));
     assert_eq!(s.sources[0].next, Some(at));
-    update(&mut s, Event::Sync(SyncEvent::Synced { source: "demo".into(), changed: 0, at, next: at }));
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Synced {
+            source: "demo".into(),
+            changed: 0,
+            at,
+            next: at,
+        }),
+    );
     assert_eq!(s.sources[0].state, SyncState::Ok);
-    assert_eq!(s.sources[0].last_error.as_deref(), Some("HTTP 503"), "the last error stays visible in logs and state");
+    assert_eq!(
+        s.sources[0].last_error.as_deref(),
+        Some("HTTP 503"),
+        "the last error stays visible in logs and state"
+    );
 }

@@ -8,7 +8,12 @@ use lookout::config::{ConfigError, Settings, SourceKind};
 
 fn error_of(text: &str) -> (usize, String, String) {
     match Settings::parse(Path::new("bad.toml"), text) {
-        Err(ConfigError::At { path, line, key, message }) => {
+        Err(ConfigError::At {
+            path,
+            line,
+            key,
+            message,
+        }) => {
             assert_eq!(path, Path::new("bad.toml"));
             (line, key, message)
         }
@@ -38,7 +43,10 @@ fn unknown_key_names_line_and_key() {
 fn wrong_type_names_line_and_key() {
     let (line, key, msg) = error_of("[general]\nread_only = \"yes\"\n");
     assert_eq!((line, key.as_str()), (2, "general.read_only"));
-    assert!(msg.contains("invalid type") || msg.contains("expected a boolean") || msg.contains("bool"), "{msg}");
+    assert!(
+        msg.contains("invalid type") || msg.contains("expected a boolean") || msg.contains("bool"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -53,15 +61,25 @@ fn bad_interval_names_the_source_entry() {
 fn unknown_source_kind() {
     let (line, key, msg) = error_of("[[source]]\nkind = \"jora\"\nname = \"x\"\n");
     assert_eq!((line, key.as_str()), (2, "source[1].kind"));
-    assert!(msg.contains("\"jora\" is not a source kind") && msg.contains("demo"), "{msg}");
+    assert!(
+        msg.contains("\"jora\" is not a source kind") && msg.contains("demo"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn secrets_in_the_file_are_refused_with_advice() {
-    let (line, key, msg) = error_of("[[source]]\nkind = \"demo\"\nname = \"x\"\napi_key = \"s3cr3t\"\n");
+    let (line, key, msg) =
+        error_of("[[source]]\nkind = \"demo\"\nname = \"x\"\napi_key = \"s3cr3t\"\n");
     assert_eq!((line, key.as_str()), (4, "source[1].api_key"));
-    assert!(msg.contains("environment variable") && msg.contains("api_key_env"), "{msg}");
-    assert!(!msg.contains("s3cr3t"), "the secret itself must not be echoed: {msg}");
+    assert!(
+        msg.contains("environment variable") && msg.contains("api_key_env"),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains("s3cr3t"),
+        "the secret itself must not be echoed: {msg}"
+    );
 }
 
 #[test]
@@ -86,7 +104,8 @@ fn percentiles_must_be_ordered_and_in_range() {
 
 #[test]
 fn duplicate_source_names() {
-    let text = "[[source]]\nkind = \"demo\"\nname = \"a\"\n[[source]]\nkind = \"demo\"\nname = \"a\"\n";
+    let text =
+        "[[source]]\nkind = \"demo\"\nname = \"a\"\n[[source]]\nkind = \"demo\"\nname = \"a\"\n";
     let (line, key, msg) = error_of(text);
     assert_eq!((line, key.as_str()), (6, "source[2].name"));
     assert!(msg.contains("unique"), "{msg}");
@@ -101,7 +120,12 @@ fn broken_toml_names_the_line() {
 #[test]
 fn keys_can_be_rebound() {
     let s = Settings::parse(Path::new("ok.toml"), "[keys]\nquit = [\"x\"]\n").expect("valid");
-    let quit = s.keymap.bindings.iter().find(|b| b.action == lookout::app::Action::Quit).expect("quit");
+    let quit = s
+        .keymap
+        .bindings
+        .iter()
+        .find(|b| b.action == lookout::app::Action::Quit)
+        .expect("quit");
     assert_eq!(quit.keys.len(), 1);
     assert_eq!(quit.keys[0].label(), "x");
 }
@@ -122,13 +146,29 @@ fn the_binary_reports_config_errors_and_exits_2() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[ui]\ncolor = 3\n").expect("write config");
-    let out = lookout(&["--config", bad.to_str().expect("utf-8 path"), "sync", "--once"], dir.path());
+    let out = lookout(
+        &[
+            "--config",
+            bad.to_str().expect("utf-8 path"),
+            "sync",
+            "--once",
+        ],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.toml:2: ui.color:"), "{err}");
 
     let missing = dir.path().join("missing.toml");
-    let out = lookout(&["--config", missing.to_str().expect("utf-8 path"), "sync", "--once"], dir.path());
+    let out = lookout(
+        &[
+            "--config",
+            missing.to_str().expect("utf-8 path"),
+            "sync",
+            "--once",
+        ],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read config"));
 }
@@ -137,10 +177,20 @@ fn the_binary_reports_config_errors_and_exits_2() {
 fn sync_once_prints_a_line_per_source_and_resumes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let first = lookout(&["sync", "--once"], dir.path());
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let text = String::from_utf8_lossy(&first.stdout);
-    assert!(text.starts_with("demo: ok, ") && text.contains("cursor 0"), "{text}");
+    assert!(
+        text.starts_with("demo: ok, ") && text.contains("cursor 0"),
+        "{text}"
+    );
     let second = lookout(&["sync", "--once"], dir.path());
     let text = String::from_utf8_lossy(&second.stdout);
-    assert!(text.contains("cursor 1"), "the second sync continues from the first: {text}");
+    assert!(
+        text.contains("cursor 1"),
+        "the second sync continues from the first: {text}"
+    );
 }

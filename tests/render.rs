@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lookout::analysis::{StallPolicy, analyse};
 use lookout::app::{Event, State, update};
 use lookout::config::Keymap;
@@ -10,10 +11,11 @@ use lookout::domain::Portfolio;
 use lookout::sources::demo::generate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0).single().expect("valid date")
+    Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
+        .single()
+        .expect("valid date")
 }
 
 fn demo_portfolio() -> Portfolio {
@@ -29,20 +31,37 @@ fn demo_portfolio() -> Portfolio {
 }
 
 fn loaded_state(p: Portfolio) -> State {
-    let mut state = State::new(Keymap::default_table().expect("keymap"), &["demo".to_string()], true, false);
+    let mut state = State::new(
+        Keymap::default_table().expect("keymap"),
+        &["demo".to_string()],
+        true,
+        false,
+    );
     let analysis = analyse(&p, now(), &StallPolicy::default());
     let generation = state.load_generation;
-    update(&mut state, Event::Loaded { generation, portfolio: Arc::new(p), analysis: Arc::new(analysis) });
+    update(
+        &mut state,
+        Event::Loaded {
+            generation,
+            portfolio: Arc::new(p),
+            analysis: Arc::new(analysis),
+        },
+    );
     state
 }
 
 fn press(state: &mut State, c: char) {
-    update(state, Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    update(
+        state,
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    );
 }
 
 fn screen(state: &State, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    terminal.draw(|f| lookout::ui::draw(f, state)).expect("draw");
+    terminal
+        .draw(|f| lookout::ui::draw(f, state))
+        .expect("draw");
     let buf = terminal.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..h {
@@ -61,13 +80,25 @@ fn projects_tab_lists_every_project() {
     let state = loaded_state(demo_portfolio());
     for (w, h) in SIZES {
         let s = screen(&state, w, h);
-        for name in ["Atlas Payments", "Crux Platform", "Dune Data", "Glint Onboarding", "Iris Infrastructure"] {
+        for name in [
+            "Atlas Payments",
+            "Crux Platform",
+            "Dune Data",
+            "Glint Onboarding",
+            "Iris Infrastructure",
+        ] {
             assert!(s.contains(name), "{w}x{h}: {name} missing:\n{s}");
         }
-        assert!(s.contains("Stalled") && s.contains("Done30d") && s.contains("Oldest"), "{w}x{h}:\n{s}");
+        assert!(
+            s.contains("Stalled") && s.contains("Done30d") && s.contains("Oldest"),
+            "{w}x{h}:\n{s}"
+        );
         // Default sort: most stalled first, and CRUX tells the stalled-review story.
         let first_row = s.lines().nth(3).expect("a first row");
-        assert!(first_row.contains("CRUX"), "{w}x{h}: first row is {first_row:?}");
+        assert!(
+            first_row.contains("CRUX"),
+            "{w}x{h}: first row is {first_row:?}"
+        );
         assert!(s.contains("? help"), "{w}x{h}: status bar hints missing");
     }
 }
@@ -80,9 +111,19 @@ fn stalled_tab_shows_reasons() {
     for (w, h) in SIZES {
         let s = screen(&state, w, h);
         assert!(s.contains("flagged"), "{w}x{h}:\n{s}");
-        assert!(s.contains(&top.key), "{w}x{h}: top stalled ticket {} missing:\n{s}", top.key);
-        assert!(s.contains("Why: ") || w >= 140, "{w}x{h}: no reason panel:\n{s}");
-        assert!(s.contains("P85 of In Review here"), "{w}x{h}: reason text missing:\n{s}");
+        assert!(
+            s.contains(&top.key),
+            "{w}x{h}: top stalled ticket {} missing:\n{s}",
+            top.key
+        );
+        assert!(
+            s.contains("Why: ") || w >= 140,
+            "{w}x{h}: no reason panel:\n{s}"
+        );
+        assert!(
+            s.contains("P85 of In Review here"),
+            "{w}x{h}: reason text missing:\n{s}"
+        );
     }
 }
 
@@ -95,7 +136,11 @@ fn help_overlay_comes_from_the_keymap() {
         let s = screen(&state, w, h);
         assert!(s.contains("Help"), "{w}x{h}:\n{s}");
         for b in &keymap.bindings {
-            assert!(s.contains(&b.description), "{w}x{h}: {:?} missing:\n{s}", b.description);
+            assert!(
+                s.contains(&b.description),
+                "{w}x{h}: {:?} missing:\n{s}",
+                b.description
+            );
         }
     }
 }
@@ -103,19 +148,34 @@ fn help_overlay_comes_from_the_keymap() {
 #[test]
 fn project_detail_lists_its_tickets() {
     let mut state = loaded_state(demo_portfolio());
-    update(&mut state, Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    update(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
     let detail = state.detail.clone().expect("detail opened");
     for (w, h) in SIZES {
         let s = screen(&state, w, h);
-        assert!(s.contains(&format!("{}: ", detail.key)) && s.contains("Esc back"), "{w}x{h}:\n{s}");
+        assert!(
+            s.contains(&format!("{}: ", detail.key)) && s.contains("Esc back"),
+            "{w}x{h}:\n{s}"
+        );
         let first = &state.portfolio.tickets[detail.tickets[0]];
-        assert!(s.contains(&first.key), "{w}x{h}: {} missing:\n{s}", first.key);
+        assert!(
+            s.contains(&first.key),
+            "{w}x{h}: {} missing:\n{s}",
+            first.key
+        );
     }
 }
 
 #[test]
 fn empty_store_says_what_is_happening() {
-    let state = State::new(Keymap::default_table().expect("keymap"), &["demo".to_string()], false, false);
+    let state = State::new(
+        Keymap::default_table().expect("keymap"),
+        &["demo".to_string()],
+        false,
+        false,
+    );
     for (w, h) in SIZES {
         let s = screen(&state, w, h);
         assert!(s.contains("Opening the store"), "{w}x{h}:\n{s}");
@@ -127,19 +187,34 @@ fn empty_store_says_what_is_happening() {
 fn tracker_text_cannot_reach_the_terminal_raw() {
     let mut p = demo_portfolio();
     p.projects[0].name = "Evil\u{1b}]0;owned\u{7} \u{1b}[2JName".into();
-    let id = p.tickets.iter().position(|t| t.project == p.projects[0].key).expect("ticket");
+    let id = p
+        .tickets
+        .iter()
+        .position(|t| t.project == p.projects[0].key)
+        .expect("ticket");
     p.tickets[id].title = "Title\u{1b}[31m red\u{9b}H".into();
     let mut state = loaded_state(p);
     for (w, h) in SIZES {
         let s = screen(&state, w, h);
-        assert!(!s.contains('\u{1b}') && !s.contains('\u{9b}') && !s.contains('\u{7}'), "{w}x{h}: raw control reached the screen");
-        assert!(s.contains("Evil Name"), "{w}x{h}: sanitised name missing:\n{s}");
+        assert!(
+            !s.contains('\u{1b}') && !s.contains('\u{9b}') && !s.contains('\u{7}'),
+            "{w}x{h}: raw control reached the screen"
+        );
+        assert!(
+            s.contains("Evil Name"),
+            "{w}x{h}: sanitised name missing:\n{s}"
+        );
     }
     // The detail view of that project draws the sanitised title.
-    while lookout::app::selected_project(&state).map(|r| r.key.clone()) != Some(state.portfolio.projects[0].key.clone()) {
+    while lookout::app::selected_project(&state).map(|r| r.key.clone())
+        != Some(state.portfolio.projects[0].key.clone())
+    {
         press(&mut state, 'j');
     }
-    update(&mut state, Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    update(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
     let s = screen(&state, 200, 60);
     assert!(!s.contains('\u{1b}'));
 }
@@ -147,11 +222,17 @@ fn tracker_text_cannot_reach_the_terminal_raw() {
 #[test]
 fn failing_source_shows_in_the_status_bar() {
     let mut state = loaded_state(demo_portfolio());
-    update(&mut state, Event::Sync(lookout::sync::SyncEvent::Failed {
-        source: "demo".into(),
-        error: "cannot reach the tracker: connection refused".into(),
-        next: now(),
-    }));
+    update(
+        &mut state,
+        Event::Sync(lookout::sync::SyncEvent::Failed {
+            source: "demo".into(),
+            error: "cannot reach the tracker: connection refused".into(),
+            next: now(),
+        }),
+    );
     let s = screen(&state, 200, 60);
-    assert!(s.contains("demo error: cannot reach the tracker: connection refused"), "{s}");
+    assert!(
+        s.contains("demo error: cannot reach the tracker: connection refused"),
+        "{s}"
+    );
 }

@@ -15,24 +15,39 @@ fn round_trip_and_reopen() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut c = ChangeSet::new("ops");
     c.projects.push(project("ops", "OPS"));
-    c.tickets.push(ticket("ops", "OPS", 7, "In Progress", StatusCategory::InProgress));
-    c.tickets.push(ticket("ops", "OPS", 300, "To Do", StatusCategory::Todo));
-    c.transitions.push(status_change("ops", 7, 3, "In Review", "In Progress"));
-    c.transitions.push(status_change("ops", 7, 1, "To Do", "In Progress"));
+    c.tickets.push(ticket(
+        "ops",
+        "OPS",
+        7,
+        "In Progress",
+        StatusCategory::InProgress,
+    ));
+    c.tickets
+        .push(ticket("ops", "OPS", 300, "To Do", StatusCategory::Todo));
+    c.transitions
+        .push(status_change("ops", 7, 3, "In Review", "In Progress"));
+    c.transitions
+        .push(status_change("ops", 7, 1, "To Do", "In Progress"));
     c.cursor = Some("2026-01-05T00:00:00Z".into());
     {
         let store = Store::open(dir.path()).expect("open");
         store.write(&c).expect("write");
         let p = store.load().expect("load");
         assert_eq!(p.tickets, c.tickets, "tickets come back in id order");
-        assert_eq!(p.transitions[0], c.transitions[1], "transitions come back in time order");
+        assert_eq!(
+            p.transitions[0], c.transitions[1],
+            "transitions come back in time order"
+        );
     }
     let store = Store::open(dir.path()).expect("reopen");
     let p = store.load().expect("load");
     assert_eq!(p.projects, c.projects);
     assert_eq!(p.tickets.len(), 2);
     assert_eq!(p.transitions.len(), 2);
-    assert_eq!(store.cursor("ops").expect("cursor").as_deref(), Some("2026-01-05T00:00:00Z"));
+    assert_eq!(
+        store.cursor("ops").expect("cursor").as_deref(),
+        Some("2026-01-05T00:00:00Z")
+    );
     assert_eq!(store.cursor("other").expect("cursor"), None);
 }
 
@@ -40,7 +55,8 @@ fn round_trip_and_reopen() {
 fn rewriting_a_ticket_updates_it() {
     let store = Store::temporary().expect("temp store");
     let mut c = ChangeSet::new("ops");
-    c.tickets.push(ticket("ops", "OPS", 1, "To Do", StatusCategory::Todo));
+    c.tickets
+        .push(ticket("ops", "OPS", 1, "To Do", StatusCategory::Todo));
     store.write(&c).expect("first write");
     c.tickets[0].status = "Done".into();
     c.tickets[0].category = StatusCategory::Done;
@@ -54,9 +70,11 @@ fn rewriting_a_ticket_updates_it() {
 fn two_sources_keep_their_own_tickets() {
     let store = Store::temporary().expect("temp store");
     let mut a = ChangeSet::new("a");
-    a.tickets.push(ticket("a", "P", 1, "To Do", StatusCategory::Todo));
+    a.tickets
+        .push(ticket("a", "P", 1, "To Do", StatusCategory::Todo));
     let mut b = ChangeSet::new("b");
-    b.tickets.push(ticket("b", "P", 1, "Done", StatusCategory::Done));
+    b.tickets
+        .push(ticket("b", "P", 1, "Done", StatusCategory::Done));
     store.write(&a).expect("write a");
     store.write(&b).expect("write b");
     let p = store.load().expect("load");
@@ -67,10 +85,15 @@ fn two_sources_keep_their_own_tickets() {
 fn second_holder_is_told_who_holds_the_store() {
     let dir = tempfile::tempdir().expect("temp dir");
     let _first = Store::open(dir.path()).expect("open");
-    let err = Store::open(dir.path()).err().expect("second open must fail");
+    let err = Store::open(dir.path())
+        .err()
+        .expect("second open must fail");
     assert!(matches!(err, StoreError::Locked { .. }), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains(&format!("process {}", std::process::id())), "{text}");
+    assert!(
+        text.contains(&format!("process {}", std::process::id())),
+        "{text}"
+    );
     assert!(text.contains("--data-dir"), "{text}");
 }
 
@@ -81,9 +104,15 @@ const BATCH: u64 = 5_000;
 /// writes large batches forever, announcing each, until it is killed.
 #[test]
 fn kill_child_writer() {
-    let Some(dir) = std::env::var_os(CHILD_ENV) else { return };
+    let Some(dir) = std::env::var_os(CHILD_ENV) else {
+        return;
+    };
     let store = Store::open(std::path::Path::new(&dir)).expect("child open");
-    let mut next = store.cursor("bulk").expect("cursor").map(|c| c.parse::<u64>().expect("number") + 1).unwrap_or(0);
+    let mut next = store
+        .cursor("bulk")
+        .expect("cursor")
+        .map(|c| c.parse::<u64>().expect("number") + 1)
+        .unwrap_or(0);
     loop {
         let changes = bulk("bulk", next * 1_000_000, BATCH, &next.to_string());
         println!("writing batch {next}");
@@ -98,7 +127,12 @@ fn killed_mid_batch_is_all_or_nothing() {
     let exe = std::env::current_exe().expect("test binary");
     for (round, delay_ms) in [(0u64, 5u64), (1, 120), (2, 400)].into_iter() {
         let mut child = Command::new(&exe)
-            .args(["--exact", "kill_child_writer", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "kill_child_writer",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -116,14 +150,22 @@ fn killed_mid_batch_is_all_or_nothing() {
                 }
             }
         }
-        assert_eq!(seen, 2, "round {round}: the child never started its second batch");
+        assert_eq!(
+            seen, 2,
+            "round {round}: the child never started its second batch"
+        );
         std::thread::sleep(Duration::from_millis(delay_ms));
         child.kill().expect("SIGKILL the child");
         child.wait().expect("reap child");
 
         let store = Store::open(dir.path()).expect("the store reopens after a kill");
         let p = store.load().expect("every record is readable");
-        let cursor: u64 = store.cursor("bulk").expect("cursor").expect("at least one batch").parse().expect("number");
+        let cursor: u64 = store
+            .cursor("bulk")
+            .expect("cursor")
+            .expect("at least one batch")
+            .parse()
+            .expect("number");
         let mut counts = std::collections::BTreeMap::<u64, (u64, u64)>::new();
         for t in &p.tickets {
             counts.entry(t.id / 1_000_000).or_default().0 += 1;
@@ -132,10 +174,21 @@ fn killed_mid_batch_is_all_or_nothing() {
             counts.entry(t.ticket / 1_000_000).or_default().1 += 1;
         }
         for (batch, (tickets, transitions)) in &counts {
-            assert!(*batch <= cursor, "round {round}: batch {batch} is stored but the cursor says {cursor}");
-            assert_eq!((*tickets, *transitions), (BATCH, 2 * BATCH), "round {round}: batch {batch} is partial");
+            assert!(
+                *batch <= cursor,
+                "round {round}: batch {batch} is stored but the cursor says {cursor}"
+            );
+            assert_eq!(
+                (*tickets, *transitions),
+                (BATCH, 2 * BATCH),
+                "round {round}: batch {batch} is partial"
+            );
         }
-        assert_eq!(counts.len() as u64, cursor + 1, "round {round}: a batch before the cursor is missing");
+        assert_eq!(
+            counts.len() as u64,
+            cursor + 1,
+            "round {round}: a batch before the cursor is missing"
+        );
         drop(store);
     }
 }

@@ -26,21 +26,36 @@ async fn demo_syncs_evolves_and_resumes_after_restart() {
 
     let mut changed = 0;
     for i in 1..=5 {
-        let r = sync_once(&store, &mut demo, t0 + chrono::Duration::seconds(15 * i)).await.expect("step");
+        let r = sync_once(&store, &mut demo, t0 + chrono::Duration::seconds(15 * i))
+            .await
+            .expect("step");
         assert_eq!(r.cursor, Some(i.to_string()));
         changed += r.changed;
     }
     assert!(changed > 5, "five steps changed only {changed} records");
     let after_steps = store.load().expect("load");
-    assert!(after_steps.transitions.len() > after_first.transitions.len(), "steps add transitions");
+    assert!(
+        after_steps.transitions.len() > after_first.transitions.len(),
+        "steps add transitions"
+    );
 
     // A new process: the demo tracker is rebuilt from the store and carries on.
     let mut resumed = DemoSource::new("demo", 42, &after_steps);
-    let r = sync_once(&store, &mut resumed, t0 + chrono::Duration::seconds(120)).await.expect("resumed");
+    let r = sync_once(&store, &mut resumed, t0 + chrono::Duration::seconds(120))
+        .await
+        .expect("resumed");
     assert_eq!(r.cursor.as_deref(), Some("6"));
     let after_resume = store.load().expect("load");
-    let keys: HashSet<&str> = after_resume.tickets.iter().map(|t| t.key.as_str()).collect();
-    assert_eq!(keys.len(), after_resume.tickets.len(), "ticket keys stay unique across a restart");
+    let keys: HashSet<&str> = after_resume
+        .tickets
+        .iter()
+        .map(|t| t.key.as_str())
+        .collect();
+    assert_eq!(
+        keys.len(),
+        after_resume.tickets.len(),
+        "ticket keys stay unique across a restart"
+    );
     assert!(after_resume.tickets.len() >= after_steps.tickets.len());
 }
 
@@ -52,7 +67,9 @@ async fn same_seed_and_times_give_the_same_store() {
         let store = Store::temporary().expect("store");
         let mut demo = DemoSource::new("demo", 9, &store.load().expect("load"));
         for i in 0..4 {
-            sync_once(&store, &mut demo, t0 + chrono::Duration::seconds(i)).await.expect("sync");
+            sync_once(&store, &mut demo, t0 + chrono::Duration::seconds(i))
+                .await
+                .expect("sync");
         }
         loads.push(store.load().expect("load"));
     }
@@ -67,7 +84,11 @@ impl Source for Broken {
         "broken"
     }
 
-    fn fetch<'a>(&'a mut self, _: Option<String>, _: DateTime<Utc>) -> BoxFuture<'a, Result<ChangeSet, SourceError>> {
+    fn fetch<'a>(
+        &'a mut self,
+        _: Option<String>,
+        _: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<ChangeSet, SourceError>> {
         Box::pin(async { Err(SourceError::Unreachable("connection refused".into())) })
     }
 }
@@ -75,21 +96,40 @@ impl Source for Broken {
 #[tokio::test]
 async fn a_failing_source_leaves_the_store_alone_and_is_reported() {
     let store = Store::temporary().expect("store");
-    let err = sync_once(&store, &mut Broken, common::at(1)).await.expect_err("must fail");
+    let err = sync_once(&store, &mut Broken, common::at(1))
+        .await
+        .expect_err("must fail");
     assert!(err.to_string().contains("connection refused"));
     assert_eq!(store.cursor("broken").expect("cursor"), None);
     assert!(store.load().expect("load").tickets.is_empty());
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    spawn_all(store, vec![(Box::new(Broken), Duration::from_secs(60))], tx, Arc::new(tokio::sync::Notify::new()));
+    spawn_all(
+        store,
+        vec![(Box::new(Broken), Duration::from_secs(60))],
+        tx,
+        Arc::new(tokio::sync::Notify::new()),
+    );
     let started = rx.recv().await.expect("started");
-    assert_eq!(started, SyncEvent::Started { source: "broken".into() });
+    assert_eq!(
+        started,
+        SyncEvent::Started {
+            source: "broken".into()
+        }
+    );
     match rx.recv().await.expect("failed") {
-        SyncEvent::Failed { source, error, next } => {
+        SyncEvent::Failed {
+            source,
+            error,
+            next,
+        } => {
             assert_eq!(source, "broken");
             assert!(error.contains("cannot reach the tracker"), "{error}");
             assert!(next > Utc::now(), "a retry is scheduled");
-            assert!(next < Utc::now() + chrono::Duration::seconds(5), "the first retry comes soon, not after the interval");
+            assert!(
+                next < Utc::now() + chrono::Duration::seconds(5),
+                "the first retry comes soon, not after the interval"
+            );
         }
         other => panic!("expected a failure, got {other:?}"),
     }

@@ -21,7 +21,10 @@ pub fn done_within(tickets: &[&Ticket], now: DateTime<Utc>, window: Duration) ->
 /// Tickets created in `[now - window, now]`.
 pub fn arrived_within(tickets: &[&Ticket], now: DateTime<Utc>, window: Duration) -> usize {
     let from = now - window;
-    tickets.iter().filter(|t| t.created >= from && t.created <= now).count()
+    tickets
+        .iter()
+        .filter(|t| t.created >= from && t.created <= now)
+        .count()
 }
 
 /// Completions per calendar day from `from` to `to` inclusive, zero days included.
@@ -84,18 +87,33 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2024, 3, day, hour, 0, 0).single().expect("valid")
+        Utc.with_ymd_and_hms(2024, 3, day, hour, 0, 0)
+            .single()
+            .expect("valid")
     }
 
-    fn ticket(created: DateTime<Utc>, started: Option<DateTime<Utc>>, resolved: Option<DateTime<Utc>>) -> Ticket {
+    fn ticket(
+        created: DateTime<Utc>,
+        started: Option<DateTime<Utc>>,
+        resolved: Option<DateTime<Utc>>,
+    ) -> Ticket {
         Ticket {
             source: "s".into(),
             id: 1,
             project: "P".into(),
             key: "P-1".into(),
             title: "t".into(),
-            status: if resolved.is_some() { "Done" } else { "In Progress" }.into(),
-            category: if resolved.is_some() { StatusCategory::Done } else { StatusCategory::InProgress },
+            status: if resolved.is_some() {
+                "Done"
+            } else {
+                "In Progress"
+            }
+            .into(),
+            category: if resolved.is_some() {
+                StatusCategory::Done
+            } else {
+                StatusCategory::InProgress
+            },
             assignee: None,
             priority: Priority::Medium,
             estimate: None,
@@ -152,7 +170,10 @@ mod tests {
             status(5, "In Progress", "In Review"),
         ];
         let d = dwell_periods(&h);
-        assert_eq!(d, vec![("In Progress", 2.0), ("Done", 1.0), ("In Progress", 1.0)]);
+        assert_eq!(
+            d,
+            vec![("In Progress", 2.0), ("Done", 1.0), ("In Progress", 1.0)]
+        );
         let t = ticket(at(1, 0), None, None);
         assert_eq!(status_since(&t, &h), at(5, 12));
         assert_eq!(status_since(&t, &[]), at(1, 0));

@@ -24,7 +24,12 @@ pub struct StallPolicy {
 
 impl Default for StallPolicy {
     fn default() -> Self {
-        StallPolicy { warn_quantile: 0.70, flag_quantile: 0.85, min_samples: 8, min_days: 1.0 }
+        StallPolicy {
+            warn_quantile: 0.70,
+            flag_quantile: 0.85,
+            min_samples: 8,
+            min_days: 1.0,
+        }
     }
 }
 
@@ -68,9 +73,14 @@ pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> 
     let mut by_project: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
     let mut by_status: HashMap<&str, Vec<f64>> = HashMap::new();
     for t in &p.tickets {
-        let Some(range) = index.get(&t.reference()) else { continue };
+        let Some(range) = index.get(&t.reference()) else {
+            continue;
+        };
         for (status, d) in dwell_periods(&p.transitions[range.clone()]) {
-            by_project.entry((t.project.as_str(), status)).or_default().push(d);
+            by_project
+                .entry((t.project.as_str(), status))
+                .or_default()
+                .push(d);
             by_status.entry(status).or_default().push(d);
         }
     }
@@ -79,8 +89,15 @@ pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> 
     }
 
     let mut out = Vec::new();
-    for t in p.tickets.iter().filter(|t| t.category == StatusCategory::InProgress) {
-        let history = index.get(&t.reference()).map(|r| &p.transitions[r.clone()]).unwrap_or(&[]);
+    for t in p
+        .tickets
+        .iter()
+        .filter(|t| t.category == StatusCategory::InProgress)
+    {
+        let history = index
+            .get(&t.reference())
+            .map(|r| &p.transitions[r.clone()])
+            .unwrap_or(&[]);
         let in_status = days(now - status_since(t, history));
         let own = by_project.get(&(t.project.as_str(), t.status.as_str()));
         let (samples, basis) = match own {

@@ -63,5 +63,9 @@ pub fn analyse(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> Analy
             }
         })
         .collect();
-    Analysis { now: Some(now), projects, stalled }
+    Analysis {
+        now: Some(now),
+        projects,
+        stalled,
+    }
 }

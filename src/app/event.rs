@@ -14,8 +14,15 @@ pub enum Event {
     Key(KeyEvent),
     Resize,
     Sync(SyncEvent),
-    Loaded { generation: u64, portfolio: Arc<Portfolio>, analysis: Arc<Analysis> },
-    LoadFailed { generation: u64, error: String },
+    Loaded {
+        generation: u64,
+        portfolio: Arc<Portfolio>,
+        analysis: Arc<Analysis>,
+    },
+    LoadFailed {
+        generation: u64,
+        error: String,
+    },
     /// SIGTERM, SIGHUP or the terminal going away: leave cleanly.
     Terminate,
 }
@@ -24,7 +31,9 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Read the store and analyse it, tagging the result with this generation.
-    Reload { generation: u64 },
+    Reload {
+        generation: u64,
+    },
     /// Wake every source's sync task now.
     SyncNow,
     Quit,

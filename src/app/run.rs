@@ -20,16 +20,28 @@ use crate::store::Store;
 use crate::sync::{self, SyncEvent};
 
 /// Reads the whole store and analyses it; runs on a blocking thread.
-pub fn load_and_analyse(store: &Store, policy: &StallPolicy) -> Result<(Portfolio, Analysis), String> {
+pub fn load_and_analyse(
+    store: &Store,
+    policy: &StallPolicy,
+) -> Result<(Portfolio, Analysis), String> {
     let portfolio = store.load().map_err(|e| e.to_string())?;
     let analysis = analyse(&portfolio, Utc::now(), policy);
     Ok((portfolio, analysis))
 }
 
-fn spawn_load(store: Store, policy: StallPolicy, generation: u64, tx: mpsc::UnboundedSender<Event>) {
+fn spawn_load(
+    store: Store,
+    policy: StallPolicy,
+    generation: u64,
+    tx: mpsc::UnboundedSender<Event>,
+) {
     tokio::task::spawn_blocking(move || {
         let event = match load_and_analyse(&store, &policy) {
-            Ok((p, a)) => Event::Loaded { generation, portfolio: Arc::new(p), analysis: Arc::new(a) },
+            Ok((p, a)) => Event::Loaded {
+                generation,
+                portfolio: Arc::new(p),
+                analysis: Arc::new(a),
+            },
             Err(error) => Event::LoadFailed { generation, error },
         };
         let _ = tx.send(event);

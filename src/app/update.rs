@@ -4,9 +4,9 @@
 
 use std::cmp::Ordering;
 
+use super::Action;
 use super::event::{Effect, Event};
 use super::state::{ProjectDetail, SortKey, SourceStatus, State, SyncState, Tab};
-use super::Action;
 use crate::analysis::ProjectSummary;
 use crate::domain::StatusCategory;
 use crate::sync::SyncEvent;
@@ -22,11 +22,17 @@ pub struct Outcome {
 
 impl Outcome {
     fn redraw() -> Outcome {
-        Outcome { redraw: true, effects: Vec::new() }
+        Outcome {
+            redraw: true,
+            effects: Vec::new(),
+        }
     }
 
     fn with(effect: Effect) -> Outcome {
-        Outcome { redraw: true, effects: vec![effect] }
+        Outcome {
+            redraw: true,
+            effects: vec![effect],
+        }
     }
 }
 
@@ -38,7 +44,11 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
         },
         Event::Resize => Outcome::redraw(),
         Event::Sync(e) => on_sync(state, e),
-        Event::Loaded { generation, portfolio, analysis } => {
+        Event::Loaded {
+            generation,
+            portfolio,
+            analysis,
+        } => {
             if generation != state.load_generation {
                 return Outcome::default();
             }
@@ -86,7 +96,12 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
             status_mut(state, &source).state = SyncState::Syncing;
             Outcome::redraw()
         }
-        SyncEvent::Synced { source, changed, at, next } => {
+        SyncEvent::Synced {
+            source,
+            changed,
+            at,
+            next,
+        } => {
             let s = status_mut(state, &source);
             s.state = SyncState::Ok;
             s.last_ok = Some(at);
@@ -95,9 +110,15 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
                 return Outcome::redraw();
             }
             state.load_generation += 1;
-            Outcome::with(Effect::Reload { generation: state.load_generation })
+            Outcome::with(Effect::Reload {
+                generation: state.load_generation,
+            })
         }
-        SyncEvent::Failed { source, error, next } => {
+        SyncEvent::Failed {
+            source,
+            error,
+            next,
+        } => {
             let s = status_mut(state, &source);
             s.state = SyncState::Failed(error.clone());
             s.last_error = Some(error);
@@ -159,13 +180,20 @@ fn apply(state: &mut State, action: Action) -> Outcome {
             state.detail = None;
             Outcome::redraw()
         }
-        Action::Down | Action::Up | Action::PageDown | Action::PageUp | Action::Top | Action::Bottom => {
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
+        | Action::Bottom => {
             if let Some(d) = &mut state.detail {
                 d.selected = moved(d.selected, d.tickets.len(), action);
             } else if state.tab == Tab::Projects {
-                state.project_selected = moved(state.project_selected, state.project_order.len(), action);
+                state.project_selected =
+                    moved(state.project_selected, state.project_order.len(), action);
             } else {
-                state.stalled_selected = moved(state.stalled_selected, state.analysis.stalled.len(), action);
+                state.stalled_selected =
+                    moved(state.stalled_selected, state.analysis.stalled.len(), action);
             }
             Outcome::redraw()
         }
@@ -173,7 +201,9 @@ fn apply(state: &mut State, action: Action) -> Outcome {
             if state.tab != Tab::Projects || state.detail.is_some() {
                 return Outcome::default();
             }
-            let Some(p) = selected_project(state) else { return Outcome::default() };
+            let Some(p) = selected_project(state) else {
+                return Outcome::default();
+            };
             let (source, key) = (p.source.clone(), p.key.clone());
             state.detail = Some(detail_of(state, &source, &key, 0));
             Outcome::redraw()
@@ -185,7 +215,10 @@ fn apply(state: &mut State, action: Action) -> Outcome {
             if action == Action::SortReverse {
                 state.sort_descending = !state.sort_descending;
             } else {
-                let i = SortKey::ALL.iter().position(|k| *k == state.sort).unwrap_or(0);
+                let i = SortKey::ALL
+                    .iter()
+                    .position(|k| *k == state.sort)
+                    .unwrap_or(0);
                 state.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
                 state.sort_descending = state.sort != SortKey::Name;
             }
@@ -196,7 +229,10 @@ fn apply(state: &mut State, action: Action) -> Outcome {
 }
 
 pub fn selected_project(state: &State) -> Option<&ProjectSummary> {
-    state.project_order.get(state.project_selected).and_then(|&i| state.analysis.projects.get(i))
+    state
+        .project_order
+        .get(state.project_selected)
+        .and_then(|&i| state.analysis.projects.get(i))
 }
 
 fn compare(a: &ProjectSummary, b: &ProjectSummary, key: SortKey) -> Ordering {
@@ -206,7 +242,10 @@ fn compare(a: &ProjectSummary, b: &ProjectSummary, key: SortKey) -> Ordering {
         SortKey::InProgress => a.in_progress.cmp(&b.in_progress),
         SortKey::Done30 => a.done_30d.cmp(&b.done_30d),
         SortKey::Stalled => a.stalled.cmp(&b.stalled),
-        SortKey::OldestWip => a.oldest_wip_days.unwrap_or(-1.0).total_cmp(&b.oldest_wip_days.unwrap_or(-1.0)),
+        SortKey::OldestWip => a
+            .oldest_wip_days
+            .unwrap_or(-1.0)
+            .total_cmp(&b.oldest_wip_days.unwrap_or(-1.0)),
     }
 }
 
@@ -217,21 +256,29 @@ fn resort(state: &mut State) {
     let mut order: Vec<usize> = (0..projects.len()).collect();
     order.sort_by(|&a, &b| {
         let primary = compare(&projects[a], &projects[b], state.sort);
-        let primary = if state.sort_descending { primary.reverse() } else { primary };
+        let primary = if state.sort_descending {
+            primary.reverse()
+        } else {
+            primary
+        };
         primary.then_with(|| projects[a].name.cmp(&projects[b].name))
     });
     state.project_order = order;
     state.project_selected = keep
         .and_then(|(s, k)| {
-            state.project_order.iter().position(|&i| projects[i].source == s && projects[i].key == k)
+            state
+                .project_order
+                .iter()
+                .position(|&i| projects[i].source == s && projects[i].key == k)
         })
         .unwrap_or_else(|| clamp(state.project_selected, projects.len()));
 }
 
 fn detail_of(state: &State, source: &str, key: &str, selected: usize) -> ProjectDetail {
     let tickets = &state.portfolio.tickets;
-    let mut rows: Vec<usize> =
-        (0..tickets.len()).filter(|&i| tickets[i].source == source && tickets[i].project == key).collect();
+    let mut rows: Vec<usize> = (0..tickets.len())
+        .filter(|&i| tickets[i].source == source && tickets[i].project == key)
+        .collect();
     let rank = |c: StatusCategory| match c {
         StatusCategory::InProgress => 0,
         StatusCategory::Todo => 1,
@@ -239,8 +286,15 @@ fn detail_of(state: &State, source: &str, key: &str, selected: usize) -> Project
     };
     rows.sort_by(|&a, &b| {
         let (a, b) = (&tickets[a], &tickets[b]);
-        rank(a.category).cmp(&rank(b.category)).then(b.updated.cmp(&a.updated))
+        rank(a.category)
+            .cmp(&rank(b.category))
+            .then(b.updated.cmp(&a.updated))
     });
     let selected = clamp(selected, rows.len());
-    ProjectDetail { source: source.to_string(), key: key.to_string(), tickets: rows, selected }
+    ProjectDetail {
+        source: source.to_string(),
+        key: key.to_string(),
+        tickets: rows,
+        selected,
+    }
 }

@@ -6,15 +6,19 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (digits, unit) = t.split_at(split);
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration; write a number and a unit, like 30s or 5m"))?;
+    let n: u64 = digits.parse().map_err(|_| {
+        format!("{text:?} is not a duration; write a number and a unit, like 30s or 5m")
+    })?;
     let secs = match unit.trim() {
         "s" => n,
         "m" => n * 60,
         "h" => n * 3600,
         "d" => n * 86_400,
-        other => return Err(format!("unknown unit {other:?} in {text:?}; use s, m, h or d")),
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?}; use s, m, h or d"
+            ));
+        }
     };
     if secs == 0 {
         return Err(format!("{text:?} is zero; an interval must be at least 1s"));

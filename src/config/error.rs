@@ -6,18 +6,36 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{path}:{line}: {key}: {message}", path = .path.display())]
-    At { path: PathBuf, line: usize, key: String, message: String },
+    At {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        message: String,
+    },
     #[error("cannot read config {path}: {source}", path = .path.display())]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Other(String),
 }
 
 impl ConfigError {
     /// An error about the text at `span` in `text`, the contents of `path`.
-    pub fn at(path: &Path, text: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+    pub fn at(
+        path: &Path,
+        text: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, key) = locate(text, span.map(|s| s.start).unwrap_or(0));
-        ConfigError::At { path: path.to_path_buf(), line, key, message: message.into() }
+        ConfigError::At {
+            path: path.to_path_buf(),
+            line,
+            key,
+            message: message.into(),
+        }
     }
 }
 
@@ -27,7 +45,10 @@ fn locate(text: &str, offset: usize) -> (usize, String) {
     let before = &text[..offset];
     let line_no = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let line_end = text[line_start..].find('\n').map(|i| line_start + i).unwrap_or(text.len());
+    let line_end = text[line_start..]
+        .find('\n')
+        .map(|i| line_start + i)
+        .unwrap_or(text.len());
     let line = text[line_start..line_end].trim();
 
     let mut table = String::new();
@@ -42,16 +63,30 @@ fn locate(text: &str, offset: usize) -> (usize, String) {
         }
     }
     let key = if line.starts_with('[') {
-        line.trim_matches(|c| c == '[' || c == ']').trim().to_string()
+        line.trim_matches(|c| c == '[' || c == ']')
+            .trim()
+            .to_string()
     } else {
-        let name = line.split('=').next().unwrap_or("").trim().trim_matches('"');
+        let name = line
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
         match (table.is_empty(), name.is_empty()) {
             (true, _) => name.to_string(),
             (false, true) => table,
             (false, false) => format!("{table}.{name}"),
         }
     };
-    (line_no, if key.is_empty() { "(top level)".to_string() } else { key })
+    (
+        line_no,
+        if key.is_empty() {
+            "(top level)".to_string()
+        } else {
+            key
+        },
+    )
 }
 
 #[cfg(test)]

@@ -54,7 +54,10 @@ impl Chord {
     }
 
     pub fn from_event(key: &KeyEvent) -> Chord {
-        Chord { code: key.code, ctrl: key.modifiers.contains(KeyModifiers::CONTROL) }
+        Chord {
+            code: key.code,
+            ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
+        }
     }
 
     pub fn label(&self) -> String {
@@ -76,7 +79,11 @@ impl Chord {
             KeyCode::Char(c) => c.to_string(),
             _ => "?".to_string(),
         };
-        if self.ctrl { format!("Ctrl-{name}") } else { name }
+        if self.ctrl {
+            format!("Ctrl-{name}")
+        } else {
+            name
+        }
     }
 }
 
@@ -133,8 +140,17 @@ impl Keymap {
             toml::from_str(DEFAULT).map_err(|e| format!("embedded keymap is invalid: {e}"))?;
         let mut bindings = Vec::new();
         for b in raw.binding {
-            let keys = b.keys.iter().map(|k| Chord::parse(k)).collect::<Result<Vec<_>, _>>()?;
-            bindings.push(Binding { action: b.action, keys, context: b.context, description: b.description });
+            let keys = b
+                .keys
+                .iter()
+                .map(|k| Chord::parse(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            bindings.push(Binding {
+                action: b.action,
+                keys,
+                context: b.context,
+                description: b.description,
+            });
         }
         Ok(Keymap { bindings })
     }
@@ -148,7 +164,10 @@ impl Keymap {
 
     pub fn action_for(&self, key: &KeyEvent) -> Option<Action> {
         let chord = Chord::from_event(key);
-        self.bindings.iter().find(|b| b.keys.contains(&chord)).map(|b| b.action)
+        self.bindings
+            .iter()
+            .find(|b| b.keys.contains(&chord))
+            .map(|b| b.action)
     }
 
     /// The first key of an action, for hints in the status bar.
@@ -171,7 +190,9 @@ mod tests {
         let map = Keymap::default_table().expect("embedded keymap parses");
         for action in Action::ALL {
             assert!(
-                map.bindings.iter().any(|b| b.action == action && !b.keys.is_empty()),
+                map.bindings
+                    .iter()
+                    .any(|b| b.action == action && !b.keys.is_empty()),
                 "{action:?} has no default key"
             );
         }

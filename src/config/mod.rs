@@ -78,8 +78,10 @@ impl Settings {
     pub fn load(flag: Option<PathBuf>) -> Result<Settings, ConfigError> {
         match paths::config_file(flag) {
             Some((path, named)) if named || path.exists() => {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| ConfigError::Unreadable { path: path.clone(), source: e })?;
+                let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Unreadable {
+                    path: path.clone(),
+                    source: e,
+                })?;
                 Settings::parse(&path, &text)
             }
             _ => Settings::defaults(),
@@ -87,17 +89,25 @@ impl Settings {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Settings, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            ConfigError::at(path, text, e.span(), explain(e.message()))
-        })?;
-        let at = |span: std::ops::Range<usize>, msg: String| ConfigError::at(path, text, Some(span), msg);
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| ConfigError::at(path, text, e.span(), explain(e.message())))?;
+        let at = |span: std::ops::Range<usize>, msg: String| {
+            ConfigError::at(path, text, Some(span), msg)
+        };
         let mut s = Settings::defaults()?;
         s.file = Some(path.to_path_buf());
         s.read_only = raw.general.read_only.unwrap_or(false);
         if let Some(level) = raw.general.log_level {
             let allowed = ["error", "warn", "info", "debug", "trace"];
             if !allowed.contains(&level.get_ref().as_str()) {
-                return Err(at(level.span(), format!("{:?} is not a log level; use one of {}", level.get_ref(), allowed.join(", "))));
+                return Err(at(
+                    level.span(),
+                    format!(
+                        "{:?} is not a log level; use one of {}",
+                        level.get_ref(),
+                        allowed.join(", ")
+                    ),
+                ));
             }
             s.log_level = level.into_inner();
         }
@@ -106,7 +116,10 @@ impl Settings {
         let pct = |v: &toml::Spanned<f64>| -> Result<f64, ConfigError> {
             let p = *v.get_ref();
             if !(1.0..=99.0).contains(&p) {
-                return Err(at(v.span(), format!("{p} is not a percentile between 1 and 99")));
+                return Err(at(
+                    v.span(),
+                    format!("{p} is not a percentile between 1 and 99"),
+                ));
             }
             Ok(p / 100.0)
         };
@@ -116,7 +129,10 @@ impl Settings {
         if let Some(f) = &raw.stall.flag_percentile {
             s.stall.flag_quantile = pct(f)?;
             if s.stall.flag_quantile < s.stall.warn_quantile {
-                return Err(at(f.span(), "flag_percentile must not be below warn_percentile".into()));
+                return Err(at(
+                    f.span(),
+                    "flag_percentile must not be below warn_percentile".into(),
+                ));
             }
         }
         if let Some(n) = raw.stall.min_samples {
@@ -125,7 +141,13 @@ impl Settings {
 
         for (name, keys) in &raw.keys {
             let action = Action::from_name(name.get_ref()).ok_or_else(|| {
-                at(name.span(), format!("{:?} is not an action; see the help overlay (?) for their names", name.get_ref()))
+                at(
+                    name.span(),
+                    format!(
+                        "{:?} is not an action; see the help overlay (?) for their names",
+                        name.get_ref()
+                    ),
+                )
             })?;
             if keys.get_ref().is_empty() {
                 return Err(at(keys.span(), "give at least one key".into()));
@@ -144,17 +166,32 @@ impl Settings {
         for src in raw.source {
             let name = src.name.get_ref();
             if name.is_empty()
-                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
-                return Err(at(src.name.span(), format!("{name:?} is not a source name; use letters, digits, - and _")));
+                return Err(at(
+                    src.name.span(),
+                    format!("{name:?} is not a source name; use letters, digits, - and _"),
+                ));
             }
             if s.sources.iter().any(|o| &o.name == name) {
-                return Err(at(src.name.span(), format!("two sources are named {name:?}; names must be unique")));
+                return Err(at(
+                    src.name.span(),
+                    format!("two sources are named {name:?}; names must be unique"),
+                ));
             }
             let kind = match src.kind.get_ref().as_str() {
-                "demo" => SourceKind::Demo { seed: src.seed.unwrap_or(DEMO_SEED) },
+                "demo" => SourceKind::Demo {
+                    seed: src.seed.unwrap_or(DEMO_SEED),
+                },
                 other => {
-                    return Err(at(src.kind.span(), format!("{other:?} is not a source kind this lookout knows; supported: demo")));
+                    return Err(at(
+                        src.kind.span(),
+                        format!(
+                            "{other:?} is not a source kind this lookout knows; supported: demo"
+                        ),
+                    ));
                 }
             };
             let interval = match &src.interval {
@@ -162,7 +199,11 @@ impl Settings {
                 None if matches!(kind, SourceKind::Demo { .. }) => DEFAULT_DEMO_INTERVAL,
                 None => DEFAULT_INTERVAL,
             };
-            s.sources.push(SourceSettings { name: name.clone(), interval, kind });
+            s.sources.push(SourceSettings {
+                name: name.clone(),
+                interval,
+                kind,
+            });
         }
         Ok(s)
     }
@@ -175,7 +216,10 @@ fn explain(message: &str) -> String {
         .and_then(|rest| rest.split('`').next());
     if let Some(field) = unknown {
         let lower = field.to_ascii_lowercase();
-        if ["token", "password", "secret", "api_key", "apikey"].iter().any(|s| lower.contains(s)) {
+        if ["token", "password", "secret", "api_key", "apikey"]
+            .iter()
+            .any(|s| lower.contains(s))
+        {
             return format!(
                 "secrets are never read from the config file; put the name of an environment \
                  variable that holds it in `{field}_env` instead (and remove `{field}` from the file)"

@@ -20,6 +20,10 @@ pub fn config_file(flag: Option<PathBuf>) -> Option<(PathBuf, bool)> {
 }
 
 pub fn data_dir(flag: Option<PathBuf>) -> Option<PathBuf> {
-    flag.or_else(|| std::env::var_os("LOOKOUT_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from))
-        .or_else(|| dirs().map(|d| d.data_dir().to_path_buf()))
+    flag.or_else(|| {
+        std::env::var_os("LOOKOUT_DATA_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
+    .or_else(|| dirs().map(|d| d.data_dir().to_path_buf()))
 }

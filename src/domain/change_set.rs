@@ -17,7 +17,10 @@ pub struct ChangeSet {
 
 impl ChangeSet {
     pub fn new(source: impl Into<String>) -> Self {
-        ChangeSet { source: source.into(), ..ChangeSet::default() }
+        ChangeSet {
+            source: source.into(),
+            ..ChangeSet::default()
+        }
     }
 
     /// How many records this change set touches, for status lines and logs.

@@ -22,7 +22,9 @@ pub use time_entry::TimeEntry;
 pub use transition::{Field, Transition};
 
 /// Identifies a ticket across sources: the source's name plus the tracker's own id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct TicketRef {
     pub source: String,
     pub id: u64,

@@ -21,8 +21,14 @@ impl Portfolio {
     pub fn history_index(&self) -> HashMap<TicketRef, std::ops::Range<usize>> {
         let mut index: HashMap<TicketRef, std::ops::Range<usize>> = HashMap::new();
         for (i, t) in self.transitions.iter().enumerate() {
-            let key = TicketRef { source: t.source.clone(), id: t.ticket };
-            index.entry(key).and_modify(|r| r.end = i + 1).or_insert(i..i + 1);
+            let key = TicketRef {
+                source: t.source.clone(),
+                id: t.ticket,
+            };
+            index
+                .entry(key)
+                .and_modify(|r| r.end = i + 1)
+                .or_insert(i..i + 1);
         }
         index
     }

@@ -70,7 +70,10 @@ pub struct Ticket {
 
 impl Ticket {
     pub fn reference(&self) -> super::TicketRef {
-        super::TicketRef { source: self.source.clone(), id: self.id }
+        super::TicketRef {
+            source: self.source.clone(),
+            id: self.id,
+        }
     }
 
     pub fn is_open(&self) -> bool {

@@ -9,7 +9,10 @@ pub enum StoreError {
     )]
     Locked { path: PathBuf, holder: String },
     #[error("cannot use {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(
         "the store was written by a newer lookout (schema {found}); this lookout reads schema \
          {supported} or older. Upgrade lookout, or point --data-dir at another directory."

@@ -66,8 +66,14 @@ mod tests {
 
     #[test]
     fn transitions_sort_by_ticket_then_time() {
-        let early = Utc.with_ymd_and_hms(1969, 12, 31, 0, 0, 0).single().expect("valid date");
-        let late = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().expect("valid date");
+        let early = Utc
+            .with_ymd_and_hms(1969, 12, 31, 0, 0, 0)
+            .single()
+            .expect("valid date");
+        let late = Utc
+            .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
+            .single()
+            .expect("valid date");
         let a = transition("s", 1, late, Field::Status);
         let b = transition("s", 1, early, Field::Status);
         let c = transition("s", 2, early, Field::Status);

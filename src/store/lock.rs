@@ -32,5 +32,8 @@ pub fn explain_open_error(dir: &Path, store: &Path, err: sled::Error) -> StoreEr
         .and_then(|s| s.trim().parse::<u32>().ok())
         .map(|pid| format!("another lookout (process {pid})"))
         .unwrap_or_else(|| "another process".to_string());
-    StoreError::Locked { path: store.to_path_buf(), holder }
+    StoreError::Locked {
+        path: store.to_path_buf(),
+        holder,
+    }
 }

@@ -24,8 +24,15 @@ use crate::domain::{ChangeSet, Portfolio};
 /// cache is enough and keeps the resident size honest.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
-const TREE_NAMES: [&str; 7] =
-    ["projects", "members", "tickets", "transitions", "time_entries", "notes", "meta"];
+const TREE_NAMES: [&str; 7] = [
+    "projects",
+    "members",
+    "tickets",
+    "transitions",
+    "time_entries",
+    "notes",
+    "meta",
+];
 
 /// A handle on the store. Cheap to clone; all clones share one sled database.
 #[derive(Clone)]
@@ -38,8 +45,10 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the store under `dir`, refusing politely when another lookout holds it.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Io { path: dir.to_path_buf(), source: e })?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
         let path = dir.join("store");
         let db = sled::Config::new()
             .path(&path)
@@ -52,7 +61,10 @@ impl Store {
 
     /// A store that lives only as long as this process: used by `--demo` and tests.
     pub fn temporary() -> Result<Store, StoreError> {
-        let db = sled::Config::new().temporary(true).cache_capacity(CACHE_BYTES).open()?;
+        let db = sled::Config::new()
+            .temporary(true)
+            .cache_capacity(CACHE_BYTES)
+            .open()?;
         Store::from_db(db, None)
     }
 
@@ -129,7 +141,11 @@ impl Store {
 
     /// Counts per entity, for `doctor`-style summaries and tests.
     pub fn counts(&self) -> Vec<(&'static str, usize)> {
-        TREE_NAMES[..6].iter().zip(self.trees.iter()).map(|(n, t)| (*n, t.len())).collect()
+        TREE_NAMES[..6]
+            .iter()
+            .zip(self.trees.iter())
+            .map(|(n, t)| (*n, t.len()))
+            .collect()
     }
 }
 
@@ -139,13 +155,19 @@ fn encode_batches(c: &ChangeSet) -> Result<[Batch; 7], StoreError> {
         b[0].insert(keys::project(&p.source, &p.key), codec::encode(p)?);
     }
     for m in &c.members {
-        b[1].insert(keys::member(&m.source, &m.project, &m.login), codec::encode(m)?);
+        b[1].insert(
+            keys::member(&m.source, &m.project, &m.login),
+            codec::encode(m)?,
+        );
     }
     for t in &c.tickets {
         b[2].insert(keys::ticket(&t.source, t.id), codec::encode(t)?);
     }
     for t in &c.transitions {
-        b[3].insert(keys::transition(&t.source, t.ticket, t.at, t.field), codec::encode(t)?);
+        b[3].insert(
+            keys::transition(&t.source, t.ticket, t.at, t.field),
+            codec::encode(t)?,
+        );
     }
     for e in &c.time_entries {
         b[4].insert(keys::child(&e.source, e.ticket, e.id), codec::encode(e)?);

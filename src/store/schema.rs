@@ -22,15 +22,22 @@ pub fn ensure_current(meta: &Tree, store_is_empty: bool) -> Result<(), StoreErro
             u32::from_be_bytes(bytes)
         }
         None if store_is_empty => CURRENT,
-        None => return Err(StoreError::Corrupt("data without a schema version".to_string())),
+        None => {
+            return Err(StoreError::Corrupt(
+                "data without a schema version".to_string(),
+            ));
+        }
     };
     if found > CURRENT {
-        return Err(StoreError::TooNew { found, supported: CURRENT });
+        return Err(StoreError::TooNew {
+            found,
+            supported: CURRENT,
+        });
     }
     for version in found..CURRENT {
-        let step = MIGRATIONS.get(version as usize - 1).ok_or_else(|| {
-            StoreError::Corrupt(format!("no migration from schema {version}"))
-        })?;
+        let step = MIGRATIONS
+            .get(version as usize - 1)
+            .ok_or_else(|| StoreError::Corrupt(format!("no migration from schema {version}")))?;
         step(meta)?;
     }
     meta.insert(KEY, &CURRENT.to_be_bytes())?;
@@ -46,7 +53,8 @@ mod tests {
     fn refuses_a_newer_store() {
         let db = sled::Config::new().temporary(true).open().expect("temp db");
         let meta = db.open_tree("meta").expect("tree");
-        meta.insert(KEY, &(CURRENT + 1).to_be_bytes()).expect("insert");
+        meta.insert(KEY, &(CURRENT + 1).to_be_bytes())
+            .expect("insert");
         let err = ensure_current(&meta, false).expect_err("must refuse");
         assert!(err.to_string().contains("newer lookout"), "{err}");
     }

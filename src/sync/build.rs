@@ -9,7 +9,10 @@ use crate::sources::demo::DemoSource;
 
 /// One connector per configured source, with its interval. `stored` is what the store holds
 /// now (the demo tracker resumes from it).
-pub fn build_sources(settings: &[SourceSettings], stored: &Portfolio) -> Vec<(Box<dyn Source>, Duration)> {
+pub fn build_sources(
+    settings: &[SourceSettings],
+    stored: &Portfolio,
+) -> Vec<(Box<dyn Source>, Duration)> {
     settings
         .iter()
         .map(|s| {

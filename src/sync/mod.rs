@@ -20,9 +20,20 @@ use crate::store::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncEvent {
-    Started { source: String },
-    Synced { source: String, changed: usize, at: DateTime<Utc>, next: DateTime<Utc> },
-    Failed { source: String, error: String, next: DateTime<Utc> },
+    Started {
+        source: String,
+    },
+    Synced {
+        source: String,
+        changed: usize,
+        at: DateTime<Utc>,
+        next: DateTime<Utc>,
+    },
+    Failed {
+        source: String,
+        error: String,
+        next: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +73,11 @@ pub async fn sync_once(
     tokio::task::spawn_blocking(move || writer.write(&changes))
         .await
         .map_err(|e| SyncError::Task(e.to_string()))??;
-    Ok(SyncReport { changed, cursor, took: started.elapsed() })
+    Ok(SyncReport {
+        changed,
+        cursor,
+        took: started.elapsed(),
+    })
 }
 
 fn later(after: Duration) -> DateTime<Utc> {
@@ -95,7 +110,12 @@ async fn run_source(
     let name = source.name().to_string();
     let mut backoff = Duration::from_secs(1);
     loop {
-        if events.send(SyncEvent::Started { source: name.clone() }).is_err() {
+        if events
+            .send(SyncEvent::Started {
+                source: name.clone(),
+            })
+            .is_err()
+        {
             return;
         }
         let wait = match sync_once(&store, source.as_mut(), Utc::now()).await {
@@ -117,8 +137,11 @@ async fn run_source(
                 let wait = backoff.min(interval);
                 backoff = (backoff * 2).min(interval);
                 tracing::warn!(source = %name, error = %e, retry_in = ?wait, "sync failed");
-                let event =
-                    SyncEvent::Failed { source: name.clone(), error: e.to_string(), next: later(wait) };
+                let event = SyncEvent::Failed {
+                    source: name.clone(),
+                    error: e.to_string(),
+                    next: later(wait),
+                };
                 if events.send(event).is_err() {
                     return;
                 }

@@ -13,16 +13,46 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut lines = Vec::new();
     for context in [Context::Global, Context::List, Context::Projects] {
         lines.push(Line::from(Span::styled(context.title(), theme.header())));
-        for b in state.keymap.bindings.iter().filter(|b| b.context == context) {
-            let keys = b.keys.iter().map(Chord::label).collect::<Vec<_>>().join(", ");
-            lines.push(Line::from(vec![Span::raw(format!("  {keys:<16} ")), Span::raw(b.description.clone())]));
+        for b in state
+            .keymap
+            .bindings
+            .iter()
+            .filter(|b| b.context == context)
+        {
+            let keys = b
+                .keys
+                .iter()
+                .map(Chord::label)
+                .collect::<Vec<_>>()
+                .join(", ");
+            lines.push(Line::from(vec![
+                Span::raw(format!("  {keys:<16} ")),
+                Span::raw(b.description.clone()),
+            ]));
         }
     }
     let width = area.width.min(64);
     let height = area.height.min(lines.len() as u16 + 2);
-    let [_, col, _] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(width), Constraint::Fill(1)]).areas(area);
-    let [_, popup, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(height), Constraint::Fill(1)]).areas(col);
+    let [_, col, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(width),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height),
+        Constraint::Fill(1),
+    ])
+    .areas(col);
     frame.render_widget(Clear, popup);
-    let block = Block::bordered().title(" Help: keys (Esc to close) ").border_style(theme.border());
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), popup);
+    let block = Block::bordered()
+        .title(" Help: keys (Esc to close) ")
+        .border_style(theme.border());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
 }

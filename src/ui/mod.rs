@@ -45,23 +45,35 @@ fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             Tab::Stalled => state.analysis.stalled.len(),
         };
         let label = format!(" {} {} ({count}) ", i + 1, tab.title());
-        let style = if *tab == state.tab { theme.tab_active() } else { theme.tab() };
+        let style = if *tab == state.tab {
+            theme.tab_active()
+        } else {
+            theme.tab()
+        };
         spans.push(Span::raw(" "));
         spans.push(Span::styled(label, style));
     }
     let left = Line::from(spans);
     let right = match state.analysis.now {
-        Some(now) => format!("as of {} ", now.with_timezone(&chrono::Local).format("%H:%M:%S")),
+        Some(now) => format!(
+            "as of {} ",
+            now.with_timezone(&chrono::Local).format("%H:%M:%S")
+        ),
         None => "loading ".to_string(),
     };
-    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right.len() as u16)]).areas(area);
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right.len() as u16)])
+        .areas(area);
     frame.render_widget(Paragraph::new(left), l);
     frame.render_widget(Paragraph::new(right).style(theme.dim()), r);
 }
 
 /// A one-line message in the middle of an empty pane.
 pub(crate) fn placeholder(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
-    let [_, mid, _] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let [_, mid, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
     frame.render_widget(Paragraph::new(text).style(theme.dim()).centered(), mid);
 }

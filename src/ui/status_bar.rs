@@ -11,7 +11,8 @@ use crate::app::{Action, State, SyncState};
 use crate::text::sanitize;
 
 fn clock(t: Option<DateTime<Utc>>) -> String {
-    t.map(|t| t.with_timezone(&Local).format("%H:%M:%S").to_string()).unwrap_or_else(|| "-".to_string())
+    t.map(|t| t.with_timezone(&Local).format("%H:%M:%S").to_string())
+        .unwrap_or_else(|| "-".to_string())
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -20,17 +21,30 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let (text, style) = match &s.state {
             SyncState::Waiting => ("waiting".to_string(), theme.dim()),
             SyncState::Syncing => ("syncing".to_string(), theme.warn()),
-            SyncState::Ok => (format!("ok {} next {}", clock(s.last_ok), clock(s.next)), theme.ok()),
+            SyncState::Ok => (
+                format!("ok {} next {}", clock(s.last_ok), clock(s.next)),
+                theme.ok(),
+            ),
             SyncState::Failed(e) => {
-                let last = if s.last_ok.is_some() { format!(" (last ok {})", clock(s.last_ok)) } else { String::new() };
-                (format!("error: {}{last}; retry {}", sanitize(e), clock(s.next)), theme.flag())
+                let last = if s.last_ok.is_some() {
+                    format!(" (last ok {})", clock(s.last_ok))
+                } else {
+                    String::new()
+                };
+                (
+                    format!("error: {}{last}; retry {}", sanitize(e), clock(s.next)),
+                    theme.flag(),
+                )
             }
         };
         spans.push(Span::raw(format!(" {} ", sanitize(&s.name))));
         spans.push(Span::styled(text, style));
     }
     if let Some(e) = &state.load_error {
-        spans.push(Span::styled(format!(" store: {}", sanitize(e)), theme.flag()));
+        spans.push(Span::styled(
+            format!(" store: {}", sanitize(e)),
+            theme.flag(),
+        ));
     }
     if state.read_only {
         spans.push(Span::styled(" read-only", theme.dim()));
@@ -40,7 +54,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         state.keymap.hint(Action::Help),
         state.keymap.hint(Action::Quit)
     );
-    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(hints.len() as u16)]).areas(area);
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(hints.len() as u16)])
+        .areas(area);
     frame.render_widget(Paragraph::new(Line::from(spans)), l);
     frame.render_widget(Paragraph::new(hints).style(theme.dim()), r);
 }

@@ -18,7 +18,13 @@ impl Theme {
     }
 
     pub fn brand(&self) -> Style {
-        self.pick(Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn tab(&self) -> Style {
@@ -26,16 +32,25 @@ impl Theme {
     }
 
     pub fn tab_active(&self) -> Style {
-        self.pick(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD | Modifier::UNDERLINED), Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+        self.pick(
+            Style::new()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        )
     }
 
     pub fn header(&self) -> Style {
-        self.pick(Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     /// The header cell of the column the table is sorted by.
     pub fn sorted(&self) -> Style {
-        self.header().add_modifier(Modifier::UNDERLINED | Modifier::REVERSED)
+        self.header()
+            .add_modifier(Modifier::UNDERLINED | Modifier::REVERSED)
     }
 
     pub fn selected(&self) -> Style {
@@ -47,7 +62,10 @@ impl Theme {
     }
 
     pub fn flag(&self) -> Style {
-        self.pick(Style::new().fg(Color::Red).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn warn(&self) -> Style {

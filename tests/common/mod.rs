@@ -5,7 +5,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use lookout::domain::{ChangeSet, Field, Priority, Project, StatusCategory, Ticket, Transition};
 
 pub fn at(day: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).single().expect("valid date") + Duration::days(day)
+    Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
+        .single()
+        .expect("valid date")
+        + Duration::days(day)
 }
 
 pub fn project(source: &str, key: &str) -> Project {
@@ -19,7 +22,13 @@ pub fn project(source: &str, key: &str) -> Project {
     }
 }
 
-pub fn ticket(source: &str, project: &str, id: u64, status: &str, category: StatusCategory) -> Ticket {
+pub fn ticket(
+    source: &str,
+    project: &str,
+    id: u64,
+    status: &str,
+    category: StatusCategory,
+) -> Ticket {
     Ticket {
         source: source.into(),
         id,
@@ -56,9 +65,12 @@ pub fn bulk(source: &str, first: u64, n: u64, cursor: &str) -> ChangeSet {
     let mut c = ChangeSet::new(source);
     c.projects.push(project(source, "BULK"));
     for id in first..first + n {
-        c.tickets.push(ticket(source, "BULK", id, "Done", StatusCategory::Done));
-        c.transitions.push(status_change(source, id, 1, "To Do", "In Progress"));
-        c.transitions.push(status_change(source, id, 2, "In Progress", "Done"));
+        c.tickets
+            .push(ticket(source, "BULK", id, "Done", StatusCategory::Done));
+        c.transitions
+            .push(status_change(source, id, 1, "To Do", "In Progress"));
+        c.transitions
+            .push(status_change(source, id, 2, "In Progress", "Done"));
     }
     c.cursor = Some(cursor.to_string());
     c

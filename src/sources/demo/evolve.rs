@@ -9,8 +9,16 @@ use crate::domain::{ChangeSet, Field, Note, Priority, Ticket, Transition};
 use crate::rng::Rng;
 
 /// Where new work lands: growing and new projects get more, the finishing one none.
-const INTAKE: &[(&str, u64)] =
-    &[("ATLAS", 2), ("BORE", 2), ("CRUX", 1), ("DUNE", 2), ("EMBER", 5), ("GLINT", 3), ("HALO", 4), ("IRIS", 1)];
+const INTAKE: &[(&str, u64)] = &[
+    ("ATLAS", 2),
+    ("BORE", 2),
+    ("CRUX", 1),
+    ("DUNE", 2),
+    ("EMBER", 5),
+    ("GLINT", 3),
+    ("HALO", 4),
+    ("IRIS", 1),
+];
 
 /// Advances the world by one step; returns exactly what changed.
 pub fn step(world: &mut World, seed: u64, step: u64, now: DateTime<Utc>) -> ChangeSet {
@@ -55,7 +63,11 @@ fn new_ticket(world: &mut World, rng: &mut Rng, now: DateTime<Utc>) -> Ticket {
         status: TODO.to_string(),
         category: category_of(TODO),
         assignee: None,
-        priority: if rng.chance(0.2) { Priority::High } else { Priority::Medium },
+        priority: if rng.chance(0.2) {
+            Priority::High
+        } else {
+            Priority::Medium
+        },
         estimate: Some([1.0, 2.0, 3.0, 5.0][rng.below(4) as usize]),
         labels: Vec::new(),
         created: now,
@@ -78,10 +90,21 @@ fn pick_movable(world: &World, rng: &mut Rng) -> Option<usize> {
     rng.pick(&movable).copied()
 }
 
-fn advance(world: &mut World, rng: &mut Rng, index: usize, now: DateTime<Utc>, changes: &mut ChangeSet) {
+fn advance(
+    world: &mut World,
+    rng: &mut Rng,
+    index: usize,
+    now: DateTime<Utc>,
+    changes: &mut ChangeSet,
+) {
     let team: Vec<String> = {
         let project = &world.tickets[index].project;
-        world.members.iter().filter(|m| &m.project == project).map(|m| m.login.clone()).collect()
+        world
+            .members
+            .iter()
+            .filter(|m| &m.project == project)
+            .map(|m| m.login.clone())
+            .collect()
     };
     let note_id = world.next_note_id();
     let source = world.source.clone();

@@ -39,7 +39,11 @@ fn business(rng: &mut Rng, t: DateTime<Utc>) -> DateTime<Utc> {
     }
     let monday = (t + Duration::days(shift)).date_naive();
     let minutes = 8 * 60 + rng.below(9 * 60) as i64;
-    monday.and_hms_opt(0, 0, 0).map(|m| m.and_utc()).unwrap_or(t) + Duration::minutes(minutes)
+    monday
+        .and_hms_opt(0, 0, 0)
+        .map(|m| m.and_utc())
+        .unwrap_or(t)
+        + Duration::minutes(minutes)
 }
 
 /// A story effect ramps in: no change `days` before now, the full factor at now. Trends in
@@ -71,7 +75,13 @@ struct Step {
     status: &'static str,
 }
 
-fn generate_project(world: &mut World, rng: &mut Rng, story: &Story, index: usize, now: DateTime<Utc>) {
+fn generate_project(
+    world: &mut World,
+    rng: &mut Rng,
+    story: &Story,
+    index: usize,
+    now: DateTime<Utc>,
+) {
     let source = world.source.clone();
     let start = now - Duration::days(story.history_days);
     world.projects.push(Project {
@@ -82,8 +92,9 @@ fn generate_project(world: &mut World, rng: &mut Rng, story: &Story, index: usiz
         created: start,
         url: None,
     });
-    let team: Vec<&(&str, &str)> =
-        (0..story.team).map(|i| &PEOPLE[(index * 5 + i) % PEOPLE.len()]).collect();
+    let team: Vec<&(&str, &str)> = (0..story.team)
+        .map(|i| &PEOPLE[(index * 5 + i) % PEOPLE.len()])
+        .collect();
     for (login, name) in &team {
         world.members.push(Member {
             source: source.clone(),
@@ -97,7 +108,10 @@ fn generate_project(world: &mut World, rng: &mut Rng, story: &Story, index: usiz
 
     let mut day = start.date_naive();
     while day <= now.date_naive() {
-        let midnight = day.and_hms_opt(0, 0, 0).map(|d| d.and_utc()).unwrap_or(start);
+        let midnight = day
+            .and_hms_opt(0, 0, 0)
+            .map(|d| d.and_utc())
+            .unwrap_or(start);
         let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
         let rate = story.arrival_rate
             * match story.arrival_change {
@@ -121,7 +135,9 @@ fn generate_project(world: &mut World, rng: &mut Rng, story: &Story, index: usiz
 }
 
 fn bulk_days(story: &Story, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
-    let Some(b) = story.bulk_close else { return Vec::new() };
+    let Some(b) = story.bulk_close else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mut t = start + Duration::days(b.days);
     while t < now {
@@ -145,7 +161,10 @@ fn plan_life(
     now: DateTime<Utc>,
     bulk_days: &[DateTime<Utc>],
 ) -> Vec<Step> {
-    let mut plan = vec![Step { at: created, status: TODO }];
+    let mut plan = vec![Step {
+        at: created,
+        status: TODO,
+    }];
     if rng.chance(story.backlog_share) {
         return finish_plan(plan, story, bulk_days, now);
     }
@@ -154,14 +173,23 @@ fn plan_life(
     let mut t = business(rng, created + days(wait));
     let mut rounds = 0;
     loop {
-        plan.push(Step { at: t, status: IN_PROGRESS });
+        plan.push(Step {
+            at: t,
+            status: IN_PROGRESS,
+        });
         let work = rng.lognormal(story.work.0, story.work.1) * effect(story.work_change, t, now);
         t = business(rng, t + days(work));
-        plan.push(Step { at: t, status: IN_REVIEW });
+        plan.push(Step {
+            at: t,
+            status: IN_REVIEW,
+        });
         let review =
             rng.lognormal(story.review.0, story.review.1) * effect(story.review_change, t, now);
         t = business(rng, t + days(review));
-        plan.push(Step { at: t, status: DONE });
+        plan.push(Step {
+            at: t,
+            status: DONE,
+        });
         rounds += 1;
         if rounds >= 3 || !rng.chance(story.reopen) {
             break;
@@ -186,7 +214,10 @@ fn finish_plan(
         });
         if let Some(&d) = closes {
             plan.retain(|s| s.at < d);
-            plan.push(Step { at: d, status: DONE });
+            plan.push(Step {
+                at: d,
+                status: DONE,
+            });
         }
     }
     plan.retain(|s| s.at <= now);
@@ -194,7 +225,11 @@ fn finish_plan(
 }
 
 fn status_at(plan: &[Step], at: DateTime<Utc>) -> &'static str {
-    plan.iter().take_while(|s| s.at <= at).last().map(|s| s.status).unwrap_or(TODO)
+    plan.iter()
+        .take_while(|s| s.at <= at)
+        .last()
+        .map(|s| s.status)
+        .unwrap_or(TODO)
 }
 
 fn add_ticket(
@@ -229,7 +264,10 @@ fn add_ticket(
         assignee: None,
         priority: pick_priority(rng),
         estimate: Some(pick_points(rng)),
-        labels: rng.pick(LABELS).map(|l| vec![l.to_string()]).unwrap_or_default(),
+        labels: rng
+            .pick(LABELS)
+            .map(|l| vec![l.to_string()])
+            .unwrap_or_default(),
         created,
         updated: created,
         started: None,
@@ -261,7 +299,9 @@ fn add_ticket(
         ticket.status = next.status.to_string();
         ticket.category = category_of(next.status);
         ticket.updated = next.at;
-        ticket.started = ticket.started.or((next.status == IN_PROGRESS).then_some(next.at));
+        ticket.started = ticket
+            .started
+            .or((next.status == IN_PROGRESS).then_some(next.at));
         ticket.resolved = (next.status == DONE).then_some(next.at);
     }
     if rng.chance(0.35) {
@@ -273,7 +313,10 @@ fn add_ticket(
             ticket: id,
             id: note_id,
             at,
-            author: ticket.assignee.clone().unwrap_or_else(|| "triage".to_string()),
+            author: ticket
+                .assignee
+                .clone()
+                .unwrap_or_else(|| "triage".to_string()),
             body: rng.pick(NOTES).copied().unwrap_or("").to_string(),
         });
     }
@@ -282,7 +325,9 @@ fn add_ticket(
 
 /// A few hours logged on the first working days after work starts.
 fn log_time(world: &mut World, rng: &mut Rng, t: &Ticket, from: DateTime<Utc>, now: DateTime<Utc>) {
-    let Some(member) = t.assignee.clone() else { return };
+    let Some(member) = t.assignee.clone() else {
+        return;
+    };
     for d in 0..(1 + rng.below(3) as i64) {
         let at = from + Duration::days(d);
         if at > now {

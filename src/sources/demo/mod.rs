@@ -32,7 +32,11 @@ impl DemoSource {
     pub fn new(name: &str, seed: u64, stored: &Portfolio) -> DemoSource {
         let has_data = stored.tickets.iter().any(|t| t.source == name);
         let world = has_data.then(|| World::from_portfolio(name, stored));
-        DemoSource { name: name.to_string(), seed, world }
+        DemoSource {
+            name: name.to_string(),
+            seed,
+            world,
+        }
     }
 
     fn sync(&mut self, cursor: Option<&str>, now: DateTime<Utc>) -> Result<ChangeSet, SourceError> {

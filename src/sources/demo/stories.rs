@@ -74,8 +74,14 @@ pub fn portfolio() -> Vec<Story> {
             key: "BORE",
             name: "Borealis Mobile",
             description: "Slipping: for four months work has started later and dragged on longer.",
-            start_wait_change: Some(Since { days: 150, value: 60.0 }),
-            work_change: Some(Since { days: 150, value: 10.0 }),
+            start_wait_change: Some(Since {
+                days: 150,
+                value: 60.0,
+            }),
+            work_change: Some(Since {
+                days: 150,
+                value: 10.0,
+            }),
             ..BASE
         },
         Story {
@@ -83,7 +89,10 @@ pub fn portfolio() -> Vec<Story> {
             name: "Crux Platform",
             description: "Review queue stalled: reviews opened in the last six weeks sit for weeks.",
             history_days: 250,
-            review_change: Some(Since { days: 45, value: 40.0 }),
+            review_change: Some(Since {
+                days: 45,
+                value: 40.0,
+            }),
             ..BASE
         },
         Story {
@@ -101,8 +110,14 @@ pub fn portfolio() -> Vec<Story> {
             description: "Scope growing faster than throughput: arrivals tripled six weeks ago.",
             history_days: 210,
             arrival_rate: 1.2,
-            arrival_change: Some(Since { days: 42, value: 4.0 }),
-            start_wait_change: Some(Since { days: 60, value: 20.0 }),
+            arrival_change: Some(Since {
+                days: 42,
+                value: 4.0,
+            }),
+            start_wait_change: Some(Since {
+                days: 60,
+                value: 20.0,
+            }),
             ..BASE
         },
         Story {
@@ -110,8 +125,14 @@ pub fn portfolio() -> Vec<Story> {
             name: "Fjord Migration",
             description: "Nearly finished: intake closed six weeks ago, the last hard items remain.",
             history_days: 170,
-            arrival_change: Some(Since { days: 42, value: 0.25 }),
-            work_change: Some(Since { days: 60, value: 8.0 }),
+            arrival_change: Some(Since {
+                days: 42,
+                value: 0.25,
+            }),
+            work_change: Some(Since {
+                days: 60,
+                value: 8.0,
+            }),
             backlog_share: 0.0,
             start_wait: (2.0, 0.8),
             ..BASE
@@ -136,7 +157,10 @@ pub fn portfolio() -> Vec<Story> {
             work: (1.0, 1.2),
             review: (0.3, 0.7),
             team: 7,
-            bulk_close: Some(Since { days: 35, value: 21.0 }),
+            bulk_close: Some(Since {
+                days: 35,
+                value: 21.0,
+            }),
             ..BASE
         },
         Story {

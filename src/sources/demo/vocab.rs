@@ -58,4 +58,11 @@ pub const NOTES: &[&str] = &[
     "Needs a decision from product.",
 ];
 
-pub const LABELS: &[&str] = &["backend", "frontend", "infra", "security", "customer", "tech-debt"];
+pub const LABELS: &[&str] = &[
+    "backend",
+    "frontend",
+    "infra",
+    "security",
+    "customer",
+    "tech-debt",
+];

@@ -36,7 +36,10 @@ pub struct World {
 
 impl World {
     pub fn new(source: &str) -> World {
-        World { source: source.to_string(), ..World::default() }
+        World {
+            source: source.to_string(),
+            ..World::default()
+        }
     }
 
     /// Rebuilds the tracker's state from what lookout stored of it, so the demo carries on
@@ -44,14 +47,35 @@ impl World {
     pub fn from_portfolio(source: &str, p: &Portfolio) -> World {
         let mine = |s: &str| s == source;
         let mut w = World::new(source);
-        w.projects = p.projects.iter().filter(|x| mine(&x.source)).cloned().collect();
-        w.members = p.members.iter().filter(|x| mine(&x.source)).cloned().collect();
+        w.projects = p
+            .projects
+            .iter()
+            .filter(|x| mine(&x.source))
+            .cloned()
+            .collect();
+        w.members = p
+            .members
+            .iter()
+            .filter(|x| mine(&x.source))
+            .cloned()
+            .collect();
         for t in p.tickets.iter().filter(|x| mine(&x.source)) {
             w.push_ticket(t.clone());
         }
-        w.last_note = p.notes.iter().filter(|x| mine(&x.source)).map(|n| n.id).max().unwrap_or(0);
-        w.last_entry =
-            p.time_entries.iter().filter(|x| mine(&x.source)).map(|e| e.id).max().unwrap_or(0);
+        w.last_note = p
+            .notes
+            .iter()
+            .filter(|x| mine(&x.source))
+            .map(|n| n.id)
+            .max()
+            .unwrap_or(0);
+        w.last_entry = p
+            .time_entries
+            .iter()
+            .filter(|x| mine(&x.source))
+            .map(|e| e.id)
+            .max()
+            .unwrap_or(0);
         w
     }
 
@@ -76,7 +100,12 @@ impl World {
 
     pub fn push_ticket(&mut self, t: Ticket) {
         self.last_id = self.last_id.max(t.id);
-        let number = t.key.rsplit('-').next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+        let number = t
+            .key
+            .rsplit('-')
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0);
         let seen = self.per_project.entry(t.project.clone()).or_insert(0);
         *seen = (*seen).max(number);
         self.tickets.push(t);

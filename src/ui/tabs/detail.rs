@@ -12,8 +12,16 @@ use crate::ui::{Theme, placeholder};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail, theme: &Theme) {
     let tickets = &state.portfolio.tickets;
-    let open = detail.tickets.iter().filter(|&&i| tickets[i].is_open()).count();
-    let title = format!(" {}: {open} open of {} (Esc back) ", sanitize(&detail.key), detail.tickets.len());
+    let open = detail
+        .tickets
+        .iter()
+        .filter(|&&i| tickets[i].is_open())
+        .count();
+    let title = format!(
+        " {}: {open} open of {} (Esc back) ",
+        sanitize(&detail.key),
+        detail.tickets.len()
+    );
     let block = Block::bordered().title(title).border_style(theme.border());
     if detail.tickets.is_empty() {
         let inner = block.inner(area);
@@ -33,7 +41,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         Row::new(vec![
             Cell::from(sanitize(&t.key)),
             Cell::from(sanitize(&t.status)).style(style),
-            Cell::from(t.assignee.as_deref().map(sanitize).unwrap_or_else(|| "-".into())),
+            Cell::from(
+                t.assignee
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap_or_else(|| "-".into()),
+            ),
             Cell::from(t.priority.label()),
             Cell::from(format!("{age:>5}")),
             Cell::from(sanitize(&t.title)),
@@ -47,8 +60,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         Constraint::Length(6),
         Constraint::Fill(1),
     ];
-    let header = Row::new(["Key", "Status", "Assignee", "Prio", "Upd.", "Title"]).style(theme.header());
-    let table = Table::new(rows, widths).header(header).block(block).row_highlight_style(theme.selected());
+    let header =
+        Row::new(["Key", "Status", "Assignee", "Prio", "Upd.", "Title"]).style(theme.header());
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .row_highlight_style(theme.selected());
     let mut table_state = TableState::default().with_selected(Some(detail.selected));
     frame.render_stateful_widget(table, area, &mut table_state);
 }

@@ -19,13 +19,21 @@ const COLUMNS: [(&str, SortKey); 6] = [
 ];
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let order = if state.sort_descending { "high first" } else { "low first" };
+    let order = if state.sort_descending {
+        "high first"
+    } else {
+        "low first"
+    };
     let title = format!(" Projects, sorted by {} ({order}) ", state.sort.label());
     let block = Block::bordered().title(title).border_style(theme.border());
     if state.project_order.is_empty() {
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let text = if state.loaded { "No projects yet: waiting for the first sync" } else { "Opening the store..." };
+        let text = if state.loaded {
+            "No projects yet: waiting for the first sync"
+        } else {
+            "Opening the store..."
+        };
         placeholder(frame, inner, text, theme);
         return;
     }
@@ -33,24 +41,41 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut header: Vec<Cell> = Vec::new();
     for (i, (name, key)) in COLUMNS.iter().enumerate() {
         let cell = Cell::from(*name);
-        header.push(if *key == state.sort { cell.style(theme.sorted()) } else { cell });
+        header.push(if *key == state.sort {
+            cell.style(theme.sorted())
+        } else {
+            cell
+        });
         if i == 0 && show_source {
             header.push(Cell::from("Source"));
         }
     }
     let rows = state.project_order.iter().map(|&i| {
         let p = &state.analysis.projects[i];
-        let mut cells = vec![Cell::from(format!("{} {}", sanitize(&p.key), sanitize(&p.name)))];
+        let mut cells = vec![Cell::from(format!(
+            "{} {}",
+            sanitize(&p.key),
+            sanitize(&p.name)
+        ))];
         if show_source {
             cells.push(Cell::from(sanitize(&p.source)));
         }
-        let stalled_style = if p.stalled > 0 { theme.flag() } else { theme.ok() };
+        let stalled_style = if p.stalled > 0 {
+            theme.flag()
+        } else {
+            theme.ok()
+        };
         cells.extend([
             Cell::from(format!("{:>4}", p.todo)),
             Cell::from(format!("{:>4}", p.in_progress)),
             Cell::from(format!("{:>7}", p.done_30d)),
             Cell::from(format!("{:>7}", p.stalled)).style(stalled_style),
-            Cell::from(format!("{:>6}", p.oldest_wip_days.map(format_days).unwrap_or_else(|| "-".into()))),
+            Cell::from(format!(
+                "{:>6}",
+                p.oldest_wip_days
+                    .map(format_days)
+                    .unwrap_or_else(|| "-".into())
+            )),
         ]);
         Row::new(cells)
     });

@@ -15,13 +15,23 @@ const WIDE: u16 = 140;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let stalled = &state.analysis.stalled;
-    let flagged = stalled.iter().filter(|s| s.severity == Severity::Flag).count();
-    let title = format!(" Stalled: {flagged} flagged, {} warnings ", stalled.len() - flagged);
+    let flagged = stalled
+        .iter()
+        .filter(|s| s.severity == Severity::Flag)
+        .count();
+    let title = format!(
+        " Stalled: {flagged} flagged, {} warnings ",
+        stalled.len() - flagged
+    );
     let block = Block::bordered().title(title).border_style(theme.border());
     if stalled.is_empty() {
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let text = if state.loaded { "Nothing has stalled: every ticket in progress is moving" } else { "Opening the store..." };
+        let text = if state.loaded {
+            "Nothing has stalled: every ticket in progress is moving"
+        } else {
+            "Opening the store..."
+        };
         placeholder(frame, inner, text, theme);
         return;
     }
@@ -37,12 +47,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         header.push("Reason");
     }
     let rows = stalled.iter().map(|s| {
-        let mark = if s.severity == Severity::Flag { theme.flag() } else { theme.warn() };
+        let mark = if s.severity == Severity::Flag {
+            theme.flag()
+        } else {
+            theme.warn()
+        };
         let mut cells = vec![
             Cell::from(sanitize(&s.key)).style(mark),
             Cell::from(sanitize(&s.title)),
             Cell::from(sanitize(&s.status)),
-            Cell::from(s.assignee.as_deref().map(sanitize).unwrap_or_else(|| "-".into())),
+            Cell::from(
+                s.assignee
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap_or_else(|| "-".into()),
+            ),
             Cell::from(format!("{:>5}", format_days(s.in_status_days))).style(mark),
         ];
         if wide {
@@ -69,10 +88,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 
     if let (Some(area), Some(s)) = (why_area, stalled.get(state.stalled_selected)) {
         let lines = vec![
-            Line::from(vec![Span::styled(format!("{} ", sanitize(&s.key)), theme.header()), Span::raw(sanitize(&s.title))]),
-            Line::from(vec![Span::styled("Why: ", theme.header()), Span::raw(sanitize(&s.reason))]),
+            Line::from(vec![
+                Span::styled(format!("{} ", sanitize(&s.key)), theme.header()),
+                Span::raw(sanitize(&s.title)),
+            ]),
+            Line::from(vec![
+                Span::styled("Why: ", theme.header()),
+                Span::raw(sanitize(&s.reason)),
+            ]),
         ];
         let block = Block::bordered().border_style(theme.border());
-        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
+        frame.render_widget(
+            Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+            area,
+        );
     }
 }

@@ -1,0 +1,207 @@
+//! The real binary in a real terminal: tmux runs lookout, types keys, and reads the screen.
+//!
+//! Skips with a notice when tmux is missing, unless LOOKOUT_REQUIRE_TMUX=1 (CI sets it).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "lookout"])
+    }
+
+    fn keys(&self, keys: &str) {
+        self.run(&["send-keys", "-t", "lookout", keys]);
+    }
+
+    /// Waits until the screen satisfies `ok`, returning it; panics with the last screen if not.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("timed out waiting for {what}; the screen was:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn tmux_available() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("LOOKOUT_REQUIRE_TMUX").is_err(),
+            "tmux is required but missing"
+        );
+        eprintln!("skipping: tmux is not installed");
+    }
+    ok
+}
+
+fn start(dir: &Path, socket: &str, args: &str) -> Tmux {
+    let bin = env!("CARGO_BIN_EXE_lookout");
+    let exit = dir.join("exit-code");
+    let command = format!(
+        "env -u LOOKOUT_CONFIG XDG_CONFIG_HOME='{cfg}' '{bin}' --data-dir '{data}' {args}; echo $? > '{exit}'; sleep 60",
+        cfg = dir.join("config").display(),
+        data = dir.join("data").display(),
+        exit = exit.display(),
+    );
+    let tmux = Tmux {
+        socket: socket.to_string(),
+    };
+    let out = Command::new("tmux")
+        .args([
+            "-L",
+            socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "lookout",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            &command,
+        ])
+        .output()
+        .expect("start tmux");
+    assert!(
+        out.status.success(),
+        "tmux failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tmux
+}
+
+fn wait_exit(dir: &Path) -> String {
+    let path = dir.join("exit-code");
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        if let Ok(code) = std::fs::read_to_string(&path)
+            && !code.trim().is_empty()
+        {
+            return code.trim().to_string();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("lookout did not exit");
+}
+
+#[test]
+fn lookout_runs_in_tmux_switches_tabs_shows_help_and_quits_cleanly() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let socket = format!("lookout-e2e-{}", std::process::id());
+    let tmux = start(dir.path(), &socket, "");
+
+    let s = tmux.wait_for("the Projects tab with the demo portfolio", |s| {
+        s.contains("Projects") && s.contains("Crux Platform") && s.contains("demo ok")
+    });
+    assert!(s.contains("? help"), "{s}");
+
+    tmux.keys("2");
+    let s = tmux.wait_for("the Stalled tab", |s| {
+        s.contains("flagged") && s.contains("Why:")
+    });
+    assert!(s.contains("In Review"), "{s}");
+
+    tmux.keys("?");
+    let s = tmux.wait_for("the help overlay", |s| s.contains("Help: keys"));
+    assert!(
+        s.contains("Quit lookout") && s.contains("Go to Stalled"),
+        "{s}"
+    );
+    tmux.keys("Escape");
+    tmux.wait_for("the help overlay to close", |s| !s.contains("Help: keys"));
+
+    tmux.keys("1");
+    tmux.wait_for("the Projects tab again", |s| {
+        s.contains("Projects, sorted by")
+    });
+    tmux.keys("Enter");
+    tmux.wait_for("a project's tickets", |s| s.contains("Esc back"));
+    tmux.keys("Escape");
+
+    // While it runs, a second lookout on the same store is told who holds it.
+    let second = Command::new(env!("CARGO_BIN_EXE_lookout"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["sync", "--once"])
+        .env_remove("LOOKOUT_CONFIG")
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .output()
+        .expect("second lookout");
+    assert_eq!(second.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains("in use by another lookout (process") && err.contains("--data-dir"),
+        "{err}"
+    );
+
+    tmux.keys("q");
+    assert_eq!(wait_exit(dir.path()), "0", "lookout must exit 0 on q");
+    let s = tmux.screen();
+    assert!(
+        !s.contains("Crux Platform"),
+        "the alternate screen was left behind:\n{s}"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits_cleanly() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let socket = format!("lookout-e2e-term-{}", std::process::id());
+    let tmux = start(dir.path(), &socket, "");
+    tmux.wait_for("the Projects tab", |s| s.contains("Crux Platform"));
+    let pid =
+        std::fs::read_to_string(dir.path().join("data").join("lookout.pid")).expect("pid file");
+    let killed = Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert_eq!(wait_exit(dir.path()), "0");
+    let s = tmux.screen();
+    assert!(
+        !s.contains("Crux Platform"),
+        "the alternate screen was left behind:\n{s}"
+    );
+}

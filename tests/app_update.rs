@@ -238,3 +238,54 @@ fn failures_are_kept_until_the_next_success() {
         "the last error stays visible in logs and state"
     );
 }
+
+#[test]
+fn the_cached_view_shows_until_the_full_load_and_never_after() {
+    let mut s = State::new(
+        Keymap::default_table().expect("keymap"),
+        &["demo".into()],
+        true,
+        false,
+    );
+    let cached = Analysis {
+        now: None,
+        projects: vec![summary("CACHED", 0, 0)],
+        stalled: vec![],
+    };
+    let out = update(
+        &mut s,
+        Event::ViewCached {
+            analysis: Arc::new(cached.clone()),
+        },
+    );
+    assert!(out.redraw);
+    assert_eq!(selected(&s), "CACHED");
+    assert!(!s.loaded, "a cached view is not the loaded store");
+    let fresh = Analysis {
+        now: None,
+        projects: vec![summary("FRESH", 0, 0)],
+        stalled: vec![],
+    };
+    let generation = s.load_generation;
+    update(
+        &mut s,
+        Event::Loaded {
+            generation,
+            portfolio: Arc::new(Portfolio::default()),
+            analysis: Arc::new(fresh),
+        },
+    );
+    assert_eq!(selected(&s), "FRESH");
+    let late = update(
+        &mut s,
+        Event::ViewCached {
+            analysis: Arc::new(cached),
+        },
+    );
+    assert!(!late.redraw);
+    assert_eq!(
+        selected(&s),
+        "FRESH",
+        "a late cached view must not replace the loaded one"
+    );
+}

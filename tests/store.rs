@@ -98,7 +98,7 @@ fn second_holder_is_told_who_holds_the_store() {
 }
 
 const CHILD_ENV: &str = "LOOKOUT_TEST_KILL_CHILD_DIR";
-const BATCH: u64 = 5_000;
+const BATCH: u64 = 10_000;
 
 /// Not a test on its own: when the parent below re-runs this binary with `CHILD_ENV` set, this
 /// writes large batches forever, announcing each, until it is killed.
@@ -125,7 +125,7 @@ fn kill_child_writer() {
 fn killed_mid_batch_is_all_or_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let exe = std::env::current_exe().expect("test binary");
-    for (round, delay_ms) in [(0u64, 5u64), (1, 120), (2, 400)].into_iter() {
+    for (round, delay_ms) in [(0u64, 5u64), (1, 150), (2, 300)].into_iter() {
         let mut child = Command::new(&exe)
             .args([
                 "--exact",
@@ -191,4 +191,59 @@ fn killed_mid_batch_is_all_or_nothing() {
         );
         drop(store);
     }
+}
+
+#[test]
+fn transitions_merge_into_history_without_duplicates() {
+    let store = Store::temporary().expect("temp store");
+    let mut first = ChangeSet::new("ops");
+    first.tickets.push(ticket(
+        "ops",
+        "OPS",
+        5,
+        "In Review",
+        StatusCategory::InProgress,
+    ));
+    first
+        .transitions
+        .push(status_change("ops", 5, 1, "To Do", "In Progress"));
+    first
+        .transitions
+        .push(status_change("ops", 5, 2, "In Progress", "In Review"));
+    store.write(&first).expect("first");
+    // An overlapping re-read: one change seen before, one new, and no ticket record.
+    let mut second = ChangeSet::new("ops");
+    second
+        .transitions
+        .push(status_change("ops", 5, 2, "In Progress", "In Review"));
+    second
+        .transitions
+        .push(status_change("ops", 5, 4, "In Review", "Done"));
+    store.write(&second).expect("second");
+    let p = store.load().expect("load");
+    assert_eq!(
+        p.tickets.len(),
+        1,
+        "the ticket is kept when only history arrives"
+    );
+    let days: Vec<_> = p.transitions.iter().map(|t| t.at).collect();
+    assert_eq!(days, vec![common::at(1), common::at(2), common::at(4)]);
+}
+
+#[test]
+fn the_last_view_is_kept_for_the_next_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = {
+        let store = Store::open(dir.path()).expect("open");
+        assert!(store.load_view().is_none());
+        store.write(&bulk("bulk", 0, 50, "0")).expect("write");
+        let p = store.load().expect("load");
+        let view = lookout::analysis::analyse(&p, common::at(30), &Default::default());
+        store.save_view(&view).expect("save view");
+        view
+    };
+    let store = Store::open(dir.path()).expect("reopen");
+    let view = store.load_view().expect("view survives a restart");
+    assert_eq!(view.projects, p.projects);
+    assert_eq!(view.now, p.now);
 }

@@ -33,13 +33,15 @@ impl Default for StallPolicy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     Warn,
     Flag,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StalledTicket {
     pub source: String,
     pub id: u64,
@@ -73,7 +75,7 @@ pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> 
     let mut by_project: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
     let mut by_status: HashMap<&str, Vec<f64>> = HashMap::new();
     for t in &p.tickets {
-        let Some(range) = index.get(&t.reference()) else {
+        let Some(range) = index.get(&(t.source.as_str(), t.id)) else {
             continue;
         };
         for (status, d) in dwell_periods(&p.transitions[range.clone()]) {
@@ -95,7 +97,7 @@ pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> 
         .filter(|t| t.category == StatusCategory::InProgress)
     {
         let history = index
-            .get(&t.reference())
+            .get(&(t.source.as_str(), t.id))
             .map(|r| &p.transitions[r.clone()])
             .unwrap_or(&[]);
         let in_status = days(now - status_since(t, history));

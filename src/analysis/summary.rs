@@ -6,7 +6,7 @@ use super::flow::{days, done_within};
 use super::stalled::{Severity, StallPolicy, StalledTicket, find_stalled};
 use crate::domain::{Portfolio, StatusCategory, Ticket};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectSummary {
     pub source: String,
     pub key: String,
@@ -20,7 +20,7 @@ pub struct ProjectSummary {
 }
 
 /// What the analysis step hands the UI after each load.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Analysis {
     pub now: Option<DateTime<Utc>>,
     pub projects: Vec<ProjectSummary>,

@@ -14,6 +14,10 @@ pub enum Event {
     Key(KeyEvent),
     Resize,
     Sync(SyncEvent),
+    /// The analysis saved at the end of the last session: drawn until the full load lands.
+    ViewCached {
+        analysis: Arc<Analysis>,
+    },
     Loaded {
         generation: u64,
         portfolio: Arc<Portfolio>,

@@ -19,14 +19,29 @@ use crate::domain::Portfolio;
 use crate::store::Store;
 use crate::sync::{self, SyncEvent};
 
-/// Reads the whole store and analyses it; runs on a blocking thread.
+/// Reads the whole store and analyses it, and keeps the analysis for the next start; runs on
+/// a blocking thread.
 pub fn load_and_analyse(
     store: &Store,
     policy: &StallPolicy,
 ) -> Result<(Portfolio, Analysis), String> {
     let portfolio = store.load().map_err(|e| e.to_string())?;
     let analysis = analyse(&portfolio, Utc::now(), policy);
+    if let Err(e) = store.save_view(&analysis) {
+        tracing::warn!("cannot keep the view for the next start: {e}");
+    }
     Ok((portfolio, analysis))
+}
+
+/// The last session's analysis, so the first frame needs no full load.
+fn spawn_cached_view(store: Store, tx: mpsc::UnboundedSender<Event>) {
+    tokio::task::spawn_blocking(move || {
+        if let Some(view) = store.load_view() {
+            let _ = tx.send(Event::ViewCached {
+                analysis: Arc::new(view),
+            });
+        }
+    });
 }
 
 fn spawn_load(
@@ -78,6 +93,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
     let mut keys = EventStream::new();
 
     state.load_generation = 1;
+    spawn_cached_view(store.clone(), tx.clone());
     spawn_load(store.clone(), policy, 1, tx.clone());
     let mut sync_started = false;
     let mut redraw = true;

@@ -44,6 +44,14 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
         },
         Event::Resize => Outcome::redraw(),
         Event::Sync(e) => on_sync(state, e),
+        Event::ViewCached { analysis } => {
+            if state.loaded {
+                return Outcome::default();
+            }
+            state.analysis = analysis;
+            resort(state);
+            Outcome::redraw()
+        }
         Event::Loaded {
             generation,
             portfolio,

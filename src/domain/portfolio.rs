@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use super::{Member, Note, Project, Ticket, TicketRef, TimeEntry, Transition};
+use super::{Member, Note, Project, Ticket, TimeEntry, Transition};
 
 /// Everything the store holds, in memory: what the analysis and the UI work from.
 ///
@@ -17,16 +17,14 @@ pub struct Portfolio {
 }
 
 impl Portfolio {
-    /// For each ticket, the range of `transitions` that holds its history.
-    pub fn history_index(&self) -> HashMap<TicketRef, std::ops::Range<usize>> {
-        let mut index: HashMap<TicketRef, std::ops::Range<usize>> = HashMap::new();
+    /// For each ticket, keyed by (source, id), the range of `transitions` that holds its
+    /// history.
+    pub fn history_index(&self) -> HashMap<(&str, u64), std::ops::Range<usize>> {
+        let mut index: HashMap<(&str, u64), std::ops::Range<usize>> =
+            HashMap::with_capacity(self.tickets.len());
         for (i, t) in self.transitions.iter().enumerate() {
-            let key = TicketRef {
-                source: t.source.clone(),
-                id: t.ticket,
-            };
             index
-                .entry(key)
+                .entry((&*t.source, t.ticket))
                 .and_modify(|r| r.end = i + 1)
                 .or_insert(i..i + 1);
         }

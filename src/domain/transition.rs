@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -23,12 +25,15 @@ impl Field {
 }
 
 /// One change of one field of a ticket. `from` is `None` when the field was empty.
+///
+/// A portfolio holds several transitions per ticket, nearly all naming the same few sources
+/// and statuses, so those strings are shared (`Arc<str>`) rather than copied into each.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
-    pub source: String,
+    pub source: Arc<str>,
     pub ticket: u64,
     pub at: DateTime<Utc>,
     pub field: Field,
-    pub from: Option<String>,
-    pub to: Option<String>,
+    pub from: Option<Arc<str>>,
+    pub to: Option<Arc<str>>,
 }

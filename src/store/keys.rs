@@ -1,9 +1,5 @@
 //! Key encoding: big-endian numbers and NUL-separated strings, so that sled's byte order is the
-//! order lookout reads in (a ticket's transitions are contiguous and chronological).
-
-use chrono::{DateTime, Utc};
-
-use crate::domain::Field;
+//! order lookout reads in (a source's tickets by id, a ticket's notes and time entries together).
 
 fn with_source(source: &str, extra: usize) -> Vec<u8> {
     let mut k = Vec::with_capacity(source.len() + 1 + extra);
@@ -32,17 +28,12 @@ pub fn ticket(source: &str, id: u64) -> Vec<u8> {
     k
 }
 
-/// Timestamps flip the sign bit so negative (pre-1970) instants still sort first.
-fn instant(at: DateTime<Utc>) -> [u8; 8] {
-    ((at.timestamp_millis() as u64) ^ (1 << 63)).to_be_bytes()
-}
-
-pub fn transition(source: &str, ticket: u64, at: DateTime<Utc>, field: Field) -> Vec<u8> {
-    let mut k = with_source(source, 17);
-    k.extend_from_slice(&ticket.to_be_bytes());
-    k.extend_from_slice(&instant(at));
-    k.push(field.tag());
-    k
+/// The source and id of a ticket key.
+pub fn parse_ticket(key: &[u8]) -> Option<(&str, u64)> {
+    let nul = key.iter().position(|&b| b == 0)?;
+    let source = std::str::from_utf8(&key[..nul]).ok()?;
+    let id: [u8; 8] = key.get(nul + 1..nul + 9)?.try_into().ok()?;
+    Some((source, u64::from_be_bytes(id)))
 }
 
 /// Key of a record that belongs to a ticket (time entries, notes).
@@ -62,28 +53,21 @@ pub fn cursor(source: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
     #[test]
-    fn transitions_sort_by_ticket_then_time() {
-        let early = Utc
-            .with_ymd_and_hms(1969, 12, 31, 0, 0, 0)
-            .single()
-            .expect("valid date");
-        let late = Utc
-            .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
-            .single()
-            .expect("valid date");
-        let a = transition("s", 1, late, Field::Status);
-        let b = transition("s", 1, early, Field::Status);
-        let c = transition("s", 2, early, Field::Status);
-        assert!(b < a, "earlier instant sorts first, even before 1970");
-        assert!(a < c, "ticket id dominates time");
+    fn tickets_sort_by_source_then_id_and_parse_back() {
         assert!(ticket("s", 255) < ticket("s", 256), "ids are big-endian");
+        assert!(
+            ticket("a", u64::MAX) < ticket("ab", 0),
+            "sources do not bleed into each other"
+        );
+        assert_eq!(parse_ticket(&ticket("ops", 42)), Some(("ops", 42)));
+        assert_eq!(parse_ticket(b"no-separator"), None);
     }
 
     #[test]
-    fn sources_do_not_bleed_into_each_other() {
-        assert!(ticket("a", u64::MAX) < ticket("ab", 0));
+    fn children_sort_by_ticket_then_id() {
+        assert!(child("s", 1, 9) < child("s", 2, 0));
+        assert!(child("s", 1, 1) < child("s", 1, 2));
     }
 }

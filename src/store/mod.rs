@@ -9,38 +9,51 @@ mod codec;
 mod error;
 mod keys;
 mod lock;
+mod record;
 mod schema;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Batch, Transactional, Tree};
 
 pub use error::StoreError;
 
-use crate::domain::{ChangeSet, Portfolio};
+use crate::analysis::Analysis;
+use crate::domain::{ChangeSet, Portfolio, Ticket, Transition};
+use record::{Interner, TicketRecord};
 
 /// sled's default page cache is 1 GiB; lookout reads everything into memory once, so a small
 /// cache is enough and keeps the resident size honest.
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
-const TREE_NAMES: [&str; 7] = [
+const PROJECTS: usize = 0;
+const MEMBERS: usize = 1;
+const TICKETS: usize = 2;
+const TIME_ENTRIES: usize = 3;
+const NOTES: usize = 4;
+const META: usize = 5;
+const TREE_NAMES: [&str; 6] = [
     "projects",
     "members",
     "tickets",
-    "transitions",
     "time_entries",
     "notes",
     "meta",
 ];
 
+const VIEW_KEY: &[u8] = b"view";
+
 /// A handle on the store. Cheap to clone; all clones share one sled database.
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
-    trees: [Tree; 7],
+    trees: [Tree; 6],
     path: Option<PathBuf>,
 }
+
+type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
 
 impl Store {
     /// Opens (or creates) the store under `dir`, refusing politely when another lookout holds it.
@@ -53,13 +66,14 @@ impl Store {
         let db = sled::Config::new()
             .path(&path)
             .cache_capacity(CACHE_BYTES)
+            .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(|e| lock::explain_open_error(dir, &path, e))?;
         lock::record_holder(dir);
         Store::from_db(db, Some(path))
     }
 
-    /// A store that lives only as long as this process: used by `--demo` and tests.
+    /// A store that lives only as long as this process: used by tests.
     pub fn temporary() -> Result<Store, StoreError> {
         let db = sled::Config::new()
             .temporary(true)
@@ -69,18 +83,10 @@ impl Store {
     }
 
     fn from_db(db: sled::Db, path: Option<PathBuf>) -> Result<Store, StoreError> {
-        let open = |name: &str| db.open_tree(name);
-        let trees = [
-            open(TREE_NAMES[0])?,
-            open(TREE_NAMES[1])?,
-            open(TREE_NAMES[2])?,
-            open(TREE_NAMES[3])?,
-            open(TREE_NAMES[4])?,
-            open(TREE_NAMES[5])?,
-            open(TREE_NAMES[6])?,
-        ];
+        let open = |i: usize| db.open_tree(TREE_NAMES[i]);
+        let trees = [open(0)?, open(1)?, open(2)?, open(3)?, open(4)?, open(5)?];
         let store = Store { db, trees, path };
-        schema::ensure_current(&store.trees[6], store.is_empty())?;
+        schema::ensure_current(&store.trees[META], store.is_empty())?;
         Ok(store)
     }
 
@@ -90,18 +96,20 @@ impl Store {
     }
 
     fn is_empty(&self) -> bool {
-        self.trees[..6].iter().all(|t| t.is_empty())
+        self.trees[..META].iter().all(|t| t.is_empty())
     }
 
     /// Writes a change set and its cursor atomically, then flushes to disk.
     pub fn write(&self, changes: &ChangeSet) -> Result<(), StoreError> {
         let batches = encode_batches(changes)?;
+        let touched = group_by_ticket(changes);
         self.trees
             .transaction(|tx| {
-                for (tree, batch) in tx.iter().zip(batches.iter()) {
-                    tree.apply_batch(batch)?;
+                write_tickets(&tx[TICKETS], &touched)?;
+                for (i, batch) in batches.iter().enumerate() {
+                    tx[i].apply_batch(batch)?;
                 }
-                Ok::<(), ConflictableTransactionError<StoreError>>(())
+                Ok(())
             })
             .map_err(|e| match e {
                 TransactionError::Abort(e) => e,
@@ -113,35 +121,70 @@ impl Store {
 
     /// The cursor the last durable change set of `source` left behind.
     pub fn cursor(&self, source: &str) -> Result<Option<String>, StoreError> {
-        let raw = self.trees[6].get(keys::cursor(source))?;
+        let raw = self.trees[META].get(keys::cursor(source))?;
         raw.map(|v| codec::decode::<String>(&v)).transpose()
+    }
+
+    /// Keeps the last analysis so the next start can draw it before the full load finishes.
+    pub fn save_view(&self, view: &Analysis) -> Result<(), StoreError> {
+        self.trees[META].insert(VIEW_KEY, codec::encode(view)?)?;
+        self.trees[META].flush()?;
+        Ok(())
+    }
+
+    /// The analysis saved by `save_view`; `None` when there is none or it no longer decodes
+    /// (it is only a cache: the full load replaces it moments later).
+    pub fn load_view(&self) -> Option<Analysis> {
+        let raw = self.trees[META].get(VIEW_KEY).ok()??;
+        codec::decode(&raw).ok()
     }
 
     /// Reads the whole store into memory.
     pub fn load(&self) -> Result<Portfolio, StoreError> {
+        // sled's `len` walks the whole tree, so vectors grow as they go and are trimmed after.
+        let mut tickets = Vec::new();
+        let mut transitions = Vec::new();
+        let mut strings = Interner::default();
+        for item in self.trees[TICKETS].iter() {
+            let (key, value) = item?;
+            let (source, id) = keys::parse_ticket(&key)
+                .ok_or_else(|| StoreError::Corrupt("a ticket key without a source".into()))?;
+            let source = strings.get(source);
+            let record: TicketRecord = codec::decode(&value)?;
+            transitions.extend(
+                record
+                    .history
+                    .into_iter()
+                    .map(|c| c.into_transition(&source, id, &mut strings)),
+            );
+            tickets.extend(record.ticket);
+        }
+        tickets.shrink_to_fit();
+        transitions.shrink_to_fit();
         Ok(Portfolio {
-            projects: self.scan(0)?,
-            members: self.scan(1)?,
-            tickets: self.scan(2)?,
-            transitions: self.scan(3)?,
-            time_entries: self.scan(4)?,
-            notes: self.scan(5)?,
+            projects: self.scan(PROJECTS)?,
+            members: self.scan(MEMBERS)?,
+            tickets,
+            transitions,
+            time_entries: self.scan(TIME_ENTRIES)?,
+            notes: self.scan(NOTES)?,
         })
     }
 
     fn scan<T: serde::de::DeserializeOwned>(&self, tree: usize) -> Result<Vec<T>, StoreError> {
         let tree = &self.trees[tree];
-        let mut out = Vec::with_capacity(tree.len());
+        let mut out = Vec::new();
         for item in tree.iter() {
             let (_, value) = item?;
             out.push(codec::decode(&value)?);
         }
+        out.shrink_to_fit();
         Ok(out)
     }
 
-    /// Counts per entity, for `doctor`-style summaries and tests.
+    /// Record counts per tree, for summaries and tests.
     pub fn counts(&self) -> Vec<(&'static str, usize)> {
-        TREE_NAMES[..6]
+        TREE_NAMES[..META]
             .iter()
             .zip(self.trees.iter())
             .map(|(n, t)| (*n, t.len()))
@@ -149,34 +192,58 @@ impl Store {
     }
 }
 
-fn encode_batches(c: &ChangeSet) -> Result<[Batch; 7], StoreError> {
-    let mut b: [Batch; 7] = Default::default();
+/// Each ticket the change set touches, with the ticket itself (if sent) and its new changes.
+type Touched<'a> = BTreeMap<(&'a str, u64), (Option<&'a Ticket>, Vec<&'a Transition>)>;
+
+fn group_by_ticket(c: &ChangeSet) -> Touched<'_> {
+    let mut touched: Touched<'_> = BTreeMap::new();
+    for t in &c.tickets {
+        touched.entry((t.source.as_str(), t.id)).or_default().0 = Some(t);
+    }
+    for t in &c.transitions {
+        touched.entry((&*t.source, t.ticket)).or_default().1.push(t);
+    }
+    touched
+}
+
+fn write_tickets(tree: &TransactionalTree, touched: &Touched<'_>) -> TxResult<()> {
+    for ((source, id), (ticket, changes)) in touched {
+        let key = keys::ticket(source, *id);
+        let mut record: TicketRecord = match tree.get(&key)? {
+            Some(raw) => codec::decode(&raw).map_err(ConflictableTransactionError::Abort)?,
+            None => TicketRecord::default(),
+        };
+        if let Some(t) = ticket {
+            record.ticket = Some((*t).clone());
+        }
+        record.merge(changes.iter().copied());
+        tree.insert(
+            key,
+            codec::encode(&record).map_err(ConflictableTransactionError::Abort)?,
+        )?;
+    }
+    Ok(())
+}
+
+fn encode_batches(c: &ChangeSet) -> Result<[Batch; 6], StoreError> {
+    let mut b: [Batch; 6] = Default::default();
     for p in &c.projects {
-        b[0].insert(keys::project(&p.source, &p.key), codec::encode(p)?);
+        b[PROJECTS].insert(keys::project(&p.source, &p.key), codec::encode(p)?);
     }
     for m in &c.members {
-        b[1].insert(
+        b[MEMBERS].insert(
             keys::member(&m.source, &m.project, &m.login),
             codec::encode(m)?,
         );
     }
-    for t in &c.tickets {
-        b[2].insert(keys::ticket(&t.source, t.id), codec::encode(t)?);
-    }
-    for t in &c.transitions {
-        b[3].insert(
-            keys::transition(&t.source, t.ticket, t.at, t.field),
-            codec::encode(t)?,
-        );
-    }
     for e in &c.time_entries {
-        b[4].insert(keys::child(&e.source, e.ticket, e.id), codec::encode(e)?);
+        b[TIME_ENTRIES].insert(keys::child(&e.source, e.ticket, e.id), codec::encode(e)?);
     }
     for n in &c.notes {
-        b[5].insert(keys::child(&n.source, n.ticket, n.id), codec::encode(n)?);
+        b[NOTES].insert(keys::child(&n.source, n.ticket, n.id), codec::encode(n)?);
     }
     if let Some(cursor) = &c.cursor {
-        b[6].insert(keys::cursor(&c.source), codec::encode(cursor)?);
+        b[META].insert(keys::cursor(&c.source), codec::encode(cursor)?);
     }
     Ok(b)
 }

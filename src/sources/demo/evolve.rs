@@ -117,22 +117,22 @@ fn advance(
     if next == IN_PROGRESS && t.assignee.is_none() {
         let who = rng.pick(&team).cloned();
         changes.transitions.push(Transition {
-            source: source.clone(),
+            source: source.as_str().into(),
             ticket: t.id,
             at: now,
             field: Field::Assignee,
             from: None,
-            to: who.clone(),
+            to: who.as_deref().map(Into::into),
         });
         t.assignee = who;
     }
     changes.transitions.push(Transition {
-        source: source.clone(),
+        source: source.as_str().into(),
         ticket: t.id,
         at: now,
         field: Field::Status,
-        from: Some(t.status.clone()),
-        to: Some(next.to_string()),
+        from: Some(t.status.as_str().into()),
+        to: Some(next.into()),
     });
     t.status = next.to_string();
     t.category = category_of(next);

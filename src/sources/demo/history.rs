@@ -279,22 +279,22 @@ fn add_ticket(
         if next.status == IN_PROGRESS && ticket.assignee.is_none() {
             ticket.assignee.clone_from(&assignee);
             world.transitions.push(Transition {
-                source: source.clone(),
+                source: source.as_str().into(),
                 ticket: id,
                 at: next.at,
                 field: Field::Assignee,
                 from: None,
-                to: assignee.clone(),
+                to: assignee.as_deref().map(Into::into),
             });
             log_time(world, rng, &ticket, next.at, now);
         }
         world.transitions.push(Transition {
-            source: source.clone(),
+            source: source.as_str().into(),
             ticket: id,
             at: next.at,
             field: Field::Status,
-            from: Some(prev.status.to_string()),
-            to: Some(next.status.to_string()),
+            from: Some(prev.status.into()),
+            to: Some(next.status.into()),
         });
         ticket.status = next.status.to_string();
         ticket.category = category_of(next.status);

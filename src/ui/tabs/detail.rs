@@ -26,7 +26,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
     if detail.tickets.is_empty() {
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        placeholder(frame, inner, "This project has no tickets", theme);
+        let text = if state.loaded {
+            "This project has no tickets"
+        } else {
+            "Loading tickets..."
+        };
+        placeholder(frame, inner, text, theme);
         return;
     }
     let now = state.analysis.now.unwrap_or_else(chrono::Utc::now);

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use chrono::{Duration, TimeZone, Utc};
 use lookout::analysis::StallPolicy;
-use lookout::app::{Event, State, load_and_analyse, update};
+use lookout::app::{Event, State, ViewSpec, load_and_analyse, update};
 use lookout::config::Keymap;
 use lookout::domain::{ChangeSet, Field, Priority, Project, StatusCategory, Ticket, Transition};
 use lookout::rng::Rng;
@@ -121,6 +121,13 @@ fn rss_mb() -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+fn spec() -> ViewSpec {
+    ViewSpec {
+        sources: vec!["bench".to_string()].into(),
+        policy: StallPolicy::default(),
+    }
+}
+
 fn draw(state: &State) {
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
     terminal
@@ -164,7 +171,7 @@ fn open_phase(dir: &Path) {
         drop((p, a));
         println!("detail: after drop {:?}", rss_mb());
     }
-    let (portfolio, analysis) = load_and_analyse(&store, &StallPolicy::default()).expect("load");
+    let (portfolio, analysis) = load_and_analyse(&store, &spec()).expect("load");
     let tickets = portfolio.tickets.len();
     let transitions = portfolio.transitions.len();
     let generation = state.load_generation;
@@ -224,7 +231,7 @@ fn main() {
     drop(batches);
     // The previous session's analysis, which the app keeps for its next start.
     let start = Instant::now();
-    load_and_analyse(&store, &StallPolicy::default()).expect("load");
+    load_and_analyse(&store, &spec()).expect("load");
     println!(
         "load + analyse in the writing process: {:.0} ms",
         start.elapsed().as_secs_f64() * 1e3

@@ -205,3 +205,40 @@ fn sigterm_restores_the_terminal_and_exits_cleanly() {
         "the alternate screen was left behind:\n{s}"
     );
 }
+
+/// The "as of" clock in the tab bar, e.g. "12:04:31".
+fn as_of(screen: &str) -> Option<String> {
+    let line = screen.lines().next()?;
+    let at = line.find("as of ")?;
+    Some(line[at + 6..].trim().to_string())
+}
+
+#[test]
+fn the_screen_refreshes_by_itself_as_the_demo_moves() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("fast.toml");
+    std::fs::write(
+        &config,
+        "[[source]]\nkind = \"demo\"\nname = \"demo\"\ninterval = \"1s\"\n",
+    )
+    .expect("write config");
+    let socket = format!("lookout-e2e-live-{}", std::process::id());
+    let tmux = start(
+        dir.path(),
+        &socket,
+        &format!("--config '{}'", config.display()),
+    );
+    let first = tmux.wait_for("the Projects tab", |s| {
+        s.contains("Crux Platform") && as_of(s).is_some()
+    });
+    let first = as_of(&first).expect("an as-of time");
+    // No key is pressed: only the sync loop can change the screen.
+    tmux.wait_for("a newer as-of time", |s| {
+        as_of(s).is_some_and(|t| t != first)
+    });
+    tmux.keys("q");
+    assert_eq!(wait_exit(dir.path()), "0");
+}

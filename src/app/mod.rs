@@ -12,6 +12,6 @@ mod update;
 
 pub use action::Action;
 pub use event::{Effect, Event};
-pub use run::{load_and_analyse, run};
+pub use run::{ViewSpec, load_and_analyse, run};
 pub use state::{ProjectDetail, SortKey, SourceStatus, State, SyncState, Tab};
 pub use update::{Outcome, selected_project, update};

@@ -19,14 +19,19 @@ use crate::domain::Portfolio;
 use crate::store::Store;
 use crate::sync::{self, SyncEvent};
 
+/// What a load shows: the configured sources, judged by the configured policy.
+#[derive(Debug, Clone)]
+pub struct ViewSpec {
+    pub sources: Arc<[String]>,
+    pub policy: StallPolicy,
+}
+
 /// Reads the whole store and analyses it, and keeps the analysis for the next start; runs on
 /// a blocking thread.
-pub fn load_and_analyse(
-    store: &Store,
-    policy: &StallPolicy,
-) -> Result<(Portfolio, Analysis), String> {
-    let portfolio = store.load().map_err(|e| e.to_string())?;
-    let analysis = analyse(&portfolio, Utc::now(), policy);
+pub fn load_and_analyse(store: &Store, view: &ViewSpec) -> Result<(Portfolio, Analysis), String> {
+    let mut portfolio = store.load().map_err(|e| e.to_string())?;
+    portfolio.retain_sources(&view.sources);
+    let analysis = analyse(&portfolio, Utc::now(), &view.policy);
     if let Err(e) = store.save_view(&analysis) {
         tracing::warn!("cannot keep the view for the next start: {e}");
     }
@@ -44,14 +49,9 @@ fn spawn_cached_view(store: Store, tx: mpsc::UnboundedSender<Event>) {
     });
 }
 
-fn spawn_load(
-    store: Store,
-    policy: StallPolicy,
-    generation: u64,
-    tx: mpsc::UnboundedSender<Event>,
-) {
+fn spawn_load(store: Store, view: ViewSpec, generation: u64, tx: mpsc::UnboundedSender<Event>) {
     tokio::task::spawn_blocking(move || {
-        let event = match load_and_analyse(&store, &policy) {
+        let event = match load_and_analyse(&store, &view) {
             Ok((p, a)) => Event::Loaded {
                 generation,
                 portfolio: Arc::new(p),
@@ -80,7 +80,10 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
     let color = settings.color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let names: Vec<String> = settings.sources.iter().map(|s| s.name.clone()).collect();
     let mut state = State::new(settings.keymap.clone(), &names, color, settings.read_only);
-    let policy = settings.stall;
+    let view = ViewSpec {
+        sources: names.clone().into(),
+        policy: settings.stall,
+    };
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let (sync_tx, mut sync_rx) = mpsc::unbounded_channel::<SyncEvent>();
@@ -94,7 +97,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
 
     state.load_generation = 1;
     spawn_cached_view(store.clone(), tx.clone());
-    spawn_load(store.clone(), policy, 1, tx.clone());
+    spawn_load(store.clone(), view.clone(), 1, tx.clone());
     let mut sync_started = false;
     let mut redraw = true;
 
@@ -119,7 +122,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
             redraw = outcome.redraw;
             for effect in outcome.effects {
                 match effect {
-                    Effect::Reload { generation } => spawn_load(store.clone(), policy, generation, tx.clone()),
+                    Effect::Reload { generation } => spawn_load(store.clone(), view.clone(), generation, tx.clone()),
                     Effect::SyncNow => refresh.notify_waiters(),
                     Effect::Quit => return Ok(()),
                 }

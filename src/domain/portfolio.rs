@@ -30,4 +30,53 @@ impl Portfolio {
         }
         index
     }
+
+    /// Keeps only what came from `sources`: a source removed from the config (the demo, once
+    /// a real tracker is set up) stays in the store but leaves the screen.
+    pub fn retain_sources(&mut self, sources: &[String]) {
+        let keep = |s: &str| sources.iter().any(|n| n == s);
+        self.projects.retain(|x| keep(&x.source));
+        self.members.retain(|x| keep(&x.source));
+        self.tickets.retain(|x| keep(&x.source));
+        self.transitions.retain(|x| keep(&x.source));
+        self.time_entries.retain(|x| keep(&x.source));
+        self.notes.retain(|x| keep(&x.source));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Project, Transition};
+    use chrono::Utc;
+
+    #[test]
+    fn retain_sources_drops_unconfigured_sources() {
+        let project = |source: &str| Project {
+            source: source.into(),
+            key: "P".into(),
+            name: "P".into(),
+            description: String::new(),
+            created: Utc::now(),
+            url: None,
+        };
+        let change = |source: &str| Transition {
+            source: source.into(),
+            ticket: 1,
+            at: Utc::now(),
+            field: crate::domain::Field::Status,
+            from: None,
+            to: None,
+        };
+        let mut p = Portfolio {
+            projects: vec![project("demo"), project("ops")],
+            transitions: vec![change("demo"), change("ops")],
+            ..Portfolio::default()
+        };
+        p.retain_sources(&["ops".to_string()]);
+        assert_eq!(p.projects.len(), 1);
+        assert_eq!(p.projects[0].source, "ops");
+        assert_eq!(&*p.transitions[0].source, "ops");
+        assert_eq!(p.history_index().len(), 1);
+    }
 }

@@ -7,7 +7,7 @@ use lookout::analysis::quantile;
 use lookout::analysis::stalled::Severity;
 use lookout::analysis::{StallPolicy, analyse};
 use lookout::domain::{Portfolio, StatusCategory, Ticket};
-use lookout::sources::demo::{IN_REVIEW, World, generate};
+use lookout::sources::demo::{IN_REVIEW, generate};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
@@ -15,24 +15,12 @@ fn now() -> DateTime<Utc> {
         .expect("valid date")
 }
 
-fn portfolio(world: World) -> Portfolio {
-    let c = world.into_change_set();
-    Portfolio {
-        projects: c.projects,
-        members: c.members,
-        tickets: c.tickets,
-        transitions: c.transitions,
-        time_entries: c.time_entries,
-        notes: c.notes,
-    }
-}
-
 fn demo() -> Portfolio {
     demo_with(42)
 }
 
 fn demo_with(seed: u64) -> Portfolio {
-    portfolio(generate("demo", seed, now()))
+    generate("demo", seed, now()).into_change_set().into()
 }
 
 /// The stories must come from the story parameters, not from one lucky seed.

@@ -19,15 +19,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn demo_portfolio() -> Portfolio {
-    let c = generate("demo", 42, now()).into_change_set();
-    Portfolio {
-        projects: c.projects,
-        members: c.members,
-        tickets: c.tickets,
-        transitions: c.transitions,
-        time_entries: c.time_entries,
-        notes: c.notes,
-    }
+    generate("demo", 42, now()).into_change_set().into()
 }
 
 fn loaded_state(p: Portfolio) -> State {

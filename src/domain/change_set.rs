@@ -1,4 +1,4 @@
-use super::{Member, Note, Project, Ticket, TimeEntry, Transition};
+use super::{Member, Note, Portfolio, Project, Ticket, TimeEntry, Transition};
 
 /// Everything one sync of one source wants written, plus the cursor that becomes valid once
 /// it is durable. The store writes a change set all-or-nothing.
@@ -35,5 +35,19 @@ impl ChangeSet {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+impl From<ChangeSet> for Portfolio {
+    /// The portfolio a store would hold after writing only this change set.
+    fn from(c: ChangeSet) -> Portfolio {
+        Portfolio {
+            projects: c.projects,
+            members: c.members,
+            tickets: c.tickets,
+            transitions: c.transitions,
+            time_entries: c.time_entries,
+            notes: c.notes,
+        }
     }
 }

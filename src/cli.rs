@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 
+use crate::analysis::forecast::Method;
 use crate::config::{Settings, SourceSettings, data_dir};
 use crate::store::Store;
 use crate::sync::{self, SyncEvent};
@@ -36,6 +37,21 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Rolling-origin backtest of the forecasts on a CSV of resolved tickets.
+    Backtest {
+        /// A CSV with a header that has at least `project` and `resolved` columns.
+        #[arg(long, value_name = "FILE")]
+        csv: PathBuf,
+        /// Which forecast method to test.
+        #[arg(long, default_value = "calibrated", value_parser = parse_method)]
+        method: Method,
+        /// `table` for people, `json` for scripts.
+        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+        format: String,
+        /// Projects with fewer resolved tickets are left out.
+        #[arg(long, default_value_t = 300)]
+        min_resolved: usize,
+    },
     /// Sync every configured source without the TUI.
     Sync {
         /// One pass, a summary line per source, then exit (non-zero if any source failed).
@@ -87,7 +103,41 @@ fn init_logging(dir: &std::path::Path, level: &str) {
         .try_init();
 }
 
+fn parse_method(s: &str) -> Result<Method, String> {
+    Method::parse(s).ok_or_else(|| format!("{s:?} is not a method; use calibrated or classic"))
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(Command::Backtest {
+        csv,
+        method,
+        format,
+        min_resolved,
+    }) = &cli.command
+    {
+        // Works on a file alone: no config, no store.
+        let (report, skipped) =
+            crate::commands::backtest::backtest(csv, *method, *min_resolved, &Default::default())?;
+        if skipped.count > 0 {
+            eprintln!(
+                "{}: skipped {} rows without a project or a readable resolved date (lines {:?}{})",
+                csv.display(),
+                skipped.count,
+                skipped.first_lines,
+                if skipped.count > skipped.first_lines.len() {
+                    ", ..."
+                } else {
+                    ""
+                }
+            );
+        }
+        if format == "json" {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else {
+            print!("{}", crate::commands::backtest::table(&report));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut settings = Settings::load(cli.config.clone())?;
     if cli.demo {
         settings.sources = vec![SourceSettings::demo()];
@@ -105,6 +155,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Sync { once: true }) => runtime.block_on(sync_once(&settings, &store)),
         Some(Command::Sync { once: false }) => runtime.block_on(sync_forever(&settings, store)),
+        Some(Command::Backtest { .. }) => Ok(ExitCode::SUCCESS),
     }
 }
 

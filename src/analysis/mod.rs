@@ -3,7 +3,9 @@
 //! No I/O, no async, no terminal: every function takes data and a `now` and returns data, so
 //! all of it is unit-tested on hand-built histories.
 
+pub mod backtest;
 pub mod flow;
+pub mod forecast;
 pub mod quantile;
 pub mod stalled;
 pub mod summary;

@@ -1,0 +1,347 @@
+//! Rolling-origin backtest of the throughput forecasts: forecast from each origin using only
+//! what was known then, compare with what happened, and measure how often each stated
+//! percentile came true.
+
+use serde::Serialize;
+
+use super::forecast::{LEVELS, Method, Sampler, at_least, quantile_of, within};
+use crate::rng::Rng;
+
+/// One project's completions per calendar day, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub project: String,
+    pub daily: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    pub warmup_days: usize,
+    pub step_days: usize,
+    pub how_many_days: u32,
+    pub when_items: u32,
+    pub trials: usize,
+    pub horizon_days: u32,
+    pub seed: u64,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            warmup_days: 180,
+            step_days: 14,
+            how_many_days: 28,
+            when_items: 20,
+            trials: 2000,
+            horizon_days: 730,
+            seed: 20_190_101,
+        }
+    }
+}
+
+/// Share of statements at each level of `LEVELS` that came true.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Coverage {
+    pub p50: f64,
+    pub p70: f64,
+    pub p85: f64,
+    pub p95: f64,
+}
+
+impl Coverage {
+    fn from_hits(hits: &[[bool; 4]]) -> Coverage {
+        let share = |i: usize| {
+            if hits.is_empty() {
+                f64::NAN
+            } else {
+                hits.iter().filter(|h| h[i]).count() as f64 / hits.len() as f64
+            }
+        };
+        Coverage {
+            p50: share(0),
+            p70: share(1),
+            p85: share(2),
+            p95: share(3),
+        }
+    }
+
+    pub fn at(&self, level: f64) -> f64 {
+        match (level * 100.0).round() as u32 {
+            50 => self.p50,
+            70 => self.p70,
+            85 => self.p85,
+            _ => self.p95,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct PerQuestion<T> {
+    pub how_many: T,
+    pub when: T,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectCoverage {
+    pub project: String,
+    pub origins: usize,
+    pub coverage: PerQuestion<Coverage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub method: Method,
+    /// Forecast origins evaluated (How-Many; When has `when_origins`, fewer where 20 items
+    /// were never reached before the data ends).
+    pub origins: usize,
+    pub when_origins: usize,
+    pub projects: usize,
+    pub coverage: PerQuestion<Coverage>,
+    /// Randomised PIT values in ten bins of width 0.1; flat means calibrated.
+    pub pit: PerQuestion<[f64; 10]>,
+    /// Mean CRPS divided by the actual outcome (lower is sharper and better calibrated).
+    pub mean_relative_crps: PerQuestion<f64>,
+    /// Median width of the central 90 % interval (items for How-Many, days for When).
+    pub median_interval_width: PerQuestion<f64>,
+    pub per_project: Vec<ProjectCoverage>,
+}
+
+/// What one forecast said and what happened.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    hits: [bool; 4],
+    pit: f64,
+    relative_crps: f64,
+    width: f64,
+}
+
+/// CRPS of a sorted sample against an outcome: E|X - y| - E|X - X'| / 2.
+fn crps(sorted: &[f64], y: f64) -> f64 {
+    let n = sorted.len() as f64;
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let mean_abs: f64 = sorted.iter().map(|x| (x - y).abs()).sum::<f64>() / n;
+    let spread: f64 = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (2.0 * i as f64 - n + 1.0) * x)
+        .sum::<f64>()
+        * 2.0
+        / (n * n);
+    mean_abs - spread / 2.0
+}
+
+/// Randomised probability integral transform for a discrete sample.
+fn pit(sorted: &[f64], y: f64, rng: &mut Rng) -> f64 {
+    let n = sorted.len() as f64;
+    let below = sorted.partition_point(|&x| x < y) as f64;
+    let at = sorted.partition_point(|&x| x <= y) as f64 - below;
+    (below + rng.unit() * at) / n
+}
+
+fn score_how_many(sampler: &Sampler, plan: &Plan, seed: u64, actual: u32, rng: &mut Rng) -> Scored {
+    let totals = sampler.how_many(plan.how_many_days, plan.trials, seed);
+    let mut hits = [false; 4];
+    for (i, p) in LEVELS.iter().enumerate() {
+        hits[i] = at_least(&totals, *p).is_some_and(|x| actual >= x);
+    }
+    let xs: Vec<f64> = totals.iter().map(|&t| t as f64).collect();
+    let y = actual as f64;
+    let width = quantile_of(&totals, 0.95).unwrap_or(0) as f64
+        - quantile_of(&totals, 0.05).unwrap_or(0) as f64;
+    Scored {
+        hits,
+        pit: pit(&xs, y, rng),
+        relative_crps: crps(&xs, y) / y.max(1.0),
+        width,
+    }
+}
+
+fn score_when(sampler: &Sampler, plan: &Plan, seed: u64, actual: u32, rng: &mut Rng) -> Scored {
+    let days = sampler.when(plan.when_items, plan.trials, seed, plan.horizon_days);
+    let mut hits = [false; 4];
+    for (i, p) in LEVELS.iter().enumerate() {
+        hits[i] = match within(&days, *p) {
+            Some(Some(d)) => actual <= d,
+            Some(None) => true,
+            None => false,
+        };
+    }
+    let beyond = (plan.horizon_days + 1) as f64;
+    let xs: Vec<f64> = days
+        .iter()
+        .map(|d| d.map(|v| v as f64).unwrap_or(beyond))
+        .collect();
+    let y = actual as f64;
+    let q = |p| quantile_of(&xs, p).unwrap_or(beyond);
+    Scored {
+        hits,
+        pit: pit(&xs, y, rng),
+        relative_crps: crps(&xs, y) / y.max(1.0),
+        width: q(0.95) - q(0.05),
+    }
+}
+
+/// Days from the start of `future` until `items` are done, if they ever are.
+fn days_to(future: &[u32], items: u32) -> Option<u32> {
+    let mut done = 0;
+    for (i, n) in future.iter().enumerate() {
+        done += n;
+        if done >= items {
+            return Some(i as u32 + 1);
+        }
+    }
+    None
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    quantile_of(&v, 0.5).unwrap_or(f64::NAN)
+}
+
+fn histogram(pits: &[f64]) -> [f64; 10] {
+    let mut bins = [0.0; 10];
+    for p in pits {
+        bins[((p * 10.0).floor() as usize).min(9)] += 1.0;
+    }
+    let n = pits.len().max(1) as f64;
+    bins.map(|b| b / n)
+}
+
+pub fn run(series: &[Series], method: Method, plan: &Plan) -> Report {
+    let mut report = run_with(series, plan, |history| Sampler::new(history, method));
+    report.method = method;
+    report
+}
+
+/// The backtest with any way of building a sampler from the history known at an origin.
+pub fn run_with(series: &[Series], plan: &Plan, sampler_for: impl Fn(&[u32]) -> Sampler) -> Report {
+    let method = Method::Calibrated;
+    let mut rng = Rng::new(plan.seed ^ 0x5EED);
+    let mut how_many: Vec<Scored> = Vec::new();
+    let mut when: Vec<Scored> = Vec::new();
+    let mut per_project = Vec::new();
+    let mut origin_seed = plan.seed;
+    for s in series {
+        let (mut hm, mut wh) = (Vec::new(), Vec::new());
+        let mut origin = plan.warmup_days;
+        while origin + plan.how_many_days as usize <= s.daily.len() {
+            origin_seed = origin_seed.wrapping_add(0x9E37_79B9);
+            let sampler = sampler_for(&s.daily[..origin]);
+            let future = &s.daily[origin..];
+            let actual: u32 = future[..plan.how_many_days as usize].iter().sum();
+            hm.push(score_how_many(
+                &sampler,
+                plan,
+                origin_seed,
+                actual,
+                &mut rng,
+            ));
+            if let Some(days) = days_to(future, plan.when_items) {
+                wh.push(score_when(&sampler, plan, origin_seed ^ 1, days, &mut rng));
+            }
+            origin += plan.step_days;
+        }
+        if hm.is_empty() {
+            continue;
+        }
+        per_project.push(ProjectCoverage {
+            project: s.project.clone(),
+            origins: hm.len(),
+            coverage: PerQuestion {
+                how_many: Coverage::from_hits(&hm.iter().map(|x| x.hits).collect::<Vec<_>>()),
+                when: Coverage::from_hits(&wh.iter().map(|x| x.hits).collect::<Vec<_>>()),
+            },
+        });
+        how_many.extend(hm);
+        when.extend(wh);
+    }
+    let cov = |v: &[Scored]| Coverage::from_hits(&v.iter().map(|x| x.hits).collect::<Vec<_>>());
+    let mean =
+        |v: &[Scored]| v.iter().map(|x| x.relative_crps).sum::<f64>() / v.len().max(1) as f64;
+    Report {
+        method,
+        origins: how_many.len(),
+        when_origins: when.len(),
+        projects: per_project.len(),
+        coverage: PerQuestion {
+            how_many: cov(&how_many),
+            when: cov(&when),
+        },
+        pit: PerQuestion {
+            how_many: histogram(&how_many.iter().map(|x| x.pit).collect::<Vec<_>>()),
+            when: histogram(&when.iter().map(|x| x.pit).collect::<Vec<_>>()),
+        },
+        mean_relative_crps: PerQuestion {
+            how_many: mean(&how_many),
+            when: mean(&when),
+        },
+        median_interval_width: PerQuestion {
+            how_many: median(how_many.iter().map(|x| x.width).collect()),
+            when: median(when.iter().map(|x| x.width).collect()),
+        },
+        per_project,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crps_of_a_point_mass_is_the_absolute_error() {
+        assert!((crps(&[3.0; 10], 5.0) - 2.0).abs() < 1e-9);
+        assert!(crps(&[5.0; 4], 5.0).abs() < 1e-9);
+        // Uniform {0, 1}: E|X - 0| = 0.5, E|X - X'| = 0.5, so CRPS = 0.25.
+        assert!((crps(&[0.0, 1.0], 0.0) - 0.25).abs() < 1e-9);
+    }
+
+    #[test]
+    fn pit_splits_ties_at_random() {
+        let mut rng = Rng::new(1);
+        let xs = [1.0, 2.0, 2.0, 3.0];
+        for _ in 0..100 {
+            let p = pit(&xs, 2.0, &mut rng);
+            assert!((0.25..=0.75).contains(&p));
+        }
+        assert_eq!(pit(&xs, 0.0, &mut rng), 0.0);
+        assert_eq!(pit(&xs, 9.0, &mut rng), 1.0);
+    }
+
+    #[test]
+    fn days_to_counts_from_the_first_future_day() {
+        assert_eq!(days_to(&[0, 2, 0, 3], 4), Some(4));
+        assert_eq!(days_to(&[5], 4), Some(1));
+        assert_eq!(days_to(&[1, 1], 4), None);
+    }
+
+    #[test]
+    fn a_stationary_process_is_covered_about_as_stated() {
+        // Poisson-like daily throughput with no regimes: both methods should be near nominal.
+        let mut rng = Rng::new(7);
+        let daily: Vec<u32> = (0..1500).map(|_| rng.poisson(1.2)).collect();
+        let series = vec![Series {
+            project: "P".into(),
+            daily,
+        }];
+        let plan = Plan {
+            trials: 800,
+            ..Plan::default()
+        };
+        let r = run(&series, Method::Classic, &plan);
+        assert!(r.origins > 80);
+        assert!(
+            (r.coverage.how_many.p85 - 0.85).abs() < 0.08,
+            "{:?}",
+            r.coverage.how_many
+        );
+        assert!(
+            (r.coverage.when.p85 - 0.85).abs() < 0.08,
+            "{:?}",
+            r.coverage.when
+        );
+        let total: f64 = r.pit.how_many.iter().sum();
+        assert!((total - 1.0).abs() < 1e-9);
+    }
+}

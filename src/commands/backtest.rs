@@ -1,0 +1,174 @@
+//! `lookout backtest`: rolling-origin calibration check of the forecasts on a CSV history.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use chrono::NaiveDate;
+
+use super::dates::parse_instant;
+use crate::analysis::backtest::{Plan, Report, Series, run};
+use crate::analysis::forecast::Method;
+
+/// Rows that could not be used, reported with their line numbers.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub count: usize,
+    pub first_lines: Vec<u64>,
+}
+
+/// Reads a CSV with at least `project` and `resolved` columns (`created` is used when present
+/// to start a project's history before its first resolution) into per-project series.
+pub fn read_series(path: &Path, min_resolved: usize) -> anyhow::Result<(Vec<Series>, Skipped)> {
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: no header row", path.display()))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(project_col), Some(resolved_col)) = (column("project"), column("resolved")) else {
+        bail!(
+            "{}: the header needs `project` and `resolved` columns; it has: {}",
+            path.display(),
+            headers.iter().collect::<Vec<_>>().join(", ")
+        );
+    };
+    let created_col = column("created");
+
+    let mut skipped = Skipped::default();
+    let mut by_project: BTreeMap<String, (Vec<NaiveDate>, Option<NaiveDate>)> = BTreeMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                skip(&mut skipped, line);
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let project = record.get(project_col).unwrap_or("").trim();
+        let resolved = record.get(resolved_col).and_then(parse_instant);
+        let (false, Some(resolved)) = (project.is_empty(), resolved) else {
+            skip(&mut skipped, line);
+            continue;
+        };
+        let entry = by_project.entry(project.to_string()).or_default();
+        entry.0.push(resolved.date_naive());
+        if let Some(created) = created_col
+            .and_then(|c| record.get(c))
+            .and_then(parse_instant)
+        {
+            let day = created.date_naive();
+            entry.1 = Some(entry.1.map_or(day, |d| d.min(day)));
+        }
+    }
+    let series = by_project
+        .into_iter()
+        .filter(|(_, (resolved, _))| resolved.len() >= min_resolved)
+        .filter_map(|(project, (resolved, created))| {
+            let first = resolved.iter().min().copied()?;
+            let last = resolved.iter().max().copied()?;
+            let start = created.map_or(first, |c| c.min(first));
+            let mut daily = vec![0u32; (last - start).num_days() as usize + 1];
+            for d in resolved {
+                daily[(d - start).num_days() as usize] += 1;
+            }
+            Some(Series { project, daily })
+        })
+        .collect();
+    Ok((series, skipped))
+}
+
+fn skip(skipped: &mut Skipped, line: u64) {
+    skipped.count += 1;
+    if skipped.first_lines.len() < 5 {
+        skipped.first_lines.push(line);
+    }
+}
+
+pub fn backtest(
+    path: &Path,
+    method: Method,
+    min_resolved: usize,
+    plan: &Plan,
+) -> anyhow::Result<(Report, Skipped)> {
+    let (series, skipped) = read_series(path, min_resolved)?;
+    if series.is_empty() {
+        bail!(
+            "{}: no project has {min_resolved} or more resolved tickets to backtest",
+            path.display()
+        );
+    }
+    Ok((run(&series, method, plan), skipped))
+}
+
+fn pct(x: f64) -> String {
+    if x.is_nan() {
+        "   -".to_string()
+    } else {
+        format!("{:>3.0}%", x * 100.0)
+    }
+}
+
+pub fn table(r: &Report) -> String {
+    let mut out = String::new();
+    let c = &r.coverage;
+    out.push_str(&format!(
+        "method {}: {} projects, {} How-Many origins, {} When origins\n",
+        r.method.name(),
+        r.projects,
+        r.origins,
+        r.when_origins
+    ));
+    out.push_str("statement coverage   nominal:  50%  70%  85%  95%\n");
+    for (name, cov) in [
+        ("How-Many (28 days)", &c.how_many),
+        ("When (20 items)", &c.when),
+    ] {
+        out.push_str(&format!(
+            "  {name:<27} {} {} {} {}\n",
+            pct(cov.p50),
+            pct(cov.p70),
+            pct(cov.p85),
+            pct(cov.p95)
+        ));
+    }
+    out.push_str(&format!(
+        "mean relative CRPS: How-Many {:.3}, When {:.3}\n",
+        r.mean_relative_crps.how_many, r.mean_relative_crps.when
+    ));
+    out.push_str(&format!(
+        "median 90% interval width: How-Many {:.1} items, When {:.1} days\n",
+        r.median_interval_width.how_many, r.median_interval_width.when
+    ));
+    let bins = |b: &[f64; 10]| {
+        b.iter()
+            .map(|x| format!("{:>4.1}", x * 100.0))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    out.push_str(&format!(
+        "PIT histogram % (flat = 10.0 each)\n  How-Many {}\n  When     {}\n",
+        bins(&r.pit.how_many),
+        bins(&r.pit.when)
+    ));
+    out.push_str("per project (origins; How-Many 85% 95%; When 85% 95%)\n");
+    for p in &r.per_project {
+        out.push_str(&format!(
+            "  {:<12} {:>4}   {} {}   {} {}\n",
+            p.project,
+            p.origins,
+            pct(p.coverage.how_many.p85),
+            pct(p.coverage.how_many.p95),
+            pct(p.coverage.when.p85),
+            pct(p.coverage.when.p95)
+        ));
+    }
+    out
+}

@@ -1,0 +1,4 @@
+//! Headless subcommands: each turns settings and a store (or a file) into printed output.
+
+pub mod backtest;
+mod dates;

@@ -57,7 +57,7 @@ impl Default for Settings {
         Settings {
             method: Method::Calibrated,
             trials: 10_000,
-            seed: 0x100C_0C7,
+            seed: 0x0100_C0C7,
             horizon_days: 730,
         }
     }
@@ -286,7 +286,7 @@ mod tests {
 
     #[test]
     fn bulk_days_are_capped_not_dropped() {
-        let mut daily = vec![0, 1, 2, 1, 0, 3, 1, 0, 2, 1].repeat(10);
+        let mut daily = [0, 1, 2, 1, 0, 3, 1, 0, 2, 1].repeat(10);
         daily[50] = 140;
         let (tamed, capped) = tame_bulk_days(&daily);
         assert_eq!(capped, 1);

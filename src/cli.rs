@@ -190,12 +190,7 @@ async fn sync_forever(settings: &Settings, store: Store) -> anyhow::Result<ExitC
     let stored = tokio::task::spawn_blocking(move || reader.load()).await??;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let sources = sync::build_sources(&settings.sources, &stored);
-    sync::spawn_all(
-        store,
-        sources,
-        tx,
-        std::sync::Arc::new(tokio::sync::Notify::new()),
-    );
+    let _refresh = sync::spawn_all(store, sources, tx);
     loop {
         tokio::select! {
             event = rx.recv() => match event {

@@ -153,51 +153,104 @@ fn quit_and_refresh_are_effects() {
 }
 
 #[test]
-fn a_sync_with_changes_reloads_and_stale_loads_are_dropped() {
+fn every_sync_reloads_and_stale_loads_are_dropped() {
     let mut s = state_with(vec![summary("A", 0, 0)]);
     let at = common::at(11);
-    let out = update(
-        &mut s,
+    let synced = |changed| {
         Event::Sync(SyncEvent::Synced {
             source: "demo".into(),
-            changed: 3,
+            changed,
             at,
             next: at,
-        }),
-    );
-    let generation = s.load_generation;
-    assert_eq!(out.effects, vec![Effect::Reload { generation }]);
+        })
+    };
+    let out = update(&mut s, synced(3));
+    let first = s.load_generation;
+    assert_eq!(out.effects, vec![Effect::Reload { generation: first }]);
     assert_eq!(s.sources[0].state, SyncState::Ok);
     assert_eq!(s.sources[0].last_ok, Some(at));
 
-    let out = update(
-        &mut s,
-        Event::Sync(SyncEvent::Synced {
-            source: "demo".into(),
-            changed: 0,
-            at,
-            next: at,
-        }),
+    let out = update(&mut s, synced(0));
+    let second = s.load_generation;
+    assert_eq!(
+        out.effects,
+        vec![Effect::Reload { generation: second }],
+        "ages grow even when nothing changed"
     );
-    assert!(out.effects.is_empty(), "nothing changed, nothing to reload");
 
-    let stale = Analysis {
-        now: None,
-        projects: vec![summary("OLD", 0, 0)],
-        stalled: vec![],
+    let loaded = |generation, key: &str| Event::Loaded {
+        generation,
+        portfolio: Arc::new(Portfolio::default()),
+        analysis: Arc::new(Analysis {
+            now: None,
+            projects: vec![summary(key, 0, 0)],
+            stalled: vec![],
+        }),
     };
-    let out = update(
+    // A slow load may land after a newer one was asked for: it is still newer than the screen.
+    assert!(update(&mut s, loaded(first, "FIRST")).redraw);
+    assert_eq!(s.analysis.projects[0].key, "FIRST");
+    assert!(update(&mut s, loaded(second, "SECOND")).redraw);
+    let late = update(&mut s, loaded(first, "FIRST"));
+    assert!(!late.redraw);
+    assert_eq!(
+        s.analysis.projects[0].key, "SECOND",
+        "an older load must not replace a newer one"
+    );
+}
+
+#[test]
+fn the_stalled_selection_follows_its_ticket_across_reloads() {
+    use lookout::analysis::StalledTicket;
+    use lookout::analysis::stalled::Severity;
+    let stalled = |id: u64| StalledTicket {
+        source: "demo".into(),
+        id,
+        project: "A".into(),
+        key: format!("A-{id}"),
+        title: String::new(),
+        status: "In Review".into(),
+        assignee: None,
+        in_status_days: 5.0,
+        threshold_days: 2.0,
+        severity: Severity::Flag,
+        reason: String::new(),
+    };
+    let mut s = state_with(vec![summary("A", 0, 0)]);
+    let analysis = Analysis {
+        now: None,
+        projects: vec![],
+        stalled: vec![stalled(1), stalled(2), stalled(3)],
+    };
+    let generation = s.load_generation + 1;
+    s.load_generation = generation;
+    update(
         &mut s,
         Event::Loaded {
-            generation: generation - 1,
+            generation,
             portfolio: Arc::new(Portfolio::default()),
-            analysis: Arc::new(stale),
+            analysis: Arc::new(analysis),
         },
     );
-    assert!(!out.redraw);
+    update(&mut s, ch('2'));
+    update(&mut s, ch('j'));
+    assert_eq!(s.analysis.stalled[s.stalled_selected].id, 2);
+    let reordered = Analysis {
+        now: None,
+        projects: vec![],
+        stalled: vec![stalled(3), stalled(1), stalled(2)],
+    };
+    update(
+        &mut s,
+        Event::Loaded {
+            generation: generation + 1,
+            portfolio: Arc::new(Portfolio::default()),
+            analysis: Arc::new(reordered),
+        },
+    );
     assert_eq!(
-        s.analysis.projects[0].key, "A",
-        "a stale load must not replace a newer one"
+        s.analysis.stalled[s.stalled_selected].id, 2,
+        "the same ticket stays selected"
     );
 }
 

@@ -194,3 +194,26 @@ fn sync_once_prints_a_line_per_source_and_resumes() {
         "the second sync continues from the first: {text}"
     );
 }
+
+#[test]
+fn a_key_bound_to_two_actions_is_refused() {
+    let (line, key, msg) = error_of("[keys]\nrefresh = [\"q\"]\n");
+    assert_eq!((line, key.as_str()), (2, "keys.refresh"));
+    assert!(
+        msg.contains("quit and refresh") || msg.contains("refresh and quit"),
+        "{msg}"
+    );
+    // Moving quit away first makes the same key free.
+    Settings::parse(
+        Path::new("ok.toml"),
+        "[keys]\nquit = [\"x\"]\nrefresh = [\"q\"]\n",
+    )
+    .expect("no clash");
+}
+
+#[test]
+fn warn_above_the_default_flag_is_refused() {
+    let (line, key, msg) = error_of("[stall]\nwarn_percentile = 90\n");
+    assert_eq!((line, key.as_str()), (2, "stall.warn_percentile"));
+    assert!(msg.contains("must not be below"), "{msg}");
+}

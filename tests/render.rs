@@ -223,8 +223,55 @@ fn failing_source_shows_in_the_status_bar() {
         }),
     );
     let s = screen(&state, 200, 60);
+    assert!(s.contains("demo retry"), "{s}");
     assert!(
-        s.contains("demo error: cannot reach the tracker: connection refused"),
+        s.contains(": cannot reach the tracker: connection refused"),
         "{s}"
     );
+    // At 80 columns the message is cut, never the retry time or the help hint.
+    let narrow = screen(&state, 80, 24);
+    let bar = narrow.lines().nth(23).expect("status line");
+    assert!(
+        bar.contains("demo retry") && bar.contains("? help"),
+        "{bar}"
+    );
+}
+
+#[test]
+fn help_fits_a_tmux_pane_with_a_status_line() {
+    let mut state = loaded_state(demo_portfolio());
+    press(&mut state, '?');
+    let s = screen(&state, 80, 23);
+    let keymap = Keymap::default_table().expect("keymap");
+    for b in &keymap.bindings {
+        assert!(
+            s.contains(&b.description),
+            "{:?} cut off at 80x23:\n{s}",
+            b.description
+        );
+    }
+}
+
+#[test]
+fn long_ticket_keys_are_not_cut() {
+    let mut p = demo_portfolio();
+    let crux = p
+        .tickets
+        .iter()
+        .position(|t| t.project == "CRUX" && t.status == "In Review")
+        .expect("a CRUX review");
+    p.tickets[crux].key = "CRUX-100000".into();
+    let mut state = loaded_state(p);
+    press(&mut state, '2');
+    let row = state
+        .analysis
+        .stalled
+        .iter()
+        .position(|t| t.key == "CRUX-100000")
+        .expect("the renamed ticket is stalled");
+    for _ in 0..row {
+        press(&mut state, 'j');
+    }
+    let s = screen(&state, 80, 24);
+    assert!(s.contains("CRUX-100000 "), "{s}");
 }

@@ -3,7 +3,6 @@
 mod common;
 
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -104,12 +103,7 @@ async fn a_failing_source_leaves_the_store_alone_and_is_reported() {
     assert!(store.load().expect("load").tickets.is_empty());
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    spawn_all(
-        store,
-        vec![(Box::new(Broken), Duration::from_secs(60))],
-        tx,
-        Arc::new(tokio::sync::Notify::new()),
-    );
+    let _refresh = spawn_all(store, vec![(Box::new(Broken), Duration::from_secs(60))], tx);
     let started = rx.recv().await.expect("started");
     assert_eq!(
         started,
@@ -133,4 +127,24 @@ async fn a_failing_source_leaves_the_store_alone_and_is_reported() {
         }
         other => panic!("expected a failure, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_refresh_during_a_sync_is_kept_and_runs_next() {
+    let store = Store::temporary().expect("store");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let refresh = spawn_all(
+        store,
+        vec![(Box::new(Broken), Duration::from_secs(600))],
+        tx,
+    );
+    // Pressed before the task ever waits: without a kept wake-up it would wait out its backoff.
+    refresh.now();
+    assert!(matches!(rx.recv().await, Some(SyncEvent::Started { .. })));
+    assert!(matches!(rx.recv().await, Some(SyncEvent::Failed { .. })));
+    let again = tokio::time::timeout(Duration::from_millis(700), rx.recv()).await;
+    assert!(
+        matches!(again, Ok(Some(SyncEvent::Started { .. }))),
+        "the refresh was lost: {again:?}"
+    );
 }

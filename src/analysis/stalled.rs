@@ -72,7 +72,7 @@ pub fn format_days(d: f64) -> String {
 /// Every in-progress ticket past its warn threshold, most severe first.
 pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> Vec<StalledTicket> {
     let index = p.history_index();
-    let mut by_project: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
+    let mut by_project: HashMap<(&str, &str, &str), Vec<f64>> = HashMap::new();
     let mut by_status: HashMap<&str, Vec<f64>> = HashMap::new();
     for t in &p.tickets {
         let Some(range) = index.get(&(t.source.as_str(), t.id)) else {
@@ -80,7 +80,7 @@ pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> 
         };
         for (status, d) in dwell_periods(&p.transitions[range.clone()]) {
             by_project
-                .entry((t.project.as_str(), status))
+                .entry((t.source.as_str(), t.project.as_str(), status))
                 .or_default()
                 .push(d);
             by_status.entry(status).or_default().push(d);
@@ -101,7 +101,7 @@ pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> 
             .map(|r| &p.transitions[r.clone()])
             .unwrap_or(&[]);
         let in_status = days(now - status_since(t, history));
-        let own = by_project.get(&(t.project.as_str(), t.status.as_str()));
+        let own = by_project.get(&(t.source.as_str(), t.project.as_str(), t.status.as_str()));
         let (samples, basis) = match own {
             Some(v) if v.len() >= policy.min_samples => (v, "here"),
             _ => match by_status.get(t.status.as_str()) {

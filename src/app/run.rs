@@ -8,7 +8,7 @@ use chrono::Utc;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 
 use super::event::{Effect, Event};
 use super::state::State;
@@ -87,18 +87,32 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let (sync_tx, mut sync_rx) = mpsc::unbounded_channel::<SyncEvent>();
-    let refresh = Arc::new(Notify::new());
     let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
     let mut sighup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
+    let mut sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
+    let mut sigquit = signal(SignalKind::quit()).context("cannot watch SIGQUIT")?;
 
-    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            return Err(e).context("cannot set up the terminal");
+        }
+    };
     install_panic_exit();
     let mut keys = EventStream::new();
 
-    state.load_generation = 1;
     spawn_cached_view(store.clone(), tx.clone());
-    spawn_load(store.clone(), view.clone(), 1, tx.clone());
-    let mut sync_started = false;
+    spawn_load(
+        store.clone(),
+        view.clone(),
+        state.load_generation,
+        tx.clone(),
+    );
+    // One load at a time: a reload asked for while one runs waits for it, then runs once.
+    let mut loading = true;
+    let mut reload_pending: Option<u64> = None;
+    let mut refresh: Option<sync::Refresh> = None;
     let mut redraw = true;
 
     let result: anyhow::Result<()> = async {
@@ -112,18 +126,43 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                 Some(e) = sync_rx.recv() => Event::Sync(e),
                 _ = sigterm.recv() => Event::Terminate,
                 _ = sighup.recv() => Event::Terminate,
+                _ = sigint.recv() => Event::Terminate,
+                _ = sigquit.recv() => Event::Terminate,
             };
-            if !sync_started && let Event::Loaded { portfolio, .. } = &event {
-                sync_started = true;
-                let sources = sync::build_sources(&settings.sources, portfolio);
-                sync::spawn_all(store.clone(), sources, sync_tx.clone(), refresh.clone());
+            match &event {
+                Event::Loaded { portfolio, .. } => {
+                    loading = false;
+                    if refresh.is_none() {
+                        let sources = sync::build_sources(&settings.sources, portfolio);
+                        refresh = Some(sync::spawn_all(store.clone(), sources, sync_tx.clone()));
+                    }
+                }
+                Event::LoadFailed { error, .. } => {
+                    loading = false;
+                    if refresh.is_none() {
+                        anyhow::bail!("cannot read the store: {error}");
+                    }
+                }
+                _ => {}
+            }
+            if !loading && let Some(generation) = reload_pending.take() {
+                loading = true;
+                spawn_load(store.clone(), view.clone(), generation, tx.clone());
             }
             let outcome = update(&mut state, event);
             redraw = outcome.redraw;
             for effect in outcome.effects {
                 match effect {
-                    Effect::Reload { generation } => spawn_load(store.clone(), view.clone(), generation, tx.clone()),
-                    Effect::SyncNow => refresh.notify_waiters(),
+                    Effect::Reload { generation } if loading => reload_pending = Some(generation),
+                    Effect::Reload { generation } => {
+                        loading = true;
+                        spawn_load(store.clone(), view.clone(), generation, tx.clone());
+                    }
+                    Effect::SyncNow => {
+                        if let Some(r) = &refresh {
+                            r.now();
+                        }
+                    }
                     Effect::Quit => return Ok(()),
                 }
             }

@@ -102,8 +102,10 @@ pub struct State {
     pub sort: SortKey,
     pub sort_descending: bool,
     pub sources: Vec<SourceStatus>,
-    /// Which load is current: results of older loads are dropped.
+    /// The newest load asked for, and the one on screen: a load older than what is shown
+    /// is dropped.
     pub load_generation: u64,
+    pub shown_generation: u64,
     pub loaded: bool,
     pub load_error: Option<String>,
     pub quit: bool,
@@ -135,7 +137,9 @@ impl State {
                     last_error: None,
                 })
                 .collect(),
-            load_generation: 0,
+            // The first load is asked for as the app starts.
+            load_generation: 1,
+            shown_generation: 0,
             loaded: false,
             load_error: None,
             quit: false,

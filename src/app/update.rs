@@ -57,23 +57,43 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             portfolio,
             analysis,
         } => {
-            if generation != state.load_generation {
+            if generation <= state.shown_generation {
                 return Outcome::default();
             }
+            state.shown_generation = generation;
+            let stalled = selected_stalled(state);
+            let ticket = state.detail.as_ref().and_then(|d| {
+                let t = &state.portfolio.tickets.get(*d.tickets.get(d.selected)?)?;
+                Some((t.source.clone(), t.id))
+            });
             state.portfolio = portfolio;
             state.analysis = analysis;
             state.loaded = true;
             state.load_error = None;
             resort(state);
-            state.stalled_selected = clamp(state.stalled_selected, state.analysis.stalled.len());
+            // Keep the same ticket selected across a reload, wherever it moved.
+            let list = &state.analysis.stalled;
+            state.stalled_selected = stalled
+                .and_then(|(src, id)| list.iter().position(|s| s.source == src && s.id == id))
+                .unwrap_or_else(|| clamp(state.stalled_selected, list.len()));
             if let Some(d) = &state.detail {
                 let (source, key, selected) = (d.source.clone(), d.key.clone(), d.selected);
-                state.detail = Some(detail_of(state, &source, &key, selected));
+                let mut detail = detail_of(state, &source, &key, selected);
+                let tickets = &state.portfolio.tickets;
+                if let Some(i) = ticket.and_then(|(src, id)| {
+                    detail
+                        .tickets
+                        .iter()
+                        .position(|&i| tickets[i].source == src && tickets[i].id == id)
+                }) {
+                    detail.selected = i;
+                }
+                state.detail = Some(detail);
             }
             Outcome::redraw()
         }
         Event::LoadFailed { generation, error } => {
-            if generation != state.load_generation {
+            if generation <= state.shown_generation {
                 return Outcome::default();
             }
             state.load_error = Some(error);
@@ -114,9 +134,8 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
             s.state = SyncState::Ok;
             s.last_ok = Some(at);
             s.next = Some(next);
-            if changed == 0 {
-                return Outcome::redraw();
-            }
+            // Even a sync that changed nothing re-analyses: ages in status grow with time.
+            tracing::debug!(source = %source, changed, "reloading after sync");
             state.load_generation += 1;
             Outcome::with(Effect::Reload {
                 generation: state.load_generation,
@@ -234,6 +253,11 @@ fn apply(state: &mut State, action: Action) -> Outcome {
             Outcome::redraw()
         }
     }
+}
+
+fn selected_stalled(state: &State) -> Option<(String, u64)> {
+    let s = state.analysis.stalled.get(state.stalled_selected)?;
+    Some((s.source.clone(), s.id))
 }
 
 pub fn selected_project(state: &State) -> Option<&ProjectSummary> {

@@ -162,6 +162,15 @@ impl Keymap {
         }
     }
 
+    /// Every action a chord is bound to (more than one is a conflict).
+    pub fn actions_for_chord(&self, chord: &Chord) -> Vec<Action> {
+        self.bindings
+            .iter()
+            .filter(|b| b.keys.contains(chord))
+            .map(|b| b.action)
+            .collect()
+    }
+
     pub fn action_for(&self, key: &KeyEvent) -> Option<Action> {
         let chord = Chord::from_event(key);
         self.bindings

@@ -128,12 +128,24 @@ impl Settings {
         }
         if let Some(f) = &raw.stall.flag_percentile {
             s.stall.flag_quantile = pct(f)?;
-            if s.stall.flag_quantile < s.stall.warn_quantile {
-                return Err(at(
-                    f.span(),
-                    "flag_percentile must not be below warn_percentile".into(),
-                ));
-            }
+        }
+        if s.stall.flag_quantile < s.stall.warn_quantile {
+            let span = raw
+                .stall
+                .flag_percentile
+                .as_ref()
+                .or(raw.stall.warn_percentile.as_ref())
+                .map(|v| v.span());
+            return Err(ConfigError::at(
+                path,
+                text,
+                span,
+                format!(
+                    "flag_percentile ({:.0}) must not be below warn_percentile ({:.0})",
+                    s.stall.flag_quantile * 100.0,
+                    s.stall.warn_quantile * 100.0
+                ),
+            ));
         }
         if let Some(n) = raw.stall.min_samples {
             s.stall.min_samples = n.max(1);
@@ -158,6 +170,27 @@ impl Settings {
                 .map(|k| Chord::parse(k.get_ref()).map_err(|m| at(k.span(), m)))
                 .collect::<Result<Vec<_>, _>>()?;
             s.keymap.rebind(action, chords);
+        }
+        // A key bound to two actions would silently do only the first: refuse it, naming the
+        // user's line that caused the clash.
+        for keys in raw.keys.values() {
+            for k in keys.get_ref() {
+                let Ok(chord) = Chord::parse(k.get_ref()) else {
+                    continue;
+                };
+                let owners: Vec<Action> = s.keymap.actions_for_chord(&chord);
+                if owners.len() > 1 {
+                    let names: Vec<String> = owners.iter().map(|a| a.name()).collect();
+                    return Err(at(
+                        k.span(),
+                        format!(
+                            "{:?} would be bound to {} at once; rebind the other action too",
+                            k.get_ref(),
+                            names.join(" and ")
+                        ),
+                    ));
+                }
+            }
         }
 
         if !raw.source.is_empty() {

@@ -14,6 +14,7 @@ mod schema;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Batch, Transactional, Tree};
@@ -51,6 +52,9 @@ pub struct Store {
     db: sled::Db,
     trees: [Tree; 6],
     path: Option<PathBuf>,
+    /// sled has no snapshot across trees: a full load holds this for reading and a write for
+    /// writing, so a load never sees half of a change set (a ticket without its project).
+    consistency: Arc<RwLock<()>>,
 }
 
 type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
@@ -85,7 +89,12 @@ impl Store {
     fn from_db(db: sled::Db, path: Option<PathBuf>) -> Result<Store, StoreError> {
         let open = |i: usize| db.open_tree(TREE_NAMES[i]);
         let trees = [open(0)?, open(1)?, open(2)?, open(3)?, open(4)?, open(5)?];
-        let store = Store { db, trees, path };
+        let store = Store {
+            db,
+            trees,
+            path,
+            consistency: Arc::default(),
+        };
         schema::ensure_current(&store.trees[META], store.is_empty())?;
         Ok(store)
     }
@@ -103,6 +112,7 @@ impl Store {
     pub fn write(&self, changes: &ChangeSet) -> Result<(), StoreError> {
         let batches = encode_batches(changes)?;
         let touched = group_by_ticket(changes);
+        let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
         self.trees
             .transaction(|tx| {
                 write_tickets(&tx[TICKETS], &touched)?;
@@ -141,6 +151,7 @@ impl Store {
 
     /// Reads the whole store into memory.
     pub fn load(&self) -> Result<Portfolio, StoreError> {
+        let _reading = self.consistency.read().unwrap_or_else(|e| e.into_inner());
         // sled's `len` walks the whole tree, so vectors grow as they go and are trimmed after.
         let mut tickets = Vec::new();
         let mut transitions = Vec::new();

@@ -32,8 +32,8 @@ pub struct TicketRecord {
 }
 
 impl TicketRecord {
-    /// Adds transitions, replacing any already held for the same instant and field (a re-read
-    /// of an overlapping sync window brings the same changes again).
+    /// Adds transitions, skipping any already held (a re-read of an overlapping sync window
+    /// brings the same changes again).
     pub fn merge<'a>(&mut self, incoming: impl IntoIterator<Item = &'a Transition>) {
         let mut added = false;
         for t in incoming {
@@ -43,19 +43,15 @@ impl TicketRecord {
                 from: t.from.as_deref().map(str::to_string),
                 to: t.to.as_deref().map(str::to_string),
             };
-            match self
-                .history
-                .iter_mut()
-                .find(|c| c.at == change.at && c.field == change.field)
-            {
-                Some(existing) => *existing = change,
-                None => {
-                    self.history.push(change);
-                    added = true;
-                }
+            // Two different changes of one field can share an instant (automation, a quick
+            // double move); only an identical change is a re-read duplicate.
+            if !self.history.contains(&change) {
+                self.history.push(change);
+                added = true;
             }
         }
         if added {
+            // Stable: same-instant changes keep the order the tracker gave them.
             self.history.sort_by_key(|c| (c.at, c.field.tag()));
         }
     }

@@ -28,6 +28,11 @@ pub fn ensure_current(meta: &Tree, store_is_empty: bool) -> Result<(), StoreErro
             ));
         }
     };
+    if found == 0 {
+        return Err(StoreError::Corrupt(
+            "schema version 0 is not one lookout wrote".to_string(),
+        ));
+    }
     if found > CURRENT {
         return Err(StoreError::TooNew {
             found,

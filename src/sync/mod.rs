@@ -81,23 +81,45 @@ pub async fn sync_once(
 }
 
 fn later(after: Duration) -> DateTime<Utc> {
-    Utc::now() + chrono::Duration::from_std(after).unwrap_or_else(|_| chrono::Duration::hours(1))
+    let after = chrono::Duration::from_std(after).unwrap_or_else(|_| chrono::Duration::days(30));
+    let now = Utc::now();
+    now.checked_add_signed(after).unwrap_or(now)
 }
 
-/// Runs every source on its interval until the receiver of `events` goes away. `refresh`
-/// wakes all of them at once (the refresh key).
+/// Wakes every sync task now (the refresh key). A wake-up that arrives while a task is
+/// syncing is kept, so that task syncs again as soon as it is done.
+#[derive(Debug, Clone, Default)]
+pub struct Refresh {
+    tasks: Vec<Arc<Notify>>,
+}
+
+impl Refresh {
+    pub fn now(&self) {
+        for t in &self.tasks {
+            t.notify_one();
+        }
+    }
+}
+
+/// Runs every source on its interval until the receiver of `events` goes away.
 pub fn spawn_all(
     store: Store,
     sources: Vec<(Box<dyn Source>, Duration)>,
     events: mpsc::UnboundedSender<SyncEvent>,
-    refresh: Arc<Notify>,
-) {
+) -> Refresh {
+    let mut refresh = Refresh::default();
     for (source, interval) in sources {
-        let store = store.clone();
-        let events = events.clone();
-        let refresh = refresh.clone();
-        tokio::spawn(run_source(store, source, interval, events, refresh));
+        let wake = Arc::new(Notify::new());
+        refresh.tasks.push(wake.clone());
+        tokio::spawn(run_source(
+            store.clone(),
+            source,
+            interval,
+            events.clone(),
+            wake,
+        ));
     }
+    refresh
 }
 
 async fn run_source(

@@ -6,13 +6,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::Theme;
-use crate::app::State;
+use crate::app::{Action, State};
 use crate::config::{Chord, Context};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let bindings = state.keymap.bindings.len() as u16;
+    // Section headings only when everything fits with them (a tmux status line costs a row).
+    let headings = bindings + 3 + 2 <= area.height;
     let mut lines = Vec::new();
     for context in [Context::Global, Context::List, Context::Projects] {
-        lines.push(Line::from(Span::styled(context.title(), theme.header())));
+        if headings {
+            lines.push(Line::from(Span::styled(context.title(), theme.header())));
+        }
         for b in state
             .keymap
             .bindings
@@ -46,9 +51,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     ])
     .areas(col);
     frame.render_widget(Clear, popup);
-    let block = Block::bordered()
-        .title(" Help: keys (Esc to close) ")
-        .border_style(theme.border());
+    let title = format!(
+        " Help: keys ({} to close) ",
+        state.keymap.hint(Action::Back)
+    );
+    let block = Block::bordered().title(title).border_style(theme.border());
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

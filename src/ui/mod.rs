@@ -67,6 +67,19 @@ fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(Paragraph::new(right).style(theme.dim()), r);
 }
 
+/// Width of a ticket-key column: the longest key shown, so `EMBER-1000` never reads as
+/// `EMBER-100`, a different ticket.
+pub(crate) fn key_width<'a>(keys: impl Iterator<Item = &'a str>) -> u16 {
+    keys.map(|k| unicode_width(k))
+        .max()
+        .unwrap_or(3)
+        .clamp(3, 18) as u16
+}
+
+fn unicode_width(s: &str) -> usize {
+    ratatui::text::Span::raw(s).width()
+}
+
 /// A one-line message in the middle of an empty pane.
 pub(crate) fn placeholder(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
     let [_, mid, _] = Layout::vertical([

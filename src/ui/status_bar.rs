@@ -15,8 +15,24 @@ fn clock(t: Option<DateTime<Utc>>) -> String {
         .unwrap_or_else(|| "-".to_string())
 }
 
+/// Cuts long text at a character boundary, marking the cut; the log has the full message.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(3)).collect();
+    out.push_str("...");
+    out
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut spans = Vec::new();
+    if let Some(e) = &state.load_error {
+        spans.push(Span::styled(
+            format!(" store: {}", shorten(&sanitize(e), 60)),
+            theme.flag(),
+        ));
+    }
     for s in &state.sources {
         let (text, style) = match &s.state {
             SyncState::Waiting => ("waiting".to_string(), theme.dim()),
@@ -32,19 +48,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     String::new()
                 };
                 (
-                    format!("error: {}{last}; retry {}", sanitize(e), clock(s.next)),
+                    format!(
+                        "retry {}{last}: {}",
+                        clock(s.next),
+                        shorten(&sanitize(e), 48)
+                    ),
                     theme.flag(),
                 )
             }
         };
         spans.push(Span::raw(format!(" {} ", sanitize(&s.name))));
         spans.push(Span::styled(text, style));
-    }
-    if let Some(e) = &state.load_error {
-        spans.push(Span::styled(
-            format!(" store: {}", sanitize(e)),
-            theme.flag(),
-        ));
     }
     if state.read_only {
         spans.push(Span::styled(" read-only", theme.dim()));

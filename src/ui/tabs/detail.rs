@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
 use crate::analysis::stalled::format_days;
-use crate::app::{ProjectDetail, State};
+use crate::app::{Action, ProjectDetail, State};
 use crate::domain::StatusCategory;
 use crate::text::sanitize;
-use crate::ui::{Theme, placeholder};
+use crate::ui::{Theme, key_width, placeholder};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail, theme: &Theme) {
     let tickets = &state.portfolio.tickets;
@@ -18,9 +18,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         .filter(|&&i| tickets[i].is_open())
         .count();
     let title = format!(
-        " {}: {open} open of {} (Esc back) ",
+        " {}: {open} open of {} ({} back) ",
         sanitize(&detail.key),
-        detail.tickets.len()
+        detail.tickets.len(),
+        state.keymap.hint(Action::Back)
     );
     let block = Block::bordered().title(title).border_style(theme.border());
     if detail.tickets.is_empty() {
@@ -58,7 +59,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         ])
     });
     let widths = [
-        Constraint::Length(9),
+        Constraint::Length(key_width(
+            detail.tickets.iter().map(|&i| tickets[i].key.as_str()),
+        )),
         Constraint::Length(11),
         Constraint::Length(8),
         Constraint::Length(7),

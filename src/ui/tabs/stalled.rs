@@ -3,12 +3,12 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use crate::analysis::stalled::{Severity, format_days};
 use crate::app::State;
 use crate::text::sanitize;
-use crate::ui::{Theme, placeholder};
+use crate::ui::{Theme, key_width, placeholder};
 
 /// From this width on the reason gets its own column; below it, the panel under the table.
 const WIDE: u16 = 140;
@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Row::new(cells)
     });
     let mut widths = vec![
-        Constraint::Length(9),
+        Constraint::Length(key_width(stalled.iter().map(|s| s.key.as_str()))),
         Constraint::Fill(2),
         Constraint::Length(11),
         Constraint::Length(8),
@@ -87,20 +87,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_stateful_widget(table, table_area, &mut table_state);
 
     if let (Some(area), Some(s)) = (why_area, stalled.get(state.stalled_selected)) {
+        // The reason first: a long title must not push it out of the two-line panel.
         let lines = vec![
-            Line::from(vec![
-                Span::styled(format!("{} ", sanitize(&s.key)), theme.header()),
-                Span::raw(sanitize(&s.title)),
-            ]),
             Line::from(vec![
                 Span::styled("Why: ", theme.header()),
                 Span::raw(sanitize(&s.reason)),
             ]),
+            Line::from(vec![
+                Span::styled(format!("{} ", sanitize(&s.key)), theme.header()),
+                Span::raw(sanitize(&s.title)),
+            ]),
         ];
         let block = Block::bordered().border_style(theme.border());
-        frame.render_widget(
-            Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-            area,
-        );
+        frame.render_widget(Paragraph::new(lines).block(block), area);
     }
 }

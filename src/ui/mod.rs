@@ -70,10 +70,7 @@ fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 /// Width of a ticket-key column: the longest key shown, so `EMBER-1000` never reads as
 /// `EMBER-100`, a different ticket.
 pub(crate) fn key_width<'a>(keys: impl Iterator<Item = &'a str>) -> u16 {
-    keys.map(|k| unicode_width(k))
-        .max()
-        .unwrap_or(3)
-        .clamp(3, 18) as u16
+    keys.map(unicode_width).max().unwrap_or(3).clamp(3, 18) as u16
 }
 
 fn unicode_width(s: &str) -> usize {

@@ -39,6 +39,7 @@ fn batch(first: u64, rng: &mut Rng) -> ChangeSet {
                 description: String::new(),
                 created: epoch,
                 url: None,
+                target: None,
             });
         }
     }
@@ -100,6 +101,7 @@ fn batch(first: u64, rng: &mut Rng) -> ChangeSet {
             updated: at,
             started: (stage > 0).then(|| created + Duration::hours(1)),
             resolved: (category == StatusCategory::Done).then_some(at),
+            resolution: None,
             url: None,
         });
     }

@@ -122,6 +122,7 @@ mod tests {
             updated: created,
             started,
             resolved,
+            resolution: None,
             url: None,
         }
     }

@@ -17,7 +17,7 @@ pub use member::Member;
 pub use note::Note;
 pub use portfolio::Portfolio;
 pub use project::Project;
-pub use ticket::{Priority, StatusCategory, Ticket};
+pub use ticket::{Priority, StatusCategory, Ticket, is_non_delivery};
 pub use time_entry::TimeEntry;
 pub use transition::{Field, Transition};
 

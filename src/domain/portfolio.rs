@@ -59,6 +59,7 @@ mod tests {
             description: String::new(),
             created: Utc::now(),
             url: None,
+            target: None,
         };
         let change = |source: &str| Transition {
             source: source.into(),

@@ -11,4 +11,6 @@ pub struct Project {
     pub description: String,
     pub created: DateTime<Utc>,
     pub url: Option<String>,
+    /// The date the project means to finish by, from the tracker or the config.
+    pub target: Option<chrono::NaiveDate>,
 }

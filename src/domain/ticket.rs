@@ -65,6 +65,8 @@ pub struct Ticket {
     pub started: Option<DateTime<Utc>>,
     /// When the ticket last reached a done status; `None` while it is open.
     pub resolved: Option<DateTime<Utc>>,
+    /// The tracker's resolution name (Fixed, Duplicate, Won't Do...), where it has one.
+    pub resolution: Option<String>,
     pub url: Option<String>,
 }
 
@@ -78,5 +80,59 @@ impl Ticket {
 
     pub fn is_open(&self) -> bool {
         self.category != StatusCategory::Done
+    }
+
+    /// Done, and done by delivering: a duplicate or a "won't fix" closes a ticket without
+    /// delivering anything, so it does not count as throughput.
+    pub fn delivered(&self) -> bool {
+        self.category == StatusCategory::Done
+            && !self.resolution.as_deref().is_some_and(is_non_delivery)
+    }
+}
+
+/// Resolution names that close a ticket without delivering it, as trackers spell them.
+pub fn is_non_delivery(resolution: &str) -> bool {
+    let r: String = resolution
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect();
+    [
+        "duplicate",
+        "wontfix",
+        "wontdo",
+        "invalid",
+        "cannotreproduce",
+        "cantreproduce",
+        "incomplete",
+        "declined",
+        "rejected",
+        "obsolete",
+        "notabug",
+        "notaproblem",
+        "abandoned",
+    ]
+    .contains(&r.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_non_delivery;
+
+    #[test]
+    fn non_delivery_resolutions_in_their_usual_spellings() {
+        for r in [
+            "Duplicate",
+            "Won't Fix",
+            "Won't Do",
+            "Cannot Reproduce",
+            "Not A Bug",
+            "invalid",
+        ] {
+            assert!(is_non_delivery(r), "{r}");
+        }
+        for r in ["Fixed", "Done", "Resolved", "Implemented"] {
+            assert!(!is_non_delivery(r), "{r}");
+        }
     }
 }

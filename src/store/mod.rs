@@ -8,6 +8,7 @@
 mod codec;
 mod error;
 mod keys;
+mod legacy;
 mod lock;
 mod record;
 mod schema;
@@ -95,7 +96,7 @@ impl Store {
             path,
             consistency: Arc::default(),
         };
-        schema::ensure_current(&store.trees[META], store.is_empty())?;
+        schema::ensure_current(&store.db, &store.trees[META], store.is_empty())?;
         Ok(store)
     }
 

@@ -4,16 +4,17 @@ use sled::Tree;
 
 use super::StoreError;
 
-pub const CURRENT: u32 = 1;
-const KEY: &[u8] = b"schema_version";
+pub const CURRENT: u32 = 2;
+pub const KEY: &[u8] = b"schema_version";
 
-/// A migration from version `from` to `from + 1`, run in order on open.
-type Migration = fn(&Tree) -> Result<(), StoreError>;
+/// A migration from version `from` to `from + 1`, run in order on open. It rewrites what it
+/// must and stamps `from + 1` in one transaction.
+type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
-/// Index `i` migrates from version `i + 1`. Empty while version 1 is the only one.
-const MIGRATIONS: &[Migration] = &[];
+/// Index `i` migrates from version `i + 1`.
+const MIGRATIONS: &[Migration] = &[super::legacy::v1_to_v2];
 
-pub fn ensure_current(meta: &Tree, store_is_empty: bool) -> Result<(), StoreError> {
+pub fn ensure_current(db: &sled::Db, meta: &Tree, store_is_empty: bool) -> Result<(), StoreError> {
     let found = match meta.get(KEY)? {
         Some(raw) => {
             let bytes: [u8; 4] = raw.as_ref().try_into().map_err(|_| {
@@ -43,7 +44,7 @@ pub fn ensure_current(meta: &Tree, store_is_empty: bool) -> Result<(), StoreErro
         let step = MIGRATIONS
             .get(version as usize - 1)
             .ok_or_else(|| StoreError::Corrupt(format!("no migration from schema {version}")))?;
-        step(meta)?;
+        step(db)?;
     }
     meta.insert(KEY, &CURRENT.to_be_bytes())?;
     meta.flush()?;
@@ -60,7 +61,7 @@ mod tests {
         let meta = db.open_tree("meta").expect("tree");
         meta.insert(KEY, &(CURRENT + 1).to_be_bytes())
             .expect("insert");
-        let err = ensure_current(&meta, false).expect_err("must refuse");
+        let err = ensure_current(&db, &meta, false).expect_err("must refuse");
         assert!(err.to_string().contains("newer lookout"), "{err}");
     }
 
@@ -68,7 +69,7 @@ mod tests {
     fn stamps_a_new_store() {
         let db = sled::Config::new().temporary(true).open().expect("temp db");
         let meta = db.open_tree("meta").expect("tree");
-        ensure_current(&meta, true).expect("fresh store");
+        ensure_current(&db, &meta, true).expect("fresh store");
         let raw = meta.get(KEY).expect("get").expect("stamped");
         assert_eq!(raw.as_ref(), &CURRENT.to_be_bytes());
     }

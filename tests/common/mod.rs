@@ -19,6 +19,7 @@ pub fn project(source: &str, key: &str) -> Project {
         description: String::new(),
         created: at(0),
         url: None,
+        target: None,
     }
 }
 
@@ -45,6 +46,7 @@ pub fn ticket(
         updated: at(1),
         started: (category != StatusCategory::Todo).then(|| at(1)),
         resolved: (category == StatusCategory::Done).then(|| at(2)),
+        resolution: None,
         url: None,
     }
 }

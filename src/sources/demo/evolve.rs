@@ -74,6 +74,7 @@ fn new_ticket(world: &mut World, rng: &mut Rng, now: DateTime<Utc>) -> Ticket {
         updated: now,
         started: None,
         resolved: None,
+        resolution: None,
         url: None,
     }
 }
@@ -139,6 +140,7 @@ fn advance(
     t.updated = now;
     t.started = t.started.or((next == IN_PROGRESS).then_some(now));
     t.resolved = (next == DONE).then_some(now);
+    t.resolution = (next == DONE).then(|| "Done".to_string());
     if rng.chance(0.3) {
         changes.notes.push(Note {
             source,

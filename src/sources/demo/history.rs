@@ -91,6 +91,9 @@ fn generate_project(
         description: story.description.to_string(),
         created: start,
         url: None,
+        target: story
+            .target_in_days
+            .map(|d| (now + Duration::days(d)).date_naive()),
     });
     let team: Vec<&(&str, &str)> = (0..story.team)
         .map(|i| &PEOPLE[(index * 5 + i) % PEOPLE.len()])
@@ -272,6 +275,7 @@ fn add_ticket(
         updated: created,
         started: None,
         resolved: None,
+        resolution: None,
         url: None,
     };
     for pair in plan.windows(2) {
@@ -303,6 +307,17 @@ fn add_ticket(
             .started
             .or((next.status == IN_PROGRESS).then_some(next.at));
         ticket.resolved = (next.status == DONE).then_some(next.at);
+    }
+    if ticket.resolved.is_some() {
+        // Some closures deliver nothing: duplicates and decisions not to do the work.
+        ticket.resolution = Some(
+            match rng.below(100) {
+                0..=3 => "Won't Do",
+                4..=6 => "Duplicate",
+                _ => "Done",
+            }
+            .to_string(),
+        );
     }
     if rng.chance(0.35) {
         let span = (ticket.updated - created).num_minutes().max(1) as u64;

@@ -39,6 +39,8 @@ pub struct Story {
     pub lead_share: f64,
     /// Every `days` days, a triage closes open tickets older than `value` days at once.
     pub bulk_close: Option<Since>,
+    /// The project's target date, this many days after now.
+    pub target_in_days: Option<i64>,
 }
 
 const BASE: Story = Story {
@@ -59,6 +61,7 @@ const BASE: Story = Story {
     team: 6,
     lead_share: 0.0,
     bulk_close: None,
+    target_in_days: None,
 };
 
 pub fn portfolio() -> Vec<Story> {
@@ -68,6 +71,7 @@ pub fn portfolio() -> Vec<Story> {
             name: "Atlas Payments",
             description: "Healthy: steady arrivals, steady delivery, short reviews.",
             arrival_rate: 2.2,
+            target_in_days: Some(120),
             ..BASE
         },
         Story {
@@ -82,6 +86,7 @@ pub fn portfolio() -> Vec<Story> {
                 days: 150,
                 value: 10.0,
             }),
+            target_in_days: Some(35),
             ..BASE
         },
         Story {
@@ -133,6 +138,7 @@ pub fn portfolio() -> Vec<Story> {
                 days: 60,
                 value: 8.0,
             }),
+            target_in_days: Some(28),
             backlog_share: 0.0,
             start_wait: (2.0, 0.8),
             ..BASE

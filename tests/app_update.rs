@@ -212,7 +212,7 @@ fn the_stalled_selection_follows_its_ticket_across_reloads() {
         status: "In Review".into(),
         assignee: None,
         in_status_days: 5.0,
-        threshold_days: 2.0,
+        ratio: 2.5,
         severity: Severity::Flag,
         reason: String::new(),
     };

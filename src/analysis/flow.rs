@@ -9,12 +9,12 @@ pub fn days(d: Duration) -> f64 {
     d.num_seconds() as f64 / 86_400.0
 }
 
-/// Tickets resolved in `[now - window, now]`.
+/// Tickets delivered in `[now - window, now]` (closures that delivered nothing do not count).
 pub fn done_within(tickets: &[&Ticket], now: DateTime<Utc>, window: Duration) -> usize {
     let from = now - window;
     tickets
         .iter()
-        .filter(|t| !t.is_open() && t.resolved.is_some_and(|r| r >= from && r <= now))
+        .filter(|t| t.delivered() && t.resolved.is_some_and(|r| r >= from && r <= now))
         .count()
 }
 
@@ -27,14 +27,14 @@ pub fn arrived_within(tickets: &[&Ticket], now: DateTime<Utc>, window: Duration)
         .count()
 }
 
-/// Completions per calendar day from `from` to `to` inclusive, zero days included.
+/// Deliveries per calendar day from `from` to `to` inclusive, zero days included.
 pub fn daily_throughput(tickets: &[&Ticket], from: NaiveDate, to: NaiveDate) -> Vec<u32> {
     let len = (to - from).num_days() + 1;
     if len <= 0 {
         return Vec::new();
     }
     let mut out = vec![0u32; len as usize];
-    for t in tickets.iter().filter(|t| !t.is_open()) {
+    for t in tickets.iter().filter(|t| t.delivered()) {
         if let Some(r) = t.resolved {
             let d = (r.date_naive() - from).num_days();
             if (0..len).contains(&d) {
@@ -45,14 +45,48 @@ pub fn daily_throughput(tickets: &[&Ticket], from: NaiveDate, to: NaiveDate) -> 
     out
 }
 
-/// Cycle times (started -> resolved) in days of the resolved tickets that started.
+/// Cycle times (started -> delivered) in days.
 pub fn cycle_times(tickets: &[&Ticket]) -> Vec<f64> {
     tickets
         .iter()
-        .filter(|t| !t.is_open())
+        .filter(|t| t.delivered())
         .filter_map(|t| Some(days(t.resolved? - t.started?)))
         .filter(|d| *d >= 0.0)
         .collect()
+}
+
+/// Lead times (created -> delivered) in days.
+pub fn lead_times(tickets: &[&Ticket]) -> Vec<f64> {
+    tickets
+        .iter()
+        .filter(|t| t.delivered())
+        .filter_map(|t| Some(days(t.resolved? - t.created)))
+        .filter(|d| *d >= 0.0)
+        .collect()
+}
+
+/// Work in progress: tickets started and not done.
+pub fn wip(tickets: &[&Ticket]) -> usize {
+    tickets
+        .iter()
+        .filter(|t| t.category == crate::domain::StatusCategory::InProgress)
+        .count()
+}
+
+/// Ages in days of the work in progress (now - started).
+pub fn work_item_ages(tickets: &[&Ticket], now: DateTime<Utc>) -> Vec<f64> {
+    tickets
+        .iter()
+        .filter(|t| t.category == crate::domain::StatusCategory::InProgress)
+        .map(|t| days(now - t.started.unwrap_or(t.created)))
+        .collect()
+}
+
+/// Daily counts folded into weeks, the last week ending on the last day (a partial first week
+/// is dropped so every point covers seven days).
+pub fn weekly(daily: &[u32]) -> Vec<u32> {
+    let skip = daily.len() % 7;
+    daily[skip..].chunks(7).map(|w| w.iter().sum()).collect()
 }
 
 /// When the ticket entered its current status: its last status transition, else its creation.
@@ -149,6 +183,35 @@ mod tests {
         assert_eq!(daily_throughput(&ts, from, to), vec![0, 1, 0, 1, 0]);
         assert_eq!(daily_throughput(&ts, to, from), Vec::<u32>::new());
         assert_eq!(daily_throughput(&[], from, from), vec![0]);
+    }
+
+    #[test]
+    fn closures_that_deliver_nothing_are_not_throughput() {
+        let mut dup = ticket(at(1, 9), Some(at(1, 10)), Some(at(2, 10)));
+        dup.resolution = Some("Duplicate".into());
+        let fixed = ticket(at(1, 9), Some(at(1, 10)), Some(at(2, 10)));
+        let ts = [&dup, &fixed];
+        assert_eq!(
+            daily_throughput(&ts, at(2, 0).date_naive(), at(2, 0).date_naive()),
+            vec![1]
+        );
+        assert_eq!(done_within(&ts, at(3, 0), Duration::days(7)), 1);
+        assert_eq!(cycle_times(&ts).len(), 1);
+        assert_eq!(lead_times(&ts), vec![1.0 + 1.0 / 24.0]);
+    }
+
+    #[test]
+    fn wip_ages_and_weeks() {
+        let a = ticket(at(1, 12), Some(at(3, 12)), None);
+        let b = ticket(at(1, 12), None, Some(at(4, 12)));
+        assert_eq!(wip(&[&a, &b]), 1);
+        assert_eq!(work_item_ages(&[&a, &b], at(10, 12)), vec![7.0]);
+        assert_eq!(
+            weekly(&[9, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2]),
+            vec![7, 14]
+        );
+        assert!(weekly(&[1, 2]).is_empty());
+        assert!(wip(&[]) == 0 && work_item_ages(&[], at(1, 0)).is_empty());
     }
 
     #[test]

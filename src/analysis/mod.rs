@@ -4,6 +4,7 @@
 //! all of it is unit-tested on hand-built histories.
 
 pub mod backtest;
+pub mod baseline;
 pub mod flow;
 pub mod forecast;
 pub mod quantile;

@@ -1,25 +1,31 @@
-//! Stalled work: tickets in progress that have sat in their status longer than this project's
-//! own history says is usual.
+//! Stalled work: tickets in progress that stopped moving, judged against the project's own
+//! history.
 //!
-//! The yardstick is the project's completed stays in the same status (warn above P70, flag
-//! above P85); a project with too little history borrows the portfolio's and says so.
+//! Five signals, each with its numbers in the reason: time in the current status against the
+//! project's completed stays in that status, work item age against its cycle times (both warn
+//! above P70 and flag above P85), no activity at all (no change, note or time logged), a
+//! blocked or waiting status, and reopen loops. A project with too little history borrows the
+//! portfolio's percentiles and says so.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
-use super::flow::{days, dwell_periods, status_since};
-use super::quantile::inverted_cdf;
+use super::baseline::{Baselines, Yardstick};
+use super::flow::{days, status_since};
 use crate::domain::{Portfolio, StatusCategory};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StallPolicy {
     pub warn_quantile: f64,
     pub flag_quantile: f64,
-    /// Completed stays a project needs in a status before its own percentiles are trusted.
+    /// Completed samples a project needs before its own percentiles are trusted.
     pub min_samples: usize,
-    /// Nothing under this many days in a status counts as stalled, whatever the percentiles.
+    /// Nothing under this many days counts as stalled, whatever the percentiles.
     pub min_days: f64,
+    /// Days without any activity before silence itself is a signal.
+    pub quiet_days: f64,
 }
 
 impl Default for StallPolicy {
@@ -29,19 +35,18 @@ impl Default for StallPolicy {
             flag_quantile: 0.85,
             min_samples: 8,
             min_days: 1.0,
+            quiet_days: 14.0,
         }
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Severity {
     Warn,
     Flag,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StalledTicket {
     pub source: String,
     pub id: u64,
@@ -51,8 +56,10 @@ pub struct StalledTicket {
     pub status: String,
     pub assignee: Option<String>,
     pub in_status_days: f64,
-    pub threshold_days: f64,
+    /// How far past its threshold the worst signal is (1.0 = at the threshold).
+    pub ratio: f64,
     pub severity: Severity,
+    /// Every signal that fired, worst first, with its numbers.
     pub reason: String,
 }
 
@@ -69,25 +76,74 @@ pub fn format_days(d: f64) -> String {
     }
 }
 
-/// Every in-progress ticket past its warn threshold, most severe first.
+/// A status name that means the work is waiting on something outside the team.
+pub fn is_blocked_status(status: &str) -> bool {
+    let s = status.to_ascii_lowercase();
+    ["block", "on hold", "waiting", "impeded", "paused"]
+        .iter()
+        .any(|w| s.contains(w))
+}
+
+struct Signal {
+    severity: Severity,
+    ratio: f64,
+    text: String,
+}
+
+/// Judges `value` days of `subject` against the percentiles of `measure`: a signal above the
+/// warn or flag percentile, e.g. "In Review 9d; P85 of In Review here: 3d".
+fn against(
+    value: f64,
+    y: Option<Yardstick<'_>>,
+    policy: &StallPolicy,
+    subject: &str,
+    measure: &str,
+) -> Option<Signal> {
+    let y = y?;
+    let (warn, flag) = (
+        y.quantile(policy.warn_quantile)?,
+        y.quantile(policy.flag_quantile)?,
+    );
+    if value < policy.min_days {
+        return None;
+    }
+    let (severity, threshold, pct) = if value > flag {
+        (Severity::Flag, flag, policy.flag_quantile)
+    } else if value > warn {
+        (Severity::Warn, warn, policy.warn_quantile)
+    } else {
+        return None;
+    };
+    Some(Signal {
+        severity,
+        ratio: value / threshold.max(1e-9),
+        text: format!(
+            "{subject} {}; P{:.0} of {measure} {}: {}",
+            format_days(value),
+            pct * 100.0,
+            y.basis(),
+            format_days(threshold)
+        ),
+    })
+}
+
+/// Every in-progress ticket past a threshold, most severe first.
 pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> Vec<StalledTicket> {
     let index = p.history_index();
-    let mut by_project: HashMap<(&str, &str, &str), Vec<f64>> = HashMap::new();
-    let mut by_status: HashMap<&str, Vec<f64>> = HashMap::new();
-    for t in &p.tickets {
-        let Some(range) = index.get(&(t.source.as_str(), t.id)) else {
-            continue;
-        };
-        for (status, d) in dwell_periods(&p.transitions[range.clone()]) {
-            by_project
-                .entry((t.source.as_str(), t.project.as_str(), status))
-                .or_default()
-                .push(d);
-            by_status.entry(status).or_default().push(d);
-        }
-    }
-    for v in by_project.values_mut().chain(by_status.values_mut()) {
-        v.sort_by(f64::total_cmp);
+    let baselines = Baselines::build(p, &index, policy.min_samples);
+    let mut last_touch: HashMap<(&str, u64), DateTime<Utc>> = HashMap::new();
+    for (key, at) in p
+        .notes
+        .iter()
+        .map(|n| ((n.source.as_str(), n.ticket), n.at))
+        .chain(
+            p.time_entries
+                .iter()
+                .map(|e| ((e.source.as_str(), e.ticket), e.at)),
+        )
+    {
+        let slot = last_touch.entry(key).or_insert(at);
+        *slot = (*slot).max(at);
     }
 
     let mut out = Vec::new();
@@ -100,40 +156,75 @@ pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> 
             .get(&(t.source.as_str(), t.id))
             .map(|r| &p.transitions[r.clone()])
             .unwrap_or(&[]);
-        let in_status = days(now - status_since(t, history));
-        let own = by_project.get(&(t.source.as_str(), t.project.as_str(), t.status.as_str()));
-        let (samples, basis) = match own {
-            Some(v) if v.len() >= policy.min_samples => (v, "here"),
-            _ => match by_status.get(t.status.as_str()) {
-                Some(v) => (v, "across the portfolio (too little history here)"),
-                None => continue,
-            },
-        };
-        let (Some(warn), Some(flag)) = (
-            inverted_cdf(samples, policy.warn_quantile),
-            inverted_cdf(samples, policy.flag_quantile),
-        ) else {
-            continue;
-        };
-        let (severity, threshold, pct) = if in_status > flag {
-            (Severity::Flag, flag, policy.flag_quantile)
-        } else if in_status > warn {
-            (Severity::Warn, warn, policy.warn_quantile)
-        } else {
-            continue;
-        };
-        if in_status < policy.min_days {
+        let since = status_since(t, history);
+        let in_status = days(now - since);
+        let mut signals: Vec<Signal> = Vec::new();
+        let dwell = baselines.dwell(&t.source, &t.project, &t.status);
+        signals.extend(against(in_status, dwell, policy, &t.status, &t.status));
+        if let Some(started) = t.started {
+            let cycle = baselines.cycle(&t.source, &t.project);
+            signals.extend(against(
+                days(now - started),
+                cycle,
+                policy,
+                "in progress",
+                "cycle time",
+            ));
+        }
+        let touched = [
+            history.last().map(|h| h.at),
+            last_touch.get(&(t.source.as_str(), t.id)).copied(),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(t.created, DateTime::max);
+        let quiet = days(now - touched);
+        if quiet >= policy.quiet_days {
+            let flag = dwell
+                .and_then(|d| d.quantile(policy.flag_quantile))
+                .unwrap_or(policy.quiet_days)
+                .max(policy.quiet_days);
+            signals.push(Signal {
+                severity: if quiet > flag {
+                    Severity::Flag
+                } else {
+                    Severity::Warn
+                },
+                ratio: quiet / policy.quiet_days,
+                text: format!("no change, note or time logged for {}", format_days(quiet)),
+            });
+        }
+        if is_blocked_status(&t.status) && in_status >= policy.min_days {
+            signals.push(Signal {
+                severity: if in_status >= 3.0 * policy.min_days.max(1.0) {
+                    Severity::Flag
+                } else {
+                    Severity::Warn
+                },
+                ratio: in_status,
+                text: format!("blocked ({}) for {}", t.status, format_days(in_status)),
+            });
+        }
+        let reopened = baselines.reopenings(history);
+        if reopened >= 2 {
+            signals.push(Signal {
+                severity: if reopened >= 3 {
+                    Severity::Flag
+                } else {
+                    Severity::Warn
+                },
+                ratio: reopened as f64 / 2.0,
+                text: format!("reopened {reopened} times"),
+            });
+        }
+        if signals.is_empty() {
             continue;
         }
-        let reason = format!(
-            "{} {}; P{:.0} of {} {}: {}",
-            t.status,
-            format_days(in_status),
-            pct * 100.0,
-            t.status,
-            basis,
-            format_days(threshold)
-        );
+        signals.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(b.ratio.total_cmp(&a.ratio))
+        });
         out.push(StalledTicket {
             source: t.source.clone(),
             id: t.id,
@@ -143,17 +234,276 @@ pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> 
             status: t.status.clone(),
             assignee: t.assignee.clone(),
             in_status_days: in_status,
-            threshold_days: threshold,
-            severity,
-            reason,
+            ratio: signals[0].ratio,
+            severity: signals[0].severity,
+            reason: signals
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
         });
     }
     out.sort_by(|a, b| {
-        b.severity.cmp(&a.severity).then_with(|| {
-            let ra = a.in_status_days / a.threshold_days.max(1e-9);
-            let rb = b.in_status_days / b.threshold_days.max(1e-9);
-            rb.total_cmp(&ra)
-        })
+        b.severity
+            .cmp(&a.severity)
+            .then(b.ratio.total_cmp(&a.ratio))
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Field, Note, Priority, Ticket, Transition};
+    use chrono::{Duration, TimeZone};
+
+    fn at(day: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("valid")
+            + Duration::days(day)
+    }
+
+    fn ticket(
+        id: u64,
+        project: &str,
+        status: &str,
+        category: StatusCategory,
+        started: Option<i64>,
+        resolved: Option<i64>,
+    ) -> Ticket {
+        Ticket {
+            source: "s".into(),
+            id,
+            project: project.into(),
+            key: format!("{project}-{id}"),
+            title: "t".into(),
+            status: status.into(),
+            category,
+            assignee: None,
+            priority: Priority::Medium,
+            estimate: None,
+            labels: vec![],
+            created: at(0),
+            updated: at(0),
+            started: started.map(at),
+            resolved: resolved.map(at),
+            resolution: None,
+            url: None,
+        }
+    }
+
+    fn moved(id: u64, day: i64, from: &str, to: &str) -> Transition {
+        Transition {
+            source: "s".into(),
+            ticket: id,
+            at: at(day),
+            field: Field::Status,
+            from: Some(from.into()),
+            to: Some(to.into()),
+        }
+    }
+
+    /// `n` finished tickets in project P that each spent one day in review and four in progress.
+    fn history(n: u64, project: &str) -> Portfolio {
+        let mut p = Portfolio::default();
+        for id in 1..=n {
+            let base = id as i64;
+            p.tickets.push(ticket(
+                id,
+                project,
+                "Done",
+                StatusCategory::Done,
+                Some(base),
+                Some(base + 5),
+            ));
+            p.transitions.push(moved(id, base, "To Do", "In Progress"));
+            p.transitions
+                .push(moved(id, base + 4, "In Progress", "In Review"));
+            p.transitions.push(moved(id, base + 5, "In Review", "Done"));
+        }
+        p
+    }
+
+    fn add(p: &mut Portfolio, t: Ticket, moves: Vec<Transition>) {
+        p.tickets.push(t);
+        p.transitions.extend(moves);
+    }
+
+    #[test]
+    fn nothing_in_progress_nothing_stalled() {
+        assert!(find_stalled(&Portfolio::default(), at(10), &StallPolicy::default()).is_empty());
+        assert!(find_stalled(&history(20, "P"), at(60), &StallPolicy::default()).is_empty());
+    }
+
+    #[test]
+    fn long_review_is_flagged_with_its_numbers() {
+        let mut p = history(20, "P");
+        add(
+            &mut p,
+            ticket(
+                100,
+                "P",
+                "In Review",
+                StatusCategory::InProgress,
+                Some(40),
+                None,
+            ),
+            vec![
+                moved(100, 40, "To Do", "In Progress"),
+                moved(100, 41, "In Progress", "In Review"),
+            ],
+        );
+        let s = find_stalled(&p, at(46), &StallPolicy::default());
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].severity, Severity::Flag);
+        assert!(
+            s[0].reason
+                .starts_with("In Review 5d; P85 of In Review here: 1d"),
+            "{}",
+            s[0].reason
+        );
+        assert!(
+            s[0].reason
+                .contains("in progress 6d; P85 of cycle time here: 5d"),
+            "{}",
+            s[0].reason
+        );
+    }
+
+    #[test]
+    fn a_project_with_little_history_borrows_the_portfolios() {
+        let mut p = history(20, "BIG");
+        add(
+            &mut p,
+            ticket(
+                100,
+                "NEW",
+                "In Review",
+                StatusCategory::InProgress,
+                Some(40),
+                None,
+            ),
+            vec![
+                moved(100, 40, "To Do", "In Progress"),
+                moved(100, 41, "In Progress", "In Review"),
+            ],
+        );
+        let s = find_stalled(&p, at(46), &StallPolicy::default());
+        assert!(
+            s[0].reason
+                .contains("across the portfolio (too little history here)"),
+            "{}",
+            s[0].reason
+        );
+    }
+
+    #[test]
+    fn blocked_quiet_and_reopened_tickets_say_so() {
+        let mut p = history(20, "P");
+        add(
+            &mut p,
+            ticket(
+                200,
+                "P",
+                "Blocked",
+                StatusCategory::InProgress,
+                Some(60),
+                None,
+            ),
+            vec![
+                moved(200, 60, "To Do", "In Progress"),
+                moved(200, 61, "In Progress", "Blocked"),
+            ],
+        );
+        add(
+            &mut p,
+            ticket(
+                201,
+                "P",
+                "In Progress",
+                StatusCategory::InProgress,
+                Some(30),
+                None,
+            ),
+            vec![
+                moved(201, 30, "To Do", "In Progress"),
+                moved(201, 32, "In Progress", "Done"),
+                moved(201, 33, "Done", "In Progress"),
+                moved(201, 35, "In Progress", "Done"),
+                moved(201, 36, "Done", "In Progress"),
+                moved(201, 38, "In Progress", "Done"),
+                moved(201, 39, "Done", "In Progress"),
+            ],
+        );
+        let s = find_stalled(&p, at(65), &StallPolicy::default());
+        let reason = |id| {
+            s.iter()
+                .find(|x| x.id == id)
+                .map(|x| x.reason.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            reason(200).contains("blocked (Blocked) for 4d"),
+            "{}",
+            reason(200)
+        );
+        assert!(reason(201).contains("reopened 3 times"), "{}", reason(201));
+        assert!(
+            reason(201).contains("no change, note or time logged for 26d"),
+            "{}",
+            reason(201)
+        );
+    }
+
+    #[test]
+    fn a_recent_note_is_activity() {
+        let mut p = history(20, "P");
+        add(
+            &mut p,
+            ticket(
+                300,
+                "P",
+                "In Progress",
+                StatusCategory::InProgress,
+                Some(40),
+                None,
+            ),
+            vec![moved(300, 40, "To Do", "In Progress")],
+        );
+        p.notes.push(Note {
+            source: "s".into(),
+            ticket: 300,
+            id: 1,
+            at: at(59),
+            author: "a".into(),
+            body: String::new(),
+        });
+        let s = find_stalled(&p, at(60), &StallPolicy::default());
+        assert!(!s[0].reason.contains("no change"), "{}", s[0].reason);
+    }
+
+    #[test]
+    fn worst_first() {
+        let mut p = history(20, "P");
+        for (id, start) in [(400, 50), (401, 30)] {
+            add(
+                &mut p,
+                ticket(
+                    id,
+                    "P",
+                    "In Review",
+                    StatusCategory::InProgress,
+                    Some(start),
+                    None,
+                ),
+                vec![
+                    moved(id, start, "To Do", "In Progress"),
+                    moved(id, start + 1, "In Progress", "In Review"),
+                ],
+            );
+        }
+        let s = find_stalled(&p, at(60), &StallPolicy::default());
+        assert_eq!(s.iter().map(|x| x.id).collect::<Vec<_>>(), vec![401, 400]);
+    }
 }

@@ -154,7 +154,16 @@ mod tests {
                 .expect("version");
             db.flush().expect("flush");
         }
-        let store = Store::open(dir.path()).expect("migrates on open");
+        // sled's background flusher may hold the file lock a moment after the drop.
+        let mut store = Store::open(dir.path());
+        for _ in 0..50 {
+            if !matches!(store, Err(StoreError::Locked { .. })) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            store = Store::open(dir.path());
+        }
+        let store = store.expect("migrates on open");
         let p = store.load().expect("load");
         assert_eq!(p.projects.len(), 1);
         assert_eq!(p.projects[0].name, "Operations");

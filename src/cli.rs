@@ -37,6 +37,23 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Monte Carlo forecast for one project: when its open items (or N) will be done, or how
+    /// many will be done by a date.
+    Forecast {
+        /// The project's key (or SOURCE/KEY when two sources share it).
+        #[arg(long)]
+        project: String,
+        /// When will this many items be done? (default: the project's open items)
+        #[arg(long, conflicts_with = "by")]
+        items: Option<u32>,
+        /// How many items will be done by this date (YYYY-MM-DD)?
+        #[arg(long, value_parser = parse_date)]
+        by: Option<chrono::NaiveDate>,
+        #[arg(long, default_value = "calibrated", value_parser = parse_method)]
+        method: Method,
+        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+        format: String,
+    },
     /// Rolling-origin backtest of the forecasts on a CSV of resolved tickets.
     Backtest {
         /// A CSV with a header that has at least `project` and `resolved` columns.
@@ -103,6 +120,11 @@ fn init_logging(dir: &std::path::Path, level: &str) {
         .try_init();
 }
 
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date; write YYYY-MM-DD"))
+}
+
 fn parse_method(s: &str) -> Result<Method, String> {
     Method::parse(s).ok_or_else(|| format!("{s:?} is not a method; use calibrated or classic"))
 }
@@ -153,28 +175,84 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime.block_on(crate::app::run(settings, store))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Sync { once: true }) => runtime.block_on(sync_once(&settings, &store)),
+        Some(Command::Sync { once: true }) => runtime.block_on(sync_once(&settings, &store, false)),
         Some(Command::Sync { once: false }) => runtime.block_on(sync_forever(&settings, store)),
         Some(Command::Backtest { .. }) => Ok(ExitCode::SUCCESS),
+        Some(Command::Forecast {
+            project,
+            items,
+            by,
+            method,
+            format,
+        }) => {
+            let portfolio = runtime.block_on(load_or_sync(&settings, &store))?;
+            let f = crate::commands::forecast::run(&portfolio, &project, items, by, method)?;
+            if format == "json" {
+                println!("{}", serde_json::to_string_pretty(&f)?);
+            } else {
+                print!("{}", crate::commands::forecast::table(&f));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-async fn sync_once(settings: &Settings, store: &Store) -> anyhow::Result<ExitCode> {
+/// The configured sources' data, syncing once first when the store has none yet (a fresh
+/// store, or `--demo`).
+async fn load_or_sync(
+    settings: &Settings,
+    store: &Store,
+) -> anyhow::Result<crate::domain::Portfolio> {
+    let names: Vec<String> = settings.sources.iter().map(|s| s.name.clone()).collect();
+    let load = |store: Store, names: Vec<String>| async move {
+        tokio::task::spawn_blocking(move || {
+            store.load().map(|mut p| {
+                p.retain_sources(&names);
+                p
+            })
+        })
+        .await
+    };
+    let p = load(store.clone(), names.clone()).await??;
+    if !p.projects.is_empty() {
+        return Ok(p);
+    }
+    eprintln!("the store has no data yet: syncing first");
+    if sync_once(settings, store, true).await? != ExitCode::SUCCESS {
+        anyhow::bail!("the first sync failed; see the lines above");
+    }
+    Ok(load(store.clone(), names).await??)
+}
+
+/// One sync of every source, a line each on stdout (`to_stderr` keeps stdout for the
+/// command's own output).
+async fn sync_once(
+    settings: &Settings,
+    store: &Store,
+    to_stderr: bool,
+) -> anyhow::Result<ExitCode> {
+    let say = |line: String| {
+        if to_stderr {
+            eprintln!("{line}")
+        } else {
+            println!("{line}")
+        }
+    };
     let reader = store.clone();
     let stored = tokio::task::spawn_blocking(move || reader.load()).await??;
     let mut failed = false;
     for (mut source, _) in sync::build_sources(&settings.sources, &stored) {
         let name = source.name().to_string();
         match sync::sync_once(store, source.as_mut(), Utc::now()).await {
-            Ok(r) => println!(
+            Ok(r) => say(format!(
                 "{name}: ok, {} records written in {:.2}s, cursor {}",
                 r.changed,
                 r.took.as_secs_f64(),
                 r.cursor.as_deref().unwrap_or("-")
-            ),
+            )),
             Err(e) => {
                 failed = true;
-                println!("{name}: failed: {e}");
+                say(format!("{name}: failed: {e}"));
             }
         }
     }

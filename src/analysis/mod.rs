@@ -7,6 +7,7 @@ pub mod backtest;
 pub mod baseline;
 pub mod flow;
 pub mod forecast;
+pub mod projection;
 pub mod quantile;
 pub mod stalled;
 pub mod summary;

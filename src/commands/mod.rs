@@ -1,4 +1,5 @@
 //! Headless subcommands: each turns settings and a store (or a file) into printed output.
 
 pub mod backtest;
-mod dates;
+pub mod dates;
+pub mod forecast;

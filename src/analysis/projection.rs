@@ -1,0 +1,233 @@
+//! A project's throughput forecast, ready to show: percentiles with dates, a histogram, the
+//! chance of meeting the target, and what the data cannot support.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::flow::daily_throughput;
+use super::forecast::{LEVELS, Method, Sampler, Settings, at_least, tame_bulk_days, within};
+use crate::domain::{Portfolio, Ticket};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "question")]
+pub enum Question {
+    /// When will this many items be done?
+    When { items: u32 },
+    /// How many items will be done by this date (inclusive)?
+    HowMany { by: NaiveDate },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    pub level: f64,
+    /// When: days from the start; How-Many: items. `None`: beyond the horizon.
+    pub value: Option<u32>,
+    /// When: the date the items are done by.
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThroughputForecast {
+    pub source: String,
+    pub project: String,
+    pub question: Question,
+    pub method: Method,
+    pub trials: usize,
+    /// The first simulated day (today).
+    pub start: NaiveDate,
+    pub statements: Vec<Statement>,
+    /// (value, trials) pairs in ascending value; values are bucket lower bounds.
+    pub histogram: Vec<(u32, u32)>,
+    pub bucket: u32,
+    /// When: the chance of being done by the project's target date.
+    pub target: Option<NaiveDate>,
+    pub chance_by_target: Option<f64>,
+    /// When: share of trials not done within the horizon.
+    pub beyond_horizon: f64,
+    pub horizon_days: u32,
+    pub warnings: Vec<String>,
+}
+
+const BINS: u32 = 20;
+
+fn histogram(values: &[u32]) -> (Vec<(u32, u32)>, u32) {
+    let (Some(&lo), Some(&hi)) = (values.first(), values.last()) else {
+        return (Vec::new(), 1);
+    };
+    let bucket = ((hi - lo) / BINS + 1).max(1);
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for &v in values {
+        let b = lo + (v - lo) / bucket * bucket;
+        match out.last_mut() {
+            Some((at, n)) if *at == b => *n += 1,
+            _ => out.push((b, 1)),
+        }
+    }
+    (out, bucket)
+}
+
+/// The delivery history a forecast for `project` learns from: deliveries per day from the
+/// project's first ticket to yesterday.
+pub fn history_of(tickets: &[&Ticket], today: NaiveDate) -> Vec<u32> {
+    let Some(first) = tickets.iter().map(|t| t.created.date_naive()).min() else {
+        return Vec::new();
+    };
+    let yesterday = today - Duration::days(1);
+    if first > yesterday {
+        return Vec::new();
+    }
+    daily_throughput(tickets, first, yesterday)
+}
+
+fn warnings_for(history: &[u32]) -> Vec<String> {
+    let mut w = Vec::new();
+    let recent = &history[history.len().saturating_sub(90)..];
+    let delivered: u32 = recent.iter().sum();
+    if history.len() < 60 {
+        w.push(format!(
+            "only {} days of history: treat the spread as a lower bound",
+            history.len()
+        ));
+    }
+    if delivered == 0 {
+        w.push("nothing was delivered in the last 90 days: no forecast is possible".to_string());
+    } else if delivered < 10 {
+        w.push(format!(
+            "only {delivered} items delivered in the last 90 days: the forecast is rough"
+        ));
+    }
+    if !recent.is_empty() {
+        let zero = recent.iter().filter(|&&d| d == 0).count() as f64 / recent.len() as f64;
+        if zero > 0.8 {
+            w.push(format!(
+                "{:.0}% of the last 90 days delivered nothing",
+                zero * 100.0
+            ));
+        }
+    }
+    let (_, capped) = tame_bulk_days(&history[history.len().saturating_sub(365)..]);
+    if capped > 0 {
+        w.push(format!(
+            "{capped} bulk-closure days were capped to an ordinary busy day"
+        ));
+    }
+    w
+}
+
+/// Forecasts `question` for one project of the portfolio.
+pub fn forecast(
+    p: &Portfolio,
+    source: &str,
+    project: &str,
+    question: Question,
+    now: DateTime<Utc>,
+    settings: &Settings,
+) -> ThroughputForecast {
+    let tickets: Vec<&Ticket> = p
+        .tickets
+        .iter()
+        .filter(|t| t.source == source && t.project == project)
+        .collect();
+    let today = now.date_naive();
+    let history = history_of(&tickets, today);
+    let target = p
+        .projects
+        .iter()
+        .find(|x| x.source == source && x.key == project)
+        .and_then(|x| x.target);
+    let sampler = Sampler::new(&history, settings.method);
+    let mut warnings = warnings_for(&history);
+    let mut out = ThroughputForecast {
+        source: source.to_string(),
+        project: project.to_string(),
+        question,
+        method: settings.method,
+        trials: settings.trials,
+        start: today,
+        statements: Vec::new(),
+        histogram: Vec::new(),
+        bucket: 1,
+        target,
+        chance_by_target: None,
+        beyond_horizon: 0.0,
+        horizon_days: settings.horizon_days,
+        warnings: Vec::new(),
+    };
+    if sampler.is_empty() {
+        out.warnings = warnings;
+        return out;
+    }
+    match question {
+        Question::When { items } => {
+            let days = sampler.when(items, settings.trials, settings.seed, settings.horizon_days);
+            out.statements = LEVELS
+                .iter()
+                .map(|&level| {
+                    let value = within(&days, level).flatten();
+                    // Day 1 is today, so n days are done by today + n - 1.
+                    let date = value.map(|d| today + Duration::days(i64::from(d.max(1)) - 1));
+                    Statement { level, value, date }
+                })
+                .collect();
+            let done: Vec<u32> = days.iter().flatten().copied().collect();
+            out.beyond_horizon = 1.0 - done.len() as f64 / days.len().max(1) as f64;
+            if out.beyond_horizon > 0.0 {
+                warnings.push(format!(
+                    "{:.0}% of trials need more than {} days",
+                    out.beyond_horizon * 100.0,
+                    settings.horizon_days
+                ));
+            }
+            out.chance_by_target = target.map(|t| {
+                let allowed = (t - today).num_days() + 1;
+                done.iter().filter(|&&d| i64::from(d) <= allowed).count() as f64
+                    / days.len().max(1) as f64
+            });
+            (out.histogram, out.bucket) = histogram(&done);
+        }
+        Question::HowMany { by } => {
+            let span = (by - today).num_days() + 1;
+            let totals = sampler.how_many(span.max(0) as u32, settings.trials, settings.seed);
+            out.statements = LEVELS
+                .iter()
+                .map(|&level| Statement {
+                    level,
+                    value: at_least(&totals, level),
+                    date: None,
+                })
+                .collect();
+            (out.histogram, out.bucket) = histogram(&totals);
+        }
+    }
+    out.warnings = warnings;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_buckets_cover_every_trial() {
+        let values: Vec<u32> = (0..1000).map(|i| i % 97).collect::<Vec<_>>();
+        let mut sorted = values.clone();
+        sorted.sort_unstable();
+        let (h, bucket) = histogram(&sorted);
+        assert!(h.len() as u32 <= BINS + 1);
+        assert_eq!(h.iter().map(|(_, n)| n).sum::<u32>(), 1000);
+        assert!(bucket >= 4);
+        assert_eq!(histogram(&[]).0, Vec::new());
+        assert_eq!(histogram(&[5, 5]).0, vec![(5, 2)]);
+    }
+
+    #[test]
+    fn warnings_name_thin_data() {
+        let w = warnings_for(&[0; 30]);
+        assert!(w.iter().any(|x| x.contains("only 30 days")));
+        assert!(w.iter().any(|x| x.contains("no forecast is possible")));
+        let mut busy = vec![1u32; 200];
+        busy[150] = 90;
+        let w = warnings_for(&busy);
+        assert!(w.iter().any(|x| x.contains("1 bulk-closure days")), "{w:?}");
+    }
+}

@@ -161,18 +161,6 @@ fn open_phase(dir: &Path) {
     let first_frame = start.elapsed();
     let (rss_first, _) = rss_mb();
 
-    if std::env::var_os("LOOKOUT_BENCH_DETAIL").is_some() {
-        let p = store.load().expect("load");
-        println!("detail: after load alone {:?}", rss_mb());
-        let a = lookout::analysis::analyse(&p, chrono::Utc::now(), &StallPolicy::default());
-        println!(
-            "detail: after analyse {:?}, {} stalled",
-            rss_mb(),
-            a.stalled.len()
-        );
-        drop((p, a));
-        println!("detail: after drop {:?}", rss_mb());
-    }
     let (portfolio, analysis) = load_and_analyse(&store, &spec()).expect("load");
     let tickets = portfolio.tickets.len();
     let transitions = portfolio.transitions.len();

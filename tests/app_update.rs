@@ -22,6 +22,12 @@ fn summary(key: &str, stalled: usize, todo: usize) -> ProjectSummary {
         stalled,
         oldest_wip_days: Some(stalled as f64),
         total: 10,
+        target: None,
+        health: Default::default(),
+        weekly_delivered: vec![],
+        wip_trend: vec![],
+        statuses: vec![],
+        priorities: vec![],
     }
 }
 
@@ -36,6 +42,7 @@ fn state_with(projects: Vec<ProjectSummary>) -> State {
         now: Some(common::at(10)),
         projects,
         stalled: Vec::new(),
+        ..Analysis::default()
     };
     let generation = state.load_generation;
     update(
@@ -185,6 +192,7 @@ fn every_sync_reloads_and_stale_loads_are_dropped() {
             now: None,
             projects: vec![summary(key, 0, 0)],
             stalled: vec![],
+            ..Analysis::default()
         }),
     };
     // A slow load may land after a newer one was asked for: it is still newer than the screen.
@@ -221,6 +229,7 @@ fn the_stalled_selection_follows_its_ticket_across_reloads() {
         now: None,
         projects: vec![],
         stalled: vec![stalled(1), stalled(2), stalled(3)],
+        ..Analysis::default()
     };
     let generation = s.load_generation + 1;
     s.load_generation = generation;
@@ -239,6 +248,7 @@ fn the_stalled_selection_follows_its_ticket_across_reloads() {
         now: None,
         projects: vec![],
         stalled: vec![stalled(3), stalled(1), stalled(2)],
+        ..Analysis::default()
     };
     update(
         &mut s,
@@ -304,6 +314,7 @@ fn the_cached_view_shows_until_the_full_load_and_never_after() {
         now: None,
         projects: vec![summary("CACHED", 0, 0)],
         stalled: vec![],
+        ..Analysis::default()
     };
     let out = update(
         &mut s,
@@ -318,6 +329,7 @@ fn the_cached_view_shows_until_the_full_load_and_never_after() {
         now: None,
         projects: vec![summary("FRESH", 0, 0)],
         stalled: vec![],
+        ..Analysis::default()
     };
     let generation = s.load_generation;
     update(

@@ -118,7 +118,7 @@ fn each_project_tells_its_story() {
 
 fn stories_hold(seed: u64) {
     let p = demo_with(seed);
-    let a = analyse(&p, now(), &StallPolicy::default());
+    let a = analyse(&p, &[], now(), &StallPolicy::default());
     let row = |k: &str| {
         a.projects
             .iter()
@@ -249,4 +249,59 @@ fn stories_hold(seed: u64) {
         iris_reopened as f64 > 0.12 * of(&p, "IRIS").len() as f64,
         "IRIS reopened {iris_reopened}"
     );
+}
+
+#[test]
+fn health_components_tell_the_stories_with_reasons() {
+    let p = demo();
+    let a = analyse(&p, &[], now(), &StallPolicy::default());
+    let row = |k: &str| {
+        a.projects
+            .iter()
+            .find(|r| r.key == k)
+            .expect("project exists")
+    };
+    let risk = |c: &Option<lookout::analysis::health::Component>| {
+        c.as_ref().and_then(|c| c.risk).unwrap_or(-1.0)
+    };
+    let bore = &row("BORE").health;
+    assert!(
+        risk(&bore.delivery) > 0.9,
+        "BORE cannot meet its target: {:?}",
+        bore.delivery
+    );
+    assert!(
+        bore.delivery
+            .as_ref()
+            .is_some_and(|c| c.reason.contains("chance of finishing"))
+    );
+    let atlas = &row("ATLAS").health;
+    assert!(
+        risk(&atlas.delivery) < 0.2,
+        "ATLAS is on track: {:?}",
+        atlas.delivery
+    );
+    assert_eq!(risk(&atlas.data), 0.0, "{:?}", atlas.data);
+    assert!(
+        risk(&row("EMBER").health.balance) > 0.5,
+        "{:?}",
+        row("EMBER").health.balance
+    );
+    assert!(
+        risk(&row("ATLAS").health.balance) < 0.3,
+        "{:?}",
+        row("ATLAS").health.balance
+    );
+    assert_eq!(
+        risk(&row("GLINT").health.data),
+        1.0,
+        "a new project has thin data"
+    );
+    // The composite ranks the troubled above the healthy.
+    assert!(bore.composite > atlas.composite);
+    // Sparklines and distributions are filled.
+    assert_eq!(row("ATLAS").wip_trend.len(), 90);
+    assert!(row("ATLAS").weekly_delivered.len() >= 26);
+    assert!(row("CRUX").statuses.iter().any(|(s, _)| s == IN_REVIEW));
+    assert!(!row("CRUX").priorities.is_empty());
 }

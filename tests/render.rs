@@ -29,7 +29,7 @@ fn loaded_state(p: Portfolio) -> State {
         true,
         false,
     );
-    let analysis = analyse(&p, now(), &StallPolicy::default());
+    let analysis = analyse(&p, &[], now(), &StallPolicy::default());
     let generation = state.load_generation;
     update(
         &mut state,

@@ -238,7 +238,7 @@ fn the_last_view_is_kept_for_the_next_start() {
         assert!(store.load_view().is_none());
         store.write(&bulk("bulk", 0, 50, "0")).expect("write");
         let p = store.load().expect("load");
-        let view = lookout::analysis::analyse(&p, common::at(30), &Default::default());
+        let view = lookout::analysis::analyse(&p, &[], common::at(30), &Default::default());
         store.save_view(&view).expect("save view");
         view
     };
@@ -246,4 +246,29 @@ fn the_last_view_is_kept_for_the_next_start() {
     let view = store.load_view().expect("view survives a restart");
     assert_eq!(view.projects, p.projects);
     assert_eq!(view.now, p.now);
+}
+
+#[test]
+fn snapshots_round_trip_and_replace_by_day() {
+    use lookout::domain::Snapshot;
+    let store = Store::temporary().expect("store");
+    let snap = |day: i64, stalled| Snapshot {
+        source: "ops".into(),
+        project: "OPS".into(),
+        day: common::at(day).date_naive(),
+        delivered: 1,
+        wip: 2,
+        open: 3,
+        stalled,
+    };
+    store
+        .save_snapshots(&[snap(2, None), snap(1, None)])
+        .expect("save");
+    store.save_snapshots(&[snap(2, Some(4))]).expect("replace");
+    let got = store.snapshots().expect("load");
+    assert_eq!(
+        got,
+        vec![snap(1, None), snap(2, Some(4))],
+        "in day order, replaced by day"
+    );
 }

@@ -7,10 +7,12 @@ pub mod backtest;
 pub mod baseline;
 pub mod flow;
 pub mod forecast;
+pub mod health;
 pub mod projection;
 pub mod quantile;
 pub mod stalled;
 pub mod summary;
+pub mod trend;
 
 pub use stalled::{StallPolicy, StalledTicket};
 pub use summary::{Analysis, ProjectSummary, analyse};

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use chrono::Utc;
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, Utc};
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
@@ -15,7 +17,7 @@ use super::state::State;
 use super::update::update;
 use crate::analysis::{Analysis, StallPolicy, analyse};
 use crate::config::Settings;
-use crate::domain::Portfolio;
+use crate::domain::{Portfolio, Snapshot};
 use crate::store::Store;
 use crate::sync::{self, SyncEvent};
 
@@ -31,7 +33,26 @@ pub struct ViewSpec {
 pub fn load_and_analyse(store: &Store, view: &ViewSpec) -> Result<(Portfolio, Analysis), String> {
     let mut portfolio = store.load().map_err(|e| e.to_string())?;
     portfolio.retain_sources(&view.sources);
-    let analysis = analyse(&portfolio, Utc::now(), &view.policy);
+    let stored: Vec<Snapshot> = store
+        .snapshots()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|s| view.sources.iter().any(|n| *n == s.source))
+        .collect();
+    let now = Utc::now();
+    let analysis = analyse(&portfolio, &stored, now, &view.policy);
+    // Keep today's snapshot (with its live stalled count) and any day the store lacks.
+    let have: HashSet<(&str, &str, NaiveDate)> = stored
+        .iter()
+        .map(|s| (s.source.as_str(), s.project.as_str(), s.day))
+        .collect();
+    let today = now.date_naive();
+    let new = analysis.snapshots.iter().filter(|s| {
+        s.day == today || !have.contains(&(s.source.as_str(), s.project.as_str(), s.day))
+    });
+    if let Err(e) = store.save_snapshots(new) {
+        tracing::warn!("cannot keep today's snapshots: {e}");
+    }
     if let Err(e) = store.save_view(&analysis) {
         tracing::warn!("cannot keep the view for the next start: {e}");
     }

@@ -44,6 +44,15 @@ pub fn child(source: &str, ticket: u64, id: u64) -> Vec<u8> {
     k
 }
 
+pub fn snapshot(source: &str, project: &str, day: chrono::NaiveDate) -> Vec<u8> {
+    use chrono::Datelike;
+    let mut k = with_source(source, project.len() + 5);
+    k.extend_from_slice(project.as_bytes());
+    k.push(0);
+    k.extend_from_slice(&((day.num_days_from_ce() as u32) ^ (1 << 31)).to_be_bytes());
+    k
+}
+
 pub fn cursor(source: &str) -> Vec<u8> {
     let mut k = b"cursor\0".to_vec();
     k.extend_from_slice(source.as_bytes());

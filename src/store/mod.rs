@@ -23,7 +23,7 @@ use sled::{Batch, Transactional, Tree};
 pub use error::StoreError;
 
 use crate::analysis::Analysis;
-use crate::domain::{ChangeSet, Portfolio, Ticket, Transition};
+use crate::domain::{ChangeSet, Portfolio, Snapshot, Ticket, Transition};
 use record::{Interner, TicketRecord};
 
 /// sled's default page cache is 1 GiB; lookout reads everything into memory once, so a small
@@ -36,13 +36,15 @@ const TICKETS: usize = 2;
 const TIME_ENTRIES: usize = 3;
 const NOTES: usize = 4;
 const META: usize = 5;
-const TREE_NAMES: [&str; 6] = [
+const SNAPSHOTS: usize = 6;
+const TREE_NAMES: [&str; 7] = [
     "projects",
     "members",
     "tickets",
     "time_entries",
     "notes",
     "meta",
+    "snapshots",
 ];
 
 const VIEW_KEY: &[u8] = b"view";
@@ -51,7 +53,7 @@ const VIEW_KEY: &[u8] = b"view";
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
-    trees: [Tree; 6],
+    trees: [Tree; 7],
     path: Option<PathBuf>,
     /// sled has no snapshot across trees: a full load holds this for reading and a write for
     /// writing, so a load never sees half of a change set (a ticket without its project).
@@ -89,7 +91,15 @@ impl Store {
 
     fn from_db(db: sled::Db, path: Option<PathBuf>) -> Result<Store, StoreError> {
         let open = |i: usize| db.open_tree(TREE_NAMES[i]);
-        let trees = [open(0)?, open(1)?, open(2)?, open(3)?, open(4)?, open(5)?];
+        let trees = [
+            open(0)?,
+            open(1)?,
+            open(2)?,
+            open(3)?,
+            open(4)?,
+            open(5)?,
+            open(6)?,
+        ];
         let store = Store {
             db,
             trees,
@@ -148,6 +158,28 @@ impl Store {
     pub fn load_view(&self) -> Option<Analysis> {
         let raw = self.trees[META].get(VIEW_KEY).ok()??;
         codec::decode(&raw).ok()
+    }
+
+    /// Every stored daily snapshot, by source, project and day.
+    pub fn snapshots(&self) -> Result<Vec<Snapshot>, StoreError> {
+        self.scan(SNAPSHOTS)
+    }
+
+    /// Stores daily snapshots, replacing any of the same source, project and day.
+    pub fn save_snapshots<'s>(
+        &self,
+        snapshots: impl IntoIterator<Item = &'s Snapshot>,
+    ) -> Result<(), StoreError> {
+        let mut batch = Batch::default();
+        for s in snapshots {
+            batch.insert(
+                keys::snapshot(&s.source, &s.project, s.day),
+                codec::encode(s)?,
+            );
+        }
+        self.trees[SNAPSHOTS].apply_batch(batch)?;
+        self.trees[SNAPSHOTS].flush()?;
+        Ok(())
     }
 
     /// Reads the whole store into memory.
@@ -237,8 +269,8 @@ fn write_tickets(tree: &TransactionalTree, touched: &Touched<'_>) -> TxResult<()
     Ok(())
 }
 
-fn encode_batches(c: &ChangeSet) -> Result<[Batch; 6], StoreError> {
-    let mut b: [Batch; 6] = Default::default();
+fn encode_batches(c: &ChangeSet) -> Result<[Batch; 7], StoreError> {
+    let mut b: [Batch; 7] = Default::default();
     for p in &c.projects {
         b[PROJECTS].insert(keys::project(&p.source, &p.key), codec::encode(p)?);
     }

@@ -1,0 +1,170 @@
+//! Project health as transparent components, each with its reason. The composite only ranks
+//! projects; the components are what a person reads.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::baseline::Baselines;
+use super::flow::{arrived_within, days, done_within};
+use super::forecast::{Method, Settings};
+use super::projection::{Question, forecast, history_of};
+use super::stalled::format_days;
+use crate::domain::{Portfolio, StatusCategory, Ticket};
+
+/// One component: 0 is fine, 1 is as bad as it gets; `None` when it cannot be judged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Component {
+    pub risk: Option<f64>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Health {
+    pub delivery: Option<Component>,
+    pub aging: Option<Component>,
+    pub balance: Option<Component>,
+    pub predictability: Option<Component>,
+    pub data: Option<Component>,
+    /// Weighted mean of the components that could be judged, for ranking only.
+    pub composite: f64,
+}
+
+impl Health {
+    pub fn components(&self) -> [(&'static str, Option<&Component>); 5] {
+        [
+            ("Delivery", self.delivery.as_ref()),
+            ("Aging", self.aging.as_ref()),
+            ("Balance", self.balance.as_ref()),
+            ("Spread", self.predictability.as_ref()),
+            ("Data", self.data.as_ref()),
+        ]
+    }
+}
+
+/// Forecast trials for health: enough for a stable chance, few enough for every reload.
+const TRIALS: usize = 2000;
+
+pub fn assess<'a>(
+    p: &'a Portfolio,
+    baselines: &Baselines<'a>,
+    source: &'a str,
+    project: &'a str,
+    tickets: &[&'a Ticket],
+    now: DateTime<Utc>,
+) -> Health {
+    let open = tickets.iter().filter(|t| t.is_open()).count() as u32;
+    let history = history_of(tickets, now.date_naive());
+    let recent: u32 = history[history.len().saturating_sub(90)..].iter().sum();
+    let settings = Settings {
+        method: Method::Calibrated,
+        trials: TRIALS,
+        ..Settings::default()
+    };
+    let when = (open > 0 && recent > 0).then(|| {
+        forecast(
+            p,
+            source,
+            project,
+            Question::When { items: open },
+            now,
+            &settings,
+        )
+    });
+
+    let delivery = when.as_ref().and_then(|f| {
+        let (target, chance) = (f.target?, f.chance_by_target?);
+        Some(Component {
+            risk: Some(1.0 - chance),
+            reason: format!(
+                "{:.0}% chance of finishing {open} open items by {target}",
+                chance * 100.0
+            ),
+        })
+    });
+
+    let predictability = when.as_ref().and_then(|f| {
+        let p50 = f.statements.iter().find(|s| s.level == 0.5)?.value? as f64;
+        let p85 = f.statements.iter().find(|s| s.level == 0.85)?.value? as f64;
+        let spread = (p85 - p50) / p50.max(1.0);
+        Some(Component {
+            risk: Some((spread / 1.0).clamp(0.0, 1.0)),
+            reason: format!(
+                "P85 is {:.0}% later than P50 ({p85:.0} vs {p50:.0} days)",
+                spread * 100.0
+            ),
+        })
+    });
+
+    let aging = {
+        let wip: Vec<&&Ticket> = tickets
+            .iter()
+            .filter(|t| t.category == StatusCategory::InProgress)
+            .collect();
+        baselines.cycle(source, project).and_then(|y| {
+            let p85 = y.quantile(0.85)?;
+            let old = wip
+                .iter()
+                .filter(|t| days(now - t.started.unwrap_or(t.created)) > p85)
+                .count();
+            (!wip.is_empty()).then(|| Component {
+                risk: Some(old as f64 / wip.len() as f64),
+                reason: format!(
+                    "{old} of {} in progress are older than P85 cycle time {}",
+                    wip.len(),
+                    format_days(p85)
+                ),
+            })
+        })
+    };
+
+    let balance = {
+        let window = Duration::days(28);
+        let (arrived, delivered) = (
+            arrived_within(tickets, now, window),
+            done_within(tickets, now, window),
+        );
+        (arrived + delivered > 0).then(|| {
+            let ratio = arrived as f64 / delivered.max(1) as f64;
+            Component {
+                risk: Some(((ratio - 1.0) / 1.5).clamp(0.0, 1.0)),
+                reason: format!("{arrived} arrived vs {delivered} delivered in 4 weeks"),
+            }
+        })
+    };
+
+    let data = {
+        let (risk, verdict) = if history.len() < 60 || recent < 10 {
+            (1.0, "thin")
+        } else if recent < 30 {
+            (0.5, "modest")
+        } else {
+            (0.0, "ok")
+        };
+        Some(Component {
+            risk: Some(risk),
+            reason: format!(
+                "{verdict}: {recent} delivered in 90 days, {} days of history",
+                history.len()
+            ),
+        })
+    };
+
+    let mut h = Health {
+        delivery,
+        aging,
+        balance,
+        predictability,
+        data,
+        composite: 0.0,
+    };
+    let weights = [3.0, 2.0, 2.0, 1.0, 1.0];
+    let (mut sum, mut weight) = (0.0, 0.0);
+    for ((_, c), w) in h.components().iter().zip(weights) {
+        if let Some(r) = c.and_then(|c| c.risk) {
+            sum += r * w;
+            weight += w;
+        }
+    }
+    h.composite = if weight > 0.0 { sum / weight } else { 0.0 };
+    h
+}

@@ -37,7 +37,7 @@ pub fn load_and_analyse(store: &Store, view: &ViewSpec) -> Result<(Portfolio, An
         .snapshots()
         .map_err(|e| e.to_string())?
         .into_iter()
-        .filter(|s| view.sources.iter().any(|n| *n == s.source))
+        .filter(|s| view.sources.contains(&s.source))
         .collect();
     let now = Utc::now();
     let analysis = analyse(&portfolio, &stored, now, &view.policy);

@@ -118,8 +118,12 @@ fn tabs_cycle_and_digits_jump() {
     update(&mut s, key(KeyCode::Tab));
     assert_eq!(s.tab, Tab::Stalled);
     update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.tab, Tab::Forecasts);
+    update(&mut s, key(KeyCode::Tab));
     assert_eq!(s.tab, Tab::Projects);
     update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.tab, Tab::Forecasts);
+    update(&mut s, ch('2'));
     assert_eq!(s.tab, Tab::Stalled);
     update(&mut s, ch('1'));
     assert_eq!(s.tab, Tab::Projects);
@@ -353,4 +357,83 @@ fn the_cached_view_shows_until_the_full_load_and_never_after() {
         "FRESH",
         "a late cached view must not replace the loaded one"
     );
+}
+
+#[test]
+fn forecast_input_validates_and_asks_again() {
+    use lookout::app::{Ask, ForecastJob};
+    let mut s = state_with(vec![summary("A", 0, 5)]);
+    let out = update(&mut s, ch('3'));
+    let first = match out.effects.as_slice() {
+        [
+            Effect::Forecast(ForecastJob {
+                generation,
+                project,
+                ..
+            }),
+        ] => {
+            assert_eq!(project, "A");
+            *generation
+        }
+        other => panic!("switching to Forecasts must ask for one: {other:?}"),
+    };
+    update(&mut s, ch('i'));
+    for c in "0".chars() {
+        update(&mut s, ch(c));
+    }
+    let out = update(&mut s, key(KeyCode::Enter));
+    assert!(out.effects.is_empty());
+    assert!(
+        s.forecast
+            .input
+            .as_ref()
+            .and_then(|i| i.error.clone())
+            .is_some_and(|e| e.contains("not a number"))
+    );
+    update(&mut s, key(KeyCode::Backspace));
+    for c in "12".chars() {
+        update(&mut s, ch(c));
+    }
+    let out = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.forecast.ask, Ask::Items(12));
+    assert!(
+        matches!(out.effects.as_slice(), [Effect::Forecast(ForecastJob { generation, .. })] if *generation > first)
+    );
+    // A date in the past is refused; Esc leaves the input without asking.
+    update(&mut s, ch('d'));
+    for c in "2001-01-01".chars() {
+        update(&mut s, ch(c));
+    }
+    update(&mut s, key(KeyCode::Enter));
+    assert!(
+        s.forecast
+            .input
+            .as_ref()
+            .and_then(|i| i.error.clone())
+            .is_some_and(|e| e.contains("in the past"))
+    );
+    let out = update(&mut s, key(KeyCode::Esc));
+    assert!(s.forecast.input.is_none() && out.effects.is_empty());
+    // 'q' while typing is text, not quit.
+    update(&mut s, ch('i'));
+    let out = update(&mut s, ch('q'));
+    assert!(!s.quit && out.effects.is_empty());
+    // The method toggle asks again; a result for an older question is dropped.
+    update(&mut s, key(KeyCode::Esc));
+    let out = update(&mut s, ch('m'));
+    assert!(matches!(
+        out.effects.as_slice(),
+        [Effect::Forecast(ForecastJob {
+            method: lookout::analysis::forecast::Method::Classic,
+            ..
+        })]
+    ));
+    let stale = update(
+        &mut s,
+        Event::Forecasted {
+            generation: first,
+            result: Err("old".into()),
+        },
+    );
+    assert!(!stale.redraw);
 }

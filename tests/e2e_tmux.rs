@@ -140,6 +140,11 @@ fn lookout_runs_in_tmux_switches_tabs_shows_help_and_quits_cleanly() {
     });
     assert!(s.contains("In Review"), "{s}");
 
+    tmux.keys("3");
+    tmux.wait_for("a forecast with dates", |s| {
+        s.contains("Forecast:") && s.contains("85%  done by")
+    });
+
     tmux.keys("?");
     let s = tmux.wait_for("the help overlay", |s| s.contains("Help: keys"));
     assert!(

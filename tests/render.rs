@@ -275,3 +275,114 @@ fn long_ticket_keys_are_not_cut() {
     let s = screen(&state, 80, 24);
     assert!(s.contains("CRUX-100000 "), "{s}");
 }
+
+#[test]
+fn projects_tab_shows_health_trends_and_distributions() {
+    let state = loaded_state(demo_portfolio());
+    for (w, h) in SIZES {
+        let s = screen(&state, w, h);
+        assert!(s.contains("CRUX health (risk"), "{w}x{h}:\n{s}");
+        for label in [
+            "Delivery", "Aging", "Balance", "Spread", "Data", "Done/wk", "Status", "Priority",
+        ] {
+            assert!(s.contains(label), "{w}x{h}: {label} missing:\n{s}");
+        }
+        assert!(
+            s.contains("in progress are older than P85 cycle time"),
+            "{w}x{h}:\n{s}"
+        );
+    }
+}
+
+fn forecast_for(state: &mut State, outcome: lookout::app::Outcome) {
+    // Run the forecast the update asked for, as the event loop would on a blocking thread.
+    for e in outcome.effects {
+        if let lookout::app::Effect::Forecast(job) = e {
+            let settings = lookout::analysis::forecast::Settings {
+                method: job.method,
+                trials: 2000,
+                ..Default::default()
+            };
+            let f = lookout::analysis::projection::forecast(
+                &state.portfolio,
+                &job.source,
+                &job.project,
+                job.question,
+                now(),
+                &settings,
+            );
+            update(
+                state,
+                Event::Forecasted {
+                    generation: job.generation,
+                    result: Ok(std::sync::Arc::new(f)),
+                },
+            );
+        }
+    }
+}
+
+#[test]
+fn forecasts_tab_shows_percentiles_dates_and_the_histogram() {
+    let mut state = loaded_state(demo_portfolio());
+    let out = update(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE)),
+    );
+    forecast_for(&mut state, out);
+    for (w, h) in SIZES {
+        let s = screen(&state, w, h);
+        assert!(s.contains("Forecast: CRUX Crux Platform"), "{w}x{h}:\n{s}");
+        assert!(
+            s.contains("When will its") && s.contains("open items be done?"),
+            "{w}x{h}:\n{s}"
+        );
+        for level in ["50%", "70%", "85%", "95%"] {
+            assert!(s.contains(level), "{w}x{h}: {level} missing:\n{s}");
+        }
+        assert!(s.contains("done by 20"), "{w}x{h}: no dates:\n{s}");
+        assert!(s.contains("trials by days"), "{w}x{h}: no histogram:\n{s}");
+    }
+    // How many by a date, typed in.
+    press(&mut state, 'd');
+    for c in "2026-12-31".chars() {
+        press(&mut state, c);
+    }
+    let s = screen(&state, 80, 24);
+    assert!(s.contains("Done by (YYYY-MM-DD): 2026-12-31_"), "{s}");
+    let out = update(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    forecast_for(&mut state, out);
+    let s = screen(&state, 80, 24);
+    assert!(
+        s.contains("How many items will be done by 2026-12-31?") && s.contains("at least"),
+        "{s}"
+    );
+}
+
+#[test]
+fn stalled_tab_filters_by_project() {
+    let mut state = loaded_state(demo_portfolio());
+    press(&mut state, '2');
+    press(&mut state, 'p');
+    let (_, project) = state.stalled_filter.clone().expect("a filter");
+    let s = screen(&state, 200, 60);
+    assert!(s.contains(&format!("Stalled in {project}:")), "{s}");
+    let shown = state.visible_stalled();
+    assert!(
+        !shown.is_empty()
+            && shown
+                .iter()
+                .all(|&i| state.analysis.stalled[i].project == project)
+    );
+    // Cycling past the last project shows everything again.
+    for _ in 0..20 {
+        press(&mut state, 'p');
+        if state.stalled_filter.is_none() {
+            break;
+        }
+    }
+    assert!(state.stalled_filter.is_none());
+}

@@ -11,6 +11,7 @@ pub enum Action {
     PrevTab,
     TabProjects,
     TabStalled,
+    TabForecasts,
     Down,
     Up,
     PageDown,
@@ -22,16 +23,21 @@ pub enum Action {
     SortNext,
     SortReverse,
     Refresh,
+    FilterProject,
+    AskItems,
+    AskDate,
+    ToggleMethod,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 22] = [
         Action::Quit,
         Action::Help,
         Action::NextTab,
         Action::PrevTab,
         Action::TabProjects,
         Action::TabStalled,
+        Action::TabForecasts,
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -43,6 +49,10 @@ impl Action {
         Action::SortNext,
         Action::SortReverse,
         Action::Refresh,
+        Action::FilterProject,
+        Action::AskItems,
+        Action::AskDate,
+        Action::ToggleMethod,
     ];
 
     /// The snake_case name used in config files.

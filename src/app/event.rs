@@ -6,6 +6,8 @@ use std::sync::Arc;
 use crossterm::event::KeyEvent;
 
 use crate::analysis::Analysis;
+use crate::analysis::forecast::Method;
+use crate::analysis::projection::{Question, ThroughputForecast};
 use crate::domain::Portfolio;
 use crate::sync::SyncEvent;
 
@@ -22,6 +24,10 @@ pub enum Event {
         generation: u64,
         portfolio: Arc<Portfolio>,
         analysis: Arc<Analysis>,
+    },
+    Forecasted {
+        generation: u64,
+        result: Result<Arc<ThroughputForecast>, String>,
     },
     LoadFailed {
         generation: u64,
@@ -40,5 +46,17 @@ pub enum Effect {
     },
     /// Wake every source's sync task now.
     SyncNow,
+    /// Compute a forecast off the UI task.
+    Forecast(ForecastJob),
     Quit,
+}
+
+/// One forecast for the Forecasts tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForecastJob {
+    pub generation: u64,
+    pub source: String,
+    pub project: String,
+    pub question: Question,
+    pub method: Method,
 }

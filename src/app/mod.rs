@@ -6,12 +6,16 @@
 
 mod action;
 mod event;
+mod forecasts;
 mod run;
 mod state;
 mod update;
 
 pub use action::Action;
-pub use event::{Effect, Event};
+pub use event::{Effect, Event, ForecastJob};
 pub use run::{ViewSpec, load_and_analyse, run};
-pub use state::{ProjectDetail, SortKey, SourceStatus, State, SyncState, Tab};
+pub use state::{
+    Ask, ForecastView, Input, InputKind, ProjectDetail, SortKey, SourceStatus, State, SyncState,
+    Tab,
+};
 pub use update::{Outcome, selected_project, update};

@@ -12,9 +12,11 @@ use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use super::event::{Effect, Event};
+use super::event::{Effect, Event, ForecastJob};
 use super::state::State;
 use super::update::update;
+use crate::analysis::forecast::Settings as SimSettings;
+use crate::analysis::projection::forecast;
 use crate::analysis::{Analysis, StallPolicy, analyse};
 use crate::config::Settings;
 use crate::domain::{Portfolio, Snapshot};
@@ -101,6 +103,10 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
     let color = settings.color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let names: Vec<String> = settings.sources.iter().map(|s| s.name.clone()).collect();
     let mut state = State::new(settings.keymap.clone(), &names, color, settings.read_only);
+    state.unicode = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .is_some_and(|l| l.to_ascii_lowercase().replace('-', "").contains("utf8"));
     let view = ViewSpec {
         sources: names.clone().into(),
         policy: settings.stall,
@@ -184,6 +190,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                             r.now();
                         }
                     }
+                    Effect::Forecast(job) => spawn_forecast(state.portfolio.clone(), job, tx.clone()),
                     Effect::Quit => return Ok(()),
                 }
             }
@@ -192,6 +199,27 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
     .await;
     ratatui::restore();
     result
+}
+
+fn spawn_forecast(portfolio: Arc<Portfolio>, job: ForecastJob, tx: mpsc::UnboundedSender<Event>) {
+    tokio::task::spawn_blocking(move || {
+        let settings = SimSettings {
+            method: job.method,
+            ..SimSettings::default()
+        };
+        let f = forecast(
+            &portfolio,
+            &job.source,
+            &job.project,
+            job.question,
+            Utc::now(),
+            &settings,
+        );
+        let _ = tx.send(Event::Forecasted {
+            generation: job.generation,
+            result: Ok(Arc::new(f)),
+        });
+    });
 }
 
 /// ratatui's hook restores the terminal on panic; a panic in a background task must then end

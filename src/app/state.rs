@@ -5,6 +5,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::analysis::Analysis;
+use crate::analysis::StalledTicket;
+use crate::analysis::forecast::Method;
+use crate::analysis::projection::ThroughputForecast;
 use crate::config::Keymap;
 use crate::domain::Portfolio;
 
@@ -12,17 +15,52 @@ use crate::domain::Portfolio;
 pub enum Tab {
     Projects,
     Stalled,
+    Forecasts,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 2] = [Tab::Projects, Tab::Stalled];
+    pub const ALL: [Tab; 3] = [Tab::Projects, Tab::Stalled, Tab::Forecasts];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Projects => "Projects",
             Tab::Stalled => "Stalled",
+            Tab::Forecasts => "Forecasts",
         }
     }
+}
+
+/// What the Forecasts tab asks about the selected project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// When will the project's open items be done?
+    Remaining,
+    Items(u32),
+    By(chrono::NaiveDate),
+}
+
+/// A line being typed into the Forecasts tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub kind: InputKind,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Items,
+    Date,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastView {
+    pub ask: Ask,
+    pub method: Method,
+    pub input: Option<Input>,
+    /// The newest forecast asked for; older results are dropped.
+    pub generation: u64,
+    pub result: Option<Arc<ThroughputForecast>>,
 }
 
 /// Columns the Projects table can be sorted by.
@@ -92,6 +130,8 @@ pub struct State {
     pub detail: Option<ProjectDetail>,
     pub keymap: Keymap,
     pub color: bool,
+    /// Whether the terminal takes UTF-8 (sparkline blocks) or needs ASCII.
+    pub unicode: bool,
     pub read_only: bool,
     pub portfolio: Arc<Portfolio>,
     pub analysis: Arc<Analysis>,
@@ -102,6 +142,9 @@ pub struct State {
     pub sort: SortKey,
     pub sort_descending: bool,
     pub sources: Vec<SourceStatus>,
+    /// Stalled tab: only this (source, project), when set.
+    pub stalled_filter: Option<(String, String)>,
+    pub forecast: ForecastView,
     /// The newest load asked for, and the one on screen: a load older than what is shown
     /// is dropped.
     pub load_generation: u64,
@@ -119,6 +162,7 @@ impl State {
             detail: None,
             keymap,
             color,
+            unicode: true,
             read_only,
             portfolio: Arc::new(Portfolio::default()),
             analysis: Arc::new(Analysis::default()),
@@ -138,11 +182,39 @@ impl State {
                 })
                 .collect(),
             // The first load is asked for as the app starts.
+            stalled_filter: None,
+            forecast: ForecastView {
+                ask: Ask::Remaining,
+                method: Method::Calibrated,
+                input: None,
+                generation: 0,
+                result: None,
+            },
             load_generation: 1,
             shown_generation: 0,
             loaded: false,
             load_error: None,
             quit: false,
         }
+    }
+}
+
+impl State {
+    /// The Stalled rows on screen (indices into `analysis.stalled`), after the project filter.
+    pub fn visible_stalled(&self) -> Vec<usize> {
+        let all = &self.analysis.stalled;
+        (0..all.len())
+            .filter(|&i| {
+                self.stalled_filter
+                    .as_ref()
+                    .is_none_or(|(s, p)| all[i].source == *s && all[i].project == *p)
+            })
+            .collect()
+    }
+
+    pub fn selected_stalled(&self) -> Option<&StalledTicket> {
+        let rows = self.visible_stalled();
+        rows.get(self.stalled_selected)
+            .and_then(|&i| self.analysis.stalled.get(i))
     }
 }

@@ -6,7 +6,8 @@ use std::cmp::Ordering;
 
 use super::Action;
 use super::event::{Effect, Event};
-use super::state::{ProjectDetail, SortKey, SourceStatus, State, SyncState, Tab};
+use super::forecasts;
+use super::state::{InputKind, ProjectDetail, SortKey, SourceStatus, State, SyncState, Tab};
 use crate::analysis::ProjectSummary;
 use crate::domain::StatusCategory;
 use crate::sync::SyncEvent;
@@ -38,10 +39,19 @@ impl Outcome {
 
 pub fn update(state: &mut State, event: Event) -> Outcome {
     match event {
+        Event::Key(key) if state.forecast.input.is_some() => {
+            let today = state
+                .analysis
+                .now
+                .unwrap_or_else(chrono::Utc::now)
+                .date_naive();
+            forecasts::on_input_key(state, &key, today)
+        }
         Event::Key(key) => match state.keymap.action_for(&key) {
             Some(action) => apply(state, action),
             None => Outcome::default(),
         },
+        Event::Forecasted { generation, result } => forecasts::on_result(state, generation, result),
         Event::Resize => Outcome::redraw(),
         Event::Sync(e) => on_sync(state, e),
         Event::ViewCached { analysis } => {
@@ -61,7 +71,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
                 return Outcome::default();
             }
             state.shown_generation = generation;
-            let stalled = selected_stalled(state);
+            let stalled = state.selected_stalled().map(|s| (s.source.clone(), s.id));
             let ticket = state.detail.as_ref().and_then(|d| {
                 let t = &state.portfolio.tickets.get(*d.tickets.get(d.selected)?)?;
                 Some((t.source.clone(), t.id))
@@ -73,9 +83,13 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             resort(state);
             // Keep the same ticket selected across a reload, wherever it moved.
             let list = &state.analysis.stalled;
+            let rows = state.visible_stalled();
             state.stalled_selected = stalled
-                .and_then(|(src, id)| list.iter().position(|s| s.source == src && s.id == id))
-                .unwrap_or_else(|| clamp(state.stalled_selected, list.len()));
+                .and_then(|(src, id)| {
+                    rows.iter()
+                        .position(|&i| list[i].source == src && list[i].id == id)
+                })
+                .unwrap_or_else(|| clamp(state.stalled_selected, rows.len()));
             if let Some(d) = &state.detail {
                 let (source, key, selected) = (d.source.clone(), d.key.clone(), d.selected);
                 let mut detail = detail_of(state, &source, &key, selected);
@@ -90,7 +104,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
                 }
                 state.detail = Some(detail);
             }
-            Outcome::redraw()
+            forecasts::with_request(state, Outcome::redraw())
         }
         Event::LoadFailed { generation, error } => {
             if generation <= state.shown_generation {
@@ -184,7 +198,9 @@ fn apply(state: &mut State, action: Action) -> Outcome {
             Outcome::redraw()
         }
         Action::Back => {
-            if state.help {
+            if state.forecast.input.is_some() {
+                state.forecast.input = None;
+            } else if state.help {
                 state.help = false;
             } else if state.detail.is_some() {
                 state.detail = None;
@@ -195,18 +211,56 @@ fn apply(state: &mut State, action: Action) -> Outcome {
         }
         Action::Refresh => Outcome::with(Effect::SyncNow),
         _ if state.help => Outcome::default(),
-        Action::NextTab | Action::PrevTab | Action::TabProjects | Action::TabStalled => {
+        Action::NextTab
+        | Action::PrevTab
+        | Action::TabProjects
+        | Action::TabStalled
+        | Action::TabForecasts => {
             let i = Tab::ALL.iter().position(|t| *t == state.tab).unwrap_or(0);
             let n = Tab::ALL.len();
             state.tab = match action {
                 Action::NextTab => Tab::ALL[(i + 1) % n],
                 Action::PrevTab => Tab::ALL[(i + n - 1) % n],
                 Action::TabProjects => Tab::Projects,
-                _ => Tab::Stalled,
+                Action::TabStalled => Tab::Stalled,
+                _ => Tab::Forecasts,
             };
             state.detail = None;
+            forecasts::with_request(state, Outcome::redraw())
+        }
+        Action::FilterProject => {
+            if state.tab != Tab::Stalled {
+                return Outcome::default();
+            }
+            // Cycle through the projects that have stalled work, then back to all.
+            let mut projects: Vec<(String, String)> = Vec::new();
+            for s in &state.analysis.stalled {
+                let p = (s.source.clone(), s.project.clone());
+                if !projects.contains(&p) {
+                    projects.push(p);
+                }
+            }
+            projects.sort();
+            state.stalled_filter = match &state.stalled_filter {
+                None => projects.first().cloned(),
+                Some(current) => {
+                    let i = projects.iter().position(|p| p == current);
+                    i.and_then(|i| projects.get(i + 1)).cloned()
+                }
+            };
+            state.stalled_selected = 0;
             Outcome::redraw()
         }
+        Action::AskItems | Action::AskDate if state.tab == Tab::Forecasts => {
+            let kind = if action == Action::AskItems {
+                InputKind::Items
+            } else {
+                InputKind::Date
+            };
+            forecasts::start_input(state, kind)
+        }
+        Action::ToggleMethod if state.tab == Tab::Forecasts => forecasts::toggle_method(state),
+        Action::AskItems | Action::AskDate | Action::ToggleMethod => Outcome::default(),
         Action::Down
         | Action::Up
         | Action::PageDown
@@ -215,12 +269,14 @@ fn apply(state: &mut State, action: Action) -> Outcome {
         | Action::Bottom => {
             if let Some(d) = &mut state.detail {
                 d.selected = moved(d.selected, d.tickets.len(), action);
-            } else if state.tab == Tab::Projects {
+            } else if state.tab == Tab::Stalled {
+                let rows = state.visible_stalled().len();
+                state.stalled_selected = moved(state.stalled_selected, rows, action);
+            } else {
+                // Projects and Forecasts share the project selection.
                 state.project_selected =
                     moved(state.project_selected, state.project_order.len(), action);
-            } else {
-                state.stalled_selected =
-                    moved(state.stalled_selected, state.analysis.stalled.len(), action);
+                return forecasts::with_request(state, Outcome::redraw());
             }
             Outcome::redraw()
         }
@@ -253,11 +309,6 @@ fn apply(state: &mut State, action: Action) -> Outcome {
             Outcome::redraw()
         }
     }
-}
-
-fn selected_stalled(state: &State) -> Option<(String, u64)> {
-    let s = state.analysis.stalled.get(state.stalled_selected)?;
-    Some((s.source.clone(), s.id))
 }
 
 pub fn selected_project(state: &State) -> Option<&ProjectSummary> {

@@ -93,6 +93,8 @@ pub enum Context {
     Global,
     List,
     Projects,
+    Stalled,
+    Forecasts,
 }
 
 impl Context {
@@ -101,6 +103,8 @@ impl Context {
             Context::Global => "Everywhere",
             Context::List => "Lists",
             Context::Projects => "Projects",
+            Context::Stalled => "Stalled",
+            Context::Forecasts => "Forecasts",
         }
     }
 }

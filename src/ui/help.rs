@@ -3,21 +3,22 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::Theme;
 use crate::app::{Action, State};
 use crate::config::{Chord, Context};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let bindings = state.keymap.bindings.len() as u16;
-    // Section headings only when everything fits with them (a tmux status line costs a row).
-    let headings = bindings + 3 + 2 <= area.height;
-    let mut lines = Vec::new();
-    for context in [Context::Global, Context::List, Context::Projects] {
-        if headings {
-            lines.push(Line::from(Span::styled(context.title(), theme.header())));
-        }
+    let contexts = [
+        Context::Global,
+        Context::List,
+        Context::Projects,
+        Context::Stalled,
+        Context::Forecasts,
+    ];
+    let section = |context: Context, keys_width: usize| -> Vec<Line> {
+        let mut lines = vec![Line::from(Span::styled(context.title(), theme.header()))];
         for b in state
             .keymap
             .bindings
@@ -31,13 +32,28 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 .collect::<Vec<_>>()
                 .join(", ");
             lines.push(Line::from(vec![
-                Span::raw(format!("  {keys:<16} ")),
+                Span::raw(format!(" {keys:<keys_width$} ")),
                 Span::raw(b.description.clone()),
             ]));
         }
-    }
-    let width = area.width.min(64);
-    let height = area.height.min(lines.len() as u16 + 2);
+        lines
+    };
+    // One column when it fits; two side by side on short terminals (80x24 in tmux).
+    let one: Vec<Line> = contexts.iter().flat_map(|c| section(*c, 16)).collect();
+    let columns: Vec<Vec<Line>> = if one.len() as u16 + 2 <= area.height {
+        vec![one]
+    } else {
+        let left: Vec<Line> = contexts[..2].iter().flat_map(|c| section(*c, 12)).collect();
+        let right: Vec<Line> = contexts[2..].iter().flat_map(|c| section(*c, 6)).collect();
+        vec![left, right]
+    };
+    let tallest = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
+    let width = if columns.len() == 1 {
+        area.width.min(64)
+    } else {
+        area.width
+    };
+    let height = area.height.min(tallest + 2);
     let [_, col, _] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(width),
@@ -56,10 +72,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         state.keymap.hint(Action::Back)
     );
     let block = Block::bordered().title(title).border_style(theme.border());
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let parts = Layout::horizontal(vec![Constraint::Fill(1); columns.len()]).split(inner);
+    for (lines, part) in columns.into_iter().zip(parts.iter()) {
+        frame.render_widget(Paragraph::new(lines), *part);
+    }
 }

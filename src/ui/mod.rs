@@ -29,6 +29,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         match state.tab {
             Tab::Projects => tabs::projects::draw(frame, body, state, &theme),
             Tab::Stalled => tabs::stalled::draw(frame, body, state, &theme),
+            Tab::Forecasts => tabs::forecasts::draw(frame, body, state, &theme),
         }
     }
     status_bar::draw(frame, bottom, state, &theme);
@@ -40,11 +41,21 @@ pub fn draw(frame: &mut Frame, state: &State) {
 fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut spans = vec![Span::styled(" lookout ", theme.brand())];
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let count = match tab {
-            Tab::Projects => state.analysis.projects.len(),
-            Tab::Stalled => state.analysis.stalled.len(),
+        let label = match tab {
+            Tab::Projects => format!(
+                " {} {} ({}) ",
+                i + 1,
+                tab.title(),
+                state.analysis.projects.len()
+            ),
+            Tab::Stalled => format!(
+                " {} {} ({}) ",
+                i + 1,
+                tab.title(),
+                state.analysis.stalled.len()
+            ),
+            Tab::Forecasts => format!(" {} {} ", i + 1, tab.title()),
         };
-        let label = format!(" {} {} ({count}) ", i + 1, tab.title());
         let style = if *tab == state.tab {
             theme.tab_active()
         } else {

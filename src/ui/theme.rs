@@ -76,6 +76,26 @@ impl Theme {
         self.pick(Style::new().fg(Color::Green), Style::new())
     }
 
+    /// Styles and fill characters for the parts of a distribution bar: told apart by colour,
+    /// and by character when there is none.
+    pub fn series(&self) -> [(Style, char); 4] {
+        if self.color {
+            [
+                (Style::new().fg(Color::Cyan), '#'),
+                (Style::new().fg(Color::Yellow), '#'),
+                (Style::new().fg(Color::Magenta), '#'),
+                (Style::new().fg(Color::Green), '#'),
+            ]
+        } else {
+            [
+                (Style::new(), '#'),
+                (Style::new(), '='),
+                (Style::new(), '-'),
+                (Style::new(), '.'),
+            ]
+        }
+    }
+
     pub fn border(&self) -> Style {
         self.pick(Style::new().fg(Color::DarkGray), Style::new())
     }

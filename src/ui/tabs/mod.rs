@@ -1,5 +1,7 @@
 //! One file per pane.
 
 pub mod detail;
+pub mod forecasts;
+mod project_panel;
 pub mod projects;
 pub mod stalled;

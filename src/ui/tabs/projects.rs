@@ -1,7 +1,9 @@
 //! The Projects tab: one row per project with its flow at a glance.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::project_panel;
 use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
 use crate::analysis::stalled::format_days;
@@ -95,5 +97,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .block(block)
         .row_highlight_style(theme.selected());
     let mut table_state = TableState::default().with_selected(Some(state.project_selected));
-    frame.render_stateful_widget(table, area, &mut table_state);
+    // The selected project's health under the table, when the table keeps a useful height.
+    let panel = project_panel::HEIGHT + 2;
+    let (table_area, panel_area) = if area.height >= panel + 10 {
+        let [t, p] = Layout::vertical([Constraint::Min(0), Constraint::Length(panel)]).areas(area);
+        (t, Some(p))
+    } else {
+        (area, None)
+    };
+    frame.render_stateful_widget(table, table_area, &mut table_state);
+    if let (Some(panel_area), Some(p)) = (panel_area, crate::app::selected_project(state)) {
+        project_panel::draw(frame, panel_area, p, theme, state.unicode);
+    }
 }

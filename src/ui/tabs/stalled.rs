@@ -5,8 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
+use crate::analysis::StalledTicket;
 use crate::analysis::stalled::{Severity, format_days};
-use crate::app::State;
+use crate::app::{Action, State};
 use crate::text::sanitize;
 use crate::ui::{Theme, key_width, placeholder};
 
@@ -14,14 +15,23 @@ use crate::ui::{Theme, key_width, placeholder};
 const WIDE: u16 = 140;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let stalled = &state.analysis.stalled;
+    let stalled: Vec<&StalledTicket> = state
+        .visible_stalled()
+        .into_iter()
+        .map(|i| &state.analysis.stalled[i])
+        .collect();
     let flagged = stalled
         .iter()
         .filter(|s| s.severity == Severity::Flag)
         .count();
+    let scope = match &state.stalled_filter {
+        Some((_, project)) => format!(" in {}", sanitize(project)),
+        None => String::new(),
+    };
     let title = format!(
-        " Stalled: {flagged} flagged, {} warnings ",
-        stalled.len() - flagged
+        " Stalled{scope}: {flagged} flagged, {} warnings, worst first ({}: project) ",
+        stalled.len() - flagged,
+        state.keymap.hint(Action::FilterProject)
     );
     let block = Block::bordered().title(title).border_style(theme.border());
     if stalled.is_empty() {

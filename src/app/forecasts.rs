@@ -1,0 +1,145 @@
+//! The Forecasts tab's part of `update`: what to ask, typed input, and results.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::event::{Effect, ForecastJob};
+use super::state::{Ask, Input, InputKind, State, Tab};
+use super::update::{Outcome, selected_project};
+use crate::analysis::forecast::Method;
+use crate::analysis::projection::{Question, ThroughputForecast};
+
+/// The forecast the tab should show now, as a job for a background thread; `None` when the
+/// tab is hidden or there is no project.
+pub fn request(state: &mut State) -> Option<Effect> {
+    if state.tab != Tab::Forecasts || !state.loaded {
+        return None;
+    }
+    let p = selected_project(state)?;
+    let question = match state.forecast.ask {
+        Ask::Remaining => Question::When {
+            items: (p.todo + p.in_progress).max(1) as u32,
+        },
+        Ask::Items(n) => Question::When { items: n },
+        Ask::By(by) => Question::HowMany { by },
+    };
+    let job = ForecastJob {
+        generation: state.forecast.generation + 1,
+        source: p.source.clone(),
+        project: p.key.clone(),
+        question,
+        method: state.forecast.method,
+    };
+    state.forecast.generation = job.generation;
+    Some(Effect::Forecast(job))
+}
+
+/// Adds the forecast request (if any) to an outcome.
+pub fn with_request(state: &mut State, mut outcome: Outcome) -> Outcome {
+    if let Some(e) = request(state) {
+        outcome.effects.push(e);
+    }
+    outcome
+}
+
+pub fn on_result(
+    state: &mut State,
+    generation: u64,
+    result: Result<Arc<ThroughputForecast>, String>,
+) -> Outcome {
+    if generation != state.forecast.generation {
+        return Outcome::default();
+    }
+    match result {
+        Ok(f) => state.forecast.result = Some(f),
+        Err(e) => {
+            state.forecast.result = None;
+            state.load_error = Some(format!("forecast failed: {e}"));
+        }
+    }
+    Outcome {
+        redraw: true,
+        effects: Vec::new(),
+    }
+}
+
+pub fn start_input(state: &mut State, kind: InputKind) -> Outcome {
+    state.forecast.input = Some(Input {
+        kind,
+        text: String::new(),
+        error: None,
+    });
+    Outcome {
+        redraw: true,
+        effects: Vec::new(),
+    }
+}
+
+pub fn toggle_method(state: &mut State) -> Outcome {
+    state.forecast.method = match state.forecast.method {
+        Method::Calibrated => Method::Classic,
+        Method::Classic => Method::Calibrated,
+    };
+    with_request(
+        state,
+        Outcome {
+            redraw: true,
+            effects: Vec::new(),
+        },
+    )
+}
+
+/// Keys while a line is being typed: text, Backspace, Enter to ask, Esc to cancel.
+pub fn on_input_key(state: &mut State, key: &KeyEvent, today: NaiveDate) -> Outcome {
+    let Some(input) = state.forecast.input.as_mut() else {
+        return Outcome::default();
+    };
+    match key.code {
+        KeyCode::Esc => state.forecast.input = None,
+        KeyCode::Backspace => {
+            input.text.pop();
+            input.error = None;
+        }
+        KeyCode::Char(c) if input.text.len() < 10 && (c.is_ascii_digit() || c == '-') => {
+            input.text.push(c);
+            input.error = None;
+        }
+        KeyCode::Enter => match parse(input, today) {
+            Ok(ask) => {
+                state.forecast.ask = ask;
+                state.forecast.input = None;
+                return with_request(
+                    state,
+                    Outcome {
+                        redraw: true,
+                        effects: Vec::new(),
+                    },
+                );
+            }
+            Err(e) => input.error = Some(e),
+        },
+        _ => return Outcome::default(),
+    }
+    Outcome {
+        redraw: true,
+        effects: Vec::new(),
+    }
+}
+
+fn parse(input: &Input, today: NaiveDate) -> Result<Ask, String> {
+    let text = input.text.trim();
+    match input.kind {
+        InputKind::Items if text.is_empty() => Ok(Ask::Remaining),
+        InputKind::Items => match text.parse::<u32>() {
+            Ok(0) | Err(_) => Err(format!("{text:?} is not a number of items (1 or more)")),
+            Ok(n) => Ok(Ask::Items(n)),
+        },
+        InputKind::Date => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(d) if d < today => Err(format!("{d} is in the past")),
+            Ok(d) => Ok(Ask::By(d)),
+            Err(_) => Err(format!("{text:?} is not a date; write YYYY-MM-DD")),
+        },
+    }
+}

@@ -9,105 +9,19 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{Duration, TimeZone, Utc};
 use lookout::analysis::StallPolicy;
 use lookout::app::{Event, State, ViewSpec, load_and_analyse, update};
 use lookout::config::Keymap;
-use lookout::domain::{ChangeSet, Field, Priority, Project, StatusCategory, Ticket, Transition};
+use lookout::domain::ChangeSet;
 use lookout::rng::Rng;
 use lookout::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-const TICKETS: u64 = 100_000;
-const PROJECTS: u64 = 50;
-const BATCH: u64 = 10_000;
-const STATUSES: [&str; 4] = ["To Do", "In Progress", "In Review", "Done"];
+mod common;
+use common::{BATCH, batch};
 
-fn batch(first: u64, rng: &mut Rng) -> ChangeSet {
-    let epoch = Utc
-        .with_ymd_and_hms(2025, 1, 1, 9, 0, 0)
-        .single()
-        .expect("valid date");
-    let mut c = ChangeSet::new("bench");
-    if first == 0 {
-        for p in 0..PROJECTS {
-            c.projects.push(Project {
-                source: "bench".into(),
-                key: format!("P{p}"),
-                name: format!("Project {p}"),
-                description: String::new(),
-                created: epoch,
-                url: None,
-                target: None,
-            });
-        }
-    }
-    for id in first..first + BATCH {
-        let created = epoch + Duration::minutes(rng.below(600 * 24 * 60) as i64);
-        // Like a real tracker: most tickets done, some waiting, a few in progress.
-        let stage = match rng.below(100) {
-            0..=9 => 0,
-            10..=12 => 1,
-            13..=15 => 2,
-            _ => 3,
-        };
-        let mut at = created;
-        let mut step = |rng: &mut Rng| {
-            at += Duration::minutes(1 + rng.below(5 * 24 * 60) as i64);
-            at
-        };
-        let mut push = |at, field, from: Option<&str>, to: Option<&str>| {
-            c.transitions.push(Transition {
-                source: "bench".into(),
-                ticket: id,
-                at,
-                field,
-                from: from.map(Into::into),
-                to: to.map(Into::into),
-            })
-        };
-        // Exactly four changes per ticket: an assignment, its status moves, priority changes.
-        push(step(rng), Field::Assignee, None, Some("dev"));
-        for s in 0..stage {
-            push(
-                step(rng),
-                Field::Status,
-                Some(STATUSES[s]),
-                Some(STATUSES[s + 1]),
-            );
-        }
-        for _ in stage..3 {
-            push(step(rng), Field::Priority, Some("Medium"), Some("High"));
-        }
-        let category = match stage {
-            0 => StatusCategory::Todo,
-            3 => StatusCategory::Done,
-            _ => StatusCategory::InProgress,
-        };
-        c.tickets.push(Ticket {
-            source: "bench".into(),
-            id,
-            project: format!("P{}", id % PROJECTS),
-            key: format!("P{}-{id}", id % PROJECTS),
-            title: format!("Benchmark ticket number {id} with a title of ordinary length"),
-            status: STATUSES[stage].into(),
-            category,
-            assignee: Some("dev".into()),
-            priority: Priority::High,
-            estimate: Some(3.0),
-            labels: vec!["backend".into()],
-            created,
-            updated: at,
-            started: (stage > 0).then(|| created + Duration::hours(1)),
-            resolved: (category == StatusCategory::Done).then_some(at),
-            resolution: None,
-            url: None,
-        });
-    }
-    c.cursor = Some(first.to_string());
-    c
-}
+const TICKETS: u64 = 100_000;
 
 fn rss_mb() -> (f64, f64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -130,13 +130,16 @@ fn lookout_runs_in_tmux_switches_tabs_shows_help_and_quits_cleanly() {
     let tmux = start(dir.path(), &socket, "");
 
     let s = tmux.wait_for("the Projects tab with the demo portfolio", |s| {
-        s.contains("Projects") && s.contains("Crux Platform") && s.contains("demo ok")
+        s.contains("Projects")
+            && s.contains("Crux Platform")
+            && s.contains("demo ok")
+            && s.contains("? help")
     });
     assert!(s.contains("? help"), "{s}");
 
     tmux.keys("2");
     let s = tmux.wait_for("the Stalled tab", |s| {
-        s.contains("flagged") && s.contains("Why:")
+        s.contains("flagged") && s.contains("Why:") && s.contains("In Review")
     });
     assert!(s.contains("In Review"), "{s}");
 
@@ -146,7 +149,10 @@ fn lookout_runs_in_tmux_switches_tabs_shows_help_and_quits_cleanly() {
     });
 
     tmux.keys("?");
-    let s = tmux.wait_for("the help overlay", |s| s.contains("Help: keys"));
+    // A capture can land mid-frame: wait for everything that is checked.
+    let s = tmux.wait_for("the help overlay", |s| {
+        s.contains("Help: keys") && s.contains("Quit lookout") && s.contains("Go to Stalled")
+    });
     assert!(
         s.contains("Quit lookout") && s.contains("Go to Stalled"),
         "{s}"

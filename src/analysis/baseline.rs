@@ -1,23 +1,63 @@
-//! What "usual" means for a project: the percentiles of its own completed cycle times and of
-//! its completed stays in each status, with the portfolio's as a fallback where a project has
-//! too little history.
+//! What "usual" means for a project: percentiles of its own completed cycle times and of its
+//! completed stays in each status, with the portfolio's as a fallback where a project has too
+//! little history.
+//!
+//! Built once per analysis over every ticket, so it avoids per-transition hashing (projects
+//! and statuses become small integers) and keeps only the percentiles it is asked for,
+//! found by selection rather than by sorting every sample.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use super::flow::{days, dwell_periods};
-use super::quantile::inverted_cdf;
-use crate::domain::{Portfolio, StatusCategory, Transition};
+use crate::domain::{Field, Portfolio, StatusCategory, Transition};
 
-/// Sorted samples and whether they are the project's own.
+/// The percentiles of one group of samples.
+#[derive(Debug, Clone, PartialEq)]
+struct Stats {
+    count: usize,
+    /// (level, inverted-CDF quantile) for each level asked for.
+    levels: Vec<(f64, f64)>,
+}
+
+impl Stats {
+    fn of(mut samples: Vec<f64>, levels: &[f64]) -> Stats {
+        let n = samples.len();
+        let levels = if n == 0 {
+            Vec::new()
+        } else {
+            levels
+                .iter()
+                .map(|&p| {
+                    let rank = ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
+                    let (_, v, _) = samples.select_nth_unstable_by(rank, f64::total_cmp);
+                    (p, *v)
+                })
+                .collect()
+        };
+        Stats { count: n, levels }
+    }
+}
+
+/// Percentiles and whether they are the project's own.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Yardstick<'a> {
-    pub samples: &'a [f64],
+    stats: &'a Stats,
     pub own: bool,
 }
 
 impl Yardstick<'_> {
+    /// The percentile at `p`, if it was one of the levels the baselines were built for.
     pub fn quantile(&self, p: f64) -> Option<f64> {
-        inverted_cdf(self.samples, p)
+        self.stats
+            .levels
+            .iter()
+            .find(|(l, _)| (l - p).abs() < 1e-9)
+            .map(|(_, v)| *v)
+    }
+
+    pub fn samples(&self) -> usize {
+        self.stats.count
     }
 
     /// How the reason names where the percentile came from.
@@ -30,105 +70,119 @@ impl Yardstick<'_> {
     }
 }
 
-type ProjectKey<'a> = (&'a str, &'a str);
-
 #[derive(Debug, Default)]
 pub struct Baselines<'a> {
-    dwell: HashMap<(&'a str, &'a str, &'a str), Vec<f64>>,
-    dwell_all: HashMap<&'a str, Vec<f64>>,
-    cycle: HashMap<ProjectKey<'a>, Vec<f64>>,
-    cycle_all: Vec<f64>,
+    projects: HashMap<(&'a str, &'a str), usize>,
+    statuses: HashMap<&'a str, usize>,
+    /// [project][status]
+    dwell: Vec<Vec<Option<Stats>>>,
+    dwell_all: Vec<Option<Stats>>,
+    cycle: Vec<Option<Stats>>,
+    cycle_all: Option<Stats>,
     /// Status names that count as done somewhere in the portfolio (for reopen detection).
     pub done_statuses: HashSet<&'a str>,
     min_samples: usize,
 }
 
 impl<'a> Baselines<'a> {
+    /// `histories` is `Portfolio::histories()`; `levels` the percentiles callers will ask for.
     pub fn build(
         p: &'a Portfolio,
-        index: &HashMap<(&'a str, u64), std::ops::Range<usize>>,
+        histories: &[Range<usize>],
         min_samples: usize,
+        levels: &[f64],
     ) -> Baselines<'a> {
         let mut b = Baselines {
             min_samples,
             ..Baselines::default()
         };
-        for t in &p.tickets {
+        let mut dwell: Vec<Vec<Vec<f64>>> = Vec::new();
+        let mut cycle: Vec<Vec<f64>> = Vec::new();
+        for (t, range) in p.tickets.iter().zip(histories) {
             if t.category == StatusCategory::Done {
                 b.done_statuses.insert(t.status.as_str());
             }
-            let project = (t.source.as_str(), t.project.as_str());
+            let next = b.projects.len();
+            let project = *b
+                .projects
+                .entry((t.source.as_str(), t.project.as_str()))
+                .or_insert(next);
+            if project == dwell.len() {
+                dwell.push(Vec::new());
+                cycle.push(Vec::new());
+            }
             if t.delivered()
                 && let (Some(s), Some(r)) = (t.started, t.resolved)
                 && r >= s
             {
-                let d = days(r - s);
-                b.cycle.entry(project).or_default().push(d);
-                b.cycle_all.push(d);
+                cycle[project].push(days(r - s));
             }
-            let Some(range) = index.get(&(t.source.as_str(), t.id)) else {
-                continue;
-            };
             for (status, d) in dwell_periods(&p.transitions[range.clone()]) {
-                b.dwell
-                    .entry((project.0, project.1, status))
-                    .or_default()
-                    .push(d);
-                b.dwell_all.entry(status).or_default().push(d);
+                let next = b.statuses.len();
+                let status = *b.statuses.entry(status).or_insert(next);
+                let row = &mut dwell[project];
+                if row.len() <= status {
+                    row.resize_with(status + 1, Vec::new);
+                }
+                row[status].push(d);
             }
         }
-        for v in b
-            .dwell
-            .values_mut()
-            .chain(b.dwell_all.values_mut())
-            .chain(b.cycle.values_mut())
-        {
-            v.sort_by(f64::total_cmp);
+        let statuses = b.statuses.len();
+        let mut all: Vec<Vec<f64>> = vec![Vec::new(); statuses];
+        for row in &dwell {
+            for (s, v) in row.iter().enumerate() {
+                all[s].extend_from_slice(v);
+            }
         }
-        b.cycle_all.sort_by(f64::total_cmp);
+        let cycle_all: Vec<f64> = cycle.iter().flatten().copied().collect();
+        let stats = |v: Vec<f64>| (!v.is_empty()).then(|| Stats::of(v, levels));
+        b.dwell = dwell
+            .into_iter()
+            .map(|row| row.into_iter().map(stats).collect())
+            .collect();
+        b.dwell_all = all.into_iter().map(stats).collect();
+        b.cycle = cycle.into_iter().map(stats).collect();
+        b.cycle_all = stats(cycle_all);
         b
     }
 
-    fn pick<'s>(
-        &'s self,
-        own: Option<&'s Vec<f64>>,
-        all: Option<&'s Vec<f64>>,
-    ) -> Option<Yardstick<'s>> {
+    fn pick<'s>(&'s self, own: Option<&'s Stats>, all: Option<&'s Stats>) -> Option<Yardstick<'s>> {
         match own {
-            Some(v) if v.len() >= self.min_samples => Some(Yardstick {
-                samples: v,
+            Some(s) if s.count >= self.min_samples => Some(Yardstick {
+                stats: s,
                 own: true,
             }),
-            _ => all.filter(|v| !v.is_empty()).map(|v| Yardstick {
-                samples: v,
+            _ => all.map(|s| Yardstick {
+                stats: s,
                 own: false,
             }),
         }
     }
 
     /// Completed stays in `status` for the project (or the portfolio).
-    pub fn dwell(
-        &self,
-        source: &'a str,
-        project: &'a str,
-        status: &'a str,
-    ) -> Option<Yardstick<'_>> {
-        self.pick(
-            self.dwell.get(&(source, project, status)),
-            self.dwell_all.get(status),
-        )
+    pub fn dwell(&self, source: &str, project: &str, status: &str) -> Option<Yardstick<'_>> {
+        let s = *self.statuses.get(status)?;
+        let own = self
+            .projects
+            .get(&(source, project))
+            .and_then(|&p| self.dwell.get(p)?.get(s)?.as_ref());
+        self.pick(own, self.dwell_all.get(s).and_then(Option::as_ref))
     }
 
     /// Cycle times (start to delivery) for the project (or the portfolio).
-    pub fn cycle(&self, source: &'a str, project: &'a str) -> Option<Yardstick<'_>> {
-        self.pick(self.cycle.get(&(source, project)), Some(&self.cycle_all))
+    pub fn cycle(&self, source: &str, project: &str) -> Option<Yardstick<'_>> {
+        let own = self
+            .projects
+            .get(&(source, project))
+            .and_then(|&p| self.cycle.get(p)?.as_ref());
+        self.pick(own, self.cycle_all.as_ref())
     }
 
     /// Times a history went from a done status back to work.
     pub fn reopenings(&self, history: &[Transition]) -> usize {
         history
             .iter()
-            .filter(|t| t.field == crate::domain::Field::Status)
+            .filter(|t| t.field == Field::Status)
             .filter(|t| {
                 t.from
                     .as_deref()
@@ -139,5 +193,21 @@ impl<'a> Baselines<'a> {
                         .is_some_and(|to| self.done_statuses.contains(to))
             })
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stats;
+    use crate::analysis::quantile::of;
+
+    #[test]
+    fn selected_percentiles_match_the_sorted_convention() {
+        let xs: Vec<f64> = (0..101).map(|i| ((i * 37) % 101) as f64).collect();
+        let s = Stats::of(xs.clone(), &[0.5, 0.7, 0.85]);
+        for (p, v) in s.levels {
+            assert_eq!(Some(v), of(&xs, p), "P{p}");
+        }
+        assert!(Stats::of(Vec::new(), &[0.5]).levels.is_empty());
     }
 }

@@ -44,12 +44,12 @@ impl Health {
 /// Forecast trials for health: enough for a stable chance, few enough for every reload.
 const TRIALS: usize = 2000;
 
-pub fn assess<'a>(
-    p: &'a Portfolio,
-    baselines: &Baselines<'a>,
-    source: &'a str,
-    project: &'a str,
-    tickets: &[&'a Ticket],
+pub fn assess(
+    p: &Portfolio,
+    baselines: &Baselines<'_>,
+    source: &str,
+    project: &str,
+    tickets: &[&Ticket],
     now: DateTime<Utc>,
 ) -> Health {
     let open = tickets.iter().filter(|t| t.is_open()).count() as u32;

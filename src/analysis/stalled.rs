@@ -8,6 +8,7 @@
 //! portfolio's percentiles and says so.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -127,10 +128,26 @@ fn against(
     })
 }
 
+/// The percentile levels stall detection and health ask the baselines for.
+pub fn levels(policy: &StallPolicy) -> [f64; 4] {
+    [0.5, policy.warn_quantile, policy.flag_quantile, 0.85]
+}
+
 /// Every in-progress ticket past a threshold, most severe first.
 pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> Vec<StalledTicket> {
-    let index = p.history_index();
-    let baselines = Baselines::build(p, &index, policy.min_samples);
+    let histories = p.histories();
+    let baselines = Baselines::build(p, &histories, policy.min_samples, &levels(policy));
+    stalled_with(p, &histories, &baselines, now, policy)
+}
+
+/// `find_stalled` with histories and baselines the caller already built.
+pub fn stalled_with(
+    p: &Portfolio,
+    histories: &[Range<usize>],
+    baselines: &Baselines<'_>,
+    now: DateTime<Utc>,
+    policy: &StallPolicy,
+) -> Vec<StalledTicket> {
     let mut last_touch: HashMap<(&str, u64), DateTime<Utc>> = HashMap::new();
     for (key, at) in p
         .notes
@@ -147,15 +164,11 @@ pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> 
     }
 
     let mut out = Vec::new();
-    for t in p
-        .tickets
-        .iter()
-        .filter(|t| t.category == StatusCategory::InProgress)
-    {
-        let history = index
-            .get(&(t.source.as_str(), t.id))
-            .map(|r| &p.transitions[r.clone()])
-            .unwrap_or(&[]);
+    for (t, range) in p.tickets.iter().zip(histories) {
+        if t.category != StatusCategory::InProgress {
+            continue;
+        }
+        let history = &p.transitions[range.clone()];
         let since = status_since(t, history);
         let in_status = days(now - since);
         let mut signals: Vec<Signal> = Vec::new();

@@ -9,7 +9,7 @@ use super::baseline::Baselines;
 use super::flow::{days, done_within, weekly};
 use super::health::{Health, assess};
 use super::projection::history_of;
-use super::stalled::{Severity, StallPolicy, StalledTicket, find_stalled};
+use super::stalled::{Severity, StallPolicy, StalledTicket, levels, stalled_with};
 use super::trend::recent;
 use crate::domain::{Portfolio, Priority, Snapshot, StatusCategory, Ticket};
 
@@ -59,9 +59,9 @@ pub fn analyse(
     now: DateTime<Utc>,
     policy: &StallPolicy,
 ) -> Analysis {
-    let stalled = find_stalled(p, now, policy);
-    let index = p.history_index();
-    let baselines = Baselines::build(p, &index, policy.min_samples);
+    let histories = p.histories();
+    let baselines = Baselines::build(p, &histories, policy.min_samples, &levels(policy));
+    let stalled = stalled_with(p, &histories, &baselines, now, policy);
     let mut by_project: HashMap<(&str, &str), Vec<&Ticket>> = HashMap::new();
     for t in &p.tickets {
         by_project

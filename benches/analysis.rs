@@ -57,9 +57,43 @@ fn main() {
         p.transitions.len(),
         p.projects.len()
     );
-    drop(p);
 
+    if std::env::var_os("LOOKOUT_BENCH_PARTS").is_some() {
+        use lookout::analysis::baseline::Baselines;
+        use lookout::analysis::stalled::{levels, stalled_with};
+        let t = Instant::now();
+        let h = p.histories();
+        println!("  histories {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let b = Baselines::build(&p, &h, policy.min_samples, &levels(&policy));
+        println!("  baselines {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let s = stalled_with(&p, &h, &b, now, &policy);
+        println!(
+            "  stalled {:.0} ms ({})",
+            t.elapsed().as_secs_f64() * 1e3,
+            s.len()
+        );
+    }
+    drop(p);
     let big = common::portfolio(1_000_000);
+    if std::env::var_os("LOOKOUT_BENCH_PARTS").is_some() {
+        use lookout::analysis::baseline::Baselines;
+        use lookout::analysis::stalled::{levels, stalled_with};
+        let t = Instant::now();
+        let h = big.histories();
+        println!("  1M histories {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let b = Baselines::build(&big, &h, policy.min_samples, &levels(&policy));
+        println!("  1M baselines {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let s = stalled_with(&big, &h, &b, now, &policy);
+        println!(
+            "  1M stalled {:.0} ms ({})",
+            t.elapsed().as_secs_f64() * 1e3,
+            s.len()
+        );
+    }
     let scan = median_ms(3, || {
         std::hint::black_box(find_stalled(&big, now, &policy));
     });

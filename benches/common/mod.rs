@@ -1,6 +1,8 @@
 //! A synthetic portfolio shaped like a real tracker's, shared by the benchmarks.
 #![allow(dead_code)]
 
+use std::sync::Arc;
+
 use chrono::{Duration, TimeZone, Utc};
 use lookout::domain::{ChangeSet, Field, Priority, Project, StatusCategory, Ticket, Transition};
 use lookout::rng::Rng;
@@ -17,6 +19,18 @@ pub fn batch(first: u64, rng: &mut Rng) -> ChangeSet {
         .single()
         .expect("valid date");
     let mut c = ChangeSet::new("bench");
+    let source: Arc<str> = "bench".into();
+    let strings: Vec<Arc<str>> = [
+        "To Do",
+        "In Progress",
+        "In Review",
+        "Done",
+        "dev",
+        "Medium",
+        "High",
+    ]
+    .map(Arc::from)
+    .to_vec();
     if first == 0 {
         for p in 0..PROJECTS {
             c.projects.push(Project {
@@ -44,14 +58,16 @@ pub fn batch(first: u64, rng: &mut Rng) -> ChangeSet {
             at += Duration::minutes(1 + rng.below(5 * 24 * 60) as i64);
             at
         };
+        // Shared strings, as a store load interns them.
         let mut push = |at, field, from: Option<&str>, to: Option<&str>| {
+            let shared = |s: &str| strings.iter().find(|x| &***x == s).cloned();
             c.transitions.push(Transition {
-                source: "bench".into(),
+                source: source.clone(),
                 ticket: id,
                 at,
                 field,
-                from: from.map(Into::into),
-                to: to.map(Into::into),
+                from: from.and_then(shared),
+                to: to.and_then(shared),
             })
         };
         // Exactly four changes per ticket: an assignment, its status moves, priority changes.

@@ -6,7 +6,7 @@
 //! and statuses become small integers) and keeps only the percentiles it is asked for,
 //! found by selection rather than by sorting every sample.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::flow::{days, dwell_periods};
@@ -23,19 +23,30 @@ struct Stats {
 impl Stats {
     fn of(mut samples: Vec<f64>, levels: &[f64]) -> Stats {
         let n = samples.len();
-        let levels = if n == 0 {
-            Vec::new()
-        } else {
-            levels
-                .iter()
-                .map(|&p| {
-                    let rank = ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
-                    let (_, v, _) = samples.select_nth_unstable_by(rank, f64::total_cmp);
-                    (p, *v)
-                })
-                .collect()
-        };
-        Stats { count: n, levels }
+        let mut sorted_levels = levels.to_vec();
+        sorted_levels.sort_by(f64::total_cmp);
+        let mut out = Vec::with_capacity(levels.len());
+        // Ascending ranks: each selection only searches above the previous one.
+        let mut floor = 0;
+        for p in sorted_levels {
+            if n == 0 {
+                break;
+            }
+            let rank = ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
+            let v = if rank >= floor {
+                let (_, v, _) =
+                    samples[floor..].select_nth_unstable_by(rank - floor, f64::total_cmp);
+                floor = rank;
+                *v
+            } else {
+                samples[floor]
+            };
+            out.push((p, v));
+        }
+        Stats {
+            count: n,
+            levels: out,
+        }
     }
 }
 
@@ -70,17 +81,44 @@ impl Yardstick<'_> {
     }
 }
 
+/// FNV-1a: the keys here are short project and source names, where SipHash's DoS resistance
+/// buys nothing and costs most of the lookup.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
 #[derive(Debug, Default)]
 pub struct Baselines<'a> {
-    projects: HashMap<(&'a str, &'a str), usize>,
-    statuses: HashMap<&'a str, usize>,
+    projects: HashMap<(&'a str, &'a str), usize, FnvBuild>,
+    /// Status names by index: a portfolio has a handful, so a scan beats hashing.
+    statuses: Vec<&'a str>,
     /// [project][status]
     dwell: Vec<Vec<Option<Stats>>>,
     dwell_all: Vec<Option<Stats>>,
     cycle: Vec<Option<Stats>>,
     cycle_all: Option<Stats>,
     /// Status names that count as done somewhere in the portfolio (for reopen detection).
-    pub done_statuses: HashSet<&'a str>,
+    pub done_statuses: Vec<&'a str>,
     min_samples: usize,
 }
 
@@ -99,8 +137,8 @@ impl<'a> Baselines<'a> {
         let mut dwell: Vec<Vec<Vec<f64>>> = Vec::new();
         let mut cycle: Vec<Vec<f64>> = Vec::new();
         for (t, range) in p.tickets.iter().zip(histories) {
-            if t.category == StatusCategory::Done {
-                b.done_statuses.insert(t.status.as_str());
+            if t.category == StatusCategory::Done && !b.done_statuses.contains(&t.status.as_str()) {
+                b.done_statuses.push(t.status.as_str());
             }
             let next = b.projects.len();
             let project = *b
@@ -118,8 +156,18 @@ impl<'a> Baselines<'a> {
                 cycle[project].push(days(r - s));
             }
             for (status, d) in dwell_periods(&p.transitions[range.clone()]) {
-                let next = b.statuses.len();
-                let status = *b.statuses.entry(status).or_insert(next);
+                // Loaded statuses are shared strings, so the pointer check nearly always hits.
+                let status = match b
+                    .statuses
+                    .iter()
+                    .position(|s| std::ptr::eq(*s, status) || *s == status)
+                {
+                    Some(i) => i,
+                    None => {
+                        b.statuses.push(status);
+                        b.statuses.len() - 1
+                    }
+                };
                 let row = &mut dwell[project];
                 if row.len() <= status {
                     row.resize_with(status + 1, Vec::new);
@@ -161,7 +209,7 @@ impl<'a> Baselines<'a> {
 
     /// Completed stays in `status` for the project (or the portfolio).
     pub fn dwell(&self, source: &str, project: &str, status: &str) -> Option<Yardstick<'_>> {
-        let s = *self.statuses.get(status)?;
+        let s = self.statuses.iter().position(|x| *x == status)?;
         let own = self
             .projects
             .get(&(source, project))
@@ -186,11 +234,11 @@ impl<'a> Baselines<'a> {
             .filter(|t| {
                 t.from
                     .as_deref()
-                    .is_some_and(|f| self.done_statuses.contains(f))
+                    .is_some_and(|f| self.done_statuses.contains(&f))
                     && !t
                         .to
                         .as_deref()
-                        .is_some_and(|to| self.done_statuses.contains(to))
+                        .is_some_and(|to| self.done_statuses.contains(&to))
             })
             .count()
     }

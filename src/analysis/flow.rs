@@ -100,18 +100,21 @@ pub fn status_since(ticket: &Ticket, history: &[Transition]) -> DateTime<Utc> {
 }
 
 /// Completed stays in each status: (status, days), from one ticket's chronological history.
-pub fn dwell_periods(history: &[Transition]) -> Vec<(&str, f64)> {
-    let mut out = Vec::new();
+pub fn dwell_periods(history: &[Transition]) -> impl Iterator<Item = (&str, f64)> {
     let mut entered: Option<(&str, DateTime<Utc>)> = None;
-    for t in history.iter().filter(|t| t.field == Field::Status) {
-        if let (Some((status, at)), Some(from)) = (entered, t.from.as_deref())
-            && status == from
-        {
-            out.push((status, days(t.at - at)));
-        }
-        entered = t.to.as_deref().map(|s| (s, t.at));
-    }
-    out
+    history
+        .iter()
+        .filter(|t| t.field == Field::Status)
+        .filter_map(move |t| {
+            let done = match (entered, t.from.as_deref()) {
+                (Some((status, at)), Some(from)) if status == from => {
+                    Some((status, days(t.at - at)))
+                }
+                _ => None,
+            };
+            entered = t.to.as_deref().map(|s| (s, t.at));
+            done
+        })
 }
 
 #[cfg(test)]
@@ -233,7 +236,7 @@ mod tests {
             status(4, "Done", "In Progress"),
             status(5, "In Progress", "In Review"),
         ];
-        let d = dwell_periods(&h);
+        let d: Vec<(&str, f64)> = dwell_periods(&h).collect();
         assert_eq!(
             d,
             vec![("In Progress", 2.0), ("Done", 1.0), ("In Progress", 1.0)]
@@ -241,6 +244,6 @@ mod tests {
         let t = ticket(at(1, 0), None, None);
         assert_eq!(status_since(&t, &h), at(5, 12));
         assert_eq!(status_since(&t, &[]), at(1, 0));
-        assert!(dwell_periods(&[]).is_empty());
+        assert_eq!(dwell_periods(&[]).count(), 0);
     }
 }

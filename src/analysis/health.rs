@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::baseline::Baselines;
 use super::flow::{arrived_within, days, done_within};
 use super::forecast::{Method, Settings};
-use super::projection::{Question, forecast, history_of};
+use super::projection::{Question, forecast_of, history_of};
 use super::stalled::format_days;
 use crate::domain::{Portfolio, StatusCategory, Ticket};
 
@@ -42,7 +42,7 @@ impl Health {
 }
 
 /// Forecast trials for health: enough for a stable chance, few enough for every reload.
-const TRIALS: usize = 2000;
+const TRIALS: usize = 1000;
 
 pub fn assess(
     p: &Portfolio,
@@ -60,16 +60,14 @@ pub fn assess(
         trials: TRIALS,
         ..Settings::default()
     };
-    let when = (open > 0 && recent > 0).then(|| {
-        forecast(
-            p,
-            source,
-            project,
-            Question::When { items: open },
-            now,
-            &settings,
-        )
-    });
+    let target = p
+        .projects
+        .iter()
+        .find(|x| x.source == source && x.key == project)
+        .and_then(|x| x.target);
+    let question = Question::When { items: open };
+    let when = (open > 0 && recent > 0)
+        .then(|| forecast_of(tickets, source, project, target, question, now, &settings));
 
     let delivery = when.as_ref().and_then(|f| {
         let (target, chance) = (f.target?, f.chance_by_target?);

@@ -128,13 +128,26 @@ pub fn forecast(
         .iter()
         .filter(|t| t.source == source && t.project == project)
         .collect();
-    let today = now.date_naive();
-    let history = history_of(&tickets, today);
     let target = p
         .projects
         .iter()
         .find(|x| x.source == source && x.key == project)
         .and_then(|x| x.target);
+    forecast_of(&tickets, source, project, target, question, now, settings)
+}
+
+/// `forecast` for a project whose tickets and target the caller already has.
+pub fn forecast_of(
+    tickets: &[&Ticket],
+    source: &str,
+    project: &str,
+    target: Option<NaiveDate>,
+    question: Question,
+    now: DateTime<Utc>,
+    settings: &Settings,
+) -> ThroughputForecast {
+    let today = now.date_naive();
+    let history = history_of(tickets, today);
     let sampler = Sampler::new(&history, settings.method);
     let mut warnings = warnings_for(&history);
     let mut out = ThroughputForecast {

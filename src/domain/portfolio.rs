@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::{Member, Note, Project, Ticket, TimeEntry, Transition};
 
@@ -25,45 +26,87 @@ impl Portfolio {
     /// A loaded store keeps both lists in (source, id) order, so a single merge walk finds
     /// every range; any other order falls back to a hash map.
     pub fn histories(&self) -> Vec<Range<usize>> {
-        fn key_t(t: &Ticket) -> (&str, u64) {
-            (t.source.as_str(), t.id)
-        }
-        fn key_x(x: &Transition) -> (&str, u64) {
-            (&x.source, x.ticket)
-        }
-        let sorted = self.tickets.windows(2).all(|w| key_t(&w[0]) < key_t(&w[1]))
-            && self
-                .transitions
-                .windows(2)
-                .all(|w| key_x(&w[0]) <= key_x(&w[1]));
-        if sorted {
-            let mut out = Vec::with_capacity(self.tickets.len());
-            let mut at = 0;
-            for t in &self.tickets {
-                let key = key_t(t);
-                while at < self.transitions.len() && key_x(&self.transitions[at]) < key {
-                    at += 1;
-                }
-                let start = at;
-                while at < self.transitions.len() && key_x(&self.transitions[at]) == key {
-                    at += 1;
-                }
-                out.push(start..at);
-            }
-            return out;
+        if let Some(ranges) = self.histories_in_order() {
+            return ranges;
         }
         let mut index: HashMap<(&str, u64), Range<usize>> =
             HashMap::with_capacity(self.tickets.len());
         for (i, x) in self.transitions.iter().enumerate() {
             index
-                .entry(key_x(x))
+                .entry((&*x.source, x.ticket))
                 .and_modify(|r| r.end = i + 1)
                 .or_insert(i..i + 1);
         }
         self.tickets
             .iter()
-            .map(|t| index.get(&key_t(t)).cloned().unwrap_or(0..0))
+            .map(|t| {
+                index
+                    .get(&(t.source.as_str(), t.id))
+                    .cloned()
+                    .unwrap_or(0..0)
+            })
             .collect()
+    }
+
+    /// The merge walk, source run by source run so the inner loops compare only ids; `None`
+    /// as soon as either list turns out not to be in (source, id) order.
+    fn histories_in_order(&self) -> Option<Vec<Range<usize>>> {
+        let (ts, xs) = (&self.tickets, &self.transitions);
+        // A loaded store shares one string per source, so the pointer check nearly always
+        // answers without comparing text.
+        let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || a == b;
+        // Sources must never go backwards from one transition to the next.
+        for w in xs.windows(2) {
+            if !same(&w[0].source, &w[1].source) && w[0].source > w[1].source {
+                return None;
+            }
+        }
+        let mut out = Vec::with_capacity(ts.len());
+        let (mut i, mut j) = (0, 0);
+        let mut last_source: Option<&str> = None;
+        while i < ts.len() {
+            let source = ts[i].source.as_str();
+            if last_source.is_some_and(|l| l >= source) {
+                return None;
+            }
+            last_source = Some(source);
+            let end = i + ts[i..]
+                .iter()
+                .position(|t| t.source != source)
+                .unwrap_or(ts.len() - i);
+            while j < xs.len() && &*xs[j].source < source {
+                j += 1;
+            }
+            let x_start = j;
+            while j < xs.len()
+                && (j > x_start && same(&xs[j].source, &xs[j - 1].source)
+                    || &*xs[j].source == source)
+            {
+                j += 1;
+            }
+            let run = &xs[x_start..j];
+            if run.windows(2).any(|w| w[0].ticket > w[1].ticket) {
+                return None;
+            }
+            let mut k = 0;
+            let mut last_id = None;
+            for t in &ts[i..end] {
+                if last_id.is_some_and(|l| l >= t.id) {
+                    return None;
+                }
+                last_id = Some(t.id);
+                while k < run.len() && run[k].ticket < t.id {
+                    k += 1;
+                }
+                let start = k;
+                while k < run.len() && run[k].ticket == t.id {
+                    k += 1;
+                }
+                out.push(x_start + start..x_start + k);
+            }
+            i = end;
+        }
+        Some(out)
     }
 
     /// Keeps only what came from `sources`: a source removed from the config (the demo, once

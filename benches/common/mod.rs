@@ -122,7 +122,6 @@ pub fn portfolio(tickets: u64) -> lookout::domain::Portfolio {
         p.tickets.extend(c.tickets);
         p.transitions.extend(c.transitions);
     }
-    p.transitions
-        .sort_by(|a, b| (a.ticket, a.at).cmp(&(b.ticket, b.at)));
+    p.transitions.sort_by_key(|x| (x.ticket, x.at));
     p
 }

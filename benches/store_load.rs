@@ -41,6 +41,7 @@ fn spec() -> ViewSpec {
     ViewSpec {
         sources: vec!["bench".to_string()].into(),
         policy: StallPolicy::default(),
+        targets: Default::default(),
     }
 }
 

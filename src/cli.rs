@@ -204,14 +204,19 @@ async fn load_or_sync(
     store: &Store,
 ) -> anyhow::Result<crate::domain::Portfolio> {
     let names: Vec<String> = settings.sources.iter().map(|s| s.name.clone()).collect();
-    let load = |store: Store, names: Vec<String>| async move {
-        tokio::task::spawn_blocking(move || {
-            store.load().map(|mut p| {
-                p.retain_sources(&names);
-                p
+    let targets = settings.targets.clone();
+    let load = |store: Store, names: Vec<String>| {
+        let targets = targets.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                store.load().map(|mut p| {
+                    p.retain_sources(&names);
+                    p.set_targets(&targets);
+                    p
+                })
             })
-        })
-        .await
+            .await
+        }
     };
     let p = load(store.clone(), names.clone()).await??;
     if !p.projects.is_empty() {

@@ -217,3 +217,16 @@ fn warn_above_the_default_flag_is_refused() {
     assert_eq!((line, key.as_str()), (2, "stall.warn_percentile"));
     assert!(msg.contains("must not be below"), "{msg}");
 }
+
+#[test]
+fn targets_and_quiet_days() {
+    let s = Settings::parse(Path::new("ok.toml"), "[stall]\nquiet_days = 21\n[targets]\nATLAS = \"2027-01-31\"\n\"demo/CRUX\" = \"2027-02-28\"\n")
+        .expect("valid");
+    assert_eq!(s.stall.quiet_days, 21.0);
+    assert_eq!(s.targets.len(), 2);
+    let (line, key, msg) = error_of("[targets]\nATLAS = \"soon\"\n");
+    assert_eq!((line, key.as_str()), (2, "targets.ATLAS"));
+    assert!(msg.contains("YYYY-MM-DD"), "{msg}");
+    let (_, key, _) = error_of("[stall]\nquiet_days = 0\n");
+    assert_eq!(key, "stall.quiet_days");
+}

@@ -168,3 +168,31 @@ fn backtest_json_has_its_stable_fields_and_reports_bad_rows() {
     let missing = lookout(&["backtest", "--csv", "/nonexistent/file.csv"], dir.path());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/file.csv"));
 }
+
+#[test]
+fn a_configured_target_reaches_the_forecast() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("c.toml");
+    let target = (chrono::Utc::now().date_naive() + chrono::Duration::days(400)).to_string();
+    std::fs::write(&config, format!("[targets]\nCRUX = \"{target}\"\n")).expect("write");
+    let out = lookout(
+        &[
+            "--demo",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "forecast",
+            "--project",
+            "CRUX",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let v = json(&out);
+    assert_eq!(v["target"], target.as_str());
+    assert!(
+        v["chance_by_target"].as_f64().is_some_and(|c| c > 0.9),
+        "{}",
+        v["chance_by_target"]
+    );
+}

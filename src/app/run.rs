@@ -28,6 +28,7 @@ use crate::sync::{self, SyncEvent};
 pub struct ViewSpec {
     pub sources: Arc<[String]>,
     pub policy: StallPolicy,
+    pub targets: Arc<std::collections::BTreeMap<String, NaiveDate>>,
 }
 
 /// Reads the whole store and analyses it, and keeps the analysis for the next start; runs on
@@ -35,6 +36,7 @@ pub struct ViewSpec {
 pub fn load_and_analyse(store: &Store, view: &ViewSpec) -> Result<(Portfolio, Analysis), String> {
     let mut portfolio = store.load().map_err(|e| e.to_string())?;
     portfolio.retain_sources(&view.sources);
+    portfolio.set_targets(&view.targets);
     let stored: Vec<Snapshot> = store
         .snapshots()
         .map_err(|e| e.to_string())?
@@ -110,6 +112,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
     let view = ViewSpec {
         sources: names.clone().into(),
         policy: settings.stall,
+        targets: Arc::new(settings.targets.clone()),
     };
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();

@@ -9,12 +9,15 @@ pub mod keymap;
 mod paths;
 mod raw;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use error::ConfigError;
 pub use keymap::{Chord, Context, Keymap};
 pub use paths::data_dir;
+
+use chrono::NaiveDate;
 
 use crate::analysis::StallPolicy;
 use crate::app::Action;
@@ -57,6 +60,8 @@ pub struct Settings {
     pub stall: StallPolicy,
     pub keymap: Keymap,
     pub sources: Vec<SourceSettings>,
+    /// Target dates by project key (`KEY` or `SOURCE/KEY`), overriding the tracker's.
+    pub targets: BTreeMap<String, NaiveDate>,
 }
 
 impl Settings {
@@ -70,6 +75,7 @@ impl Settings {
             stall: StallPolicy::default(),
             keymap: Keymap::default_table().map_err(ConfigError::Other)?,
             sources: vec![SourceSettings::demo()],
+            targets: BTreeMap::new(),
         })
     }
 
@@ -149,6 +155,24 @@ impl Settings {
         }
         if let Some(n) = raw.stall.min_samples {
             s.stall.min_samples = n.max(1);
+        }
+        if let Some(q) = &raw.stall.quiet_days {
+            if !(1.0..=365.0).contains(q.get_ref()) {
+                return Err(at(
+                    q.span(),
+                    format!("{} is not a number of days between 1 and 365", q.get_ref()),
+                ));
+            }
+            s.stall.quiet_days = *q.get_ref();
+        }
+        for (project, date) in &raw.targets {
+            let day = NaiveDate::parse_from_str(date.get_ref(), "%Y-%m-%d").map_err(|_| {
+                at(
+                    date.span(),
+                    format!("{:?} is not a date; write YYYY-MM-DD", date.get_ref()),
+                )
+            })?;
+            s.targets.insert(project.get_ref().clone(), day);
         }
 
         for (name, keys) in &raw.keys {

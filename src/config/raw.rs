@@ -19,6 +19,8 @@ pub struct RawConfig {
     pub keys: BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub source: Vec<RawSource>,
+    #[serde(default)]
+    pub targets: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,6 +42,7 @@ pub struct RawStall {
     pub warn_percentile: Option<Spanned<f64>>,
     pub flag_percentile: Option<Spanned<f64>>,
     pub min_samples: Option<usize>,
+    pub quiet_days: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -109,6 +109,17 @@ impl Portfolio {
         Some(out)
     }
 
+    /// Sets project target dates from `targets`, keyed `KEY` or `SOURCE/KEY` (the latter
+    /// wins where both name a project).
+    pub fn set_targets(&mut self, targets: &std::collections::BTreeMap<String, chrono::NaiveDate>) {
+        for p in &mut self.projects {
+            let qualified = format!("{}/{}", p.source, p.key);
+            if let Some(d) = targets.get(&qualified).or_else(|| targets.get(&p.key)) {
+                p.target = Some(*d);
+            }
+        }
+    }
+
     /// Keeps only what came from `sources`: a source removed from the config (the demo, once
     /// a real tracker is set up) stays in the store but leaves the screen.
     pub fn retain_sources(&mut self, sources: &[String]) {

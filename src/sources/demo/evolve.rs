@@ -82,6 +82,7 @@ fn new_ticket(world: &mut World, rng: &mut Rng, now: DateTime<Utc>) -> Ticket {
 /// An open ticket that may move; the stalled review queue stays stalled so its story holds.
 fn pick_movable(world: &World, rng: &mut Rng) -> Option<usize> {
     let movable: Vec<usize> = world
+        .data
         .tickets
         .iter()
         .enumerate()
@@ -99,8 +100,9 @@ fn advance(
     changes: &mut ChangeSet,
 ) {
     let team: Vec<String> = {
-        let project = &world.tickets[index].project;
+        let project = &world.data.tickets[index].project;
         world
+            .data
             .members
             .iter()
             .filter(|m| &m.project == project)
@@ -109,7 +111,7 @@ fn advance(
     };
     let note_id = world.next_note_id();
     let source = world.source.clone();
-    let t = &mut world.tickets[index];
+    let t = &mut world.data.tickets[index];
     let next = match t.status.as_str() {
         TODO => IN_PROGRESS,
         IN_PROGRESS => IN_REVIEW,

@@ -84,7 +84,7 @@ fn generate_project(
 ) {
     let source = world.source.clone();
     let start = now - Duration::days(story.history_days);
-    world.projects.push(Project {
+    world.data.projects.push(Project {
         source: source.clone(),
         key: story.key.to_string(),
         name: story.name.to_string(),
@@ -99,7 +99,7 @@ fn generate_project(
         .map(|i| &PEOPLE[(index * 5 + i) % PEOPLE.len()])
         .collect();
     for (login, name) in &team {
-        world.members.push(Member {
+        world.data.members.push(Member {
             source: source.clone(),
             project: story.key.to_string(),
             login: login.to_string(),
@@ -282,7 +282,7 @@ fn add_ticket(
         let (prev, next) = (&pair[0], &pair[1]);
         if next.status == IN_PROGRESS && ticket.assignee.is_none() {
             ticket.assignee.clone_from(&assignee);
-            world.transitions.push(Transition {
+            world.data.transitions.push(Transition {
                 source: source.as_str().into(),
                 ticket: id,
                 at: next.at,
@@ -292,7 +292,7 @@ fn add_ticket(
             });
             log_time(world, rng, &ticket, next.at, now);
         }
-        world.transitions.push(Transition {
+        world.data.transitions.push(Transition {
             source: source.as_str().into(),
             ticket: id,
             at: next.at,
@@ -323,7 +323,7 @@ fn add_ticket(
         let span = (ticket.updated - created).num_minutes().max(1) as u64;
         let at = created + Duration::minutes(rng.below(span) as i64);
         let note_id = world.next_note_id();
-        world.notes.push(Note {
+        world.data.notes.push(Note {
             source,
             ticket: id,
             id: note_id,
@@ -350,7 +350,7 @@ fn log_time(world: &mut World, rng: &mut Rng, t: &Ticket, from: DateTime<Utc>, n
         }
         let at = at.with_hour(17).unwrap_or(at);
         let id = world.next_entry_id();
-        world.time_entries.push(TimeEntry {
+        world.data.time_entries.push(TimeEntry {
             source: world.source.clone(),
             ticket: t.id,
             id,

@@ -2,9 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::{
-    ChangeSet, Member, Note, Portfolio, Project, StatusCategory, Ticket, TimeEntry, Transition,
-};
+use crate::domain::{ChangeSet, Portfolio, StatusCategory, Ticket};
 
 pub const TODO: &str = "To Do";
 pub const IN_PROGRESS: &str = "In Progress";
@@ -22,12 +20,8 @@ pub fn category_of(status: &str) -> StatusCategory {
 #[derive(Debug, Clone, Default)]
 pub struct World {
     pub source: String,
-    pub projects: Vec<Project>,
-    pub members: Vec<Member>,
-    pub tickets: Vec<Ticket>,
-    pub transitions: Vec<Transition>,
-    pub time_entries: Vec<TimeEntry>,
-    pub notes: Vec<Note>,
+    /// Everything the tracker holds.
+    pub data: Portfolio,
     last_id: u64,
     last_note: u64,
     last_entry: u64,
@@ -47,13 +41,13 @@ impl World {
     pub fn from_portfolio(source: &str, p: &Portfolio) -> World {
         let mine = |s: &str| s == source;
         let mut w = World::new(source);
-        w.projects = p
+        w.data.projects = p
             .projects
             .iter()
             .filter(|x| mine(&x.source))
             .cloned()
             .collect();
-        w.members = p
+        w.data.members = p
             .members
             .iter()
             .filter(|x| mine(&x.source))
@@ -108,19 +102,20 @@ impl World {
             .unwrap_or(0);
         let seen = self.per_project.entry(t.project.clone()).or_insert(0);
         *seen = (*seen).max(number);
-        self.tickets.push(t);
+        self.data.tickets.push(t);
     }
 
     /// Everything in the world, as one change set (the first sync).
     pub fn into_change_set(self) -> ChangeSet {
+        let d = self.data;
         ChangeSet {
             source: self.source,
-            projects: self.projects,
-            members: self.members,
-            tickets: self.tickets,
-            transitions: self.transitions,
-            time_entries: self.time_entries,
-            notes: self.notes,
+            projects: d.projects,
+            members: d.members,
+            tickets: d.tickets,
+            transitions: d.transitions,
+            time_entries: d.time_entries,
+            notes: d.notes,
             cursor: None,
         }
     }

@@ -153,6 +153,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             );
         }
+        if skipped.not_delivered > 0 {
+            eprintln!(
+                "{}: left out {} rows resolved without delivering (duplicate, won't fix...)",
+                csv.display(),
+                skipped.not_delivered
+            );
+        }
         if format == "json" {
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else {

@@ -437,3 +437,33 @@ fn forecast_input_validates_and_asks_again() {
     );
     assert!(!stale.redraw);
 }
+
+#[test]
+fn ctrl_c_quits_even_while_typing_and_nothing_open_asks_nothing() {
+    let mut s = state_with(vec![summary("A", 0, 0)]);
+    // "A" has one item in progress in this helper; make it have none open.
+    let mut a = (*s.analysis).clone();
+    a.projects[0].in_progress = 0;
+    let generation = s.load_generation + 1;
+    s.load_generation = generation;
+    update(
+        &mut s,
+        Event::Loaded {
+            generation,
+            portfolio: Arc::new(Portfolio::default()),
+            analysis: Arc::new(a),
+        },
+    );
+    let out = update(&mut s, ch('3'));
+    assert!(
+        out.effects.is_empty(),
+        "nothing open: no forecast to ask for"
+    );
+    update(&mut s, ch('i'));
+    let out = update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(out.effects, vec![Effect::Quit]);
+    assert!(s.quit);
+}

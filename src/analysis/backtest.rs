@@ -49,12 +49,14 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    fn from_hits(hits: &[[bool; 4]]) -> Coverage {
+    /// Each origin's statements: true, false, or undetermined (`None`, left out).
+    fn from_hits(hits: &[[Option<bool>; 4]]) -> Coverage {
         let share = |i: usize| {
-            if hits.is_empty() {
+            let known: Vec<bool> = hits.iter().filter_map(|h| h[i]).collect();
+            if known.is_empty() {
                 f64::NAN
             } else {
-                hits.iter().filter(|h| h[i]).count() as f64 / hits.len() as f64
+                known.iter().filter(|&&h| h).count() as f64 / known.len() as f64
             }
         };
         Coverage {
@@ -91,9 +93,11 @@ pub struct ProjectCoverage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub method: Method,
-    /// Forecast origins evaluated (How-Many; When has `when_origins`, fewer where 20 items
-    /// were never reached before the data ends).
+    /// How-Many origins evaluated.
     pub origins: usize,
+    /// When origins with a known outcome for at least one statement: the items were done, or
+    /// the data ends after a stated date without them (a known miss). Only the first kind has
+    /// a PIT value and a CRPS.
     pub when_origins: usize,
     pub projects: usize,
     pub coverage: PerQuestion<Coverage>,
@@ -106,13 +110,22 @@ pub struct Report {
     pub per_project: Vec<ProjectCoverage>,
 }
 
-/// What one forecast said and what happened.
+/// What one forecast said and what happened. When the data ends before a When question is
+/// answered, only the statements already proven false count, and there is no PIT or CRPS.
 #[derive(Debug, Clone, Copy)]
 struct Scored {
-    hits: [bool; 4],
-    pit: f64,
-    relative_crps: f64,
+    hits: [Option<bool>; 4],
+    pit: Option<f64>,
+    relative_crps: Option<f64>,
     width: f64,
+}
+
+/// How a When question turned out: done after this many days, or still open after the
+/// days the data covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Done(u32),
+    OpenAfter(u32),
 }
 
 /// CRPS of a sorted sample against an outcome: E|X - y| - E|X - X'| / 2.
@@ -142,9 +155,9 @@ fn pit(sorted: &[f64], y: f64, rng: &mut Rng) -> f64 {
 
 fn score_how_many(sampler: &Sampler, plan: &Plan, seed: u64, actual: u32, rng: &mut Rng) -> Scored {
     let totals = sampler.how_many(plan.how_many_days, plan.trials, seed);
-    let mut hits = [false; 4];
+    let mut hits = [None; 4];
     for (i, p) in LEVELS.iter().enumerate() {
-        hits[i] = at_least(&totals, *p).is_some_and(|x| actual >= x);
+        hits[i] = Some(at_least(&totals, *p).is_some_and(|x| actual >= x));
     }
     let xs: Vec<f64> = totals.iter().map(|&t| t as f64).collect();
     let y = actual as f64;
@@ -152,20 +165,28 @@ fn score_how_many(sampler: &Sampler, plan: &Plan, seed: u64, actual: u32, rng: &
         - quantile_of(&totals, 0.05).unwrap_or(0) as f64;
     Scored {
         hits,
-        pit: pit(&xs, y, rng),
-        relative_crps: crps(&xs, y) / y.max(1.0),
+        pit: Some(pit(&xs, y, rng)),
+        relative_crps: Some(crps(&xs, y) / y.max(1.0)),
         width,
     }
 }
 
-fn score_when(sampler: &Sampler, plan: &Plan, seed: u64, actual: u32, rng: &mut Rng) -> Scored {
+fn score_when(
+    sampler: &Sampler,
+    plan: &Plan,
+    seed: u64,
+    outcome: Outcome,
+    rng: &mut Rng,
+) -> Scored {
     let days = sampler.when(plan.when_items, plan.trials, seed, plan.horizon_days);
-    let mut hits = [false; 4];
+    let mut hits = [None; 4];
     for (i, p) in LEVELS.iter().enumerate() {
-        hits[i] = match within(&days, *p) {
-            Some(Some(d)) => actual <= d,
-            Some(None) => true,
-            None => false,
+        // "Done within d days"; past the horizon, "done within some d beyond it".
+        hits[i] = match (within(&days, *p), outcome) {
+            (Some(Some(d)), Outcome::Done(actual)) => Some(actual <= d),
+            (Some(Some(d)), Outcome::OpenAfter(seen)) if d < seen => Some(false),
+            (Some(None), Outcome::Done(actual)) if actual <= plan.horizon_days => Some(true),
+            _ => None,
         };
     }
     let beyond = (plan.horizon_days + 1) as f64;
@@ -173,26 +194,32 @@ fn score_when(sampler: &Sampler, plan: &Plan, seed: u64, actual: u32, rng: &mut 
         .iter()
         .map(|d| d.map(|v| v as f64).unwrap_or(beyond))
         .collect();
-    let y = actual as f64;
     let q = |p| quantile_of(&xs, p).unwrap_or(beyond);
+    let (pit, relative_crps) = match outcome {
+        Outcome::Done(actual) => {
+            let y = actual as f64;
+            (Some(pit(&xs, y, rng)), Some(crps(&xs, y) / y.max(1.0)))
+        }
+        Outcome::OpenAfter(_) => (None, None),
+    };
     Scored {
         hits,
-        pit: pit(&xs, y, rng),
-        relative_crps: crps(&xs, y) / y.max(1.0),
+        pit,
+        relative_crps,
         width: q(0.95) - q(0.05),
     }
 }
 
-/// Days from the start of `future` until `items` are done, if they ever are.
-fn days_to(future: &[u32], items: u32) -> Option<u32> {
+/// Days from the start of `future` until `items` are done, or how long they stayed open.
+fn days_to(future: &[u32], items: u32) -> Outcome {
     let mut done = 0;
     for (i, n) in future.iter().enumerate() {
         done += n;
         if done >= items {
-            return Some(i as u32 + 1);
+            return Outcome::Done(i as u32 + 1);
         }
     }
-    None
+    Outcome::OpenAfter(future.len() as u32)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -238,8 +265,10 @@ pub fn run_with(series: &[Series], plan: &Plan, sampler_for: impl Fn(&[u32]) -> 
                 actual,
                 &mut rng,
             ));
-            if let Some(days) = days_to(future, plan.when_items) {
-                wh.push(score_when(&sampler, plan, origin_seed ^ 1, days, &mut rng));
+            let outcome = days_to(future, plan.when_items);
+            let scored = score_when(&sampler, plan, origin_seed ^ 1, outcome, &mut rng);
+            if scored.hits.iter().any(Option::is_some) {
+                wh.push(scored);
             }
             origin += plan.step_days;
         }
@@ -258,8 +287,10 @@ pub fn run_with(series: &[Series], plan: &Plan, sampler_for: impl Fn(&[u32]) -> 
         when.extend(wh);
     }
     let cov = |v: &[Scored]| Coverage::from_hits(&v.iter().map(|x| x.hits).collect::<Vec<_>>());
-    let mean =
-        |v: &[Scored]| v.iter().map(|x| x.relative_crps).sum::<f64>() / v.len().max(1) as f64;
+    let mean = |v: &[Scored]| {
+        let known: Vec<f64> = v.iter().filter_map(|x| x.relative_crps).collect();
+        known.iter().sum::<f64>() / known.len().max(1) as f64
+    };
     Report {
         method,
         origins: how_many.len(),
@@ -270,8 +301,8 @@ pub fn run_with(series: &[Series], plan: &Plan, sampler_for: impl Fn(&[u32]) -> 
             when: cov(&when),
         },
         pit: PerQuestion {
-            how_many: histogram(&how_many.iter().map(|x| x.pit).collect::<Vec<_>>()),
-            when: histogram(&when.iter().map(|x| x.pit).collect::<Vec<_>>()),
+            how_many: histogram(&how_many.iter().filter_map(|x| x.pit).collect::<Vec<_>>()),
+            when: histogram(&when.iter().filter_map(|x| x.pit).collect::<Vec<_>>()),
         },
         mean_relative_crps: PerQuestion {
             how_many: mean(&how_many),
@@ -311,9 +342,31 @@ mod tests {
 
     #[test]
     fn days_to_counts_from_the_first_future_day() {
-        assert_eq!(days_to(&[0, 2, 0, 3], 4), Some(4));
-        assert_eq!(days_to(&[5], 4), Some(1));
-        assert_eq!(days_to(&[1, 1], 4), None);
+        assert_eq!(days_to(&[0, 2, 0, 3], 4), Outcome::Done(4));
+        assert_eq!(days_to(&[5], 4), Outcome::Done(1));
+        assert_eq!(days_to(&[1, 1], 4), Outcome::OpenAfter(2));
+    }
+
+    #[test]
+    fn an_unfinished_when_counts_only_its_proven_misses() {
+        // Two deliveries a day, then nothing for the last 50 days: forecasts made just before
+        // the drought say "20 items in about 10 days", and the data proves them wrong.
+        let mut daily = vec![2u32; 400];
+        daily.extend([0; 50]);
+        let series = vec![Series {
+            project: "P".into(),
+            daily,
+        }];
+        let plan = Plan {
+            trials: 200,
+            ..Plan::default()
+        };
+        let r = run(&series, Method::Classic, &plan);
+        assert!(
+            r.coverage.when.p95 < 1.0,
+            "the late origins must count as misses: {:?}",
+            r.coverage.when
+        );
     }
 
     #[test]

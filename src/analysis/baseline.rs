@@ -7,10 +7,9 @@
 //! found by selection rather than by sorting every sample.
 
 use std::collections::HashMap;
-use std::ops::Range;
 
 use super::flow::{days, dwell_periods};
-use crate::domain::{Field, Portfolio, StatusCategory, Transition};
+use crate::domain::{Field, Histories, Portfolio, StatusCategory, Transition};
 
 /// The percentiles of one group of samples.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +31,7 @@ impl Stats {
             if n == 0 {
                 break;
             }
-            let rank = ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
+            let rank = ((p * n as f64 - 1e-9).ceil() as usize).clamp(1, n) - 1;
             let v = if rank >= floor {
                 let (_, v, _) =
                     samples[floor..].select_nth_unstable_by(rank - floor, f64::total_cmp);
@@ -126,7 +125,7 @@ impl<'a> Baselines<'a> {
     /// `histories` is `Portfolio::histories()`; `levels` the percentiles callers will ask for.
     pub fn build(
         p: &'a Portfolio,
-        histories: &[Range<usize>],
+        histories: &'a Histories<'_>,
         min_samples: usize,
         levels: &[f64],
     ) -> Baselines<'a> {
@@ -136,7 +135,7 @@ impl<'a> Baselines<'a> {
         };
         let mut dwell: Vec<Vec<Vec<f64>>> = Vec::new();
         let mut cycle: Vec<Vec<f64>> = Vec::new();
-        for (t, range) in p.tickets.iter().zip(histories) {
+        for (i, t) in p.tickets.iter().enumerate() {
             if t.category == StatusCategory::Done && !b.done_statuses.contains(&t.status.as_str()) {
                 b.done_statuses.push(t.status.as_str());
             }
@@ -155,7 +154,7 @@ impl<'a> Baselines<'a> {
             {
                 cycle[project].push(days(r - s));
             }
-            for (status, d) in dwell_periods(&p.transitions[range.clone()]) {
+            for (status, d) in dwell_periods(histories.of(i)) {
                 // Loaded statuses are shared strings, so the pointer check nearly always hits.
                 let status = match b
                     .statuses

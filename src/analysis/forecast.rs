@@ -52,13 +52,18 @@ pub struct Settings {
     pub horizon_days: u32,
 }
 
+impl Settings {
+    /// Forecasts look no further than two years ahead.
+    pub const HORIZON_DAYS: u32 = 730;
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             method: Method::Calibrated,
             trials: 10_000,
             seed: 0x0100_C0C7,
-            horizon_days: 730,
+            horizon_days: Settings::HORIZON_DAYS,
         }
     }
 }
@@ -217,7 +222,9 @@ pub fn quantile_of<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
         return None;
     }
     let n = sorted.len();
-    let rank = (p.clamp(0.0, 1.0) * n as f64).ceil() as usize;
+    // The epsilon keeps float noise ((1 - 0.85) * 10000 = 1500.0000000000002) from moving
+    // the rank up by one.
+    let rank = (p.clamp(0.0, 1.0) * n as f64 - 1e-9).ceil() as usize;
     Some(sorted[rank.clamp(1, n) - 1])
 }
 

@@ -66,19 +66,29 @@ pub fn assess(
         .find(|x| x.source == source && x.key == project)
         .and_then(|x| x.target);
     let question = Question::When { items: open };
-    let when = (open > 0 && recent > 0)
-        .then(|| forecast_of(tickets, source, project, target, question, now, &settings));
+    let when =
+        (open > 0).then(|| forecast_of(tickets, source, project, target, question, now, &settings));
 
-    let delivery = when.as_ref().and_then(|f| {
-        let (target, chance) = (f.target?, f.chance_by_target?);
-        Some(Component {
-            risk: Some(1.0 - chance),
-            reason: format!(
-                "{:.0}% chance of finishing {open} open items by {target}",
-                chance * 100.0
-            ),
-        })
-    });
+    let delivery = target.map(
+        |target| match when.as_ref().and_then(|f| f.chance_by_target) {
+            _ if open == 0 => Component {
+                risk: Some(0.0),
+                reason: format!("nothing open; target {target}"),
+            },
+            Some(chance) => Component {
+                risk: Some(1.0 - chance),
+                reason: format!(
+                    "{:.0}% chance of finishing {open} open items by {target}",
+                    chance * 100.0
+                ),
+            },
+            // No deliveries to forecast from, and work still open: as bad as it gets.
+            None => Component {
+                risk: Some(1.0),
+                reason: format!("no deliveries to forecast from; {open} open items due {target}"),
+            },
+        },
+    );
 
     let predictability = when.as_ref().and_then(|f| {
         let p50 = f.statements.iter().find(|s| s.level == 0.5)?.value? as f64;

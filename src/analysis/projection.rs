@@ -89,8 +89,13 @@ fn warnings_for(history: &[u32]) -> Vec<String> {
             history.len()
         ));
     }
-    if delivered == 0 {
-        w.push("nothing was delivered in the last 90 days: no forecast is possible".to_string());
+    if history.iter().all(|&d| d == 0) {
+        w.push("nothing has been delivered yet: no forecast is possible".to_string());
+    } else if delivered == 0 {
+        w.push(
+            "nothing was delivered in the last 90 days: the forecast leans on older months"
+                .to_string(),
+        );
     } else if delivered < 10 {
         w.push(format!(
             "only {delivered} items delivered in the last 90 days: the forecast is rough"
@@ -148,6 +153,11 @@ pub fn forecast_of(
 ) -> ThroughputForecast {
     let today = now.date_naive();
     let history = history_of(tickets, today);
+    // Today is under way: what it delivered so far is a fact, and simulation starts tomorrow.
+    let delivered_today = tickets
+        .iter()
+        .filter(|t| t.delivered() && t.resolved.is_some_and(|r| r.date_naive() == today))
+        .count() as u32;
     let sampler = Sampler::new(&history, settings.method);
     let mut warnings = warnings_for(&history);
     let mut out = ThroughputForecast {
@@ -156,7 +166,7 @@ pub fn forecast_of(
         question,
         method: settings.method,
         trials: settings.trials,
-        start: today,
+        start: today + Duration::days(1),
         statements: Vec::new(),
         histogram: Vec::new(),
         bucket: 1,
@@ -177,8 +187,8 @@ pub fn forecast_of(
                 .iter()
                 .map(|&level| {
                     let value = within(&days, level).flatten();
-                    // Day 1 is today, so n days are done by today + n - 1.
-                    let date = value.map(|d| today + Duration::days(i64::from(d.max(1)) - 1));
+                    // Day 1 is tomorrow, so n days are done by today + n.
+                    let date = value.map(|d| today + Duration::days(i64::from(d)));
                     Statement { level, value, date }
                 })
                 .collect();
@@ -192,15 +202,26 @@ pub fn forecast_of(
                 ));
             }
             out.chance_by_target = target.map(|t| {
-                let allowed = (t - today).num_days() + 1;
+                let allowed = (t - today).num_days();
                 done.iter().filter(|&&d| i64::from(d) <= allowed).count() as f64
                     / days.len().max(1) as f64
             });
             (out.histogram, out.bucket) = histogram(&done);
         }
         Question::HowMany { by } => {
-            let span = (by - today).num_days() + 1;
-            let totals = sampler.how_many(span.max(0) as u32, settings.trials, settings.seed);
+            let span = (by - today)
+                .num_days()
+                .clamp(0, i64::from(settings.horizon_days));
+            if (by - today).num_days() > i64::from(settings.horizon_days) {
+                warnings.push(format!(
+                    "only the first {} days were simulated",
+                    settings.horizon_days
+                ));
+            }
+            let mut totals = sampler.how_many(span as u32, settings.trials, settings.seed);
+            for t in &mut totals {
+                *t += delivered_today;
+            }
             out.statements = LEVELS
                 .iter()
                 .map(|&level| Statement {
@@ -242,5 +263,147 @@ mod tests {
         busy[150] = 90;
         let w = warnings_for(&busy);
         assert!(w.iter().any(|x| x.contains("1 bulk-closure days")), "{w:?}");
+    }
+}
+
+#[cfg(test)]
+mod convention_tests {
+    use super::*;
+    use crate::domain::{Priority, Project, StatusCategory};
+    use chrono::TimeZone;
+
+    fn at(day: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
+            .single()
+            .expect("valid")
+            + Duration::days(day)
+    }
+
+    /// One delivery a day for `days` days, plus `open` open tickets.
+    fn steady(days: i64, open: u64, target: Option<NaiveDate>) -> Portfolio {
+        let mut p = Portfolio::default();
+        p.projects.push(Project {
+            source: "s".into(),
+            key: "P".into(),
+            name: "P".into(),
+            description: String::new(),
+            created: at(0),
+            url: None,
+            target,
+        });
+        let ticket = |id: u64, resolved: Option<i64>| Ticket {
+            source: "s".into(),
+            id,
+            project: "P".into(),
+            key: format!("P-{id}"),
+            title: String::new(),
+            status: if resolved.is_some() { "Done" } else { "To Do" }.into(),
+            category: if resolved.is_some() {
+                StatusCategory::Done
+            } else {
+                StatusCategory::Todo
+            },
+            assignee: None,
+            priority: Priority::Medium,
+            estimate: None,
+            labels: vec![],
+            created: at(0),
+            updated: at(0),
+            started: resolved.map(at),
+            resolved: resolved.map(at),
+            resolution: None,
+            url: None,
+        };
+        for d in 0..days {
+            p.tickets.push(ticket(d as u64 + 1, Some(d)));
+        }
+        for i in 0..open {
+            p.tickets.push(ticket(10_000 + i, None));
+        }
+        p
+    }
+
+    #[test]
+    fn a_steady_one_a_day_project_is_forecast_exactly() {
+        // 200 days of one delivery a day (the last one today), and 10 open items.
+        let today = at(199);
+        let target = Some(today.date_naive() + Duration::days(10));
+        let p = steady(200, 10, target);
+        let s = Settings {
+            trials: 500,
+            ..Settings::default()
+        };
+        let f = forecast(&p, "s", "P", Question::When { items: 10 }, today, &s);
+        assert_eq!(
+            f.start,
+            today.date_naive() + Duration::days(1),
+            "simulation starts tomorrow"
+        );
+        for st in &f.statements {
+            assert_eq!(st.value, Some(10));
+            assert_eq!(st.date, Some(today.date_naive() + Duration::days(10)));
+        }
+        assert_eq!(
+            f.chance_by_target,
+            Some(1.0),
+            "done exactly on the target day"
+        );
+        let by = today.date_naive() + Duration::days(5);
+        let f = forecast(&p, "s", "P", Question::HowMany { by }, today, &s);
+        // Five more days, plus the one already delivered today.
+        assert!(
+            f.statements.iter().all(|st| st.value == Some(6)),
+            "{:?}",
+            f.statements
+        );
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+    }
+
+    #[test]
+    fn one_item_and_nothing_delivered() {
+        let p = steady(1, 3, None);
+        let f = forecast(
+            &p,
+            "s",
+            "P",
+            Question::When { items: 3 },
+            at(0),
+            &Settings::default(),
+        );
+        assert!(f.statements.is_empty(), "no full day of history yet");
+        assert!(
+            f.warnings
+                .iter()
+                .any(|w| w.contains("no forecast is possible")),
+            "{:?}",
+            f.warnings
+        );
+        let p = steady(0, 3, None);
+        let f = forecast(
+            &p,
+            "s",
+            "P",
+            Question::When { items: 3 },
+            at(50),
+            &Settings::default(),
+        );
+        assert!(f.statements.is_empty());
+    }
+
+    #[test]
+    fn far_dates_are_capped_at_the_horizon() {
+        let p = steady(200, 0, None);
+        let by = at(199).date_naive() + Duration::days(5000);
+        let s = Settings {
+            trials: 100,
+            ..Settings::default()
+        };
+        let f = forecast(&p, "s", "P", Question::HowMany { by }, at(199), &s);
+        assert!(
+            f.warnings
+                .iter()
+                .any(|w| w.contains("only the first 730 days"))
+        );
+        assert_eq!(f.statements[0].value, Some(731));
     }
 }

@@ -8,7 +8,9 @@ pub fn inverted_cdf(sorted: &[f64], p: f64) -> Option<f64> {
         return None;
     }
     let n = sorted.len();
-    let rank = (p.clamp(0.0, 1.0) * n as f64).ceil() as usize;
+    // The epsilon keeps float noise ((1 - 0.85) * 10000 = 1500.0000000000002) from moving
+    // the rank up by one.
+    let rank = (p.clamp(0.0, 1.0) * n as f64 - 1e-9).ceil() as usize;
     Some(sorted[rank.clamp(1, n) - 1])
 }
 

@@ -8,14 +8,13 @@
 //! portfolio's percentiles and says so.
 
 use std::collections::HashMap;
-use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::baseline::{Baselines, Yardstick};
 use super::flow::{days, status_since};
-use crate::domain::{Portfolio, StatusCategory};
+use crate::domain::{Histories, Portfolio, StatusCategory};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StallPolicy {
@@ -143,7 +142,7 @@ pub fn find_stalled(p: &Portfolio, now: DateTime<Utc>, policy: &StallPolicy) -> 
 /// `find_stalled` with histories and baselines the caller already built.
 pub fn stalled_with(
     p: &Portfolio,
-    histories: &[Range<usize>],
+    histories: &Histories<'_>,
     baselines: &Baselines<'_>,
     now: DateTime<Utc>,
     policy: &StallPolicy,
@@ -164,11 +163,11 @@ pub fn stalled_with(
     }
 
     let mut out = Vec::new();
-    for (t, range) in p.tickets.iter().zip(histories) {
+    for (i, t) in p.tickets.iter().enumerate() {
         if t.category != StatusCategory::InProgress {
             continue;
         }
-        let history = &p.transitions[range.clone()];
+        let history = histories.of(i);
         let since = status_since(t, history);
         let in_status = days(now - since);
         let mut signals: Vec<Signal> = Vec::new();

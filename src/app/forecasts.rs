@@ -3,13 +3,17 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::Action;
 
 use super::event::{Effect, ForecastJob};
 use super::state::{Ask, Input, InputKind, State, Tab};
 use super::update::{Outcome, selected_project};
-use crate::analysis::forecast::Method;
+use crate::analysis::forecast::{Method, Settings};
 use crate::analysis::projection::{Question, ThroughputForecast};
+
+const HORIZON: u32 = Settings::HORIZON_DAYS;
 
 /// The forecast the tab should show now, as a job for a background thread; `None` when the
 /// tab is hidden or there is no project.
@@ -18,13 +22,7 @@ pub fn request(state: &mut State) -> Option<Effect> {
         return None;
     }
     let p = selected_project(state)?;
-    let question = match state.forecast.ask {
-        Ask::Remaining => Question::When {
-            items: (p.todo + p.in_progress).max(1) as u32,
-        },
-        Ask::Items(n) => Question::When { items: n },
-        Ask::By(by) => Question::HowMany { by },
-    };
+    let question = asked(state)?;
     let job = ForecastJob {
         generation: state.forecast.generation + 1,
         source: p.source.clone(),
@@ -34,6 +32,20 @@ pub fn request(state: &mut State) -> Option<Effect> {
     };
     state.forecast.generation = job.generation;
     Some(Effect::Forecast(job))
+}
+
+/// The question the tab asks of the selected project now; `None` when it has nothing open
+/// and the user asked about its open items.
+pub fn asked(state: &State) -> Option<Question> {
+    let p = selected_project(state)?;
+    match state.forecast.ask {
+        Ask::Remaining => {
+            let open = (p.todo + p.in_progress) as u32;
+            (open > 0).then_some(Question::When { items: open })
+        }
+        Ask::Items(n) => Some(Question::When { items: n }),
+        Ask::By(by) => Some(Question::HowMany { by }),
+    }
 }
 
 /// Adds the forecast request (if any) to an outcome.
@@ -91,13 +103,28 @@ pub fn toggle_method(state: &mut State) -> Outcome {
     )
 }
 
-/// Keys while a line is being typed: text, Backspace, Enter to ask, Esc to cancel.
+/// Keys while a line is being typed: text, Backspace, Enter to ask, the back key to cancel;
+/// a ctrl-key quit still quits.
 pub fn on_input_key(state: &mut State, key: &KeyEvent, today: NaiveDate) -> Outcome {
+    let action = state.keymap.action_for(key);
+    if action == Some(Action::Quit) && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return Outcome {
+            redraw: true,
+            effects: vec![Effect::Quit],
+        };
+    }
+    if action == Some(Action::Back) {
+        state.forecast.input = None;
+        return Outcome {
+            redraw: true,
+            effects: Vec::new(),
+        };
+    }
     let Some(input) = state.forecast.input.as_mut() else {
         return Outcome::default();
     };
     match key.code {
-        KeyCode::Esc => state.forecast.input = None,
         KeyCode::Backspace => {
             input.text.pop();
             input.error = None;
@@ -138,6 +165,9 @@ fn parse(input: &Input, today: NaiveDate) -> Result<Ask, String> {
         },
         InputKind::Date => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(d) if d < today => Err(format!("{d} is in the past")),
+            Ok(d) if (d - today).num_days() > i64::from(HORIZON) => {
+                Err(format!("{d} is more than {HORIZON} days away"))
+            }
             Ok(d) => Ok(Ask::By(d)),
             Err(_) => Err(format!("{text:?} is not a date; write YYYY-MM-DD")),
         },

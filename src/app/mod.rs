@@ -6,7 +6,7 @@
 
 mod action;
 mod event;
-mod forecasts;
+pub mod forecasts;
 mod run;
 mod state;
 mod update;

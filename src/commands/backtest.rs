@@ -9,12 +9,15 @@ use chrono::NaiveDate;
 use super::dates::parse_instant;
 use crate::analysis::backtest::{Plan, Report, Series, run};
 use crate::analysis::forecast::Method;
+use crate::domain::is_non_delivery;
 
 /// Rows that could not be used, reported with their line numbers.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Skipped {
     pub count: usize,
     pub first_lines: Vec<u64>,
+    /// Rows left out on purpose: resolved without delivering (duplicate, won't fix...).
+    pub not_delivered: usize,
 }
 
 /// Reads a CSV with at least `project` and `resolved` columns (`created` is used when present
@@ -39,6 +42,7 @@ pub fn read_series(path: &Path, min_resolved: usize) -> anyhow::Result<(Vec<Seri
         );
     };
     let created_col = column("created");
+    let resolution_col = column("resolution");
 
     let mut skipped = Skipped::default();
     let mut by_project: BTreeMap<String, (Vec<NaiveDate>, Option<NaiveDate>)> = BTreeMap::new();
@@ -58,6 +62,14 @@ pub fn read_series(path: &Path, min_resolved: usize) -> anyhow::Result<(Vec<Seri
             skip(&mut skipped, line);
             continue;
         };
+        // A duplicate or "won't fix" closes a ticket without delivering it.
+        if resolution_col
+            .and_then(|c| record.get(c))
+            .is_some_and(is_non_delivery)
+        {
+            skipped.not_delivered += 1;
+            continue;
+        }
         let entry = by_project.entry(project.to_string()).or_default();
         entry.0.push(resolved.date_naive());
         if let Some(created) = created_col

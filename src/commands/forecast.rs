@@ -60,6 +60,12 @@ pub fn question(
         (Some(0), None) => bail!("--items must be at least 1"),
         (Some(items), None) => Question::When { items },
         (None, Some(by)) if by < today => bail!("--by {by} is in the past"),
+        (None, Some(by)) if (by - today).num_days() > i64::from(SimSettings::HORIZON_DAYS) => {
+            bail!(
+                "--by {by} is more than {} days away",
+                SimSettings::HORIZON_DAYS
+            )
+        }
         (None, Some(by)) => Question::HowMany { by },
         (None, None) => {
             let open = p

@@ -16,7 +16,7 @@ mod transition;
 pub use change_set::ChangeSet;
 pub use member::Member;
 pub use note::Note;
-pub use portfolio::Portfolio;
+pub use portfolio::{Histories, Portfolio};
 pub use project::Project;
 pub use snapshot::Snapshot;
 pub use ticket::{Priority, StatusCategory, Ticket, is_non_delivery};

@@ -1,5 +1,6 @@
 use std::collections::HashMap;
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -19,25 +20,55 @@ pub struct Portfolio {
     pub notes: Vec<Note>,
 }
 
+/// The change history of every ticket of a portfolio, found once per analysis.
+#[derive(Debug, Clone)]
+pub struct Histories<'a> {
+    transitions: Cow<'a, [Transition]>,
+    ranges: Vec<Range<usize>>,
+}
+
+impl Histories<'_> {
+    /// The history of the ticket at position `i` in the portfolio's `tickets`.
+    pub fn of(&self, i: usize) -> &[Transition] {
+        self.ranges
+            .get(i)
+            .map(|r| &self.transitions[r.clone()])
+            .unwrap_or(&[])
+    }
+
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+}
+
 impl Portfolio {
-    /// For each ticket (by position in `tickets`), the range of `transitions` that holds its
-    /// history; empty when it has none.
+    /// Each ticket's history (by position in `tickets`), oldest change first.
     ///
-    /// A loaded store keeps both lists in (source, id) order, so a single merge walk finds
-    /// every range; any other order falls back to a hash map.
-    pub fn histories(&self) -> Vec<Range<usize>> {
+    /// A loaded store keeps both lists in (source, id) order, so one merge walk finds every
+    /// history in place; any other order is sorted into a copy first.
+    pub fn histories(&self) -> Histories<'_> {
         if let Some(ranges) = self.histories_in_order() {
-            return ranges;
+            return Histories {
+                transitions: Cow::Borrowed(&self.transitions),
+                ranges,
+            };
         }
+        let mut sorted = self.transitions.clone();
+        sorted.sort_by(|a, b| (&*a.source, a.ticket, a.at).cmp(&(&*b.source, b.ticket, b.at)));
         let mut index: HashMap<(&str, u64), Range<usize>> =
             HashMap::with_capacity(self.tickets.len());
-        for (i, x) in self.transitions.iter().enumerate() {
+        for (i, x) in sorted.iter().enumerate() {
             index
                 .entry((&*x.source, x.ticket))
                 .and_modify(|r| r.end = i + 1)
                 .or_insert(i..i + 1);
         }
-        self.tickets
+        let ranges = self
+            .tickets
             .iter()
             .map(|t| {
                 index
@@ -45,7 +76,11 @@ impl Portfolio {
                     .cloned()
                     .unwrap_or(0..0)
             })
-            .collect()
+            .collect();
+        Histories {
+            transitions: Cow::Owned(sorted),
+            ranges,
+        }
     }
 
     /// The merge walk, source run by source run so the inner loops compare only ids; `None`
@@ -167,11 +202,7 @@ mod tests {
         assert_eq!(p.projects.len(), 1);
         assert_eq!(p.projects[0].source, "ops");
         assert_eq!(&*p.transitions[0].source, "ops");
-        assert_eq!(
-            p.histories(),
-            Vec::<Range<usize>>::new(),
-            "no tickets, no histories"
-        );
+        assert!(p.histories().is_empty(), "no tickets, no histories");
     }
 }
 
@@ -221,8 +252,22 @@ mod history_tests {
             transitions: vec![change(1), change(1), change(4), change(5)],
             ..Portfolio::default()
         };
-        assert_eq!(p.histories(), vec![0..2, 2..2, 3..4]);
+        let ids =
+            |h: &Histories<'_>, i: usize| h.of(i).iter().map(|x| x.ticket).collect::<Vec<_>>();
+        let h = p.histories();
+        assert_eq!(
+            (ids(&h, 0), ids(&h, 1), ids(&h, 2)),
+            (vec![1, 1], vec![], vec![5])
+        );
         p.tickets.reverse();
-        assert_eq!(p.histories(), vec![3..4, 0..0, 0..2]);
+        let h = p.histories();
+        assert_eq!(
+            (ids(&h, 0), ids(&h, 1), ids(&h, 2)),
+            (vec![5], vec![], vec![1, 1])
+        );
+        // Interleaved changes are gathered per ticket, not spliced together.
+        p.transitions = vec![change(5), change(1), change(5)];
+        let h = p.histories();
+        assert_eq!((ids(&h, 0), ids(&h, 2)), (vec![5, 5], vec![1]));
     }
 }

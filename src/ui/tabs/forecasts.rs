@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 
 use crate::analysis::projection::{Question, ThroughputForecast};
+use crate::app::forecasts::asked;
 use crate::app::{Action, Ask, InputKind, State, selected_project};
 use crate::text::sanitize;
 use crate::ui::{Theme, placeholder};
@@ -74,11 +75,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             lines.push(Line::from(Span::styled(e.clone(), theme.flag())));
         }
     }
-    let current = state
-        .forecast
-        .result
-        .as_deref()
-        .filter(|f| f.source == project.source && f.project == project.key);
+    let Some(question) = asked(state) else {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Nothing is open here: ask with {} (items) or {} (a date)",
+                hint(Action::AskItems),
+                hint(Action::AskDate)
+            ),
+            theme.dim(),
+        )));
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    };
+    // Only a result for exactly this question: never the last project's or method's numbers.
+    let current = state.forecast.result.as_deref().filter(|f| {
+        f.source == project.source
+            && f.project == project.key
+            && f.question == question
+            && f.method == state.forecast.method
+    });
     let Some(f) = current else {
         lines.push(Line::from(Span::styled("Simulating...", theme.dim())));
         frame.render_widget(Paragraph::new(lines), inner);

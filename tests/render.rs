@@ -386,3 +386,36 @@ fn stalled_tab_filters_by_project() {
     }
     assert!(state.stalled_filter.is_none());
 }
+
+#[test]
+fn a_long_reason_wraps_instead_of_being_cut() {
+    let mut state = loaded_state(demo_portfolio());
+    press(&mut state, '2');
+    let row = state
+        .visible_stalled()
+        .iter()
+        .position(|&i| state.analysis.stalled[i].reason.len() > 70)
+        .expect("a ticket with several signals");
+    for _ in 0..row {
+        press(&mut state, 'j');
+    }
+    let reason = state.selected_stalled().expect("selected").reason.clone();
+    let s = screen(&state, 80, 24);
+    let flat: String = s
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let tail: String = reason
+        .chars()
+        .rev()
+        .take(12)
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect();
+    assert!(
+        flat.contains(tail.trim()),
+        "the end of {reason:?} is not on screen:\n{s}"
+    );
+}

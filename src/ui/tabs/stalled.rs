@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::analysis::StalledTicket;
 use crate::analysis::stalled::{Severity, format_days};
@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let (table_area, why_area) = if wide {
         (area, None)
     } else {
-        let [t, w] = Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(area);
+        let [t, w] = Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
         (t, Some(w))
     };
     let mut header = vec!["Key", "Title", "Status", "Assignee", "In st."];
@@ -97,7 +97,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_stateful_widget(table, table_area, &mut table_state);
 
     if let (Some(area), Some(s)) = (why_area, stalled.get(state.stalled_selected)) {
-        // The reason first: a long title must not push it out of the two-line panel.
+        // The reason first (it may wrap onto two lines), then the title: a long title must
+        // never push the reason out of the panel.
         let lines = vec![
             Line::from(vec![
                 Span::styled("Why: ", theme.header()),
@@ -109,6 +110,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             ]),
         ];
         let block = Block::bordered().border_style(theme.border());
-        frame.render_widget(Paragraph::new(lines).block(block), area);
+        frame.render_widget(
+            Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+            area,
+        );
     }
 }

@@ -256,12 +256,17 @@ async fn sync_once(
     for (mut source, _) in sync::build_sources(&settings.sources, &stored) {
         let name = source.name().to_string();
         match sync::sync_once(store, source.as_mut(), Utc::now()).await {
-            Ok(r) => say(format!(
-                "{name}: ok, {} records written in {:.2}s, cursor {}",
-                r.changed,
-                r.took.as_secs_f64(),
-                r.cursor.as_deref().unwrap_or("-")
-            )),
+            Ok(r) => {
+                say(format!(
+                    "{name}: ok, {} records written in {:.2}s, cursor {}",
+                    r.changed,
+                    r.took.as_secs_f64(),
+                    r.cursor.as_deref().unwrap_or("-")
+                ));
+                for w in &r.warnings {
+                    say(format!("{name}: {w}"));
+                }
+            }
             Err(e) => {
                 failed = true;
                 say(format!("{name}: failed: {e}"));

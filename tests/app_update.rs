@@ -171,6 +171,7 @@ fn every_sync_reloads_and_stale_loads_are_dropped() {
         Event::Sync(SyncEvent::Synced {
             source: "demo".into(),
             changed,
+            warnings: 0,
             at,
             next: at,
         })
@@ -294,11 +295,16 @@ fn failures_are_kept_until_the_next_success() {
         Event::Sync(SyncEvent::Synced {
             source: "demo".into(),
             changed: 0,
+            warnings: 2,
             at,
             next: at,
         }),
     );
     assert_eq!(s.sources[0].state, SyncState::Ok);
+    assert_eq!(
+        s.sources[0].warnings, 2,
+        "skipped rows are counted for the status bar"
+    );
     assert_eq!(
         s.sources[0].last_error.as_deref(),
         Some("HTTP 503"),

@@ -112,6 +112,8 @@ pub struct SourceStatus {
     pub last_ok: Option<DateTime<Utc>>,
     pub next: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// Things the last sync could not use (in the log, one line each).
+    pub warnings: usize,
 }
 
 /// The ticket list of one project, opened from the Projects tab.
@@ -179,6 +181,7 @@ impl State {
                     last_ok: None,
                     next: None,
                     last_error: None,
+                    warnings: 0,
                 })
                 .collect(),
             // The first load is asked for as the app starts.

@@ -127,6 +127,7 @@ fn status_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceStatus {
         last_ok: None,
         next: None,
         last_error: None,
+        warnings: 0,
     });
     let last = state.sources.len() - 1;
     &mut state.sources[last]
@@ -141,10 +142,12 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
         SyncEvent::Synced {
             source,
             changed,
+            warnings,
             at,
             next,
         } => {
             let s = status_mut(state, &source);
+            s.warnings = warnings;
             s.state = SyncState::Ok;
             s.last_ok = Some(at);
             s.next = Some(next);

@@ -14,10 +14,13 @@ pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
             return Some(d.with_timezone(&Utc));
         }
     }
+    // The last two are Jira's CSV export ("22/Nov/26 10:42 AM") and its 24-hour variant.
     for f in [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%d %H:%M",
+        "%d/%b/%y %I:%M %p",
+        "%d/%b/%y %H:%M",
     ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(t, f) {
             return Some(d.and_utc());
@@ -45,6 +48,10 @@ mod tests {
             "2009-01-07T00:00:00+00:00"
         );
         assert_eq!(parse_instant("2009-01-07T22:26:20+02:00"), Some(b));
+        assert_eq!(
+            parse_instant("07/Jan/09 8:26 PM"),
+            parse_instant("2009-01-07 20:26")
+        );
         assert!(parse_instant("yesterday").is_none());
         assert!(parse_instant("").is_none());
     }

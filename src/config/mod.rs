@@ -3,6 +3,7 @@
 //! Every error names the file, the line and the key. Secrets never live in the file: a source
 //! names the environment variable that holds them.
 
+mod csv_source;
 mod duration;
 mod error;
 pub mod keymap;
@@ -30,7 +31,13 @@ const DEFAULT_INTERVAL: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceKind {
-    Demo { seed: u64 },
+    Demo {
+        seed: u64,
+    },
+    Csv {
+        path: PathBuf,
+        mapping: crate::sources::csv::Mapping,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -239,14 +246,26 @@ impl Settings {
                 ));
             }
             let kind = match src.kind.get_ref().as_str() {
-                "demo" => SourceKind::Demo {
-                    seed: src.seed.unwrap_or(DEMO_SEED),
-                },
+                "demo" => {
+                    for (field, span) in [
+                        ("path", src.path.as_ref().map(|p| p.span())),
+                        ("preset", src.preset.as_ref().map(|p| p.span())),
+                        ("columns", src.columns.as_ref().map(|p| p.span())),
+                    ] {
+                        if let Some(span) = span {
+                            return Err(at(span, format!("`{field}` applies to csv sources only")));
+                        }
+                    }
+                    SourceKind::Demo {
+                        seed: src.seed.as_ref().map(|s| *s.get_ref()).unwrap_or(DEMO_SEED),
+                    }
+                }
+                "csv" => csv_source::csv_kind(path, text, &src)?,
                 other => {
                     return Err(at(
                         src.kind.span(),
                         format!(
-                            "{other:?} is not a source kind this lookout knows; supported: demo"
+                            "{other:?} is not a source kind this lookout knows; supported: demo, csv"
                         ),
                     ));
                 }

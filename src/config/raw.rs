@@ -51,5 +51,11 @@ pub struct RawSource {
     pub kind: Spanned<String>,
     pub name: Spanned<String>,
     pub interval: Option<Spanned<String>>,
-    pub seed: Option<u64>,
+    pub seed: Option<Spanned<u64>>,
+    /// csv: the file to import.
+    pub path: Option<Spanned<String>>,
+    /// csv: a built-in column mapping.
+    pub preset: Option<Spanned<String>>,
+    /// csv: field = column header, over the preset.
+    pub columns: Option<Spanned<BTreeMap<String, String>>>,
 }

@@ -13,6 +13,8 @@ pub struct ChangeSet {
     pub notes: Vec<Note>,
     /// Opaque, source-defined position to resume from next time.
     pub cursor: Option<String>,
+    /// What the source could not use (bad rows and the like), for the user; never stored.
+    pub warnings: Vec<String>,
 }
 
 impl ChangeSet {

@@ -3,6 +3,7 @@
 //! A source turns a tracker's view of the world into domain change sets. It never touches the
 //! store or the UI; the sync loop owns when it runs and what happens with what it returns.
 
+pub mod csv;
 pub mod demo;
 
 use chrono::{DateTime, Utc};

@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::config::{SourceKind, SourceSettings};
 use crate::domain::Portfolio;
 use crate::sources::Source;
+use crate::sources::csv::CsvSource;
 use crate::sources::demo::DemoSource;
 
 /// One connector per configured source, with its interval. `stored` is what the store holds
@@ -16,8 +17,11 @@ pub fn build_sources(
     settings
         .iter()
         .map(|s| {
-            let source: Box<dyn Source> = match s.kind {
-                SourceKind::Demo { seed } => Box::new(DemoSource::new(&s.name, seed, stored)),
+            let source: Box<dyn Source> = match &s.kind {
+                SourceKind::Demo { seed } => Box::new(DemoSource::new(&s.name, *seed, stored)),
+                SourceKind::Csv { path, mapping } => {
+                    Box::new(CsvSource::new(&s.name, path.clone(), mapping.clone()))
+                }
             };
             (source, s.interval)
         })

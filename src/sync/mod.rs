@@ -26,6 +26,8 @@ pub enum SyncEvent {
     Synced {
         source: String,
         changed: usize,
+        /// How many things the source could not use (bad rows and the like).
+        warnings: usize,
         at: DateTime<Utc>,
         next: DateTime<Utc>,
     },
@@ -52,6 +54,8 @@ pub struct SyncReport {
     pub changed: usize,
     pub cursor: Option<String>,
     pub took: Duration,
+    /// What the source could not use, one line each, for the user.
+    pub warnings: Vec<String>,
 }
 
 /// One sync of one source: fetch since the stored cursor, write durably, return the counts.
@@ -69,6 +73,7 @@ pub async fn sync_once(
     let changes = source.fetch(cursor, now).await?;
     let changed = changes.len();
     let cursor = changes.cursor.clone();
+    let warnings = changes.warnings.clone();
     let writer = store.clone();
     tokio::task::spawn_blocking(move || writer.write(&changes))
         .await
@@ -77,6 +82,7 @@ pub async fn sync_once(
         changed,
         cursor,
         took: started.elapsed(),
+        warnings,
     })
 }
 
@@ -144,9 +150,13 @@ async fn run_source(
             Ok(report) => {
                 backoff = Duration::from_secs(1);
                 tracing::info!(source = %name, changed = report.changed, took = ?report.took, "synced");
+                for w in &report.warnings {
+                    tracing::warn!(source = %name, "{w}");
+                }
                 let event = SyncEvent::Synced {
                     source: name.clone(),
                     changed: report.changed,
+                    warnings: report.warnings.len(),
                     at: Utc::now(),
                     next: later(interval),
                 };

@@ -37,6 +37,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let (text, style) = match &s.state {
             SyncState::Waiting => ("waiting".to_string(), theme.dim()),
             SyncState::Syncing => ("syncing".to_string(), theme.warn()),
+            SyncState::Ok if s.warnings > 0 => (
+                format!(
+                    "ok {} next {}, {} skipped (see log)",
+                    clock(s.last_ok),
+                    clock(s.next),
+                    s.warnings
+                ),
+                theme.warn(),
+            ),
             SyncState::Ok => (
                 format!("ok {} next {}", clock(s.last_ok), clock(s.next)),
                 theme.ok(),

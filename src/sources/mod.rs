@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod demo;
+pub mod http;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;

@@ -1,0 +1,232 @@
+//! The one HTTP policy every tracker connector uses.
+//!
+//! Connect and read timeouts; retries with full-jitter exponential backoff on connection
+//! errors, timeouts, 5xx and 429; `Retry-After` honoured but capped (a tracker asking for an
+//! hour must not freeze a sync task for an hour); 401 and 403 reported as credential
+//! problems and never retried; the tracker's rate-limit headers kept as a budget the status
+//! bar can show.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use reqwest::{RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::rng::Rng;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Policy {
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    /// Retries after the first attempt.
+    pub retries: u32,
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// The longest `Retry-After` lookout waits; longer requests fail the sync instead.
+    pub retry_after_cap: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            retries: 4,
+            backoff_base: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(30),
+            retry_after_cap: Duration::from_secs(120),
+        }
+    }
+}
+
+/// What the tracker said about its rate limit on the last answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Budget {
+    pub remaining: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HttpError {
+    #[error(
+        "the tracker refused the credentials (HTTP {status}); check the token and its permissions"
+    )]
+    Auth { status: u16 },
+    #[error("HTTP {status} from {url}: {body}")]
+    Status {
+        status: u16,
+        url: String,
+        body: String,
+    },
+    #[error("cannot reach {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the tracker asked to wait {seconds} s, longer than lookout waits; try again later")]
+    RateLimited { seconds: u64 },
+    #[error("the answer from {url} is not what lookout expected: {reason}")]
+    Invalid { url: String, reason: String },
+}
+
+pub struct Http {
+    client: reqwest::Client,
+    policy: Policy,
+    jitter: Mutex<Rng>,
+    budget: Mutex<Budget>,
+}
+
+/// The first characters of a body, for error messages (bodies can be whole HTML pages).
+fn snippet(body: &str) -> String {
+    let s: String = crate::text::sanitize(body).chars().take(160).collect();
+    if body.chars().count() > 160 {
+        format!("{s}...")
+    } else {
+        s
+    }
+}
+
+fn header_u64(r: &Response, names: &[&str]) -> Option<u64> {
+    names
+        .iter()
+        .find_map(|n| r.headers().get(*n)?.to_str().ok()?.trim().parse().ok())
+}
+
+impl Http {
+    pub fn new(policy: Policy) -> Result<Http, HttpError> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(policy.connect_timeout)
+            .read_timeout(policy.read_timeout)
+            .user_agent(concat!("lookout/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| HttpError::Unreachable {
+                url: String::new(),
+                reason: e.to_string(),
+            })?;
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
+        Ok(Http {
+            client,
+            policy,
+            jitter: Mutex::new(Rng::new(seed)),
+            budget: Mutex::default(),
+        })
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub fn budget(&self) -> Budget {
+        *self.budget.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Full jitter: a random wait up to the exponential bound, so many clients do not retry
+    /// in step.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let bound = self
+            .policy
+            .backoff_base
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.policy.backoff_max);
+        let mut rng = self.jitter.lock().unwrap_or_else(|e| e.into_inner());
+        bound.mul_f64(rng.unit())
+    }
+
+    fn note_budget(&self, r: &Response) {
+        let remaining = header_u64(r, &["x-ratelimit-remaining", "ratelimit-remaining"]);
+        let limit = header_u64(r, &["x-ratelimit-limit", "ratelimit-limit"]);
+        if remaining.is_some() || limit.is_some() {
+            *self.budget.lock().unwrap_or_else(|e| e.into_inner()) = Budget { remaining, limit };
+        }
+    }
+
+    /// Sends the request `build` makes (again on each retry) and returns a successful answer.
+    pub async fn send(
+        &self,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<Response, HttpError> {
+        let mut attempt = 0;
+        loop {
+            let request = build(&self.client);
+            let url = request
+                .try_clone()
+                .and_then(|r| r.build().ok())
+                .map(|r| r.url().to_string())
+                .unwrap_or_default();
+            let failure = match request.send().await {
+                Err(e) => {
+                    let err = HttpError::Unreachable {
+                        url: url.clone(),
+                        reason: e.to_string(),
+                    };
+                    if e.is_connect() || e.is_timeout() || e.is_request() {
+                        err
+                    } else {
+                        return Err(err);
+                    }
+                }
+                Ok(response) => {
+                    self.note_budget(&response);
+                    let status = response.status();
+                    if status.is_success() {
+                        return Ok(response);
+                    }
+                    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+                        return Err(HttpError::Auth {
+                            status: status.as_u16(),
+                        });
+                    }
+                    let retry_after = header_u64(&response, &["retry-after"]);
+                    let body = snippet(&response.text().await.unwrap_or_default());
+                    let err = HttpError::Status {
+                        status: status.as_u16(),
+                        url: url.clone(),
+                        body,
+                    };
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        if let Some(secs) = retry_after {
+                            if Duration::from_secs(secs) > self.policy.retry_after_cap {
+                                return Err(HttpError::RateLimited { seconds: secs });
+                            }
+                            if attempt < self.policy.retries {
+                                tracing::info!(%url, secs, "rate limited; waiting as asked");
+                                tokio::time::sleep(Duration::from_secs(secs)).await;
+                                attempt += 1;
+                                continue;
+                            }
+                        }
+                        err
+                    } else if status.is_server_error() {
+                        err
+                    } else {
+                        return Err(err);
+                    }
+                }
+            };
+            if attempt >= self.policy.retries {
+                return Err(failure);
+            }
+            let wait = self.backoff(attempt);
+            tracing::info!(%failure, ?wait, attempt, "retrying");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// `send`, then the body as JSON of type `T`.
+    pub async fn json<T: DeserializeOwned>(
+        &self,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<T, HttpError> {
+        let response = self.send(build).await?;
+        let url = response.url().to_string();
+        let text = response.text().await.map_err(|e| HttpError::Unreachable {
+            url: url.clone(),
+            reason: e.to_string(),
+        })?;
+        serde_json::from_str(&text).map_err(|e| HttpError::Invalid {
+            url,
+            reason: format!("{e} in {}", snippet(&text)),
+        })
+    }
+}

@@ -4,30 +4,17 @@
 //!
 //! Skips with a notice when the data is absent, unless LOOKOUT_REQUIRE_SHARED_DATA=1.
 
-use std::path::PathBuf;
+mod common;
 
 use lookout::analysis::backtest::{Plan, Report, run};
 use lookout::analysis::forecast::Method;
 use lookout::commands::backtest::read_series;
 
-fn shared_csv() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/apache_bugfix_promise19.csv");
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("LOOKOUT_REQUIRE_SHARED_DATA").is_err(),
-        "LOOKOUT_REQUIRE_SHARED_DATA is set but {} is missing",
-        path.display()
-    );
-    eprintln!("skipping: {} is not here", path.display());
-    None
-}
-
 #[test]
 fn calibrated_forecasts_come_true_as_often_as_they_say() {
-    let Some(csv) = shared_csv() else { return };
+    let Some(csv) = common::shared_csv() else {
+        return;
+    };
     let (series, skipped) = read_series(&csv, 300).expect("the PROMISE file reads");
     assert_eq!(skipped.count, 0, "every row of the PROMISE file is usable");
     assert_eq!(

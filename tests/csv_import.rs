@@ -1,6 +1,8 @@
 //! CSV import: presets, column mapping, bad rows by line, re-import without duplicates, and
 //! the real PROMISE'19 file from ../shared/data.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -168,24 +170,11 @@ async fn a_missing_column_is_a_clear_error() {
     );
 }
 
-fn shared_csv() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/apache_bugfix_promise19.csv");
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("LOOKOUT_REQUIRE_SHARED_DATA").is_err(),
-        "{} is missing",
-        path.display()
-    );
-    eprintln!("skipping: {} is not here", path.display());
-    None
-}
-
 #[test]
 fn the_promise_file_imports_whole_and_forecasts_through_the_binary() {
-    let Some(csv) = shared_csv() else { return };
+    let Some(csv) = common::shared_csv() else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("temp dir");
     let config = write(
         dir.path(),

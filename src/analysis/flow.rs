@@ -120,7 +120,7 @@ pub fn dwell_periods(history: &[Transition]) -> impl Iterator<Item = (&str, f64)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Priority, StatusCategory};
+    use crate::domain::StatusCategory;
     use chrono::TimeZone;
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -134,33 +134,16 @@ mod tests {
         started: Option<DateTime<Utc>>,
         resolved: Option<DateTime<Utc>>,
     ) -> Ticket {
+        let (status, category) = match resolved {
+            Some(_) => ("Done", StatusCategory::Done),
+            None => ("In Progress", StatusCategory::InProgress),
+        };
         Ticket {
-            source: "s".into(),
-            id: 1,
-            project: "P".into(),
-            key: "P-1".into(),
-            title: "t".into(),
-            status: if resolved.is_some() {
-                "Done"
-            } else {
-                "In Progress"
-            }
-            .into(),
-            category: if resolved.is_some() {
-                StatusCategory::Done
-            } else {
-                StatusCategory::InProgress
-            },
-            assignee: None,
-            priority: Priority::Medium,
-            estimate: None,
-            labels: vec![],
-            created,
-            updated: created,
+            status: status.into(),
+            category,
             started,
             resolved,
-            resolution: None,
-            url: None,
+            ..Ticket::stub(1, created)
         }
     }
 

@@ -269,7 +269,7 @@ mod tests {
 #[cfg(test)]
 mod convention_tests {
     use super::*;
-    use crate::domain::{Priority, Project, StatusCategory};
+    use crate::domain::{Project, StatusCategory};
     use chrono::TimeZone;
 
     fn at(day: i64) -> DateTime<Utc> {
@@ -291,28 +291,15 @@ mod convention_tests {
             url: None,
             target,
         });
-        let ticket = |id: u64, resolved: Option<i64>| Ticket {
-            source: "s".into(),
-            id,
-            project: "P".into(),
-            key: format!("P-{id}"),
-            title: String::new(),
-            status: if resolved.is_some() { "Done" } else { "To Do" }.into(),
-            category: if resolved.is_some() {
-                StatusCategory::Done
-            } else {
-                StatusCategory::Todo
+        let ticket = |id: u64, resolved: Option<i64>| match resolved {
+            Some(_) => Ticket {
+                status: "Done".into(),
+                category: StatusCategory::Done,
+                started: resolved.map(at),
+                resolved: resolved.map(at),
+                ..Ticket::stub(id, at(0))
             },
-            assignee: None,
-            priority: Priority::Medium,
-            estimate: None,
-            labels: vec![],
-            created: at(0),
-            updated: at(0),
-            started: resolved.map(at),
-            resolved: resolved.map(at),
-            resolution: None,
-            url: None,
+            None => Ticket::stub(id, at(0)),
         };
         for d in 0..days {
             p.tickets.push(ticket(d as u64 + 1, Some(d)));

@@ -266,7 +266,7 @@ pub fn stalled_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Field, Note, Priority, Ticket, Transition};
+    use crate::domain::{Field, Note, Ticket, Transition};
     use chrono::{Duration, TimeZone};
 
     fn at(day: i64) -> DateTime<Utc> {
@@ -285,23 +285,13 @@ mod tests {
         resolved: Option<i64>,
     ) -> Ticket {
         Ticket {
-            source: "s".into(),
-            id,
             project: project.into(),
             key: format!("{project}-{id}"),
-            title: "t".into(),
             status: status.into(),
             category,
-            assignee: None,
-            priority: Priority::Medium,
-            estimate: None,
-            labels: vec![],
-            created: at(0),
-            updated: at(0),
             started: started.map(at),
             resolved: resolved.map(at),
-            resolution: None,
-            url: None,
+            ..Ticket::stub(id, at(0))
         }
     }
 

@@ -95,7 +95,6 @@ pub fn recent(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Priority;
     use chrono::TimeZone;
 
     fn day(d: u32) -> DateTime<Utc> {
@@ -105,28 +104,16 @@ mod tests {
     }
 
     fn t(created: u32, started: Option<u32>, resolved: Option<u32>) -> Ticket {
+        let category = if resolved.is_some() {
+            StatusCategory::Done
+        } else {
+            StatusCategory::InProgress
+        };
         Ticket {
-            source: "s".into(),
-            id: 1,
-            project: "P".into(),
-            key: "P-1".into(),
-            title: String::new(),
-            status: String::new(),
-            category: if resolved.is_some() {
-                StatusCategory::Done
-            } else {
-                StatusCategory::InProgress
-            },
-            assignee: None,
-            priority: Priority::Medium,
-            estimate: None,
-            labels: vec![],
-            created: day(created),
-            updated: day(created),
+            category,
             started: started.map(day),
             resolved: resolved.map(day),
-            resolution: None,
-            url: None,
+            ..Ticket::stub(1, day(created))
         }
     }
 

@@ -209,29 +209,11 @@ mod tests {
 #[cfg(test)]
 mod history_tests {
     use super::*;
-    use crate::domain::{Field, Priority, StatusCategory};
+    use crate::domain::Field;
     use chrono::Utc;
 
     fn ticket(id: u64) -> Ticket {
-        Ticket {
-            source: "s".into(),
-            id,
-            project: "P".into(),
-            key: format!("P-{id}"),
-            title: String::new(),
-            status: "To Do".into(),
-            category: StatusCategory::Todo,
-            assignee: None,
-            priority: Priority::Medium,
-            estimate: None,
-            labels: vec![],
-            created: Utc::now(),
-            updated: Utc::now(),
-            started: None,
-            resolved: None,
-            resolution: None,
-            url: None,
-        }
+        Ticket::stub(id, Utc::now())
     }
 
     fn change(id: u64) -> Transition {

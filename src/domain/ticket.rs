@@ -90,6 +90,33 @@ impl Ticket {
     }
 }
 
+#[cfg(test)]
+impl Ticket {
+    /// A plain to-do ticket of project `P` in source `s`, for unit tests to adjust with
+    /// struct update syntax.
+    pub(crate) fn stub(id: u64, created: DateTime<Utc>) -> Ticket {
+        Ticket {
+            source: "s".into(),
+            id,
+            project: "P".into(),
+            key: format!("P-{id}"),
+            title: "t".into(),
+            status: "To Do".into(),
+            category: StatusCategory::Todo,
+            assignee: None,
+            priority: Priority::Medium,
+            estimate: None,
+            labels: vec![],
+            created,
+            updated: created,
+            started: None,
+            resolved: None,
+            resolution: None,
+            url: None,
+        }
+    }
+}
+
 /// Resolution names that close a ticket without delivering it, as trackers spell them.
 pub fn is_non_delivery(resolution: &str) -> bool {
     let r: String = resolution

@@ -77,3 +77,20 @@ pub fn bulk(source: &str, first: u64, n: u64, cursor: &str) -> ChangeSet {
     c.cursor = Some(cursor.to_string());
     c
 }
+
+/// The PROMISE'19 file beside the clone, or `None` with a notice when it is absent (a failure
+/// instead when LOOKOUT_REQUIRE_SHARED_DATA is set, as CI does).
+pub fn shared_csv() -> Option<std::path::PathBuf> {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/apache_bugfix_promise19.csv");
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("LOOKOUT_REQUIRE_SHARED_DATA").is_err(),
+        "LOOKOUT_REQUIRE_SHARED_DATA is set but {} is missing",
+        path.display()
+    );
+    eprintln!("skipping: {} is not here", path.display());
+    None
+}

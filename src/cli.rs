@@ -290,7 +290,7 @@ async fn sync_forever(settings: &Settings, store: Store) -> anyhow::Result<ExitC
         tokio::select! {
             event = rx.recv() => match event {
                 Some(SyncEvent::Synced { source, changed, next, .. }) => println!("{source}: ok, {changed} records; next at {next}"),
-                Some(SyncEvent::Failed { source, error, next }) => println!("{source}: failed: {error}; retry at {next}"),
+                Some(SyncEvent::Failed { source, error, next, .. }) => println!("{source}: failed: {error}; retry at {next}"),
                 Some(SyncEvent::Started { .. }) => {}
                 None => return Ok(ExitCode::SUCCESS),
             },

@@ -174,6 +174,7 @@ fn every_sync_reloads_and_stale_loads_are_dropped() {
             warnings: 0,
             at,
             next: at,
+            budget: None,
         })
     };
     let out = update(&mut s, synced(3));
@@ -286,6 +287,7 @@ fn failures_are_kept_until_the_next_success() {
             source: "demo".into(),
             error: "HTTP 503".into(),
             next: at,
+            budget: None,
         }),
     );
     assert_eq!(s.sources[0].state, SyncState::Failed("HTTP 503".into()));
@@ -298,6 +300,7 @@ fn failures_are_kept_until_the_next_success() {
             warnings: 2,
             at,
             next: at,
+            budget: None,
         }),
     );
     assert_eq!(s.sources[0].state, SyncState::Ok);

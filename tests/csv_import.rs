@@ -143,7 +143,7 @@ fn config_names_the_file_line_and_key_for_csv_mistakes() {
         (
             "[[source]]\nkind = \"demo\"\nname = \"a\"\npath = \"x\"\n",
             4,
-            "applies to csv sources only",
+            "`path` does not apply to demo sources",
         ),
     ] {
         let err = parse(text).expect_err(text).to_string();

@@ -220,10 +220,15 @@ fn failing_source_shows_in_the_status_bar() {
             source: "demo".into(),
             error: "cannot reach the tracker: connection refused".into(),
             next: now(),
+            budget: Some(lookout::sources::Budget {
+                remaining: Some(3),
+                limit: Some(100),
+            }),
         }),
     );
     let s = screen(&state, 200, 60);
     assert!(s.contains("demo retry"), "{s}");
+    assert!(s.contains("api 3/100"), "the rate-limit budget shows: {s}");
     assert!(
         s.contains(": cannot reach the tracker: connection refused"),
         "{s}"

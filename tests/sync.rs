@@ -116,6 +116,7 @@ async fn a_failing_source_leaves_the_store_alone_and_is_reported() {
             source,
             error,
             next,
+            ..
         } => {
             assert_eq!(source, "broken");
             assert!(error.contains("cannot reach the tracker"), "{error}");

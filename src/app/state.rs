@@ -114,6 +114,8 @@ pub struct SourceStatus {
     pub last_error: Option<String>,
     /// Things the last sync could not use (in the log, one line each).
     pub warnings: usize,
+    /// The tracker's rate-limit budget as of its last answer.
+    pub budget: Option<crate::sources::Budget>,
 }
 
 /// The ticket list of one project, opened from the Projects tab.
@@ -182,6 +184,7 @@ impl State {
                     next: None,
                     last_error: None,
                     warnings: 0,
+                    budget: None,
                 })
                 .collect(),
             // The first load is asked for as the app starts.

@@ -128,6 +128,7 @@ fn status_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceStatus {
         next: None,
         last_error: None,
         warnings: 0,
+        budget: None,
     });
     let last = state.sources.len() - 1;
     &mut state.sources[last]
@@ -145,9 +146,11 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
             warnings,
             at,
             next,
+            budget,
         } => {
             let s = status_mut(state, &source);
             s.warnings = warnings;
+            s.budget = budget;
             s.state = SyncState::Ok;
             s.last_ok = Some(at);
             s.next = Some(next);
@@ -162,8 +165,10 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
             source,
             error,
             next,
+            budget,
         } => {
             let s = status_mut(state, &source);
+            s.budget = budget.or(s.budget);
             s.state = SyncState::Failed(error.clone());
             s.last_error = Some(error);
             s.next = Some(next);

@@ -15,12 +15,6 @@ pub fn csv_kind(file: &Path, text: &str, src: &RawSource) -> Result<SourceKind, 
             "a csv source needs `path`, the file to import".to_string(),
         ));
     };
-    if let Some(seed) = &src.seed {
-        return Err(at(
-            seed.span(),
-            "`seed` applies to demo sources only".to_string(),
-        ));
-    }
     let mut mapping = match &src.preset {
         Some(p) => Mapping::preset(p.get_ref()).ok_or_else(|| {
             at(

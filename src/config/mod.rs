@@ -9,6 +9,7 @@ mod error;
 pub mod keymap;
 mod paths;
 mod raw;
+mod tracker_source;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,8 @@ pub enum SourceKind {
         path: PathBuf,
         mapping: crate::sources::csv::Mapping,
     },
+    Redmine(crate::sources::redmine::Settings),
+    Jira(crate::sources::jira::Settings),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -245,30 +248,37 @@ impl Settings {
                     format!("two sources are named {name:?}; names must be unique"),
                 ));
             }
-            let kind = match src.kind.get_ref().as_str() {
-                "demo" => {
-                    for (field, span) in [
-                        ("path", src.path.as_ref().map(|p| p.span())),
-                        ("preset", src.preset.as_ref().map(|p| p.span())),
-                        ("columns", src.columns.as_ref().map(|p| p.span())),
-                    ] {
-                        if let Some(span) = span {
-                            return Err(at(span, format!("`{field}` applies to csv sources only")));
-                        }
-                    }
-                    SourceKind::Demo {
-                        seed: src.seed.as_ref().map(|s| *s.get_ref()).unwrap_or(DEMO_SEED),
-                    }
-                }
+            let kind_name = src.kind.get_ref().as_str();
+            if !["demo", "csv", "redmine", "jira"].contains(&kind_name) {
+                return Err(at(
+                    src.kind.span(),
+                    format!(
+                        "{kind_name:?} is not a source kind this lookout knows; supported: demo, \
+                         csv, redmine, jira"
+                    ),
+                ));
+            }
+            let allowed = tracker_source::allowed(kind_name);
+            if let Some((key, span)) = src
+                .set_keys()
+                .into_iter()
+                .find(|(k, _)| !allowed.contains(k))
+            {
+                return Err(at(
+                    span,
+                    format!(
+                        "`{key}` does not apply to {kind_name} sources; they take: {}",
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+            let kind = match kind_name {
+                "demo" => SourceKind::Demo {
+                    seed: src.seed.as_ref().map(|s| *s.get_ref()).unwrap_or(DEMO_SEED),
+                },
                 "csv" => csv_source::csv_kind(path, text, &src)?,
-                other => {
-                    return Err(at(
-                        src.kind.span(),
-                        format!(
-                            "{other:?} is not a source kind this lookout knows; supported: demo, csv"
-                        ),
-                    ));
-                }
+                "redmine" => tracker_source::redmine_kind(path, text, &src)?,
+                _ => tracker_source::jira_kind(path, text, &src)?,
             };
             let interval = match &src.interval {
                 Some(i) => duration::parse(i.get_ref()).map_err(|m| at(i.span(), m))?,

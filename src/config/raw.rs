@@ -58,4 +58,42 @@ pub struct RawSource {
     pub preset: Option<Spanned<String>>,
     /// csv: field = column header, over the preset.
     pub columns: Option<Spanned<BTreeMap<String, String>>>,
+    /// redmine, jira: the tracker's address.
+    pub url: Option<Spanned<String>>,
+    /// redmine: the environment variable holding the API key.
+    pub api_key_env: Option<Spanned<String>>,
+    /// jira: the account's email (not a secret).
+    pub email: Option<Spanned<String>>,
+    /// jira: the environment variable holding the API token.
+    pub token_env: Option<Spanned<String>>,
+    /// jira: the site's cloud id, for scoped tokens.
+    pub cloud_id: Option<Spanned<String>>,
+    /// redmine, jira: the projects to sync (all visible ones when absent).
+    pub projects: Option<Spanned<Vec<String>>>,
+    /// redmine, jira: how often to look for deleted tickets.
+    pub sweep: Option<Spanned<String>>,
+}
+
+impl RawSource {
+    /// The keys this entry sets beyond `kind`, `name` and `interval`, with where they are.
+    pub fn set_keys(&self) -> Vec<(&'static str, std::ops::Range<usize>)> {
+        let mut out = Vec::new();
+        let mut add = |k: &'static str, span: Option<std::ops::Range<usize>>| {
+            if let Some(s) = span {
+                out.push((k, s));
+            }
+        };
+        add("seed", self.seed.as_ref().map(|v| v.span()));
+        add("path", self.path.as_ref().map(|v| v.span()));
+        add("preset", self.preset.as_ref().map(|v| v.span()));
+        add("columns", self.columns.as_ref().map(|v| v.span()));
+        add("url", self.url.as_ref().map(|v| v.span()));
+        add("api_key_env", self.api_key_env.as_ref().map(|v| v.span()));
+        add("email", self.email.as_ref().map(|v| v.span()));
+        add("token_env", self.token_env.as_ref().map(|v| v.span()));
+        add("cloud_id", self.cloud_id.as_ref().map(|v| v.span()));
+        add("projects", self.projects.as_ref().map(|v| v.span()));
+        add("sweep", self.sweep.as_ref().map(|v| v.span()));
+        out
+    }
 }

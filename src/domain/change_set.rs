@@ -1,3 +1,5 @@
+use chrono::{DateTime, Utc};
+
 use super::{Member, Note, Portfolio, Project, Ticket, TimeEntry, Transition};
 
 /// Everything one sync of one source wants written, plus the cursor that becomes valid once
@@ -15,6 +17,18 @@ pub struct ChangeSet {
     pub cursor: Option<String>,
     /// What the source could not use (bad rows and the like), for the user; never stored.
     pub warnings: Vec<String>,
+    /// The source has more to send: store this batch (and its cursor), then fetch again.
+    /// Long first syncs come in batches so a kill loses at most one batch of work.
+    pub more: bool,
+    /// Every ticket id the tracker still has, when this fetch checked for deletions.
+    pub sweep: Option<Sweep>,
+}
+
+/// The result of a deletion sweep: the store marks the source's other tickets as deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sweep {
+    pub present: Vec<u64>,
+    pub at: DateTime<Utc>,
 }
 
 impl ChangeSet {

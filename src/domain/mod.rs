@@ -13,7 +13,7 @@ mod ticket;
 mod time_entry;
 mod transition;
 
-pub use change_set::ChangeSet;
+pub use change_set::{ChangeSet, Sweep};
 pub use member::Member;
 pub use note::Note;
 pub use portfolio::{Histories, Portfolio};

@@ -3,14 +3,23 @@
 //! A source turns a tracker's view of the world into domain change sets. It never touches the
 //! store or the UI; the sync loop owns when it runs and what happens with what it returns.
 
+mod action;
 pub mod csv;
 pub mod demo;
 pub mod http;
+pub mod jira;
+pub mod redmine;
+mod window;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
-use crate::domain::ChangeSet;
+pub use action::{Change, TrackerAction};
+pub use http::Budget;
+pub use window::Window;
+
+use crate::domain::{ChangeSet, Project};
+use http::HttpError;
 
 /// Why a sync of a source failed, phrased for the status bar.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -21,6 +30,30 @@ pub enum SourceError {
     Auth(String),
     #[error("the tracker answered something lookout cannot read: {0}")]
     Invalid(String),
+    #[error("{0}")]
+    RateLimited(String),
+    #[error("the tracker refused the change: {0}")]
+    Refused(String),
+    #[error("{0}")]
+    Unsupported(String),
+    /// The source's settings cannot work (a credential variable unset, say).
+    #[error("{0}")]
+    Config(String),
+}
+
+impl From<HttpError> for SourceError {
+    fn from(e: HttpError) -> Self {
+        match e {
+            HttpError::Auth { .. } => SourceError::Auth(e.to_string()),
+            HttpError::Unreachable { .. } => SourceError::Unreachable(e.to_string()),
+            HttpError::RateLimited { .. } => SourceError::RateLimited(e.to_string()),
+            HttpError::Invalid { .. } => SourceError::Invalid(e.to_string()),
+            HttpError::Status { status, .. } if status >= 500 || status == 429 => {
+                SourceError::Unreachable(e.to_string())
+            }
+            HttpError::Status { .. } => SourceError::Refused(e.to_string()),
+        }
+    }
 }
 
 pub trait Source: Send {
@@ -33,4 +66,25 @@ pub trait Source: Send {
         cursor: Option<String>,
         now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<ChangeSet, SourceError>>;
+
+    /// The projects the source can see (for `lookout doctor`: reachable, authenticated,
+    /// something visible). By default, those of a full fetch.
+    fn projects(&mut self) -> BoxFuture<'_, Result<Vec<Project>, SourceError>> {
+        Box::pin(async move { Ok(self.fetch(None, Utc::now()).await?.projects) })
+    }
+
+    /// Makes one change in the tracker. Sources that cannot write say so.
+    fn apply<'a>(&'a mut self, action: &'a TrackerAction) -> BoxFuture<'a, Result<(), SourceError>> {
+        let name = self.name().to_string();
+        Box::pin(async move {
+            Err(SourceError::Unsupported(format!(
+                "{name} is read-only; cannot {action}"
+            )))
+        })
+    }
+
+    /// The tracker's rate-limit budget as of its last answer, where it reports one.
+    fn budget(&self) -> Option<Budget> {
+        None
+    }
 }

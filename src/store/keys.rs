@@ -22,6 +22,11 @@ pub fn member(source: &str, project: &str, login: &str) -> Vec<u8> {
     k
 }
 
+/// The prefix every key of `source` starts with.
+pub fn source_prefix(source: &str) -> Vec<u8> {
+    with_source(source, 0)
+}
+
 pub fn ticket(source: &str, id: u64) -> Vec<u8> {
     let mut k = with_source(source, 8);
     k.extend_from_slice(&id.to_be_bytes());

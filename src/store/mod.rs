@@ -23,7 +23,9 @@ use sled::{Batch, Transactional, Tree};
 pub use error::StoreError;
 
 use crate::analysis::Analysis;
-use crate::domain::{ChangeSet, Portfolio, Snapshot, Ticket, Transition};
+use chrono::{DateTime, Utc};
+
+use crate::domain::{ChangeSet, Note, Portfolio, Snapshot, Ticket, TimeEntry, Transition};
 use record::{Interner, TicketRecord};
 
 /// sled's default page cache is 1 GiB; lookout reads everything into memory once, so a small
@@ -37,7 +39,9 @@ const TIME_ENTRIES: usize = 3;
 const NOTES: usize = 4;
 const META: usize = 5;
 const SNAPSHOTS: usize = 6;
-const TREE_NAMES: [&str; 7] = [
+/// Tickets the tracker no longer has, keyed like `tickets`, valued with when that was seen.
+const DELETED: usize = 7;
+const TREE_NAMES: [&str; 8] = [
     "projects",
     "members",
     "tickets",
@@ -45,6 +49,7 @@ const TREE_NAMES: [&str; 7] = [
     "notes",
     "meta",
     "snapshots",
+    "deleted",
 ];
 
 const VIEW_KEY: &[u8] = b"view";
@@ -53,7 +58,7 @@ const VIEW_KEY: &[u8] = b"view";
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
-    trees: [Tree; 7],
+    trees: [Tree; 8],
     path: Option<PathBuf>,
     /// sled has no snapshot across trees: a full load holds this for reading and a write for
     /// writing, so a load never sees half of a change set (a ticket without its project).
@@ -99,6 +104,7 @@ impl Store {
             open(4)?,
             open(5)?,
             open(6)?,
+            open(7)?,
         ];
         let store = Store {
             db,
@@ -121,9 +127,10 @@ impl Store {
 
     /// Writes a change set and its cursor atomically, then flushes to disk.
     pub fn write(&self, changes: &ChangeSet) -> Result<(), StoreError> {
-        let batches = encode_batches(changes)?;
+        let mut batches = encode_batches(changes)?;
         let touched = group_by_ticket(changes);
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
+        batches[DELETED] = self.deletions(changes)?;
         self.trees
             .transaction(|tx| {
                 write_tickets(&tx[TICKETS], &touched)?;
@@ -138,6 +145,47 @@ impl Store {
             })?;
         self.db.flush()?;
         Ok(())
+    }
+
+    /// What a change set does to the soft-deleted marks: a sweep marks every stored ticket of
+    /// the source that the tracker no longer lists, and a ticket that comes back (sent again,
+    /// or listed by a sweep) loses its mark.
+    fn deletions(&self, changes: &ChangeSet) -> Result<Batch, StoreError> {
+        let mut batch = Batch::default();
+        let source = changes.source.as_str();
+        for t in &changes.tickets {
+            batch.remove(keys::ticket(&t.source, t.id));
+        }
+        let Some(sweep) = &changes.sweep else {
+            return Ok(batch);
+        };
+        let present: std::collections::HashSet<u64> = sweep.present.iter().copied().collect();
+        let sent: std::collections::HashSet<u64> = changes.tickets.iter().map(|t| t.id).collect();
+        let at = codec::encode(&sweep.at)?;
+        for item in self.trees[TICKETS].scan_prefix(keys::source_prefix(source)) {
+            let (key, _) = item?;
+            let Some((_, id)) = keys::parse_ticket(&key) else {
+                continue;
+            };
+            if present.contains(&id) || sent.contains(&id) {
+                batch.remove(key);
+            } else if !self.trees[DELETED].contains_key(&key)? {
+                batch.insert(key, at.clone());
+            }
+        }
+        Ok(batch)
+    }
+
+    /// The tickets of `source` the tracker no longer has, with when lookout noticed.
+    pub fn deleted(&self, source: &str) -> Result<Vec<(u64, DateTime<Utc>)>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.trees[DELETED].scan_prefix(keys::source_prefix(source)) {
+            let (key, value) = item?;
+            if let Some((_, id)) = keys::parse_ticket(&key) {
+                out.push((id, codec::decode(&value)?));
+            }
+        }
+        Ok(out)
     }
 
     /// The cursor the last durable change set of `source` left behind.
@@ -189,8 +237,16 @@ impl Store {
         let mut tickets = Vec::new();
         let mut transitions = Vec::new();
         let mut strings = Interner::default();
+        // Soft-deleted tickets stay on disk (a tracker may restore them) but are not shown.
+        let deleted = self.trees[DELETED]
+            .iter()
+            .keys()
+            .collect::<Result<std::collections::HashSet<_>, _>>()?;
         for item in self.trees[TICKETS].iter() {
             let (key, value) = item?;
+            if !deleted.is_empty() && deleted.contains(&key) {
+                continue;
+            }
             let (source, id) = keys::parse_ticket(&key)
                 .ok_or_else(|| StoreError::Corrupt("a ticket key without a source".into()))?;
             let source = strings.get(source);
@@ -205,13 +261,22 @@ impl Store {
         }
         tickets.shrink_to_fit();
         transitions.shrink_to_fit();
+        let mut time_entries: Vec<TimeEntry> = self.scan(TIME_ENTRIES)?;
+        let mut notes: Vec<Note> = self.scan(NOTES)?;
+        if !deleted.is_empty() {
+            let gone = |source: &str, ticket: u64| {
+                deleted.contains(keys::ticket(source, ticket).as_slice())
+            };
+            time_entries.retain(|e| !gone(&e.source, e.ticket));
+            notes.retain(|n| !gone(&n.source, n.ticket));
+        }
         Ok(Portfolio {
             projects: self.scan(PROJECTS)?,
             members: self.scan(MEMBERS)?,
             tickets,
             transitions,
-            time_entries: self.scan(TIME_ENTRIES)?,
-            notes: self.scan(NOTES)?,
+            time_entries,
+            notes,
         })
     }
 
@@ -269,8 +334,8 @@ fn write_tickets(tree: &TransactionalTree, touched: &Touched<'_>) -> TxResult<()
     Ok(())
 }
 
-fn encode_batches(c: &ChangeSet) -> Result<[Batch; 7], StoreError> {
-    let mut b: [Batch; 7] = Default::default();
+fn encode_batches(c: &ChangeSet) -> Result<[Batch; 8], StoreError> {
+    let mut b: [Batch; 8] = Default::default();
     for p in &c.projects {
         b[PROJECTS].insert(keys::project(&p.source, &p.key), codec::encode(p)?);
     }

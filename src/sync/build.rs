@@ -7,6 +7,9 @@ use crate::domain::Portfolio;
 use crate::sources::Source;
 use crate::sources::csv::CsvSource;
 use crate::sources::demo::DemoSource;
+use crate::sources::http::Policy;
+use crate::sources::jira::JiraSource;
+use crate::sources::redmine::RedmineSource;
 
 /// One connector per configured source, with its interval. `stored` is what the store holds
 /// now (the demo tracker resumes from it).
@@ -22,6 +25,10 @@ pub fn build_sources(
                 SourceKind::Csv { path, mapping } => {
                     Box::new(CsvSource::new(&s.name, path.clone(), mapping.clone()))
                 }
+                SourceKind::Redmine(r) => {
+                    Box::new(RedmineSource::new(&s.name, r.clone(), Policy::default()))
+                }
+                SourceKind::Jira(j) => Box::new(JiraSource::new(&s.name, j.clone(), Policy::default())),
             };
             (source, s.interval)
         })

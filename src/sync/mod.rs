@@ -15,7 +15,7 @@ use tokio::sync::{Notify, mpsc};
 
 pub use build::build_sources;
 
-use crate::sources::{Source, SourceError};
+use crate::sources::{Budget, Source, SourceError};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,11 +30,13 @@ pub enum SyncEvent {
         warnings: usize,
         at: DateTime<Utc>,
         next: DateTime<Utc>,
+        budget: Option<Budget>,
     },
     Failed {
         source: String,
         error: String,
         next: DateTime<Utc>,
+        budget: Option<Budget>,
     },
 }
 
@@ -58,7 +60,8 @@ pub struct SyncReport {
     pub warnings: Vec<String>,
 }
 
-/// One sync of one source: fetch since the stored cursor, write durably, return the counts.
+/// One sync of one source: fetch since the stored cursor and write durably, batch by batch
+/// while the source has more, so an interrupted sync resumes from its last stored batch.
 pub async fn sync_once(
     store: &Store,
     source: &mut dyn Source,
@@ -67,17 +70,27 @@ pub async fn sync_once(
     let started = Instant::now();
     let name = source.name().to_string();
     let reader = store.clone();
-    let cursor = tokio::task::spawn_blocking(move || reader.cursor(&name))
+    let mut cursor = tokio::task::spawn_blocking(move || reader.cursor(&name))
         .await
         .map_err(|e| SyncError::Task(e.to_string()))??;
-    let changes = source.fetch(cursor, now).await?;
-    let changed = changes.len();
-    let cursor = changes.cursor.clone();
-    let warnings = changes.warnings.clone();
-    let writer = store.clone();
-    tokio::task::spawn_blocking(move || writer.write(&changes))
-        .await
-        .map_err(|e| SyncError::Task(e.to_string()))??;
+    let mut changed = 0;
+    let mut warnings = Vec::new();
+    loop {
+        let changes = source.fetch(cursor.clone(), now).await?;
+        changed += changes.len();
+        warnings.extend(changes.warnings.iter().cloned());
+        let more = changes.more;
+        if changes.cursor.is_some() {
+            cursor = changes.cursor.clone();
+        }
+        let writer = store.clone();
+        tokio::task::spawn_blocking(move || writer.write(&changes))
+            .await
+            .map_err(|e| SyncError::Task(e.to_string()))??;
+        if !more {
+            break;
+        }
+    }
     Ok(SyncReport {
         changed,
         cursor,
@@ -159,6 +172,7 @@ async fn run_source(
                     warnings: report.warnings.len(),
                     at: Utc::now(),
                     next: later(interval),
+                    budget: source.budget(),
                 };
                 if events.send(event).is_err() {
                     return;
@@ -173,6 +187,7 @@ async fn run_source(
                     source: name.clone(),
                     error: e.to_string(),
                     next: later(wait),
+                    budget: source.budget(),
                 };
                 if events.send(event).is_err() {
                     return;

@@ -25,6 +25,18 @@ fn shorten(text: &str, max: usize) -> String {
     out
 }
 
+/// The rate-limit budget as "api 812/1000", and whether it is running low (under 10 %).
+fn budget(b: crate::sources::Budget) -> Option<(String, bool)> {
+    let remaining = b.remaining?;
+    Some(match b.limit {
+        Some(limit) if limit > 0 => (
+            format!(" api {remaining}/{limit}"),
+            remaining.saturating_mul(10) < limit,
+        ),
+        _ => (format!(" api {remaining} left"), false),
+    })
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut spans = Vec::new();
     if let Some(e) = &state.load_error {
@@ -68,6 +80,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         };
         spans.push(Span::raw(format!(" {} ", sanitize(&s.name))));
         spans.push(Span::styled(text, style));
+        if let Some(b) = s.budget.and_then(budget) {
+            spans.push(Span::styled(b.0, if b.1 { theme.warn() } else { theme.dim() }));
+        }
     }
     if state.read_only {
         spans.push(Span::styled(" read-only", theme.dim()));

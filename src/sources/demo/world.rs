@@ -117,7 +117,7 @@ impl World {
             time_entries: d.time_entries,
             notes: d.notes,
             cursor: None,
-            warnings: Vec::new(),
+            ..ChangeSet::default()
         }
     }
 }

@@ -1,0 +1,210 @@
+//! Jira Cloud's JSON (REST v3), as it sends it; private to the connector.
+
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Field {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub custom: bool,
+    #[serde(default)]
+    pub schema: Option<FieldSchema>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FieldSchema {
+    #[serde(default, rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectPage {
+    pub values: Vec<ProjectDto>,
+    #[serde(default = "yes")]
+    pub is_last: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProjectDto {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusDto {
+    pub name: String,
+    pub status_category: Category,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Category {
+    pub key: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchPage {
+    #[serde(default)]
+    pub issues: Vec<Issue>,
+    #[serde(default)]
+    pub next_page_token: Option<String>,
+    #[serde(default)]
+    pub is_last: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Issue {
+    pub id: String,
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub fields: Option<Fields>,
+}
+
+/// The fields lookout asks for; the story points field's id differs per site, so the rest
+/// of `fields` is kept to look it up by the discovered id.
+#[derive(Debug, Deserialize)]
+pub struct Fields {
+    #[serde(default)]
+    pub summary: String,
+    pub status: StatusDto,
+    #[serde(default)]
+    pub assignee: Option<User>,
+    #[serde(default)]
+    pub priority: Option<NameOnly>,
+    #[serde(default)]
+    pub labels: Vec<String>,
+    #[serde(deserialize_with = "jira_time")]
+    pub created: DateTime<FixedOffset>,
+    #[serde(deserialize_with = "jira_time")]
+    pub updated: DateTime<FixedOffset>,
+    #[serde(default)]
+    pub resolution: Option<NameOnly>,
+    #[serde(default, deserialize_with = "jira_time_opt")]
+    pub resolutiondate: Option<DateTime<FixedOffset>>,
+    pub project: ProjectKey,
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProjectKey {
+    pub key: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NameOnly {
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub account_id: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub account_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangelogPage {
+    #[serde(default)]
+    pub issue_change_logs: Vec<IssueChangelog>,
+    #[serde(default)]
+    pub next_page_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueChangelog {
+    pub issue_id: String,
+    #[serde(default)]
+    pub change_histories: Vec<History>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct History {
+    #[serde(deserialize_with = "jira_instant")]
+    pub created: DateTime<Utc>,
+    #[serde(default)]
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    #[serde(default)]
+    pub field_id: Option<String>,
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub from_string: Option<String>,
+    #[serde(default)]
+    pub to_string: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Transitions {
+    pub transitions: Vec<TransitionDto>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TransitionDto {
+    pub id: String,
+    pub name: String,
+    pub to: NameOnly,
+}
+
+/// Jira writes times as `2024-03-01T10:00:00.000+0100` (no colon in the offset).
+pub fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z")
+        .or_else(|_| DateTime::parse_from_rfc3339(s))
+        .ok()
+}
+
+fn jira_time<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_time(&s).ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a Jira time")))
+}
+
+fn jira_time_opt<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+    let s = Option::<String>::deserialize(d)?;
+    match s {
+        None => Ok(None),
+        Some(s) => parse_time(&s)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a Jira time"))),
+    }
+}
+
+/// The bulk changelog gives `created` as epoch milliseconds; the per-issue one as text.
+fn jira_instant<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Number(n) => n
+            .as_i64()
+            .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
+            .ok_or_else(|| serde::de::Error::custom("a time out of range")),
+        Value::String(s) => parse_time(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a Jira time"))),
+        other => Err(serde::de::Error::custom(format!(
+            "{other} is not a Jira time"
+        ))),
+    }
+}

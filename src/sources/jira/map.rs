@@ -1,0 +1,180 @@
+//! From Jira's issues and changelogs to lookout's tickets and transitions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::dto;
+use crate::domain::{Field, Priority, StatusCategory, Ticket, Transition};
+
+pub fn category(key: &str) -> StatusCategory {
+    match key {
+        "done" => StatusCategory::Done,
+        "indeterminate" => StatusCategory::InProgress,
+        _ => StatusCategory::Todo,
+    }
+}
+
+/// Jira's stock priority names; a site's own names fall back to Medium.
+pub fn priority(name: &str) -> Priority {
+    match name.to_ascii_lowercase().as_str() {
+        "highest" | "blocker" | "critical" | "urgent" => Priority::Highest,
+        "high" | "major" => Priority::High,
+        "low" | "minor" => Priority::Low,
+        "lowest" | "trivial" => Priority::Lowest,
+        _ => Priority::Medium,
+    }
+}
+
+/// The story points field: a number field whose name says so. Sites differ in its id
+/// (and some have both the classic and the next-gen one), so it is looked up, never assumed.
+pub fn story_points(fields: &[dto::Field]) -> Option<String> {
+    let numeric = |f: &&dto::Field| f.schema.as_ref().is_some_and(|s| s.kind == "number");
+    let named = |f: &&dto::Field, name: &str| f.custom && f.name.eq_ignore_ascii_case(name);
+    fields
+        .iter()
+        .filter(numeric)
+        .find(|f| named(f, "Story Points"))
+        .or_else(|| {
+            fields
+                .iter()
+                .filter(numeric)
+                .find(|f| named(f, "Story point estimate"))
+        })
+        .map(|f| f.id.clone())
+}
+
+pub fn ticket(
+    source: &str,
+    site: &str,
+    points: Option<&str>,
+    id: u64,
+    key: String,
+    f: dto::Fields,
+) -> Ticket {
+    let category = category(&f.status.status_category.key);
+    let estimate = points
+        .and_then(|p| f.other.get(p))
+        .and_then(serde_json::Value::as_f64);
+    let resolved = (category == StatusCategory::Done).then(|| {
+        f.resolutiondate
+            .unwrap_or(f.updated)
+            .with_timezone(&Utc)
+    });
+    Ticket {
+        source: source.to_string(),
+        id,
+        project: f.project.key,
+        url: Some(format!("{}/browse/{key}", site.trim_end_matches('/'))),
+        key,
+        title: f.summary,
+        status: f.status.name,
+        category,
+        assignee: f.assignee.map(|a| a.display_name),
+        priority: f
+            .priority
+            .as_ref()
+            .map(|p| priority(&p.name))
+            .unwrap_or(Priority::Medium),
+        estimate,
+        labels: f.labels,
+        created: f.created.with_timezone(&Utc),
+        updated: f.updated.with_timezone(&Utc),
+        // Filled from the changelog.
+        started: None,
+        resolved,
+        resolution: f.resolution.map(|r| r.name),
+    }
+}
+
+/// A ticket's status, assignee and priority changes, and when work on it started.
+pub fn history(
+    source: &Arc<str>,
+    id: u64,
+    histories: Vec<dto::History>,
+    categories: &HashMap<String, StatusCategory>,
+) -> (Vec<Transition>, Option<DateTime<Utc>>) {
+    let mut out = Vec::new();
+    let mut started = None;
+    for h in histories {
+        for item in h.items {
+            let field = match item.field_id.as_deref().unwrap_or(item.field.as_str()) {
+                "status" => Field::Status,
+                "assignee" => Field::Assignee,
+                "priority" => Field::Priority,
+                _ => continue,
+            };
+            if field == Field::Status && started.is_none() {
+                let to = item.to_string.as_deref().and_then(|s| categories.get(s));
+                if to.is_some_and(|c| *c != StatusCategory::Todo) {
+                    started = Some(h.created);
+                }
+            }
+            out.push(Transition {
+                source: source.clone(),
+                ticket: id,
+                at: h.created,
+                field,
+                from: item.from_string.filter(|s| !s.is_empty()).map(Arc::from),
+                to: item.to_string.filter(|s| !s.is_empty()).map(Arc::from),
+            });
+        }
+    }
+    out.sort_by_key(|t| t.at);
+    (out, started)
+}
+
+/// A comment body in the Atlassian Document Format: a paragraph per blank-line-separated
+/// block, with hard breaks for single newlines (v3 refuses plain strings).
+pub fn adf(text: &str) -> serde_json::Value {
+    let paragraphs: Vec<serde_json::Value> = text
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            let mut content = Vec::new();
+            for (i, line) in p.lines().enumerate() {
+                if i > 0 {
+                    content.push(serde_json::json!({ "type": "hardBreak" }));
+                }
+                if !line.is_empty() {
+                    content.push(serde_json::json!({ "type": "text", "text": line }));
+                }
+            }
+            serde_json::json!({ "type": "paragraph", "content": content })
+        })
+        .collect();
+    serde_json::json!({ "type": "doc", "version": 1, "content": paragraphs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_become_paragraphs_with_hard_breaks() {
+        let doc = adf("first line\nsecond\n\nnext paragraph");
+        assert_eq!(doc["type"], "doc");
+        assert_eq!(doc["content"].as_array().map(Vec::len), Some(2));
+        assert_eq!(doc["content"][0]["content"][1]["type"], "hardBreak");
+        assert_eq!(doc["content"][1]["content"][0]["text"], "next paragraph");
+    }
+
+    #[test]
+    fn story_points_are_found_by_name_and_type() {
+        let f = |id: &str, name: &str, kind: &str| dto::Field {
+            id: id.into(),
+            name: name.into(),
+            custom: true,
+            schema: Some(dto::FieldSchema { kind: kind.into() }),
+        };
+        let fields = vec![
+            f("customfield_1", "Story Points", "string"),
+            f("customfield_7", "Story point estimate", "number"),
+            f("customfield_9", "Story Points", "number"),
+        ];
+        assert_eq!(story_points(&fields).as_deref(), Some("customfield_9"));
+        assert_eq!(story_points(&fields[..2]).as_deref(), Some("customfield_7"));
+        assert_eq!(story_points(&fields[..1]), None);
+    }
+}

@@ -1,0 +1,462 @@
+//! Jira Cloud, over REST v3 with Basic auth (account email and API token).
+//!
+//! Issues come from `POST /rest/api/3/search/jql` (the old `/search` is gone) with bounded
+//! JQL, explicit fields and `nextPageToken` paging, oldest update first; their status,
+//! assignee and priority histories from `POST /rest/api/3/changelog/bulkfetch`, for up to
+//! a thousand issues a request. JQL takes times in the user's own zone, so the window keeps
+//! the offset Jira writes its times in.
+
+mod dto;
+mod map;
+mod write;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset, Offset, Utc};
+use futures::future::BoxFuture;
+use reqwest::RequestBuilder;
+use serde_json::{Value, json};
+
+use super::http::{Http, HttpError, Policy};
+use super::{Budget, Source, SourceError, TrackerAction, Window};
+use crate::domain::{ChangeSet, Member, Project, StatusCategory, Sweep};
+
+const PAGE: usize = 100;
+const SWEEP_PAGE: usize = 1000;
+/// Changelogs for this many issues per bulk request (Jira's maximum).
+const CHANGELOG_ISSUES: usize = 1000;
+/// New tickets per stored batch: a kill during a first sync loses at most this much work.
+const BATCH: usize = 2000;
+/// JQL has minute precision, and a local time in the hour a clock falls back is ambiguous.
+const OVERLAP_MINUTES: i64 = 70;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The site, as users browse it (`https://example.atlassian.net`).
+    pub url: String,
+    /// With a scoped API token, requests go through `api.atlassian.com` for this cloud id.
+    pub cloud_id: Option<String>,
+    pub email: String,
+    /// The environment variable that holds the API token.
+    pub token_env: String,
+    /// Project keys to sync; empty for every visible project.
+    pub projects: Vec<String>,
+    pub sweep_every: Duration,
+}
+
+impl Settings {
+    fn api(&self) -> String {
+        let base = match &self.cloud_id {
+            Some(id) => format!("https://api.atlassian.com/ex/jira/{id}"),
+            None => self.url.clone(),
+        };
+        base.trim_end_matches('/').to_string()
+    }
+}
+
+/// A search in progress, kept between the batches of one sync.
+struct Resume {
+    cursor: String,
+    token: String,
+}
+
+pub struct JiraSource {
+    name: String,
+    source: Arc<str>,
+    settings: Settings,
+    http: Result<Http, HttpError>,
+    points: Option<String>,
+    categories: HashMap<String, StatusCategory>,
+    last_sweep: Option<Instant>,
+    resume: Option<Resume>,
+}
+
+impl JiraSource {
+    pub fn new(name: &str, settings: Settings, policy: Policy) -> JiraSource {
+        JiraSource {
+            name: name.to_string(),
+            source: Arc::from(name),
+            settings,
+            http: Http::new(policy),
+            points: None,
+            categories: HashMap::new(),
+            last_sweep: None,
+            resume: None,
+        }
+    }
+
+    fn http(&self) -> Result<&Http, SourceError> {
+        self.http.as_ref().map_err(|e| SourceError::from(e.clone()))
+    }
+
+    fn token(&self) -> Result<String, SourceError> {
+        let var = &self.settings.token_env;
+        match std::env::var(var) {
+            Ok(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
+            _ => Err(SourceError::Config(format!(
+                "the environment variable {var} (token_env) is not set; put a Jira API token in \
+                 it (id.atlassian.com, Security, API tokens)"
+            ))),
+        }
+    }
+
+    fn request(
+        &self,
+        c: &reqwest::Client,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> RequestBuilder {
+        c.request(method, format!("{}{path}", self.settings.api()))
+            .basic_auth(&self.settings.email, Some(token))
+            .header("Accept", "application/json")
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, SourceError> {
+        let token = self.token()?;
+        let build = |c: &reqwest::Client| {
+            self.request(c, reqwest::Method::GET, path, &token)
+                .query(query)
+        };
+        Ok(self.http()?.json(build).await?)
+    }
+
+    async fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Value,
+    ) -> Result<T, SourceError> {
+        let token = self.token()?;
+        let build = |c: &reqwest::Client| {
+            self.request(c, reqwest::Method::POST, path, &token)
+                .json(body)
+        };
+        Ok(self.http()?.json(build).await?)
+    }
+
+    /// Fields (for story points), statuses (for categories of changelog names), projects
+    /// and their assignable members.
+    async fn refresh_catalog(&mut self) -> Result<(Vec<Project>, Vec<Member>), SourceError> {
+        let fields: Vec<dto::Field> = self.get("/rest/api/3/field", &[]).await?;
+        self.points = map::story_points(&fields);
+        let statuses: Vec<dto::StatusDto> = self.get("/rest/api/3/status", &[]).await?;
+        self.categories = statuses
+            .into_iter()
+            .map(|s| (s.name, map::category(&s.status_category.key)))
+            .collect();
+
+        let mut listed: Vec<dto::ProjectDto> = Vec::new();
+        loop {
+            let mut q = vec![
+                ("startAt", listed.len().to_string()),
+                ("maxResults", "50".to_string()),
+                ("expand", "description".to_string()),
+            ];
+            for k in &self.settings.projects {
+                q.push(("keys", k.clone()));
+            }
+            let page: dto::ProjectPage = self.get("/rest/api/3/project/search", &q).await?;
+            let empty = page.values.is_empty();
+            listed.extend(page.values);
+            if page.is_last || empty {
+                break;
+            }
+        }
+        let wanted = &self.settings.projects;
+        if let Some(missing) = wanted.iter().find(|w| !listed.iter().any(|p| &p.key == *w)) {
+            return Err(SourceError::Config(format!(
+                "project {missing:?} is not visible to {} (check `projects` and the account's \
+                 permissions)",
+                self.settings.email
+            )));
+        }
+        listed.retain(|p| wanted.is_empty() || wanted.contains(&p.key));
+
+        let mut members = Vec::new();
+        for p in &listed {
+            let mut start = 0;
+            loop {
+                let q = [
+                    ("project", p.key.clone()),
+                    ("startAt", start.to_string()),
+                    ("maxResults", "100".to_string()),
+                ];
+                let users: Vec<dto::User> =
+                    self.get("/rest/api/3/user/assignable/search", &q).await?;
+                start += users.len();
+                let n = users.len();
+                members.extend(
+                    users
+                        .into_iter()
+                        .filter(|u| u.account_type.as_deref().is_none_or(|t| t == "atlassian"))
+                        .map(|u| Member {
+                            source: self.name.clone(),
+                            project: p.key.clone(),
+                            login: u.account_id,
+                            display_name: u.display_name,
+                        }),
+                );
+                if n < 100 {
+                    break;
+                }
+            }
+        }
+        let site = self.settings.url.trim_end_matches('/');
+        let projects = listed
+            .into_iter()
+            .map(|p| Project {
+                source: self.name.clone(),
+                url: Some(format!("{site}/browse/{}", p.key)),
+                key: p.key,
+                name: p.name,
+                description: p.description.unwrap_or_default(),
+                // Jira's project API has no creation date.
+                created: DateTime::<Utc>::UNIX_EPOCH,
+                target: None,
+            })
+            .collect();
+        Ok((projects, members))
+    }
+
+    fn jql(&self, from: Option<String>) -> String {
+        let mut parts = Vec::new();
+        if !self.settings.projects.is_empty() {
+            let keys: Vec<String> = self
+                .settings
+                .projects
+                .iter()
+                .map(|k| format!("\"{}\"", k.replace('"', "")))
+                .collect();
+            parts.push(format!("project in ({})", keys.join(", ")));
+        }
+        // The search API refuses unbounded queries; an update time bounds a full read too.
+        parts.push(format!(
+            "updated >= \"{}\"",
+            from.unwrap_or_else(|| "1970/01/01 00:00".to_string())
+        ));
+        format!("{} ORDER BY updated ASC, id ASC", parts.join(" AND "))
+    }
+
+    fn fields(&self) -> Vec<String> {
+        let mut f: Vec<String> = [
+            "summary",
+            "status",
+            "assignee",
+            "priority",
+            "labels",
+            "created",
+            "updated",
+            "resolution",
+            "resolutiondate",
+            "project",
+        ]
+        .map(String::from)
+        .to_vec();
+        f.extend(self.points.clone());
+        f
+    }
+
+    async fn fetch_changes(
+        &mut self,
+        cursor: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<ChangeSet, SourceError> {
+        let (projects, members) = self.refresh_catalog().await?;
+        let mut changes = ChangeSet::new(self.name.clone());
+        changes.projects = projects;
+        changes.members = members;
+
+        let overlap = chrono::Duration::minutes(OVERLAP_MINUTES);
+        let mut window = Window::parse(cursor.as_deref());
+        // Without a known offset, widen the overlap to cover every zone on Earth.
+        let local_from = window.from(overlap).map(|from| {
+            let (offset, widen) = match window.offset().and_then(FixedOffset::east_opt) {
+                Some(o) => (o, chrono::Duration::zero()),
+                None => (Utc.fix(), chrono::Duration::hours(15)),
+            };
+            (from - widen)
+                .with_timezone(&offset)
+                .format("%Y/%m/%d %H:%M")
+                .to_string()
+        });
+        let jql = self.jql(local_from);
+        let mut token = match self.resume.take() {
+            Some(r) if cursor.as_deref() == Some(r.cursor.as_str()) => Some(r.token),
+            _ => None,
+        };
+        let mut fresh: Vec<(u64, String, dto::Fields)> = Vec::new();
+        loop {
+            let mut body = json!({
+                "jql": jql,
+                "fields": self.fields(),
+                "maxResults": PAGE,
+            });
+            if let Some(t) = &token {
+                body["nextPageToken"] = json!(t);
+            }
+            let page: dto::SearchPage = self.post("/rest/api/3/search/jql", &body).await?;
+            for issue in page.issues {
+                let id = parse_id(&issue.id)?;
+                let fields = issue.fields.ok_or_else(|| {
+                    SourceError::Invalid(format!("issue {} came without its fields", issue.key))
+                })?;
+                window.set_offset(fields.updated.offset().local_minus_utc());
+                if !window.seen(id, fields.updated.with_timezone(&Utc)) {
+                    fresh.push((id, issue.key, fields));
+                }
+            }
+            token = page.next_page_token.filter(|_| page.is_last != Some(true));
+            if token.is_none() {
+                break;
+            }
+            if fresh.len() >= BATCH {
+                changes.more = true;
+                break;
+            }
+        }
+
+        let ids: Vec<u64> = fresh.iter().map(|f| f.0).collect();
+        let mut histories = self.changelogs(&ids).await?;
+        for (id, key, fields) in fresh {
+            let updated = fields.updated.with_timezone(&Utc);
+            let mut ticket = map::ticket(
+                &self.name,
+                &self.settings.url,
+                self.points.as_deref(),
+                id,
+                key,
+                fields,
+            );
+            let (transitions, started) = map::history(
+                &self.source,
+                id,
+                histories.remove(&id).unwrap_or_default(),
+                &self.categories,
+            );
+            ticket.started = started.or(ticket.resolved);
+            changes.tickets.push(ticket);
+            changes.transitions.extend(transitions);
+            window.add(id, updated);
+        }
+        let next = window.cursor(overlap);
+        if changes.more {
+            if let Some(t) = token {
+                self.resume = Some(Resume {
+                    cursor: next.clone(),
+                    token: t,
+                });
+            }
+        } else {
+            let due = self
+                .last_sweep
+                .is_none_or(|t| t.elapsed() >= self.settings.sweep_every);
+            if cursor.is_some() && due {
+                changes.sweep = Some(Sweep {
+                    present: self.all_ids().await?,
+                    at: now,
+                });
+                self.last_sweep = Some(Instant::now());
+            }
+        }
+        changes.cursor = Some(next);
+        Ok(changes)
+    }
+
+    /// The status, assignee and priority histories of `ids`, by issue id.
+    async fn changelogs(
+        &self,
+        ids: &[u64],
+    ) -> Result<HashMap<u64, Vec<dto::History>>, SourceError> {
+        let mut out: HashMap<u64, Vec<dto::History>> = HashMap::new();
+        for chunk in ids.chunks(CHANGELOG_ISSUES) {
+            let mut token: Option<String> = None;
+            loop {
+                let mut body = json!({
+                    "issueIdsOrKeys": chunk.iter().map(u64::to_string).collect::<Vec<_>>(),
+                    "fieldIds": ["status", "assignee", "priority"],
+                    "maxResults": 1000,
+                });
+                if let Some(t) = &token {
+                    body["nextPageToken"] = json!(t);
+                }
+                let page: dto::ChangelogPage =
+                    self.post("/rest/api/3/changelog/bulkfetch", &body).await?;
+                for log in page.issue_change_logs {
+                    out.entry(parse_id(&log.issue_id)?)
+                        .or_default()
+                        .extend(log.change_histories);
+                }
+                token = page.next_page_token;
+                if token.is_none() {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every issue id still in the tracker, with the cheapest search Jira offers.
+    async fn all_ids(&self) -> Result<Vec<u64>, SourceError> {
+        let jql = self.jql(None);
+        let mut ids = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut body = json!({ "jql": jql, "fields": ["id"], "maxResults": SWEEP_PAGE });
+            if let Some(t) = &token {
+                body["nextPageToken"] = json!(t);
+            }
+            let page: dto::SearchPage = self.post("/rest/api/3/search/jql", &body).await?;
+            for issue in &page.issues {
+                ids.push(parse_id(&issue.id)?);
+            }
+            token = page.next_page_token.filter(|_| page.is_last != Some(true));
+            if token.is_none() {
+                return Ok(ids);
+            }
+        }
+    }
+}
+
+fn parse_id(id: &str) -> Result<u64, SourceError> {
+    id.parse()
+        .map_err(|_| SourceError::Invalid(format!("{id:?} is not a Jira issue id")))
+}
+
+impl Source for JiraSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn fetch<'a>(
+        &'a mut self,
+        cursor: Option<String>,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<ChangeSet, SourceError>> {
+        Box::pin(self.fetch_changes(cursor, now))
+    }
+
+    fn projects(&mut self) -> BoxFuture<'_, Result<Vec<Project>, SourceError>> {
+        Box::pin(async move { Ok(self.refresh_catalog().await?.0) })
+    }
+
+    fn apply<'a>(
+        &'a mut self,
+        action: &'a TrackerAction,
+    ) -> BoxFuture<'a, Result<(), SourceError>> {
+        Box::pin(self.write(action))
+    }
+
+    fn budget(&self) -> Option<Budget> {
+        self.http
+            .as_ref()
+            .ok()
+            .map(Http::budget)
+            .filter(|b| b.remaining.is_some())
+    }
+}

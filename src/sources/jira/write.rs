@@ -1,0 +1,78 @@
+//! Changes lookout makes in Jira. Status moves go through the issue's available
+//! transitions (Jira has no "set status"), comments are written in ADF.
+
+use serde_json::{Value, json};
+
+use super::{JiraSource, dto, map};
+use crate::sources::{Change, SourceError, TrackerAction};
+
+impl JiraSource {
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+    ) -> Result<(), SourceError> {
+        let token = self.token()?;
+        self.http()?
+            .send(|c| self.request(c, method.clone(), path, &token).json(body))
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn write(&mut self, action: &TrackerAction) -> Result<(), SourceError> {
+        use reqwest::Method;
+        let issue = format!("/rest/api/3/issue/{}", action.ticket);
+        match &action.change {
+            Change::Assign { login } => {
+                self.send(
+                    Method::PUT,
+                    &format!("{issue}/assignee"),
+                    &json!({ "accountId": login }),
+                )
+                .await
+            }
+            Change::SetPriority { priority } => {
+                let body = json!({ "fields": { "priority": { "name": priority } } });
+                self.send(Method::PUT, &issue, &body).await
+            }
+            Change::AddLabel { label } => {
+                let body = json!({ "update": { "labels": [ { "add": label } ] } });
+                self.send(Method::PUT, &issue, &body).await
+            }
+            Change::Comment { body } => {
+                let body = json!({ "body": map::adf(body) });
+                self.send(Method::POST, &format!("{issue}/comment"), &body)
+                    .await
+            }
+            Change::Transition { status } => {
+                let path = format!("{issue}/transitions");
+                let available: dto::Transitions = self.get(&path, &[]).await?;
+                let chosen = available
+                    .transitions
+                    .iter()
+                    .find(|t| t.to.name.eq_ignore_ascii_case(status))
+                    .or_else(|| {
+                        available
+                            .transitions
+                            .iter()
+                            .find(|t| t.name.eq_ignore_ascii_case(status))
+                    })
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = available
+                            .transitions
+                            .iter()
+                            .map(|t| t.to.name.as_str())
+                            .collect();
+                        SourceError::Refused(format!(
+                            "{} cannot move to {status:?} from where it is; it can move to: {}",
+                            action.key,
+                            names.join(", ")
+                        ))
+                    })?;
+                let body = json!({ "transition": { "id": chosen.id } });
+                self.send(Method::POST, &path, &body).await
+            }
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! Redmine, over its REST JSON API with an API key (`X-Redmine-API-Key`).
+//!
+//! Issues come by keyset paging on (`updated_on`, id) from the window's start, so an issue
+//! updated while lookout pages cannot shift another out of view; each new issue's journals
+//! (its status, assignee and priority changes, and its notes) come from the issue itself.
+
+mod dto;
+mod map;
+mod write;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use futures::{StreamExt, TryStreamExt};
+use reqwest::RequestBuilder;
+
+use super::http::{Http, HttpError, Policy};
+use super::{Budget, Source, SourceError, TrackerAction, Window};
+use crate::domain::{ChangeSet, Member, Project, Sweep, TimeEntry};
+use map::Catalog;
+
+const PAGE: usize = 100;
+/// New tickets per stored batch: a kill during a first sync loses at most this much work.
+const BATCH: usize = 500;
+/// Redmine times have whole seconds and its writes commit after their timestamp.
+const OVERLAP_SECS: i64 = 120;
+/// Journals are one request per issue; a few at a time keeps a small server responsive.
+const CONCURRENCY: usize = 4;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub url: String,
+    /// The environment variable that holds the API key.
+    pub api_key_env: String,
+    /// Project identifiers to sync; empty for every visible project.
+    pub projects: Vec<String>,
+    /// How often to look for deleted issues.
+    pub sweep_every: Duration,
+}
+
+pub struct RedmineSource {
+    name: String,
+    source: Arc<str>,
+    settings: Settings,
+    http: Result<Http, HttpError>,
+    catalog: Catalog,
+    last_sweep: Option<Instant>,
+}
+
+impl RedmineSource {
+    pub fn new(name: &str, settings: Settings, policy: Policy) -> RedmineSource {
+        RedmineSource {
+            name: name.to_string(),
+            source: Arc::from(name),
+            settings,
+            http: Http::new(policy),
+            catalog: Catalog::default(),
+            last_sweep: None,
+        }
+    }
+
+    fn http(&self) -> Result<&Http, SourceError> {
+        self.http.as_ref().map_err(|e| SourceError::from(e.clone()))
+    }
+
+    fn key(&self) -> Result<String, SourceError> {
+        let var = &self.settings.api_key_env;
+        match std::env::var(var) {
+            Ok(k) if !k.trim().is_empty() => Ok(k.trim().to_string()),
+            _ => Err(SourceError::Config(format!(
+                "the environment variable {var} (api_key_env) is not set; put the Redmine API key \
+                 in it (My account, API access key)"
+            ))),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.settings.url.trim_end_matches('/'))
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<T, SourceError> {
+        let (key, url) = (self.key()?, self.url(path));
+        let build = |c: &reqwest::Client| -> RequestBuilder {
+            c.get(&url)
+                .header("X-Redmine-API-Key", &key)
+                .query(query)
+        };
+        Ok(self.http()?.json(build).await?)
+    }
+
+    /// Statuses, priorities, projects and their members: the names journals refer to by id.
+    async fn refresh_catalog(&mut self) -> Result<(Vec<Project>, Vec<Member>), SourceError> {
+        let statuses: dto::Statuses = self.get("/issue_statuses.json", &[]).await?;
+        let trackers: dto::Trackers = self.get("/trackers.json", &[]).await?;
+        let priorities: dto::Priorities =
+            self.get("/enumerations/issue_priorities.json", &[]).await?;
+        let defaults: Vec<u64> = trackers
+            .trackers
+            .iter()
+            .filter_map(|t| t.default_status.as_ref().map(|s| s.id))
+            .collect();
+        let mut catalog = Catalog::default();
+        catalog.set_statuses(statuses.issue_statuses, &defaults);
+        catalog.set_priorities(priorities.issue_priorities);
+
+        let mut listed = Vec::new();
+        loop {
+            let page: dto::ProjectsPage = self
+                .get("/projects.json", &paging(listed.len(), PAGE))
+                .await?;
+            let n = page.projects.len();
+            listed.extend(page.projects);
+            if n < PAGE || listed.len() >= page.total_count {
+                break;
+            }
+        }
+        let wanted = &self.settings.projects;
+        if let Some(missing) = wanted
+            .iter()
+            .find(|w| !listed.iter().any(|p| &p.identifier == *w))
+        {
+            return Err(SourceError::Config(format!(
+                "project {missing:?} is not visible to this API key (check `projects` and the \
+                 key's memberships)"
+            )));
+        }
+        listed.retain(|p| wanted.is_empty() || wanted.contains(&p.identifier));
+
+        let mut members = Vec::new();
+        for p in &listed {
+            catalog.projects.insert(p.id, p.identifier.clone());
+            let mut seen = 0;
+            loop {
+                let path = format!("/projects/{}/memberships.json", p.id);
+                let page: dto::Memberships = self.get(&path, &paging(seen, PAGE)).await?;
+                seen += page.memberships.len();
+                for user in page.memberships.into_iter().filter_map(|m| m.user) {
+                    catalog.users.insert(user.id, user.name.clone());
+                    members.push(Member {
+                        source: self.name.clone(),
+                        project: p.identifier.clone(),
+                        login: user.id.to_string(),
+                        display_name: user.name,
+                    });
+                }
+                if seen >= page.total_count || seen % PAGE != 0 {
+                    break;
+                }
+            }
+        }
+        let base = self.settings.url.trim_end_matches('/');
+        let projects = listed
+            .into_iter()
+            .map(|p| Project {
+                source: self.name.clone(),
+                url: Some(format!("{base}/projects/{}", p.identifier)),
+                key: p.identifier,
+                name: p.name,
+                description: p.description.unwrap_or_default(),
+                created: p.created_on,
+                target: None,
+            })
+            .collect();
+        self.catalog = catalog;
+        Ok((projects, members))
+    }
+
+    /// Redmine's generic filter syntax, which (unlike the short form) combines with a
+    /// project list.
+    fn filters(&self, extra: &[(&str, &str, String)]) -> Vec<(String, String)> {
+        let mut q = vec![
+            ("set_filter".to_string(), "1".to_string()),
+            ("f[]".to_string(), "status_id".to_string()),
+            ("op[status_id]".to_string(), "*".to_string()),
+        ];
+        self.project_filter(&mut q);
+        for (field, op, value) in extra {
+            q.push(("f[]".into(), field.to_string()));
+            q.push((format!("op[{field}]"), op.to_string()));
+            q.push((format!("v[{field}][]"), value.clone()));
+        }
+        q
+    }
+
+    fn project_filter(&self, q: &mut Vec<(String, String)>) {
+        if self.settings.projects.is_empty() {
+            return;
+        }
+        q.push(("f[]".into(), "project_id".into()));
+        q.push(("op[project_id]".into(), "=".into()));
+        for id in self.catalog.projects.keys() {
+            q.push(("v[project_id][]".into(), id.to_string()));
+        }
+    }
+
+    async fn with_journals(&self, id: u64) -> Result<Option<dto::Issue>, SourceError> {
+        let path = format!("/issues/{id}.json");
+        match self
+            .get::<dto::OneIssue>(&path, &[("include".into(), "journals".into())])
+            .await
+        {
+            Ok(one) => Ok(Some(one.issue)),
+            // Deleted between the list and this request: the sweep will notice.
+            Err(SourceError::Refused(e)) if e.contains("HTTP 404") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn fetch_changes(
+        &mut self,
+        cursor: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<ChangeSet, SourceError> {
+        let (projects, members) = self.refresh_catalog().await?;
+        let mut changes = ChangeSet::new(self.name.clone());
+        changes.projects = projects;
+        changes.members = members;
+
+        let overlap = chrono::Duration::seconds(OVERLAP_SECS);
+        let mut window = Window::parse(cursor.as_deref());
+        let start = window.from(overlap);
+        // Keyset position: (updated_on, how many issues at exactly that time are behind us).
+        let mut from = start;
+        let mut offset = 0usize;
+        let mut fresh: Vec<(u64, DateTime<Utc>)> = Vec::new();
+        loop {
+            let mut extra = vec![];
+            if let Some(f) = from {
+                extra.push(("updated_on", ">=", stamp(f)));
+            }
+            let mut q = self.filters(&extra);
+            q.push(("sort".into(), "updated_on,id".into()));
+            q.extend(paging(offset, PAGE));
+            let page: dto::IssuesPage = self.get("/issues.json", &q).await?;
+            let n = page.issues.len();
+            for i in &page.issues {
+                if !window.seen(i.id, i.updated_on) && !fresh.iter().any(|f| f.0 == i.id) {
+                    fresh.push((i.id, i.updated_on));
+                }
+            }
+            if let Some(last) = page.issues.last() {
+                let at = last.updated_on;
+                let tied = page.issues.iter().filter(|i| i.updated_on == at).count();
+                offset = if from == Some(at) { offset + tied } else { tied };
+                from = Some(at);
+            }
+            if n < PAGE {
+                break;
+            }
+            if fresh.len() >= BATCH {
+                changes.more = true;
+                break;
+            }
+        }
+
+        let ids: Vec<u64> = fresh.iter().map(|f| f.0).collect();
+        let issues: Vec<Option<dto::Issue>> = futures::stream::iter(ids)
+            .map(|id| self.with_journals(id))
+            .buffered(CONCURRENCY)
+            .try_collect()
+            .await?;
+        let base = self.settings.url.clone();
+        for issue in issues.into_iter().flatten() {
+            let mapped = map::issue(&self.source, &base, &self.catalog, issue);
+            changes.tickets.push(mapped.ticket);
+            changes.transitions.extend(mapped.transitions);
+            changes.notes.extend(mapped.notes);
+        }
+        for (id, updated) in &fresh {
+            window.add(*id, *updated);
+        }
+
+        if !changes.more {
+            changes.time_entries = self.time_entries(start).await?;
+            let due = self
+                .last_sweep
+                .is_none_or(|t| t.elapsed() >= self.settings.sweep_every);
+            if cursor.is_some() && due {
+                changes.sweep = Some(Sweep {
+                    present: self.all_ids().await?,
+                    at: now,
+                });
+                self.last_sweep = Some(Instant::now());
+            }
+        }
+        changes.cursor = Some(window.cursor(overlap));
+        Ok(changes)
+    }
+
+    async fn time_entries(
+        &self,
+        from: Option<DateTime<Utc>>,
+    ) -> Result<Vec<TimeEntry>, SourceError> {
+        let mut out = Vec::new();
+        let mut read = 0;
+        loop {
+            let mut q = vec![("set_filter".to_string(), "1".to_string())];
+            if let Some(f) = from {
+                q.push(("f[]".into(), "updated_on".into()));
+                q.push(("op[updated_on]".into(), ">=".into()));
+                q.push(("v[updated_on][]".into(), stamp(f)));
+            }
+            self.project_filter(&mut q);
+            q.extend(paging(read, PAGE));
+            let page: dto::TimeEntries = self.get("/time_entries.json", &q).await?;
+            read += page.time_entries.len();
+            let n = page.time_entries.len();
+            out.extend(page.time_entries.into_iter().filter_map(|e| {
+                Some(TimeEntry {
+                    source: self.name.clone(),
+                    ticket: e.issue?.id,
+                    id: e.id,
+                    at: e
+                        .spent_on
+                        .and_hms_opt(12, 0, 0)
+                        .map(|d| d.and_utc())
+                        .unwrap_or(e.updated_on),
+                    member: e.user.name,
+                    hours: e.hours,
+                    comment: e.comments.unwrap_or_default(),
+                })
+            }));
+            if n < PAGE || read >= page.total_count {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Every issue id the tracker still has, by keyset on id (a deletion while paging
+    /// cannot hide a live issue).
+    async fn all_ids(&self) -> Result<Vec<u64>, SourceError> {
+        let mut ids = Vec::new();
+        loop {
+            let next = ids.last().map_or(1, |l| l + 1);
+            let mut q = self.filters(&[("issue_id", ">=", next.to_string())]);
+            q.push(("sort".into(), "id".into()));
+            q.extend(paging(0, PAGE));
+            let page: dto::IssuesPage = self.get("/issues.json", &q).await?;
+            let n = page.issues.len();
+            ids.extend(page.issues.iter().map(|i| i.id));
+            if n < PAGE {
+                return Ok(ids);
+            }
+        }
+    }
+}
+
+fn paging(offset: usize, limit: usize) -> Vec<(String, String)> {
+    vec![
+        ("offset".to_string(), offset.to_string()),
+        ("limit".to_string(), limit.to_string()),
+    ]
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Source for RedmineSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn fetch<'a>(
+        &'a mut self,
+        cursor: Option<String>,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<ChangeSet, SourceError>> {
+        Box::pin(self.fetch_changes(cursor, now))
+    }
+
+    fn projects(&mut self) -> BoxFuture<'_, Result<Vec<Project>, SourceError>> {
+        Box::pin(async move { Ok(self.refresh_catalog().await?.0) })
+    }
+
+    fn apply<'a>(
+        &'a mut self,
+        action: &'a TrackerAction,
+    ) -> BoxFuture<'a, Result<(), SourceError>> {
+        Box::pin(self.write(action))
+    }
+
+    fn budget(&self) -> Option<Budget> {
+        self.http.as_ref().ok().map(Http::budget).filter(|b| b.remaining.is_some())
+    }
+}

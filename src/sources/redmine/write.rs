@@ -1,0 +1,58 @@
+//! Changes lookout makes in Redmine: one `PUT /issues/{id}.json` each.
+
+use serde_json::{Value, json};
+
+use super::RedmineSource;
+use crate::sources::{Change, SourceError, TrackerAction};
+
+impl RedmineSource {
+    pub(super) async fn write(&mut self, action: &TrackerAction) -> Result<(), SourceError> {
+        if self.catalog.statuses.is_empty() {
+            self.refresh_catalog().await?;
+        }
+        let fields: Value = match &action.change {
+            Change::Assign { login } => {
+                let id: u64 = login.parse().map_err(|_| {
+                    SourceError::Refused(format!(
+                        "{login:?} is not a Redmine user id; pick a project member"
+                    ))
+                })?;
+                json!({ "assigned_to_id": id })
+            }
+            Change::Transition { status } => {
+                let id = self.catalog.status_id(status).ok_or_else(|| {
+                    let known: Vec<&str> =
+                        self.catalog.statuses.values().map(|s| s.0.as_str()).collect();
+                    SourceError::Refused(format!(
+                        "Redmine has no status {status:?}; it has {}",
+                        known.join(", ")
+                    ))
+                })?;
+                json!({ "status_id": id })
+            }
+            Change::SetPriority { priority } => {
+                let id = self.catalog.priority_id(priority).ok_or_else(|| {
+                    SourceError::Refused(format!("Redmine has no priority {priority:?}"))
+                })?;
+                json!({ "priority_id": id })
+            }
+            Change::Comment { body } => json!({ "notes": body }),
+            Change::AddLabel { .. } => {
+                return Err(SourceError::Unsupported(format!(
+                    "Redmine issues have no labels; cannot {action}"
+                )));
+            }
+        };
+        let key = self.key()?;
+        let url = self.url(&format!("/issues/{}.json", action.ticket));
+        let body = json!({ "issue": fields });
+        self.http()?
+            .send(|c| {
+                c.put(&url)
+                    .header("X-Redmine-API-Key", &key)
+                    .json(&body)
+            })
+            .await?;
+        Ok(())
+    }
+}

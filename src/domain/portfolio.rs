@@ -10,7 +10,7 @@ use super::{Member, Note, Project, Ticket, TimeEntry, Transition};
 ///
 /// Transitions are kept in store order (source, ticket, time), so each ticket's history is a
 /// contiguous, chronological run; `histories` finds those runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Portfolio {
     pub projects: Vec<Project>,
     pub members: Vec<Member>,

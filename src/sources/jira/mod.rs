@@ -59,6 +59,8 @@ impl Settings {
 /// A search in progress, kept between the batches of one sync.
 struct Resume {
     cursor: String,
+    /// A page token belongs to its query: the resumed search must send the same JQL.
+    jql: String,
     token: String,
 }
 
@@ -285,10 +287,9 @@ impl JiraSource {
                 .format("%Y/%m/%d %H:%M")
                 .to_string()
         });
-        let jql = self.jql(local_from);
-        let mut token = match self.resume.take() {
-            Some(r) if cursor.as_deref() == Some(r.cursor.as_str()) => Some(r.token),
-            _ => None,
+        let (jql, mut token) = match self.resume.take() {
+            Some(r) if cursor.as_deref() == Some(r.cursor.as_str()) => (r.jql, Some(r.token)),
+            _ => (self.jql(local_from), None),
         };
         let mut fresh: Vec<(u64, String, dto::Fields)> = Vec::new();
         loop {
@@ -349,6 +350,7 @@ impl JiraSource {
             if let Some(t) = token {
                 self.resume = Some(Resume {
                     cursor: next.clone(),
+                    jql,
                     token: t,
                 });
             }

@@ -384,3 +384,86 @@ async fn a_sync_cut_by_the_network_resumes_to_the_same_store() {
         reference.cursor("jira").expect("cursor")
     );
 }
+
+#[tokio::test]
+async fn a_killed_sync_restarts_to_the_same_store() {
+    let fake = FakeJira::start(generate(4500, &["OPS", "WEB"], start()), zone());
+    let reference = Store::temporary().expect("store");
+    sync_once(&reference, &mut source(&fake, TOKEN_VAR), Utc::now())
+        .await
+        .expect("uninterrupted");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[source]]\nkind = \"jira\"\nname = \"jira\"\nurl = \"{}\"\nemail = \"{}\"\n\
+             token_env = \"LOOKOUT_JIRA_TOKEN\"\n",
+            fake.url(),
+            fake_jira::EMAIL
+        ),
+    )
+    .expect("config");
+    let run = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_lookout"));
+        c.arg("--config")
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(["sync", "--once"])
+            .env("LOOKOUT_JIRA_TOKEN", fake_jira::TOKEN)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        c
+    };
+    // The 25th search page never answers: the first batch (20 pages) is stored by then.
+    fake.with(|s| {
+        s.searches = 0;
+        s.hang_after_searches = Some(24);
+    });
+    let mut child = run().spawn().expect("lookout runs");
+    let waited = std::time::Instant::now();
+    while fake.with(|s| s.searches) <= 24 {
+        assert!(
+            waited.elapsed() < Duration::from_secs(120),
+            "the sync never reached the 25th page"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    fake.with(|s| {
+        s.hang_after_searches = None;
+        s.log.clear();
+    });
+
+    let status = run().status().expect("lookout runs again");
+    assert!(status.success());
+    let pages = fake
+        .requests("/rest/api/3/search/jql")
+        .iter()
+        .filter(|b| b["fields"] != serde_json::json!(["id"]))
+        .count();
+    assert!(
+        pages < 40,
+        "the restart resumes after the stored batch instead of starting over: {pages} pages"
+    );
+    let store = Store::open(&dir.path().join("data")).expect("store opens after a kill");
+    let (got, want) = (
+        sorted(store.load().expect("load")),
+        sorted(reference.load().expect("load")),
+    );
+    assert!(
+        got == want,
+        "restarted store differs: {} tickets and {} transitions, against {} and {}",
+        got.tickets.len(),
+        got.transitions.len(),
+        want.tickets.len(),
+        want.transitions.len()
+    );
+    assert_eq!(
+        store.cursor("jira").expect("cursor"),
+        reference.cursor("jira").expect("cursor")
+    );
+}

@@ -69,6 +69,9 @@ pub enum Command {
         #[arg(long, default_value_t = 300)]
         min_resolved: usize,
     },
+    /// Check each configured source (reachable, authenticated, projects visible) and the
+    /// store; exits non-zero when something needs fixing.
+    Doctor,
     /// Sync every configured source without the TUI.
     Sync {
         /// One pass, a summary line per source, then exit (non-zero if any source failed).
@@ -174,6 +177,27 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     settings.read_only |= cli.read_only;
     let ws = workspace(&cli)?;
     init_logging(&ws.dir, &settings.log_level);
+    if let Some(Command::Doctor) = cli.command {
+        // Before opening the store: a store held by another lookout is a finding, not an error.
+        let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+        let report = runtime.block_on(crate::commands::doctor::run(&settings, &ws.dir));
+        for line in &report.lines {
+            println!("{line}");
+        }
+        println!(
+            "{}",
+            if report.failed {
+                "verdict: something needs fixing (FAIL lines above)"
+            } else {
+                "verdict: all good"
+            }
+        );
+        return Ok(if report.failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
     let store = Store::open(&ws.dir)?;
     tracing::info!(dir = %ws.dir.display(), "store opened");
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -184,7 +208,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Sync { once: true }) => runtime.block_on(sync_once(&settings, &store, false)),
         Some(Command::Sync { once: false }) => runtime.block_on(sync_forever(&settings, store)),
-        Some(Command::Backtest { .. }) => Ok(ExitCode::SUCCESS),
+        Some(Command::Backtest { .. } | Command::Doctor) => Ok(ExitCode::SUCCESS),
         Some(Command::Forecast {
             project,
             items,
@@ -236,6 +260,15 @@ async fn load_or_sync(
     Ok(load(store.clone(), names).await??)
 }
 
+/// Tracker cursors carry the ids seen in their overlap; the line shows only their size.
+fn short_cursor(c: &str) -> String {
+    if c.len() <= 40 {
+        c.to_string()
+    } else {
+        format!("of {} bytes", c.len())
+    }
+}
+
 /// One sync of every source, a line each on stdout (`to_stderr` keeps stdout for the
 /// command's own output).
 async fn sync_once(
@@ -261,7 +294,7 @@ async fn sync_once(
                     "{name}: ok, {} records written in {:.2}s, cursor {}",
                     r.changed,
                     r.took.as_secs_f64(),
-                    r.cursor.as_deref().unwrap_or("-")
+                    r.cursor.as_deref().map_or("-".into(), short_cursor)
                 ));
                 for w in &r.warnings {
                     say(format!("{name}: {w}"));

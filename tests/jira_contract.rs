@@ -24,7 +24,9 @@ use routed::Reply;
 const TOKEN_VAR: &str = "CARGO_PKG_NAME";
 
 fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("date")
+    Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .expect("date")
 }
 
 fn zone() -> FixedOffset {
@@ -76,9 +78,9 @@ async fn pages_changelogs_and_story_points_are_stored() {
     assert_eq!(searches.len(), 3, "250 issues are three pages of 100");
     assert_eq!(searches[1]["nextPageToken"], "p100");
     assert!(
-        searches[0]["jql"]
-            .as_str()
-            .is_some_and(|j| j.contains("updated >=") && j.ends_with("ORDER BY updated ASC, id ASC"))
+        searches[0]["jql"].as_str().is_some_and(
+            |j| j.contains("updated >=") && j.ends_with("ORDER BY updated ASC, id ASC")
+        )
     );
     assert!(
         searches[0]["fields"]
@@ -88,20 +90,33 @@ async fn pages_changelogs_and_story_points_are_stored() {
     );
     let changelogs = fake.requests("/rest/api/3/changelog/bulkfetch");
     let histories: usize = issues.iter().map(|i| i.history.len()).sum();
-    assert_eq!(changelogs.len(), histories.div_ceil(40), "changelog pages followed");
+    assert_eq!(
+        changelogs.len(),
+        histories.div_ceil(40),
+        "changelog pages followed"
+    );
 
     let p = sorted(store.load().expect("load"));
     assert_eq!(p.tickets.len(), 250);
     assert_eq!(p.transitions.len(), histories);
-    let done = issues.iter().find(|i| i.status == "Done").expect("a done issue");
+    let done = issues
+        .iter()
+        .find(|i| i.status == "Done")
+        .expect("a done issue");
     let t = p.tickets.iter().find(|t| t.id == done.id).expect("stored");
     assert_eq!(t.category, StatusCategory::Done);
     assert_eq!(t.estimate, done.points);
     assert_eq!(t.resolution.as_deref(), Some("Done"));
-    assert_eq!(t.created, done.created, "times in the user's zone are read exactly");
+    assert_eq!(
+        t.created, done.created,
+        "times in the user's zone are read exactly"
+    );
     assert_eq!(
         t.started,
-        done.history.iter().find(|c| c.field == "status").map(|c| c.at),
+        done.history
+            .iter()
+            .find(|c| c.field == "status")
+            .map(|c| c.at),
         "work started at the first move out of to-do"
     );
     assert!(p.members.iter().any(|m| m.login == "acc-0"));
@@ -114,7 +129,9 @@ async fn an_incremental_sync_rereads_the_overlap_without_duplicates() {
     let fake = FakeJira::start(issues, zone());
     let store = Store::temporary().expect("store");
     let mut jira = source(&fake, TOKEN_VAR);
-    sync_once(&store, &mut jira, Utc::now()).await.expect("first");
+    sync_once(&store, &mut jira, Utc::now())
+        .await
+        .expect("first");
     let before = sorted(store.load().expect("load"));
     fake.with(|s| s.log.clear());
 
@@ -133,22 +150,34 @@ async fn an_incremental_sync_rereads_the_overlap_without_duplicates() {
             i.updated = later;
         }
     });
-    sync_once(&store, &mut jira, Utc::now()).await.expect("second");
+    sync_once(&store, &mut jira, Utc::now())
+        .await
+        .expect("second");
     let asked = fake.requests("/rest/api/3/changelog/bulkfetch");
     assert_eq!(asked.len(), 1);
-    let mut ids: Vec<String> = serde_json::from_value(asked[0]["issueIdsOrKeys"].clone())
-        .expect("ids");
+    let mut ids: Vec<String> =
+        serde_json::from_value(asked[0]["issueIdsOrKeys"].clone()).expect("ids");
     ids.sort();
-    assert_eq!(ids, vec!["10001", "10002"], "only changed issues are fetched again");
+    assert_eq!(
+        ids,
+        vec!["10001", "10002"],
+        "only changed issues are fetched again"
+    );
     let after = sorted(store.load().expect("load"));
     assert_eq!(after.tickets.len(), before.tickets.len());
     assert_eq!(after.transitions.len(), before.transitions.len() + 2);
     // And a sync with nothing new fetches no changelog and writes no ticket.
     fake.with(|s| s.log.clear());
-    let report = sync_once(&store, &mut jira, Utc::now()).await.expect("third");
+    let report = sync_once(&store, &mut jira, Utc::now())
+        .await
+        .expect("third");
     assert!(fake.requests("/rest/api/3/changelog/bulkfetch").is_empty());
     assert_eq!(sorted(store.load().expect("load")), after);
-    assert!(report.changed < 10, "only projects and members: {}", report.changed);
+    assert!(
+        report.changed < 10,
+        "only projects and members: {}",
+        report.changed
+    );
 }
 
 #[tokio::test]
@@ -171,7 +200,10 @@ async fn rate_limits_and_outages_are_retried_and_shown() {
     sync_once(&store, &mut jira, Utc::now())
         .await
         .expect("retried through 503 and 429");
-    assert!(began.elapsed() >= Duration::from_secs(1), "Retry-After honoured");
+    assert!(
+        began.elapsed() >= Duration::from_secs(1),
+        "Retry-After honoured"
+    );
     assert_eq!(store.load().expect("load").tickets.len(), 30);
 
     // A wait longer than lookout's cap fails the sync, visibly, and keeps the stored data.
@@ -184,7 +216,10 @@ async fn rate_limits_and_outages_are_retried_and_shown() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let _refresh = spawn_all(
         store.clone(),
-        vec![(Box::new(source(&fake, TOKEN_VAR)), Duration::from_secs(3600))],
+        vec![(
+            Box::new(source(&fake, TOKEN_VAR)),
+            Duration::from_secs(3600),
+        )],
         tx,
     );
     let mut shown = None;
@@ -204,7 +239,9 @@ async fn malformed_json_and_a_dead_server_leave_the_store_as_it_was() {
     let fake = FakeJira::start(generate(40, &["OPS"], start()), zone());
     let store = Store::temporary().expect("store");
     let mut jira = source(&fake, TOKEN_VAR);
-    sync_once(&store, &mut jira, Utc::now()).await.expect("first");
+    sync_once(&store, &mut jira, Utc::now())
+        .await
+        .expect("first");
     let before = sorted(store.load().expect("load"));
     let cursor = store.cursor("jira").expect("cursor");
 
@@ -223,8 +260,10 @@ async fn malformed_json_and_a_dead_server_leave_the_store_as_it_was() {
     );
     fake.with(|s| {
         for _ in 0..6 {
-            s.faults
-                .push_back(("/rest/api/3/search/jql".into(), Reply::raw(503, "<html>down</html>")));
+            s.faults.push_back((
+                "/rest/api/3/search/jql".into(),
+                Reply::raw(503, "<html>down</html>"),
+            ));
         }
     });
     let err = sync_once(&store, &mut jira, Utc::now())
@@ -232,7 +271,11 @@ async fn malformed_json_and_a_dead_server_leave_the_store_as_it_was() {
         .expect_err("503 after every retry");
     assert!(err.to_string().contains("HTTP 503"), "{err}");
     assert_eq!(sorted(store.load().expect("load")), before);
-    assert_eq!(store.cursor("jira").expect("cursor"), cursor, "the cursor stays");
+    assert_eq!(
+        store.cursor("jira").expect("cursor"),
+        cursor,
+        "the cursor stays"
+    );
 }
 
 #[tokio::test]
@@ -244,7 +287,11 @@ async fn bad_credentials_are_reported_once_and_never_retried() {
     let err = sync_once(&store, &mut jira, Utc::now())
         .await
         .expect_err("401");
-    assert!(err.to_string().contains("refused the credentials (HTTP 401)"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("refused the credentials (HTTP 401)"),
+        "{err}"
+    );
     assert_eq!(fake.with(|s| s.log.len()), 1, "no retry of an auth failure");
     assert!(store.load().expect("load").tickets.is_empty());
 
@@ -294,7 +341,10 @@ async fn writes_use_the_documented_endpoints() {
     assert!(issue.labels.contains(&"triaged".to_string()));
     let comment = fake.with(|s| s.comments[0].1.clone());
     assert_eq!(comment["type"], "doc", "comments go as ADF");
-    assert_eq!(comment["content"][0]["content"][0]["text"], "Looked at this.");
+    assert_eq!(
+        comment["content"][0]["content"][0]["text"],
+        "Looked at this."
+    );
 
     let err = jira
         .apply(&act(Change::Transition {
@@ -302,7 +352,11 @@ async fn writes_use_the_documented_endpoints() {
         }))
         .await
         .expect_err("no such transition");
-    assert!(err.to_string().contains("it can move to: In Progress, Done"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("it can move to: In Progress, Done"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -310,9 +364,13 @@ async fn a_sweep_soft_deletes_what_jira_no_longer_has() {
     let fake = FakeJira::start(generate(20, &["OPS"], start()), zone());
     let store = Store::temporary().expect("store");
     let mut jira = source(&fake, TOKEN_VAR);
-    sync_once(&store, &mut jira, Utc::now()).await.expect("first");
+    sync_once(&store, &mut jira, Utc::now())
+        .await
+        .expect("first");
     fake.with(|s| s.issues.remove(&10_007));
-    sync_once(&store, &mut jira, Utc::now()).await.expect("sweep");
+    sync_once(&store, &mut jira, Utc::now())
+        .await
+        .expect("sweep");
     let deleted: Vec<u64> = store
         .deleted("jira")
         .expect("deleted")
@@ -356,9 +414,14 @@ async fn a_sync_cut_by_the_network_resumes_to_the_same_store() {
                 }
             }
         });
-        sync_once(&store, &mut jira, Utc::now()).await.expect_err("cut")
+        sync_once(&store, &mut jira, Utc::now())
+            .await
+            .expect_err("cut")
     };
-    assert!(first_batch.to_string().contains("HTTP 502"), "{first_batch}");
+    assert!(
+        first_batch.to_string().contains("HTTP 502"),
+        "{first_batch}"
+    );
     let partial = store.load().expect("load").tickets.len();
     assert!(
         (2000..4500).contains(&partial),

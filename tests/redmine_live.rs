@@ -202,7 +202,12 @@ async fn sync_and_write_back_against_a_real_redmine() {
     assert_eq!(p.tickets.len(), 3, "no duplicates after the re-read");
     assert_eq!(t(&p, a).status, "In Progress");
     assert_eq!(t(&p, a).category, StatusCategory::InProgress);
-    assert!(t(&p, a).assignee.as_deref().is_some_and(|n| n.starts_with("Dana")));
+    assert!(
+        t(&p, a)
+            .assignee
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Dana"))
+    );
     assert!(t(&p, a).started.is_some());
     assert_eq!(t(&p, b).category, StatusCategory::Done);
     assert!(t(&p, b).resolved.is_some());
@@ -210,7 +215,12 @@ async fn sync_and_write_back_against_a_real_redmine() {
         p.transitions
             .iter()
             .filter(|x| x.ticket == id && x.field == field)
-            .map(|x| (x.from.as_deref().map(str::to_string), x.to.as_deref().map(str::to_string)))
+            .map(|x| {
+                (
+                    x.from.as_deref().map(str::to_string),
+                    x.to.as_deref().map(str::to_string),
+                )
+            })
             .collect::<Vec<_>>()
     };
     assert_eq!(
@@ -258,7 +268,10 @@ async fn sync_and_write_back_against_a_real_redmine() {
         }))
         .await
         .expect_err("unknown status");
-    assert!(refused.to_string().contains("no status \"Nowhere\""), "{refused}");
+    assert!(
+        refused.to_string().contains("no status \"Nowhere\""),
+        "{refused}"
+    );
     let back = rm.get(&format!("/issues/{c}.json?include=journals")).await;
     let issue = &back["issue"];
     assert_eq!(issue["assigned_to"]["id"].as_u64(), Some(user));
@@ -288,5 +301,8 @@ async fn sync_and_write_back_against_a_real_redmine() {
     assert_eq!(p.tickets.len(), 2);
     assert!(p.tickets.iter().all(|t| t.id != b));
     assert!(p.notes.iter().all(|n| n.ticket != b));
-    assert!(t(&p, c).status == "In Progress", "the write synced back too");
+    assert!(
+        t(&p, c).status == "In Progress",
+        "the write synced back too"
+    );
 }

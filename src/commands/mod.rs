@@ -2,4 +2,5 @@
 
 pub mod backtest;
 pub mod dates;
+pub mod doctor;
 pub mod forecast;

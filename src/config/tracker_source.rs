@@ -18,14 +18,7 @@ pub fn allowed(kind: &str) -> &'static [&'static str] {
         "demo" => &["seed"],
         "csv" => &["path", "preset", "columns"],
         "redmine" => &["url", "api_key_env", "projects", "sweep"],
-        "jira" => &[
-            "url",
-            "email",
-            "token_env",
-            "cloud_id",
-            "projects",
-            "sweep",
-        ],
+        "jira" => &["url", "email", "token_env", "cloud_id", "projects", "sweep"],
         _ => &[],
     }
 }
@@ -76,10 +69,7 @@ impl Ctx<'_> {
             "the name of the environment variable that holds the secret",
         )?;
         let name = v.get_ref();
-        if !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(self.err(
                 v.span(),
                 format!(
@@ -119,7 +109,11 @@ pub fn redmine_kind(file: &Path, text: &str, src: &RawSource) -> Result<SourceKi
 
 pub fn jira_kind(file: &Path, text: &str, src: &RawSource) -> Result<SourceKind, ConfigError> {
     let c = Ctx { file, text, src };
-    let email = c.required(&src.email, "email", "the Atlassian account the token belongs to")?;
+    let email = c.required(
+        &src.email,
+        "email",
+        "the Atlassian account the token belongs to",
+    )?;
     if !email.get_ref().contains('@') {
         return Err(c.err(
             email.span(),
@@ -128,7 +122,10 @@ pub fn jira_kind(file: &Path, text: &str, src: &RawSource) -> Result<SourceKind,
     }
     Ok(SourceKind::Jira(jira::Settings {
         url: c.url()?,
-        cloud_id: src.cloud_id.as_ref().map(|c| c.get_ref().trim().to_string()),
+        cloud_id: src
+            .cloud_id
+            .as_ref()
+            .map(|c| c.get_ref().trim().to_string()),
         email: email.get_ref().trim().to_string(),
         token_env: c.env_name(&src.token_env, "token_env")?,
         projects: c.projects(),

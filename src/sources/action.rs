@@ -13,13 +13,23 @@ pub struct TrackerAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// `login` is a member's login as the source reports it (`Member::login`).
-    Assign { login: String },
+    Assign {
+        login: String,
+    },
     /// Move to the status of this name, through whatever the tracker's workflow allows.
-    Transition { status: String },
+    Transition {
+        status: String,
+    },
     /// The tracker's own priority name (as tickets show it).
-    SetPriority { priority: String },
-    AddLabel { label: String },
-    Comment { body: String },
+    SetPriority {
+        priority: String,
+    },
+    AddLabel {
+        label: String,
+    },
+    Comment {
+        body: String,
+    },
 }
 
 impl fmt::Display for TrackerAction {

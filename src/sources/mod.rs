@@ -74,7 +74,10 @@ pub trait Source: Send {
     }
 
     /// Makes one change in the tracker. Sources that cannot write say so.
-    fn apply<'a>(&'a mut self, action: &'a TrackerAction) -> BoxFuture<'a, Result<(), SourceError>> {
+    fn apply<'a>(
+        &'a mut self,
+        action: &'a TrackerAction,
+    ) -> BoxFuture<'a, Result<(), SourceError>> {
         let name = self.name().to_string();
         Box::pin(async move {
             Err(SourceError::Unsupported(format!(

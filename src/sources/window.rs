@@ -75,7 +75,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(min: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 1, 10, min, 0).single().expect("valid")
+        Utc.with_ymd_and_hms(2026, 3, 1, 10, min, 0)
+            .single()
+            .expect("valid")
     }
 
     #[test]
@@ -89,7 +91,10 @@ mod tests {
         let back = Window::parse(Some(&cursor));
         assert_eq!(back.from(Duration::minutes(2)), Some(at(8)));
         assert!(back.seen(2, at(9)) && back.seen(3, at(10)));
-        assert!(!back.seen(3, at(11)), "a newer version of a seen ticket is new");
+        assert!(
+            !back.seen(3, at(11)),
+            "a newer version of a seen ticket is new"
+        );
         assert!(!back.seen(1, at(0)), "pairs before the overlap are dropped");
     }
 

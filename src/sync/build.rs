@@ -28,7 +28,9 @@ pub fn build_sources(
                 SourceKind::Redmine(r) => {
                     Box::new(RedmineSource::new(&s.name, r.clone(), Policy::default()))
                 }
-                SourceKind::Jira(j) => Box::new(JiraSource::new(&s.name, j.clone(), Policy::default())),
+                SourceKind::Jira(j) => {
+                    Box::new(JiraSource::new(&s.name, j.clone(), Policy::default()))
+                }
             };
             (source, s.interval)
         })

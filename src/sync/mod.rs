@@ -75,8 +75,15 @@ pub async fn sync_once(
         .map_err(|e| SyncError::Task(e.to_string()))??;
     let mut changed = 0;
     let mut warnings = Vec::new();
+    // Batch N is written while batch N+1 is fetched; writes stay in order, one at a time,
+    // so each cursor is stored only after every batch before it.
+    let mut writing: Option<tokio::task::JoinHandle<Result<(), StoreError>>> = None;
     loop {
-        let changes = source.fetch(cursor.clone(), now).await?;
+        let fetched = source.fetch(cursor.clone(), now).await;
+        if let Some(w) = writing.take() {
+            w.await.map_err(|e| SyncError::Task(e.to_string()))??;
+        }
+        let changes = fetched?;
         changed += changes.len();
         warnings.extend(changes.warnings.iter().cloned());
         let more = changes.more;
@@ -84,12 +91,12 @@ pub async fn sync_once(
             cursor = changes.cursor.clone();
         }
         let writer = store.clone();
-        tokio::task::spawn_blocking(move || writer.write(&changes))
-            .await
-            .map_err(|e| SyncError::Task(e.to_string()))??;
+        let handle = tokio::task::spawn_blocking(move || writer.write(&changes));
         if !more {
+            handle.await.map_err(|e| SyncError::Task(e.to_string()))??;
             break;
         }
+        writing = Some(handle);
     }
     Ok(SyncReport {
         changed,

@@ -81,7 +81,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         spans.push(Span::raw(format!(" {} ", sanitize(&s.name))));
         spans.push(Span::styled(text, style));
         if let Some(b) = s.budget.and_then(budget) {
-            spans.push(Span::styled(b.0, if b.1 { theme.warn() } else { theme.dim() }));
+            spans.push(Span::styled(
+                b.0,
+                if b.1 { theme.warn() } else { theme.dim() },
+            ));
         }
     }
     if state.read_only {

@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! A Jira Cloud stand-in that follows the documented REST v3 shapes lookout uses: search by
 //! JQL with `nextPageToken`, bulk changelogs, fields, statuses, projects, assignable users, and
 //! the write endpoints; Basic auth; times written in the user's zone; injectable faults.
@@ -64,6 +65,8 @@ pub struct State {
     pub comments: Vec<(u64, Value)>,
     /// Histories per changelog page.
     pub changelog_page: usize,
+    /// The last search's JQL and its hits in order, so paging a big result is cheap.
+    pub hits: Option<(String, Vec<u64>)>,
 }
 
 #[derive(Clone)]
@@ -83,7 +86,11 @@ fn basic(user: &str, pass: &str) -> String {
     let raw = format!("{user}:{pass}").into_bytes();
     let mut out = String::new();
     for chunk in raw.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -114,6 +121,7 @@ impl FakeJira {
 
     pub fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
         let mut s = self.state.lock().expect("fake state");
+        s.hits = None;
         f(&mut s)
     }
 
@@ -182,9 +190,14 @@ pub fn generate_with(
                 summary: format!("Issue {i}"),
                 resolution: (steps == 3).then(|| "Done".to_string()),
                 status,
-                assignee: (i % 3 == 0).then(|| (format!("acc-{}", i % 5), format!("Person {}", i % 5))),
+                assignee: (i % 3 == 0)
+                    .then(|| (format!("acc-{}", i % 5), format!("Person {}", i % 5))),
                 priority: ["Low", "Medium", "High"][(i % 3) as usize].to_string(),
-                labels: if i % 2 == 0 { vec!["backend".into()] } else { vec![] },
+                labels: if i % 2 == 0 {
+                    vec!["backend".into()]
+                } else {
+                    vec![]
+                },
                 points: (i % 4 != 0).then_some((i % 8) as f64),
                 created,
                 updated: history.last().map_or(created, |c| c.at),
@@ -223,7 +236,10 @@ fn issue_json(i: &Issue, zone: FixedOffset, only_id: bool) -> Value {
 fn matches(jql: &str, i: &Issue, zone: FixedOffset) -> bool {
     if let Some(rest) = jql.split("project in (").nth(1) {
         let list = rest.split(')').next().unwrap_or("");
-        if !list.split(',').any(|k| k.trim().trim_matches('"') == i.project) {
+        if !list
+            .split(',')
+            .any(|k| k.trim().trim_matches('"') == i.project)
+        {
             return false;
         }
     }
@@ -250,7 +266,11 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
         if r.header("authorization") != Some(basic(EMAIL, TOKEN).as_str()) {
             return Reply::raw(401, r#"{"errorMessages":["Client must be authenticated"]}"#);
         }
-        if let Some(i) = s.faults.iter().position(|(p, _)| r.path.starts_with(p.as_str())) {
+        if let Some(i) = s
+            .faults
+            .iter()
+            .position(|(p, _)| r.path.starts_with(p.as_str()))
+        {
             if let Some((_, reply)) = s.faults.remove(i) {
                 return reply;
             }
@@ -296,7 +316,11 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
             Reply::json(&json!({ "values": values, "isLast": true }))
         }
         ("GET", "/rest/api/3/user/assignable/search") => {
-            let project = r.param("project").first().map(|p| p.to_string()).unwrap_or_default();
+            let project = r
+                .param("project")
+                .first()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
             let mut users: Vec<(String, String)> = s
                 .issues
                 .values()
@@ -305,7 +329,11 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                 .collect();
             users.sort();
             users.dedup();
-            let start: usize = r.param("startAt").first().and_then(|v| v.parse().ok()).unwrap_or(0);
+            let start: usize = r
+                .param("startAt")
+                .first()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
             let page: Vec<Value> = users
                 .iter()
                 .skip(start)
@@ -318,12 +346,30 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
             let jql = body["jql"].as_str().unwrap_or("");
             let only_id = body["fields"] == json!(["id"]);
             let max = body["maxResults"].as_u64().unwrap_or(50) as usize;
-            let start: usize = body["nextPageToken"].as_str().and_then(|t| t.strip_prefix("p").and_then(|n| n.parse().ok())).unwrap_or(0);
-            let mut hits: Vec<&Issue> = s.issues.values().filter(|i| matches(jql, i, zone)).collect();
-            hits.sort_by_key(|i| (i.updated, i.id));
-            let page: Vec<Value> = hits.iter().skip(start).take(max).map(|i| issue_json(i, zone, only_id)).collect();
+            let start: usize = body["nextPageToken"]
+                .as_str()
+                .and_then(|t| t.strip_prefix("p").and_then(|n| n.parse().ok()))
+                .unwrap_or(0);
+            if s.hits.as_ref().is_none_or(|h| h.0 != jql) {
+                let mut hits: Vec<&Issue> = s
+                    .issues
+                    .values()
+                    .filter(|i| matches(jql, i, zone))
+                    .collect();
+                hits.sort_by_key(|i| (i.updated, i.id));
+                let ids = hits.iter().map(|i| i.id).collect();
+                s.hits = Some((jql.to_string(), ids));
+            }
+            let ids: &[u64] = s.hits.as_ref().map_or(&[], |h| &h.1);
+            let page: Vec<Value> = ids
+                .iter()
+                .skip(start)
+                .take(max)
+                .filter_map(|id| s.issues.get(id))
+                .map(|i| issue_json(i, zone, only_id))
+                .collect();
             let end = start + page.len();
-            let last = end >= hits.len();
+            let last = end >= ids.len();
             let mut out = json!({ "issues": page, "isLast": last });
             if !last {
                 out["nextPageToken"] = json!(format!("p{end}"));
@@ -336,7 +382,10 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                 .map(|a| a.iter().filter_map(|v| v.as_str()?.parse().ok()).collect())
                 .unwrap_or_default();
             let per_page = s.changelog_page;
-            let start: usize = body["nextPageToken"].as_str().and_then(|t| t.parse().ok()).unwrap_or(0);
+            let start: usize = body["nextPageToken"]
+                .as_str()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0);
             let all: Vec<(u64, &Change)> = ids
                 .iter()
                 .filter_map(|id| s.issues.get(id))
@@ -358,7 +407,8 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                             h.push(history);
                         }
                     }
-                    _ => grouped.push(json!({ "issueId": id.to_string(), "changeHistories": [history] })),
+                    _ => grouped
+                        .push(json!({ "issueId": id.to_string(), "changeHistories": [history] })),
                 }
             }
             let end = start + per_page;
@@ -371,10 +421,15 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
         (method, path) if path.starts_with("/rest/api/3/issue/") => {
             let rest = &path["/rest/api/3/issue/".len()..];
             let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
-            let Some(id) = id.parse::<u64>().ok().filter(|id| s.issues.contains_key(id)) else {
+            let Some(id) = id
+                .parse::<u64>()
+                .ok()
+                .filter(|id| s.issues.contains_key(id))
+            else {
                 return Reply::raw(404, r#"{"errorMessages":["Issue does not exist"]}"#);
             };
             let now = Utc::now();
+            s.hits = None;
             match (method, tail) {
                 ("PUT", "assignee") => {
                     let acc = body["accountId"].as_str().unwrap_or("").to_string();
@@ -395,7 +450,12 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                         _ => return Reply::raw(400, r#"{"errorMessages":["no such transition"]}"#),
                     };
                     if let Some(i) = s.issues.get_mut(&id) {
-                        i.history.push(Change { at: now, field: "status", from: Some(i.status.clone()), to: Some(to.into()) });
+                        i.history.push(Change {
+                            at: now,
+                            field: "status",
+                            from: Some(i.status.clone()),
+                            to: Some(to.into()),
+                        });
                         i.status = to.into();
                         i.updated = now;
                     }

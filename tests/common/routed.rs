@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! A small threaded HTTP/1.1 server on 127.0.0.1 that hands each request to a handler:
 //! enough of HTTP for lookout's connectors (Content-Length bodies, one request per connection).
 

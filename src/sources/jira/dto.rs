@@ -69,12 +69,30 @@ pub struct Issue {
     pub id: String,
     #[serde(default)]
     pub key: String,
+    /// Kept raw: the story points field's id differs per site, so it is read in a second,
+    /// borrowing pass (`points`) instead of a slow `flatten` into a map.
     #[serde(default)]
-    pub fields: Option<Fields>,
+    pub fields: Option<Box<serde_json::value::RawValue>>,
 }
 
-/// The fields lookout asks for; the story points field's id differs per site, so the rest
-/// of `fields` is kept to look it up by the discovered id.
+impl Issue {
+    pub fn fields(&self) -> Result<Option<Fields>, serde_json::Error> {
+        self.fields
+            .as_ref()
+            .map(|raw| serde_json::from_str(raw.get()))
+            .transpose()
+    }
+
+    /// The number in field `id`, if the issue has one.
+    pub fn number(&self, id: &str) -> Option<f64> {
+        let raw = self.fields.as_ref()?;
+        let all: std::collections::HashMap<&str, &serde_json::value::RawValue> =
+            serde_json::from_str(raw.get()).ok()?;
+        serde_json::from_str(all.get(id)?.get()).ok()
+    }
+}
+
+/// The fields lookout asks for.
 #[derive(Debug, Deserialize)]
 pub struct Fields {
     #[serde(default)]
@@ -95,8 +113,6 @@ pub struct Fields {
     #[serde(default, deserialize_with = "jira_time_opt")]
     pub resolutiondate: Option<DateTime<FixedOffset>>,
     pub project: ProjectKey,
-    #[serde(flatten)]
-    pub other: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug, Deserialize)]

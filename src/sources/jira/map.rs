@@ -48,20 +48,14 @@ pub fn story_points(fields: &[dto::Field]) -> Option<String> {
 pub fn ticket(
     source: &str,
     site: &str,
-    points: Option<&str>,
+    estimate: Option<f64>,
     id: u64,
     key: String,
     f: dto::Fields,
 ) -> Ticket {
     let category = category(&f.status.status_category.key);
-    let estimate = points
-        .and_then(|p| f.other.get(p))
-        .and_then(serde_json::Value::as_f64);
-    let resolved = (category == StatusCategory::Done).then(|| {
-        f.resolutiondate
-            .unwrap_or(f.updated)
-            .with_timezone(&Utc)
-    });
+    let resolved = (category == StatusCategory::Done)
+        .then(|| f.resolutiondate.unwrap_or(f.updated).with_timezone(&Utc));
     Ticket {
         source: source.to_string(),
         id,

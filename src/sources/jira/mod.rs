@@ -291,7 +291,7 @@ impl JiraSource {
             Some(r) if cursor.as_deref() == Some(r.cursor.as_str()) => (r.jql, Some(r.token)),
             _ => (self.jql(local_from), None),
         };
-        let mut fresh: Vec<(u64, String, dto::Fields)> = Vec::new();
+        let mut fresh: Vec<(u64, String, dto::Fields, Option<f64>)> = Vec::new();
         loop {
             let mut body = json!({
                 "jql": jql,
@@ -304,12 +304,18 @@ impl JiraSource {
             let page: dto::SearchPage = self.post("/rest/api/3/search/jql", &body).await?;
             for issue in page.issues {
                 let id = parse_id(&issue.id)?;
-                let fields = issue.fields.ok_or_else(|| {
-                    SourceError::Invalid(format!("issue {} came without its fields", issue.key))
-                })?;
+                let fields = issue
+                    .fields()
+                    .map_err(|e| {
+                        SourceError::Invalid(format!("the fields of issue {}: {e}", issue.key))
+                    })?
+                    .ok_or_else(|| {
+                        SourceError::Invalid(format!("issue {} came without its fields", issue.key))
+                    })?;
                 window.set_offset(fields.updated.offset().local_minus_utc());
                 if !window.seen(id, fields.updated.with_timezone(&Utc)) {
-                    fresh.push((id, issue.key, fields));
+                    let points = self.points.as_deref().and_then(|p| issue.number(p));
+                    fresh.push((id, issue.key, fields, points));
                 }
             }
             token = page.next_page_token.filter(|_| page.is_last != Some(true));
@@ -324,16 +330,9 @@ impl JiraSource {
 
         let ids: Vec<u64> = fresh.iter().map(|f| f.0).collect();
         let mut histories = self.changelogs(&ids).await?;
-        for (id, key, fields) in fresh {
+        for (id, key, fields, points) in fresh {
             let updated = fields.updated.with_timezone(&Utc);
-            let mut ticket = map::ticket(
-                &self.name,
-                &self.settings.url,
-                self.points.as_deref(),
-                id,
-                key,
-                fields,
-            );
+            let mut ticket = map::ticket(&self.name, &self.settings.url, points, id, key, fields);
             let (transitions, started) = map::history(
                 &self.source,
                 id,

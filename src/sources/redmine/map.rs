@@ -41,7 +41,10 @@ impl Catalog {
 
     /// Priorities are ordered; the default one is Medium, and each step away one level.
     pub fn set_priorities(&mut self, list: Vec<dto::PriorityDto>) {
-        let default = list.iter().position(|p| p.is_default).unwrap_or(list.len() / 2) as i64;
+        let default = list
+            .iter()
+            .position(|p| p.is_default)
+            .unwrap_or(list.len() / 2) as i64;
         self.priorities = list
             .into_iter()
             .enumerate()

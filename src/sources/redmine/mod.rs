@@ -87,9 +87,7 @@ impl RedmineSource {
     ) -> Result<T, SourceError> {
         let (key, url) = (self.key()?, self.url(path));
         let build = |c: &reqwest::Client| -> RequestBuilder {
-            c.get(&url)
-                .header("X-Redmine-API-Key", &key)
-                .query(query)
+            c.get(&url).header("X-Redmine-API-Key", &key).query(query)
         };
         Ok(self.http()?.json(build).await?)
     }
@@ -247,7 +245,11 @@ impl RedmineSource {
             if let Some(last) = page.issues.last() {
                 let at = last.updated_on;
                 let tied = page.issues.iter().filter(|i| i.updated_on == at).count();
-                offset = if from == Some(at) { offset + tied } else { tied };
+                offset = if from == Some(at) {
+                    offset + tied
+                } else {
+                    tied
+                };
                 from = Some(at);
             }
             if n < PAGE {
@@ -387,6 +389,10 @@ impl Source for RedmineSource {
     }
 
     fn budget(&self) -> Option<Budget> {
-        self.http.as_ref().ok().map(Http::budget).filter(|b| b.remaining.is_some())
+        self.http
+            .as_ref()
+            .ok()
+            .map(Http::budget)
+            .filter(|b| b.remaining.is_some())
     }
 }

@@ -21,8 +21,12 @@ impl RedmineSource {
             }
             Change::Transition { status } => {
                 let id = self.catalog.status_id(status).ok_or_else(|| {
-                    let known: Vec<&str> =
-                        self.catalog.statuses.values().map(|s| s.0.as_str()).collect();
+                    let known: Vec<&str> = self
+                        .catalog
+                        .statuses
+                        .values()
+                        .map(|s| s.0.as_str())
+                        .collect();
                     SourceError::Refused(format!(
                         "Redmine has no status {status:?}; it has {}",
                         known.join(", ")
@@ -47,11 +51,7 @@ impl RedmineSource {
         let url = self.url(&format!("/issues/{}.json", action.ticket));
         let body = json!({ "issue": fields });
         self.http()?
-            .send(|c| {
-                c.put(&url)
-                    .header("X-Redmine-API-Key", &key)
-                    .json(&body)
-            })
+            .send(|c| c.put(&url).header("X-Redmine-API-Key", &key).json(&body))
             .await?;
         Ok(())
     }

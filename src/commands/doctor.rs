@@ -1,0 +1,121 @@
+//! `lookout doctor`: checks each configured source (reachable, authenticated, projects
+//! visible) and the store, and prints a verdict per item.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::config::{Settings, SourceKind, SourceSettings};
+use crate::domain::Portfolio;
+use crate::sources::SourceError;
+use crate::store::Store;
+use crate::sync::build_sources;
+
+/// How long one source may take to answer before doctor calls it unreachable.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub lines: Vec<String>,
+    pub failed: bool,
+}
+
+impl Report {
+    fn item(&mut self, ok: bool, what: &str, detail: impl AsRef<str>) {
+        self.failed |= !ok;
+        let mark = if ok { "ok  " } else { "FAIL" };
+        self.lines
+            .push(format!("  {mark}  {what}: {}", detail.as_ref()));
+    }
+
+    fn heading(&mut self, text: String) {
+        self.lines.push(text);
+    }
+}
+
+fn describe(s: &SourceSettings) -> String {
+    match &s.kind {
+        SourceKind::Demo { seed } => format!("demo, seed {seed}"),
+        SourceKind::Csv { path, .. } => format!("csv, {}", path.display()),
+        SourceKind::Redmine(r) => format!("redmine, {}", r.url),
+        SourceKind::Jira(j) => format!("jira, {}", j.url),
+    }
+}
+
+pub async fn run(settings: &Settings, data_dir: &Path) -> Report {
+    let mut report = Report::default();
+    if let Some(file) = &settings.file {
+        report.heading(format!("config {}", file.display()));
+        report.item(
+            true,
+            "parsed",
+            format!("{} sources", settings.sources.len()),
+        );
+    }
+    let sources = build_sources(&settings.sources, &Portfolio::default());
+    for (s, (mut source, _)) in settings.sources.iter().zip(sources) {
+        report.heading(format!("source {} ({})", s.name, describe(s)));
+        match tokio::time::timeout(PATIENCE, source.projects()).await {
+            Err(_) => report.item(false, "reachable", "no answer within a minute"),
+            Ok(Err(SourceError::Config(e))) => report.item(false, "configured", e),
+            Ok(Err(SourceError::Unreachable(e))) => report.item(false, "reachable", e),
+            Ok(Err(SourceError::Auth(e))) => {
+                report.item(true, "reachable", "the tracker answers");
+                report.item(false, "authenticated", e);
+            }
+            Ok(Err(e)) => {
+                report.item(true, "reachable", "the tracker answers");
+                report.item(false, "readable", e.to_string());
+            }
+            Ok(Ok(projects)) => {
+                report.item(true, "reachable", "the tracker answers");
+                report.item(true, "authenticated", "credentials accepted");
+                let keys: Vec<&str> = projects.iter().map(|p| p.key.as_str()).collect();
+                if keys.is_empty() {
+                    report.item(
+                        false,
+                        "projects visible",
+                        "none; check the account's access",
+                    );
+                } else {
+                    let shown: Vec<&str> = keys.iter().take(8).copied().collect();
+                    let more = if keys.len() > shown.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    };
+                    report.item(
+                        true,
+                        "projects visible",
+                        format!("{}: {}{more}", keys.len(), shown.join(", ")),
+                    );
+                }
+            }
+        }
+    }
+    report.heading(format!("store {}", data_dir.display()));
+    match Store::open(data_dir) {
+        Err(e) => report.item(false, "opens", e.to_string()),
+        Ok(store) => {
+            report.item(true, "opens", "schema current, not held by another lookout");
+            match store.load() {
+                Ok(p) => report.item(
+                    true,
+                    "readable",
+                    format!(
+                        "{} projects, {} tickets, {} transitions",
+                        p.projects.len(),
+                        p.tickets.len(),
+                        p.transitions.len()
+                    ),
+                ),
+                Err(e) => report.item(false, "readable", e.to_string()),
+            }
+            for s in &settings.sources {
+                if let Ok(None) = store.cursor(&s.name) {
+                    report.item(true, &format!("{} synced", s.name), "not yet");
+                }
+            }
+        }
+    }
+    report
+}

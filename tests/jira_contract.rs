@@ -58,8 +58,7 @@ fn source(fake: &FakeJira, token_var: &str) -> JiraSource {
 
 fn sorted(mut p: Portfolio) -> Portfolio {
     p.tickets.sort_by_key(|t| t.id);
-    p.transitions
-        .sort_by(|a, b| (a.ticket, a.at, a.field).cmp(&(b.ticket, b.at, b.field)));
+    p.transitions.sort_by_key(|t| (t.ticket, t.at, t.field));
     p
 }
 

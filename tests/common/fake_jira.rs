@@ -266,14 +266,12 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
         if r.header("authorization") != Some(basic(EMAIL, TOKEN).as_str()) {
             return Reply::raw(401, r#"{"errorMessages":["Client must be authenticated"]}"#);
         }
-        if let Some(i) = s
+        let fault = s
             .faults
             .iter()
-            .position(|(p, _)| r.path.starts_with(p.as_str()))
-        {
-            if let Some((_, reply)) = s.faults.remove(i) {
-                return reply;
-            }
+            .position(|(p, _)| r.path.starts_with(p.as_str()));
+        if let Some((_, reply)) = fault.and_then(|i| s.faults.remove(i)) {
+            return reply;
         }
         if r.path == "/rest/api/3/search/jql" {
             s.searches += 1;
@@ -402,7 +400,7 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                     }]
                 });
                 match grouped.last_mut() {
-                    Some(g) if g["issueId"] == id.to_string() => {
+                    Some(g) if g["issueId"].as_str() == Some(id.to_string().as_str()) => {
                         if let Some(h) = g["changeHistories"].as_array_mut() {
                             h.push(history);
                         }

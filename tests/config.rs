@@ -230,3 +230,91 @@ fn targets_and_quiet_days() {
     let (_, key, _) = error_of("[stall]\nquiet_days = 0\n");
     assert_eq!(key, "stall.quiet_days");
 }
+
+#[test]
+fn commented_tracker_examples_parse_once_uncommented() {
+    let text = std::fs::read_to_string("config.example.toml").expect("example exists");
+    // Uncomment the example source entries (lines "# key = ..." and "# [[source]]").
+    let uncommented: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest)
+                if rest.starts_with("[[source]]")
+                    || rest.split_once(" = ").is_some_and(|(k, _)| {
+                        k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    }) =>
+            {
+                rest
+            }
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let s = Settings::parse(Path::new("config.example.toml"), &uncommented)
+        .expect("uncommented examples parse");
+    let kinds: Vec<&str> = s
+        .sources
+        .iter()
+        .map(|s| match &s.kind {
+            SourceKind::Demo { .. } => "demo",
+            SourceKind::Csv { .. } => "csv",
+            SourceKind::Redmine(_) => "redmine",
+            SourceKind::Jira(_) => "jira",
+        })
+        .collect();
+    assert_eq!(kinds, vec!["demo", "csv", "redmine", "jira"]);
+    match &s.sources[2].kind {
+        SourceKind::Redmine(r) => {
+            assert_eq!(r.api_key_env, "REDMINE_API_KEY");
+            assert_eq!(r.projects, vec!["ops", "infra"]);
+            assert_eq!(r.sweep_every.as_secs(), 3600);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn tracker_sources_name_the_line_and_key_of_each_mistake() {
+    let cases = [
+        (
+            "[[source]]\nkind = \"redmine\"\nname = \"a\"\napi_key_env = \"K\"\n",
+            2,
+            "needs `url`",
+        ),
+        (
+            "[[source]]\nkind = \"redmine\"\nname = \"a\"\nurl = \"redmine.local\"\napi_key_env = \"K\"\n",
+            4,
+            "write it with http:// or https://",
+        ),
+        (
+            "[[source]]\nkind = \"redmine\"\nname = \"a\"\nurl = \"http://x\"\napi_key_env = \"abc123 key\"\n",
+            5,
+            "is not an environment variable name",
+        ),
+        (
+            "[[source]]\nkind = \"jira\"\nname = \"a\"\nurl = \"https://x\"\ntoken_env = \"T\"\n",
+            2,
+            "needs `email`",
+        ),
+        (
+            "[[source]]\nkind = \"jira\"\nname = \"a\"\nurl = \"https://x\"\nemail = \"me\"\ntoken_env = \"T\"\n",
+            5,
+            "is not an email address",
+        ),
+        (
+            "[[source]]\nkind = \"jira\"\nname = \"a\"\nurl = \"https://x\"\nemail = \"m@x\"\ntoken_env = \"T\"\napi_key_env = \"K\"\n",
+            7,
+            "`api_key_env` does not apply to jira sources",
+        ),
+        (
+            "[[source]]\nkind = \"jira\"\nname = \"a\"\nurl = \"https://x\"\nemail = \"m@x\"\ntoken = \"abc\"\n",
+            6,
+            "secrets are never read from the config file",
+        ),
+    ];
+    for (text, line, needle) in cases {
+        let (got, key, message) = error_of(text);
+        assert_eq!(got, line, "{text} => {key}: {message}");
+        assert!(message.contains(needle), "{text} => {key}: {message}");
+    }
+}

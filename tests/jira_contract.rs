@@ -62,6 +62,26 @@ fn sorted(mut p: Portfolio) -> Portfolio {
     p
 }
 
+/// The same tickets, transitions, projects, members and cursor as `reference`.
+fn assert_same_store(store: &Store, reference: &Store) {
+    let (got, want) = (
+        sorted(store.load().expect("load")),
+        sorted(reference.load().expect("load")),
+    );
+    assert!(
+        got == want,
+        "the store differs: {} tickets and {} transitions, against {} and {}",
+        got.tickets.len(),
+        got.transitions.len(),
+        want.tickets.len(),
+        want.transitions.len()
+    );
+    assert_eq!(
+        store.cursor("jira").expect("cursor"),
+        reference.cursor("jira").expect("cursor")
+    );
+}
+
 #[tokio::test]
 async fn pages_changelogs_and_story_points_are_stored() {
     let issues = generate(250, &["OPS", "WEB"], start());
@@ -429,22 +449,7 @@ async fn a_sync_cut_by_the_network_resumes_to_the_same_store() {
     sync_once(&store, &mut source(&cut, TOKEN_VAR), Utc::now())
         .await
         .expect("resumed");
-    let (got, want) = (
-        sorted(store.load().expect("load")),
-        sorted(reference.load().expect("load")),
-    );
-    assert!(
-        got == want,
-        "resumed store differs: {} tickets and {} transitions, against {} and {}",
-        got.tickets.len(),
-        got.transitions.len(),
-        want.tickets.len(),
-        want.transitions.len()
-    );
-    assert_eq!(
-        store.cursor("jira").expect("cursor"),
-        reference.cursor("jira").expect("cursor")
-    );
+    assert_same_store(&store, &reference);
 }
 
 #[tokio::test]
@@ -512,20 +517,5 @@ async fn a_killed_sync_restarts_to_the_same_store() {
         "the restart resumes after the stored batch instead of starting over: {pages} pages"
     );
     let store = Store::open(&dir.path().join("data")).expect("store opens after a kill");
-    let (got, want) = (
-        sorted(store.load().expect("load")),
-        sorted(reference.load().expect("load")),
-    );
-    assert!(
-        got == want,
-        "restarted store differs: {} tickets and {} transitions, against {} and {}",
-        got.tickets.len(),
-        got.transitions.len(),
-        want.tickets.len(),
-        want.transitions.len()
-    );
-    assert_eq!(
-        store.cursor("jira").expect("cursor"),
-        reference.cursor("jira").expect("cursor")
-    );
+    assert_same_store(&store, &reference);
 }

@@ -41,6 +41,16 @@ pub enum SourceError {
     Config(String),
 }
 
+/// A credential from the environment variable the config names; `hint` says where to get one.
+pub fn secret(var: &str, key: &str, hint: &str) -> Result<String, SourceError> {
+    match std::env::var(var) {
+        Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
+        _ => Err(SourceError::Config(format!(
+            "the environment variable {var} ({key}) is not set; put {hint} in it"
+        ))),
+    }
+}
+
 impl From<HttpError> for SourceError {
     fn from(e: HttpError) -> Self {
         match e {

@@ -94,14 +94,11 @@ impl JiraSource {
     }
 
     fn token(&self) -> Result<String, SourceError> {
-        let var = &self.settings.token_env;
-        match std::env::var(var) {
-            Ok(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
-            _ => Err(SourceError::Config(format!(
-                "the environment variable {var} (token_env) is not set; put a Jira API token in \
-                 it (id.atlassian.com, Security, API tokens)"
-            ))),
-        }
+        super::secret(
+            &self.settings.token_env,
+            "token_env",
+            "a Jira API token (id.atlassian.com, Security, API tokens)",
+        )
     }
 
     fn request(

@@ -66,14 +66,11 @@ impl RedmineSource {
     }
 
     fn key(&self) -> Result<String, SourceError> {
-        let var = &self.settings.api_key_env;
-        match std::env::var(var) {
-            Ok(k) if !k.trim().is_empty() => Ok(k.trim().to_string()),
-            _ => Err(SourceError::Config(format!(
-                "the environment variable {var} (api_key_env) is not set; put the Redmine API key \
-                 in it (My account, API access key)"
-            ))),
-        }
+        super::secret(
+            &self.settings.api_key_env,
+            "api_key_env",
+            "the Redmine API key (My account, API access key)",
+        )
     }
 
     fn url(&self, path: &str) -> String {

@@ -86,7 +86,21 @@ fn assert_same_store(store: &Store, reference: &Store) {
 async fn pages_changelogs_and_story_points_are_stored() {
     let issues = generate(250, &["OPS", "WEB"], start());
     let fake = FakeJira::start(issues.clone(), zone());
-    fake.with(|s| s.changelog_page = 40);
+    fake.with(|s| {
+        s.changelog_page = 40;
+        s.worklog_page = 2;
+        s.worklogs = (1..=3)
+            .map(|n| fake_jira::Worklog {
+                id: 70 + n,
+                issue: 10_000 + n,
+                started: start() + chrono::Duration::hours(n as i64),
+                seconds: 1800 * n,
+                author: format!("Person {n}"),
+                comment: format!("log {n}"),
+                updated: start() + chrono::Duration::days(n as i64),
+            })
+            .collect();
+    });
     let store = Store::temporary().expect("store");
     let mut jira = source(&fake, TOKEN_VAR);
     sync_once(&store, &mut jira, Utc::now())
@@ -140,6 +154,13 @@ async fn pages_changelogs_and_story_points_are_stored() {
     );
     assert!(p.members.iter().any(|m| m.login == "acc-0"));
     assert_eq!(p.projects.len(), 2);
+    let mut logs = p.time_entries.clone();
+    logs.sort_by_key(|e| e.id);
+    assert_eq!(logs.len(), 3, "worklogs over two pages of changes");
+    assert_eq!(logs[2].ticket, 10_003);
+    assert_eq!(logs[2].hours, 1.5);
+    assert_eq!(logs[2].comment, "log 3");
+    assert_eq!(logs[2].at, start() + chrono::Duration::hours(3));
 }
 
 #[tokio::test]

@@ -51,8 +51,22 @@ pub fn category(status: &str) -> &'static str {
     }
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct Worklog {
+    pub id: u64,
+    pub issue: u64,
+    pub started: DateTime<Utc>,
+    pub seconds: u64,
+    pub author: String,
+    pub comment: String,
+    pub updated: DateTime<Utc>,
+}
+
 #[derive(Default)]
 pub struct State {
+    pub worklogs: Vec<Worklog>,
+    /// Changed worklog ids per page of `worklog/updated`.
+    pub worklog_page: usize,
     /// By id.
     pub issues: BTreeMap<u64, Issue>,
     /// (path, reply) served once each, in order, before the normal answer.
@@ -108,6 +122,7 @@ impl FakeJira {
         let state = Arc::new(Mutex::new(State {
             issues: issues.into_iter().map(|i| (i.id, i)).collect(),
             changelog_page: 1000,
+            worklog_page: 1000,
             ..State::default()
         }));
         let s = state.clone();
@@ -373,6 +388,53 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                 out["nextPageToken"] = json!(format!("p{end}"));
             }
             Reply::json(&out)
+        }
+        ("GET", "/rest/api/3/worklog/updated") => {
+            let since: i64 = r
+                .param("since")
+                .first()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let mut changed: Vec<&Worklog> = s
+                .worklogs
+                .iter()
+                .filter(|w| w.updated.timestamp_millis() >= since)
+                .collect();
+            changed.sort_by_key(|w| (w.updated, w.id));
+            let page: Vec<&&Worklog> = changed.iter().take(s.worklog_page).collect();
+            let until = page
+                .last()
+                .map_or(since, |w| w.updated.timestamp_millis() + 1);
+            Reply::json(&json!({
+                "values": page.iter().map(|w| json!({
+                    "worklogId": w.id, "updatedTime": w.updated.timestamp_millis()
+                })).collect::<Vec<_>>(),
+                "since": since,
+                "until": until,
+                "lastPage": changed.len() <= s.worklog_page,
+            }))
+        }
+        ("POST", "/rest/api/3/worklog/list") => {
+            let ids: Vec<u64> = body["ids"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_u64).collect())
+                .unwrap_or_default();
+            let logs: Vec<Value> = s
+                .worklogs
+                .iter()
+                .filter(|w| ids.contains(&w.id))
+                .map(|w| json!({
+                    "id": w.id.to_string(),
+                    "issueId": w.issue.to_string(),
+                    "author": { "accountId": "a", "displayName": w.author },
+                    "started": time(w.started, zone),
+                    "timeSpentSeconds": w.seconds,
+                    "comment": { "type": "doc", "version": 1, "content": [
+                        { "type": "paragraph", "content": [ { "type": "text", "text": w.comment } ] }
+                    ]},
+                }))
+                .collect();
+            Reply::json(&Value::Array(logs))
         }
         ("POST", "/rest/api/3/changelog/bulkfetch") => {
             let ids: Vec<u64> = body["issueIdsOrKeys"]

@@ -224,3 +224,36 @@ fn jira_instant<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Err
         ))),
     }
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorklogChanges {
+    #[serde(default)]
+    pub values: Vec<WorklogChange>,
+    #[serde(default)]
+    pub until: Option<i64>,
+    #[serde(default = "yes")]
+    pub last_page: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorklogChange {
+    pub worklog_id: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Worklog {
+    pub id: String,
+    pub issue_id: String,
+    #[serde(default)]
+    pub author: Option<User>,
+    #[serde(deserialize_with = "jira_time")]
+    pub started: DateTime<FixedOffset>,
+    #[serde(default)]
+    pub time_spent_seconds: f64,
+    /// ADF, or nothing.
+    #[serde(default)]
+    pub comment: Option<Value>,
+}

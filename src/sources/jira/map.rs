@@ -119,6 +119,26 @@ pub fn history(
     (out, started)
 }
 
+/// The text of an ADF document, paragraphs on their own lines.
+pub fn adf_text(doc: &serde_json::Value) -> String {
+    fn walk(node: &serde_json::Value, out: &mut String) {
+        match node["type"].as_str() {
+            Some("text") => out.push_str(node["text"].as_str().unwrap_or("")),
+            Some("hardBreak") => out.push('\n'),
+            _ => {}
+        }
+        for child in node["content"].as_array().into_iter().flatten() {
+            walk(child, out);
+        }
+        if node["type"] == "paragraph" {
+            out.push('\n');
+        }
+    }
+    let mut out = String::new();
+    walk(doc, &mut out);
+    out.trim_end().to_string()
+}
+
 /// A comment body in the Atlassian Document Format: a paragraph per blank-line-separated
 /// block, with hard breaks for single newlines (v3 refuses plain strings).
 pub fn adf(text: &str) -> serde_json::Value {
@@ -152,6 +172,7 @@ mod tests {
         assert_eq!(doc["content"].as_array().map(Vec::len), Some(2));
         assert_eq!(doc["content"][0]["content"][1]["type"], "hardBreak");
         assert_eq!(doc["content"][1]["content"][0]["text"], "next paragraph");
+        assert_eq!(adf_text(&doc), "first line\nsecond\nnext paragraph");
     }
 
     #[test]

@@ -273,6 +273,7 @@ impl JiraSource {
 
         let overlap = chrono::Duration::minutes(OVERLAP_MINUTES);
         let mut window = Window::parse(cursor.as_deref());
+        let window_start = window.from(overlap);
         // Without a known offset, widen the overlap to cover every zone on Earth.
         let local_from = window.from(overlap).map(|from| {
             let (offset, widen) = match window.offset().and_then(FixedOffset::east_opt) {
@@ -351,6 +352,7 @@ impl JiraSource {
                 });
             }
         } else {
+            changes.time_entries = self.worklogs(window_start).await?;
             let due = self
                 .last_sweep
                 .is_none_or(|t| t.elapsed() >= self.settings.sweep_every);
@@ -394,6 +396,47 @@ impl JiraSource {
                 if token.is_none() {
                     break;
                 }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Time logged since `from` (all of it on a first sync): the ids of changed worklogs,
+    /// then the worklogs a thousand at a time. Jira lists them site-wide, not per project.
+    async fn worklogs(
+        &self,
+        from: Option<DateTime<Utc>>,
+    ) -> Result<Vec<crate::domain::TimeEntry>, SourceError> {
+        let mut since = from.map_or(0, |f| f.timestamp_millis());
+        let mut ids = Vec::new();
+        loop {
+            let page: dto::WorklogChanges = self
+                .get(
+                    "/rest/api/3/worklog/updated",
+                    &[("since", since.to_string())],
+                )
+                .await?;
+            ids.extend(page.values.iter().map(|v| v.worklog_id));
+            match page.until {
+                Some(until) if !page.last_page && until > since => since = until,
+                _ => break,
+            }
+        }
+        let mut out = Vec::new();
+        for chunk in ids.chunks(1000) {
+            let logs: Vec<dto::Worklog> = self
+                .post("/rest/api/3/worklog/list", &json!({ "ids": chunk }))
+                .await?;
+            for w in logs {
+                out.push(crate::domain::TimeEntry {
+                    source: self.name.clone(),
+                    ticket: parse_id(&w.issue_id)?,
+                    id: parse_id(&w.id)?,
+                    at: w.started.with_timezone(&Utc),
+                    member: w.author.map(|a| a.display_name).unwrap_or_default(),
+                    hours: w.time_spent_seconds / 3600.0,
+                    comment: w.comment.as_ref().map(map::adf_text).unwrap_or_default(),
+                });
             }
         }
         Ok(out)

@@ -428,11 +428,27 @@ async fn a_sweep_soft_deletes_what_jira_no_longer_has() {
 async fn a_sync_cut_by_the_network_resumes_to_the_same_store() {
     // More than one batch (2,000 new tickets), so the first batch is stored before the cut.
     let whole = FakeJira::start(generate(4500, &["OPS", "WEB", "DATA"], start()), zone());
+    whole.with(|s| {
+        s.worklogs = vec![fake_jira::Worklog {
+            id: 1,
+            issue: 10_001,
+            started: start(),
+            seconds: 3600,
+            author: "Person 1".into(),
+            comment: "early".into(),
+            updated: start(),
+        }]
+    });
     let reference = Store::temporary().expect("store");
     sync_once(&reference, &mut source(&whole, TOKEN_VAR), Utc::now())
         .await
         .expect("uninterrupted");
 
+    assert_eq!(
+        reference.load().expect("load").time_entries.len(),
+        1,
+        "worklogs are read from where a sync of several batches began"
+    );
     let cut = whole;
     cut.with(|s| s.searches = 0);
     let store = Store::temporary().expect("store");

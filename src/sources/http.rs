@@ -120,6 +120,11 @@ impl Http {
         *self.budget.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The budget, if the tracker has reported one at all.
+    pub fn reported_budget(&self) -> Option<Budget> {
+        Some(self.budget()).filter(|b| b.remaining.is_some())
+    }
+
     /// Full jitter: a random wait up to the exponential bound, so many clients do not retry
     /// in step.
     fn backoff(&self, attempt: u32) -> Duration {

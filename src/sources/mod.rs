@@ -35,6 +35,8 @@ pub enum SourceError {
     #[error("the tracker refused the change: {0}")]
     Refused(String),
     #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
     Unsupported(String),
     /// The source's settings cannot work (a credential variable unset, say).
     #[error("{0}")]
@@ -61,6 +63,7 @@ impl From<HttpError> for SourceError {
             HttpError::Status { status, .. } if status >= 500 || status == 429 => {
                 SourceError::Unreachable(e.to_string())
             }
+            HttpError::Status { status: 404, .. } => SourceError::NotFound(e.to_string()),
             HttpError::Status { .. } => SourceError::Refused(e.to_string()),
         }
     }

@@ -18,6 +18,16 @@ pub struct Window {
     /// The tracker's UTC offset in seconds, for trackers whose queries take local times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     offset: Option<i32>,
+    /// Set while a sync of several batches is unfinished: time entries are read once its
+    /// last batch is in, from where it began, even when a restart finishes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pending: Option<Pending>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Pending {
+    /// `None`: from the beginning.
+    from: Option<DateTime<Utc>>,
 }
 
 impl Window {
@@ -34,8 +44,19 @@ impl Window {
         self.since.map(|s| s - overlap)
     }
 
-    pub fn since(&self) -> Option<DateTime<Utc>> {
-        self.since
+    /// Where this sync reads time entries from: where an unfinished sync began, else the
+    /// start of this window.
+    pub fn entries_from(&self, overlap: Duration) -> Option<DateTime<Utc>> {
+        match &self.pending {
+            Some(p) => p.from,
+            None => self.from(overlap),
+        }
+    }
+
+    /// Keeps `from` for the batches still to come (`more`), or clears it once the time
+    /// entries are read.
+    pub fn keep_entries_from(&mut self, from: Option<DateTime<Utc>>, more: bool) {
+        self.pending = more.then_some(Pending { from });
     }
 
     pub fn offset(&self) -> Option<i32> {
@@ -96,6 +117,18 @@ mod tests {
             "a newer version of a seen ticket is new"
         );
         assert!(!back.seen(1, at(0)), "pairs before the overlap are dropped");
+    }
+
+    #[test]
+    fn time_entries_are_read_from_where_an_unfinished_sync_began() {
+        let overlap = Duration::minutes(2);
+        let mut w = Window::default();
+        w.add(1, at(30));
+        w.keep_entries_from(None, true);
+        let back = Window::parse(Some(&w.cursor(overlap)));
+        assert_eq!(back.entries_from(overlap), None, "from the beginning");
+        w.keep_entries_from(None, false);
+        assert_eq!(w.entries_from(overlap), Some(at(28)));
     }
 
     #[test]

@@ -223,6 +223,22 @@ impl JiraSource {
         Ok((projects, members))
     }
 
+    /// `from` as JQL wants it: minutes, in the user's zone. Without a known offset, the
+    /// window widens to cover every zone on Earth.
+    fn local_time(&self, window: &Window, from: Option<DateTime<Utc>>) -> Option<String> {
+        let from = from?;
+        let (offset, widen) = match window.offset().and_then(FixedOffset::east_opt) {
+            Some(o) => (o, chrono::Duration::zero()),
+            None => (Utc.fix(), chrono::Duration::hours(15)),
+        };
+        Some(
+            (from - widen)
+                .with_timezone(&offset)
+                .format("%Y/%m/%d %H:%M")
+                .to_string(),
+        )
+    }
+
     fn jql(&self, from: Option<String>) -> String {
         let mut parts = Vec::new();
         if !self.settings.projects.is_empty() {
@@ -266,29 +282,25 @@ impl JiraSource {
         cursor: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<ChangeSet, SourceError> {
-        let (projects, members) = self.refresh_catalog().await?;
-        let mut changes = ChangeSet::new(self.name.clone());
-        changes.projects = projects;
-        changes.members = members;
-
         let overlap = chrono::Duration::minutes(OVERLAP_MINUTES);
         let mut window = Window::parse(cursor.as_deref());
-        let window_start = window.from(overlap);
-        // Without a known offset, widen the overlap to cover every zone on Earth.
-        let local_from = window.from(overlap).map(|from| {
-            let (offset, widen) = match window.offset().and_then(FixedOffset::east_opt) {
-                Some(o) => (o, chrono::Duration::zero()),
-                None => (Utc.fix(), chrono::Duration::hours(15)),
-            };
-            (from - widen)
-                .with_timezone(&offset)
-                .format("%Y/%m/%d %H:%M")
-                .to_string()
-        });
-        let (jql, mut token) = match self.resume.take() {
-            Some(r) if cursor.as_deref() == Some(r.cursor.as_str()) => (r.jql, Some(r.token)),
-            _ => (self.jql(local_from), None),
+        let mut changes = ChangeSet::new(self.name.clone());
+        // A search in progress goes on with its own query; the catalog is read once a sync.
+        let resumed = self
+            .resume
+            .take()
+            .filter(|r| cursor.as_deref() == Some(r.cursor.as_str()));
+        let (jql, mut token) = match resumed {
+            Some(r) => (r.jql, Some(r.token)),
+            None => {
+                let (projects, members) = self.refresh_catalog().await?;
+                changes.projects = projects;
+                changes.members = members;
+                let from = self.local_time(&window, window.from(overlap));
+                (self.jql(from), None)
+            }
         };
+        let sync_start = window.entries_from(overlap);
         let mut fresh: Vec<(u64, String, dto::Fields, Option<f64>)> = Vec::new();
         loop {
             let mut body = json!({
@@ -342,6 +354,7 @@ impl JiraSource {
             changes.transitions.extend(transitions);
             window.add(id, updated);
         }
+        window.keep_entries_from(sync_start, changes.more);
         let next = window.cursor(overlap);
         if changes.more {
             if let Some(t) = token {
@@ -352,7 +365,7 @@ impl JiraSource {
                 });
             }
         } else {
-            changes.time_entries = self.worklogs(window_start).await?;
+            changes.time_entries = self.worklogs(sync_start).await?;
             let due = self
                 .last_sweep
                 .is_none_or(|t| t.elapsed() >= self.settings.sweep_every);
@@ -494,10 +507,6 @@ impl Source for JiraSource {
     }
 
     fn budget(&self) -> Option<Budget> {
-        self.http
-            .as_ref()
-            .ok()
-            .map(Http::budget)
-            .filter(|b| b.remaining.is_some())
+        self.http.as_ref().ok()?.reported_budget()
     }
 }

@@ -47,6 +47,8 @@ pub struct RedmineSource {
     http: Result<Http, HttpError>,
     catalog: Catalog,
     last_sweep: Option<Instant>,
+    /// Between the batches of one sync, the cursor handed out: the catalog is read once.
+    continuing: Option<String>,
 }
 
 impl RedmineSource {
@@ -58,6 +60,7 @@ impl RedmineSource {
             http: Http::new(policy),
             catalog: Catalog::default(),
             last_sweep: None,
+            continuing: None,
         }
     }
 
@@ -202,7 +205,7 @@ impl RedmineSource {
         {
             Ok(one) => Ok(Some(one.issue)),
             // Deleted between the list and this request: the sweep will notice.
-            Err(SourceError::Refused(e)) if e.contains("HTTP 404") => Ok(None),
+            Err(SourceError::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -212,16 +215,18 @@ impl RedmineSource {
         cursor: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<ChangeSet, SourceError> {
-        let (projects, members) = self.refresh_catalog().await?;
-        let mut changes = ChangeSet::new(self.name.clone());
-        changes.projects = projects;
-        changes.members = members;
-
         let overlap = chrono::Duration::seconds(OVERLAP_SECS);
         let mut window = Window::parse(cursor.as_deref());
-        let start = window.from(overlap);
+        let mut changes = ChangeSet::new(self.name.clone());
+        let continuing = self.continuing.take().is_some_and(|c| cursor == Some(c));
+        if !continuing {
+            let (projects, members) = self.refresh_catalog().await?;
+            changes.projects = projects;
+            changes.members = members;
+        }
+        let sync_start = window.entries_from(overlap);
         // Keyset position: (updated_on, how many issues at exactly that time are behind us).
-        let mut from = start;
+        let mut from = window.from(overlap);
         let mut offset = 0usize;
         let mut fresh: Vec<(u64, DateTime<Utc>)> = Vec::new();
         loop {
@@ -276,7 +281,7 @@ impl RedmineSource {
         }
 
         if !changes.more {
-            changes.time_entries = self.time_entries(start).await?;
+            changes.time_entries = self.time_entries(sync_start).await?;
             let due = self
                 .last_sweep
                 .is_none_or(|t| t.elapsed() >= self.settings.sweep_every);
@@ -288,7 +293,12 @@ impl RedmineSource {
                 self.last_sweep = Some(Instant::now());
             }
         }
-        changes.cursor = Some(window.cursor(overlap));
+        window.keep_entries_from(sync_start, changes.more);
+        let next = window.cursor(overlap);
+        if changes.more {
+            self.continuing = Some(next.clone());
+        }
+        changes.cursor = Some(next);
         Ok(changes)
     }
 
@@ -386,10 +396,6 @@ impl Source for RedmineSource {
     }
 
     fn budget(&self) -> Option<Budget> {
-        self.http
-            .as_ref()
-            .ok()
-            .map(Http::budget)
-            .filter(|b| b.remaining.is_some())
+        self.http.as_ref().ok()?.reported_budget()
     }
 }

@@ -54,6 +54,28 @@ fn cpu_of(pid: &str) -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// CPU seconds of this process's threads, summed by thread name, largest first.
+fn cpu_by_thread() -> Vec<(String, f64)> {
+    let mut by_name = std::collections::BTreeMap::<String, f64>::new();
+    let tasks = std::fs::read_dir("/proc/self/task").into_iter().flatten();
+    for task in tasks.flatten() {
+        let path = task.path();
+        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        let name = match name.trim() {
+            n if n.starts_with("sync-") => "fetch and map (main)".to_string(),
+            n if n.starts_with("tokio-r") => "store writes (blocking pool)".to_string(),
+            n => n
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+                .to_string(),
+        };
+        let pid = format!("self/task/{}", task.file_name().to_string_lossy());
+        *by_name.entry(name).or_default() += cpu_of(&pid);
+    }
+    let mut out: Vec<(String, f64)> = by_name.into_iter().collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
+}
+
 /// (user + system CPU seconds, peak resident MB) of this process, from /proc.
 fn usage() -> (f64, f64) {
     let cpu = cpu_of("self");
@@ -104,7 +126,12 @@ fn main() {
         },
         Policy::default(),
     );
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    // One thread for the async side, so this process's threads split its CPU time cleanly:
+    // the main thread fetches and maps, tokio's blocking threads write the store.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let server = child.id().to_string();
     let server0 = cpu_of(&server);
     let (cpu0, _) = usage();
@@ -114,6 +141,7 @@ fn main() {
         .expect("sync");
     let wall = began.elapsed().as_secs_f64();
     let (cpu1, peak) = usage();
+    let threads = cpu_by_thread();
     let server_cpu = cpu_of(&server) - server0;
     let _ = child.kill();
     let _ = child.wait();
@@ -132,4 +160,10 @@ fn main() {
          the server's CPU {server_cpu:.2} s; peak resident {peak:.0} MB",
         100.0 * own / wall
     );
+    let split: Vec<String> = threads
+        .iter()
+        .filter(|(_, s)| *s >= 0.01)
+        .map(|(n, s)| format!("{n} {s:.2} s"))
+        .collect();
+    println!("lookout's CPU by thread: {}", split.join("; "));
 }

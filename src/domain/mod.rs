@@ -4,6 +4,7 @@
 //! several trackers can share one store without their ids colliding.
 
 mod change_set;
+mod interner;
 mod member;
 mod note;
 mod portfolio;
@@ -14,6 +15,7 @@ mod time_entry;
 mod transition;
 
 pub use change_set::{ChangeSet, Sweep};
+pub use interner::Interner;
 pub use member::Member;
 pub use note::Note;
 pub use portfolio::{Histories, Portfolio};

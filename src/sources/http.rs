@@ -225,13 +225,14 @@ impl Http {
     ) -> Result<T, HttpError> {
         let response = self.send(build).await?;
         let url = response.url().to_string();
-        let text = response.text().await.map_err(|e| HttpError::Unreachable {
+        // JSON is UTF-8 (RFC 8259): parsing the bytes skips a copy and a second UTF-8 pass.
+        let body = response.bytes().await.map_err(|e| HttpError::Unreachable {
             url: url.clone(),
             reason: e.to_string(),
         })?;
-        serde_json::from_str(&text).map_err(|e| HttpError::Invalid {
+        serde_json::from_slice(&body).map_err(|e| HttpError::Invalid {
             url,
-            reason: format!("{e} in {}", snippet(&text)),
+            reason: format!("{e} in {}", snippet(&String::from_utf8_lossy(&body))),
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod http;
 pub mod jira;
 pub mod redmine;
+mod sweep;
 mod window;
 
 use chrono::{DateTime, Utc};
@@ -16,6 +17,7 @@ use futures::future::BoxFuture;
 
 pub use action::{Change, TrackerAction};
 pub use http::Budget;
+pub use sweep::SweepClock;
 pub use window::Window;
 
 use crate::domain::{ChangeSet, Project};

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::transaction::TransactionError;
 use sled::{Batch, Transactional, Tree};
 
 pub use error::StoreError;
@@ -25,8 +25,10 @@ pub use error::StoreError;
 use crate::analysis::Analysis;
 use chrono::{DateTime, Utc};
 
-use crate::domain::{ChangeSet, Note, Portfolio, Snapshot, Ticket, TimeEntry, Transition};
-use record::{Interner, TicketRecord};
+use crate::domain::{
+    ChangeSet, Interner, Note, Portfolio, Snapshot, Ticket, TimeEntry, Transition,
+};
+use record::TicketRecord;
 
 /// sled's default page cache is 1 GiB; lookout reads everything into memory once, so a small
 /// cache is enough and keeps the resident size honest.
@@ -64,8 +66,6 @@ pub struct Store {
     /// writing, so a load never sees half of a change set (a ticket without its project).
     consistency: Arc<RwLock<()>>,
 }
-
-type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
 
 impl Store {
     /// Opens (or creates) the store under `dir`, refusing politely when another lookout holds it.
@@ -131,9 +131,9 @@ impl Store {
         let touched = group_by_ticket(changes);
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
         batches[DELETED] = self.deletions(changes)?;
+        batches[TICKETS] = self.ticket_records(&touched)?;
         self.trees
             .transaction(|tx| {
-                write_tickets(&tx[TICKETS], &touched)?;
                 for (i, batch) in batches.iter().enumerate() {
                     tx[i].apply_batch(batch)?;
                 }
@@ -147,14 +147,41 @@ impl Store {
         Ok(())
     }
 
+    /// The new record of each touched ticket. Read outside the transaction: only `write`
+    /// changes tickets and it holds the write lock, and a transaction's reads cost more.
+    fn ticket_records(&self, touched: &Touched<'_>) -> Result<Batch, StoreError> {
+        let mut batch = Batch::default();
+        for ((source, id), (ticket, changes)) in touched {
+            let key = keys::ticket(source, *id);
+            let encoded = match self.trees[TICKETS].get(&key)? {
+                Some(raw) => {
+                    let mut record: TicketRecord = codec::decode(&raw)?;
+                    record.merge(changes.iter().copied());
+                    codec::encode(&record.with_ticket(*ticket))?
+                }
+                // Most of a first sync: no record to merge into.
+                None => record::encode_new(*ticket, changes)?,
+            };
+            batch.insert(key, encoded);
+        }
+        Ok(batch)
+    }
+
     /// What a change set does to the soft-deleted marks: a sweep marks every stored ticket of
     /// the source that the tracker no longer lists, and a ticket that comes back (sent again,
     /// or listed by a sweep) loses its mark.
     fn deletions(&self, changes: &ChangeSet) -> Result<Batch, StoreError> {
         let mut batch = Batch::default();
         let source = changes.source.as_str();
-        for t in &changes.tickets {
-            batch.remove(keys::ticket(&t.source, t.id));
+        let marks = &self.trees[DELETED];
+        // Most stores have no marks at all; a remove per ticket would double a sync's writes.
+        if !marks.is_empty() {
+            for t in &changes.tickets {
+                let key = keys::ticket(&t.source, t.id);
+                if marks.contains_key(&key)? {
+                    batch.remove(key);
+                }
+            }
         }
         let Some(sweep) = &changes.sweep else {
             return Ok(batch);
@@ -168,8 +195,10 @@ impl Store {
                 continue;
             };
             if present.contains(&id) || sent.contains(&id) {
-                batch.remove(key);
-            } else if !self.trees[DELETED].contains_key(&key)? {
+                if marks.contains_key(&key)? {
+                    batch.remove(key);
+                }
+            } else if !marks.contains_key(&key)? {
                 batch.insert(key, at.clone());
             }
         }
@@ -313,25 +342,6 @@ fn group_by_ticket(c: &ChangeSet) -> Touched<'_> {
         touched.entry((&*t.source, t.ticket)).or_default().1.push(t);
     }
     touched
-}
-
-fn write_tickets(tree: &TransactionalTree, touched: &Touched<'_>) -> TxResult<()> {
-    for ((source, id), (ticket, changes)) in touched {
-        let key = keys::ticket(source, *id);
-        let mut record: TicketRecord = match tree.get(&key)? {
-            Some(raw) => codec::decode(&raw).map_err(ConflictableTransactionError::Abort)?,
-            None => TicketRecord::default(),
-        };
-        if let Some(t) = ticket {
-            record.ticket = Some((*t).clone());
-        }
-        record.merge(changes.iter().copied());
-        tree.insert(
-            key,
-            codec::encode(&record).map_err(ConflictableTransactionError::Abort)?,
-        )?;
-    }
-    Ok(())
 }
 
 fn encode_batches(c: &ChangeSet) -> Result<[Batch; 8], StoreError> {

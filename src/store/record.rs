@@ -5,13 +5,13 @@
 //! faster. A ticket's history is still read in one lookup, and a sync that brings only new
 //! transitions merges them into the record inside the write transaction.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Field, Ticket, Transition};
+use super::{StoreError, codec};
+use crate::domain::{Field, Interner, Ticket, Transition};
 
 /// One change in a ticket's history; source and ticket id live in the record's key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,7 +31,60 @@ pub struct TicketRecord {
     pub history: Vec<Change>,
 }
 
+/// A change to encode, borrowing its strings: encodes exactly as `Change`.
+#[derive(Serialize, PartialEq)]
+struct ChangeRef<'a> {
+    at: i64,
+    field: Field,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+}
+
+/// The record of a ticket the store does not hold yet, encoded straight from what arrived:
+/// the same bytes as merging into an empty `TicketRecord`, without copying every string.
+pub fn encode_new(
+    ticket: Option<&Ticket>,
+    incoming: &[&Transition],
+) -> Result<Vec<u8>, StoreError> {
+    #[derive(Serialize)]
+    struct NewRecord<'a> {
+        ticket: Option<&'a Ticket>,
+        history: Vec<ChangeRef<'a>>,
+    }
+    let mut history: Vec<ChangeRef<'_>> = Vec::with_capacity(incoming.len());
+    for t in incoming {
+        let change = ChangeRef {
+            at: t.at.timestamp_millis(),
+            field: t.field,
+            from: t.from.as_deref(),
+            to: t.to.as_deref(),
+        };
+        if !history.contains(&change) {
+            history.push(change);
+        }
+    }
+    history.sort_by_key(|c| (c.at, c.field.tag()));
+    codec::encode(&NewRecord { ticket, history })
+}
+
+/// A record to encode, borrowing its ticket: a sync's tickets are written, not kept, so
+/// copying each into a `TicketRecord` first would be wasted. Encodes exactly as
+/// `TicketRecord` (same fields, same order).
+#[derive(Serialize)]
+pub struct TicketRecordRef<'a> {
+    ticket: Option<&'a Ticket>,
+    history: &'a [Change],
+}
+
 impl TicketRecord {
+    /// This record to encode, with `ticket` in place of the stored one when given.
+    pub fn with_ticket<'a>(&'a self, ticket: Option<&'a Ticket>) -> TicketRecordRef<'a> {
+        TicketRecordRef {
+            ticket: ticket.or(self.ticket.as_ref()),
+            history: &self.history,
+        }
+    }
+
     /// Adds transitions, skipping any already held (a re-read of an overlapping sync window
     /// brings the same changes again).
     pub fn merge<'a>(&mut self, incoming: impl IntoIterator<Item = &'a Transition>) {
@@ -75,26 +128,78 @@ impl Change {
     }
 }
 
-/// Hands out one shared copy of each distinct string (statuses, sources, people): a loaded
-/// portfolio repeats a few dozen of them hundreds of thousands of times.
-#[derive(Debug, Default)]
-pub struct Interner {
-    seen: HashMap<String, Arc<str>>,
-}
-
-impl Interner {
-    pub fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(shared) = self.seen.get(s) {
-            return shared.clone();
-        }
-        let shared: Arc<str> = Arc::from(s);
-        self.seen.insert(s.to_string(), shared.clone());
-        shared
-    }
-}
-
 fn instant(millis: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(millis)
         .single()
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_borrowed_record_encodes_as_the_owned_one() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 5, 4, 3, 2, 1)
+            .single()
+            .expect("date");
+        let mut record = TicketRecord {
+            ticket: Some(Ticket::stub(7, at)),
+            history: vec![Change {
+                at: at.timestamp_millis(),
+                field: Field::Status,
+                from: Some("Open".into()),
+                to: None,
+            }],
+        };
+        let owned = codec::encode(&record).expect("encode");
+        assert_eq!(
+            owned,
+            codec::encode(&record.with_ticket(None)).expect("ref")
+        );
+
+        let newer = Ticket::stub(7, at + chrono::Duration::days(1));
+        let borrowed = codec::encode(&record.with_ticket(Some(&newer))).expect("ref");
+        record.ticket = Some(newer);
+        assert_eq!(borrowed, codec::encode(&record).expect("encode"));
+        let back: TicketRecord = codec::decode(&borrowed).expect("decode");
+        assert_eq!(back, record);
+    }
+
+    #[test]
+    fn a_new_record_encodes_as_a_merge_into_an_empty_one() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 5, 4, 3, 2, 1)
+            .single()
+            .expect("date");
+        let source: Arc<str> = Arc::from("s");
+        let t = |min: i64, field: Field, to: &str| Transition {
+            source: source.clone(),
+            ticket: 7,
+            at: at + chrono::Duration::minutes(min),
+            field,
+            from: None,
+            to: Some(Arc::from(to)),
+        };
+        // Out of order, a duplicate, and two fields at one instant.
+        let incoming = [
+            t(5, Field::Status, "Done"),
+            t(1, Field::Assignee, "ann"),
+            t(1, Field::Status, "Doing"),
+            t(5, Field::Status, "Done"),
+            t(0, Field::Status, "Open"),
+        ];
+        let refs: Vec<&Transition> = incoming.iter().collect();
+        let ticket = Ticket::stub(7, at);
+        let mut merged = TicketRecord::default();
+        merged.merge(refs.iter().copied());
+        assert_eq!(merged.history.len(), 4);
+        for with in [None, Some(&ticket)] {
+            assert_eq!(
+                encode_new(with, &refs).expect("new"),
+                codec::encode(&merged.with_ticket(with)).expect("merged")
+            );
+        }
+    }
 }

@@ -1,9 +1,9 @@
 #![allow(dead_code)]
 //! A small threaded HTTP/1.1 server on 127.0.0.1 that hands each request to a handler:
-//! enough of HTTP for lookout's connectors (Content-Length bodies, one request per connection).
+//! enough of HTTP for lookout's connectors (Content-Length bodies, keep-alive).
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -101,61 +101,78 @@ pub fn serve(handler: Handler) -> SocketAddr {
                     return;
                 };
                 let mut reader = BufReader::new(clone);
-                let mut first = String::new();
-                if reader.read_line(&mut first).is_err() {
-                    return;
-                }
-                let mut parts = first.split_whitespace();
-                let method = parts.next().unwrap_or("").to_string();
-                let target = parts.next().unwrap_or("").to_string();
-                let mut headers = Vec::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).is_err() || line == "\r\n" || line.is_empty() {
-                        break;
+                // Keep-alive, as trackers do: a connection per request would make the client
+                // pay for a TCP handshake that real use does not.
+                while let Some((request, close)) = read_request(&mut reader) {
+                    let reply = handler(request);
+                    let mut out = format!(
+                        "HTTP/1.1 {} X\r\nContent-Length: {}\r\n",
+                        reply.status,
+                        reply.body.len()
+                    );
+                    if close {
+                        out.push_str("Connection: close\r\n");
                     }
-                    if let Some((k, v)) = line.trim_end().split_once(':') {
-                        headers.push((k.trim().to_string(), v.trim().to_string()));
+                    for (k, v) in &reply.headers {
+                        out.push_str(&format!("{k}: {v}\r\n"));
+                    }
+                    out.push_str("\r\n");
+                    out.push_str(&reply.body);
+                    if stream.write_all(out.as_bytes()).is_err() || close {
+                        return;
                     }
                 }
-                let length: usize = headers
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-                    .and_then(|(_, v)| v.parse().ok())
-                    .unwrap_or(0);
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-                let query = query
-                    .split('&')
-                    .filter(|q| !q.is_empty())
-                    .map(|q| {
-                        let (k, v) = q.split_once('=').unwrap_or((q, ""));
-                        (decode(k), decode(v))
-                    })
-                    .collect();
-                let reply = handler(Request {
-                    method,
-                    path: decode(path),
-                    query,
-                    headers,
-                    body,
-                });
-                let mut out = format!(
-                    "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-                    reply.status,
-                    reply.body.len()
-                );
-                for (k, v) in &reply.headers {
-                    out.push_str(&format!("{k}: {v}\r\n"));
-                }
-                out.push_str("\r\n");
-                out.push_str(&reply.body);
-                let _ = stream.write_all(out.as_bytes());
             });
         }
     });
     addr
+}
+
+/// The next request on a connection, and whether the client asked to close it after;
+/// `None` once the client has gone.
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(Request, bool)> {
+    let mut first = String::new();
+    if reader.read_line(&mut first).ok()? == 0 {
+        return None;
+    }
+    let mut parts = first.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("").to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).is_err() || line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.trim_end().split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    let close = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("connection") && v.eq_ignore_ascii_case("close"));
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let query = query
+        .split('&')
+        .filter(|q| !q.is_empty())
+        .map(|q| {
+            let (k, v) = q.split_once('=').unwrap_or((q, ""));
+            (decode(k), decode(v))
+        })
+        .collect();
+    let request = Request {
+        method,
+        path: decode(path),
+        query,
+        headers,
+        body,
+    };
+    Some((request, close))
 }

@@ -86,9 +86,10 @@ impl Issue {
     /// The number in field `id`, if the issue has one.
     pub fn number(&self, id: &str) -> Option<f64> {
         let raw = self.fields.as_ref()?;
-        let all: std::collections::HashMap<&str, &serde_json::value::RawValue> =
-            serde_json::from_str(raw.get()).ok()?;
-        serde_json::from_str(all.get(id)?.get()).ok()
+        let mut reader = serde_json::Deserializer::from_str(raw.get());
+        serde::de::DeserializeSeed::deserialize(NumberAt(id), &mut reader)
+            .ok()
+            .flatten()
     }
 }
 
@@ -256,4 +257,91 @@ pub struct Worklog {
     /// ADF, or nothing.
     #[serde(default)]
     pub comment: Option<Value>,
+}
+
+/// The number under one key of a JSON object. Walks the object without building it: the
+/// fields of a hundred thousand issues would otherwise each become a map first.
+struct NumberAt<'k>(&'k str);
+
+/// Whether an object key is the wanted one, compared where it lies.
+struct KeyIs<'k>(&'k str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for NumberAt<'_> {
+    type Value = Option<f64>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<f64>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NumberAt<'_> {
+    type Value = Option<f64>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object of fields")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Option<f64>, A::Error> {
+        let mut found = None;
+        while let Some(wanted) = map.next_key_seed(KeyIs(self.0))? {
+            if wanted {
+                found = map.next_value::<Option<f64>>()?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field id")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issue(fields: &str) -> Issue {
+        serde_json::from_str(&format!(r#"{{"id":"1","key":"A-1","fields":{fields}}}"#))
+            .expect("issue")
+    }
+
+    #[test]
+    fn a_number_is_found_among_other_fields_and_anything_else_is_none() {
+        let i = issue(
+            r#"{"status":{"name":"x","statusCategory":{"key":"new"}},"customfield_1":{"a":[1,2]},"customfield_2":3.5,"summary":"s"}"#,
+        );
+        assert_eq!(i.number("customfield_2"), Some(3.5));
+        assert_eq!(i.number("customfield_3"), None, "absent");
+        assert_eq!(i.number("customfield_1"), None, "not a number");
+        assert_eq!(
+            issue(r#"{"customfield_2":null}"#).number("customfield_2"),
+            None
+        );
+        assert_eq!(
+            issue(r#"{"customfield_2":"8"}"#).number("customfield_2"),
+            None
+        );
+        assert_eq!(
+            issue(r#"{"customfield_2":8}"#).number("customfield_2"),
+            Some(8.0)
+        );
+    }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::dto;
-use crate::domain::{Field, Priority, StatusCategory, Ticket, Transition};
+use crate::domain::{Field, Interner, Priority, StatusCategory, Ticket, Transition};
 
 pub fn category(key: &str) -> StatusCategory {
     match key {
@@ -88,6 +88,7 @@ pub fn history(
     id: u64,
     histories: Vec<dto::History>,
     categories: &HashMap<String, StatusCategory>,
+    strings: &mut Interner,
 ) -> (Vec<Transition>, Option<DateTime<Utc>>) {
     let mut out = Vec::new();
     let mut started = None;
@@ -110,8 +111,14 @@ pub fn history(
                 ticket: id,
                 at: h.created,
                 field,
-                from: item.from_string.filter(|s| !s.is_empty()).map(Arc::from),
-                to: item.to_string.filter(|s| !s.is_empty()).map(Arc::from),
+                from: item
+                    .from_string
+                    .filter(|s| !s.is_empty())
+                    .map(|s| strings.get(&s)),
+                to: item
+                    .to_string
+                    .filter(|s| !s.is_empty())
+                    .map(|s| strings.get(&s)),
             });
         }
     }

@@ -12,7 +12,7 @@ mod write;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use futures::future::BoxFuture;
@@ -20,8 +20,8 @@ use reqwest::RequestBuilder;
 use serde_json::{Value, json};
 
 use super::http::{Http, HttpError, Policy};
-use super::{Budget, Source, SourceError, TrackerAction, Window};
-use crate::domain::{ChangeSet, Member, Project, StatusCategory, Sweep};
+use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Window};
+use crate::domain::{ChangeSet, Interner, Member, Project, StatusCategory, Sweep};
 
 const PAGE: usize = 100;
 const SWEEP_PAGE: usize = 1000;
@@ -71,7 +71,9 @@ pub struct JiraSource {
     http: Result<Http, HttpError>,
     points: Option<String>,
     categories: HashMap<String, StatusCategory>,
-    last_sweep: Option<Instant>,
+    sweeps: SweepClock,
+    /// Status and people names repeat in every changelog: one copy each.
+    strings: Interner,
     resume: Option<Resume>,
 }
 
@@ -80,11 +82,12 @@ impl JiraSource {
         JiraSource {
             name: name.to_string(),
             source: Arc::from(name),
+            sweeps: SweepClock::new(settings.sweep_every),
+            strings: Interner::default(),
             settings,
             http: Http::new(policy),
             points: None,
             categories: HashMap::new(),
-            last_sweep: None,
             resume: None,
         }
     }
@@ -348,6 +351,7 @@ impl JiraSource {
                 id,
                 histories.remove(&id).unwrap_or_default(),
                 &self.categories,
+                &mut self.strings,
             );
             ticket.started = started.or(ticket.resolved);
             changes.tickets.push(ticket);
@@ -366,15 +370,12 @@ impl JiraSource {
             }
         } else {
             changes.time_entries = self.worklogs(sync_start).await?;
-            let due = self
-                .last_sweep
-                .is_none_or(|t| t.elapsed() >= self.settings.sweep_every);
-            if cursor.is_some() && due {
+            if self.sweeps.due(sync_start.is_none()) {
                 changes.sweep = Some(Sweep {
                     present: self.all_ids().await?,
                     at: now,
                 });
-                self.last_sweep = Some(Instant::now());
+                self.sweeps.done();
             }
         }
         changes.cursor = Some(next);

@@ -9,7 +9,7 @@ mod map;
 mod write;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -17,7 +17,7 @@ use futures::{StreamExt, TryStreamExt};
 use reqwest::RequestBuilder;
 
 use super::http::{Http, HttpError, Policy};
-use super::{Budget, Source, SourceError, TrackerAction, Window};
+use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Window};
 use crate::domain::{ChangeSet, Member, Project, Sweep, TimeEntry};
 use map::Catalog;
 
@@ -46,7 +46,7 @@ pub struct RedmineSource {
     settings: Settings,
     http: Result<Http, HttpError>,
     catalog: Catalog,
-    last_sweep: Option<Instant>,
+    sweeps: SweepClock,
     /// Between the batches of one sync, the cursor handed out: the catalog is read once.
     continuing: Option<String>,
 }
@@ -56,10 +56,10 @@ impl RedmineSource {
         RedmineSource {
             name: name.to_string(),
             source: Arc::from(name),
+            sweeps: SweepClock::new(settings.sweep_every),
             settings,
             http: Http::new(policy),
             catalog: Catalog::default(),
-            last_sweep: None,
             continuing: None,
         }
     }
@@ -282,15 +282,12 @@ impl RedmineSource {
 
         if !changes.more {
             changes.time_entries = self.time_entries(sync_start).await?;
-            let due = self
-                .last_sweep
-                .is_none_or(|t| t.elapsed() >= self.settings.sweep_every);
-            if cursor.is_some() && due {
+            if self.sweeps.due(sync_start.is_none()) {
                 changes.sweep = Some(Sweep {
                     present: self.all_ids().await?,
                     at: now,
                 });
-                self.last_sweep = Some(Instant::now());
+                self.sweeps.done();
             }
         }
         window.keep_entries_from(sync_start, changes.more);

@@ -13,7 +13,7 @@ mod lock;
 mod record;
 mod schema;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -330,17 +330,35 @@ impl Store {
     }
 }
 
-/// Each ticket the change set touches, with the ticket itself (if sent) and its new changes.
-type Touched<'a> = BTreeMap<(&'a str, u64), (Option<&'a Ticket>, Vec<&'a Transition>)>;
+/// Each ticket the change set touches, with the ticket itself (if sent) and its new changes,
+/// in key order (sled writes sorted keys faster).
+type Touched<'a> = Vec<((&'a str, u64), (Option<&'a Ticket>, Vec<&'a Transition>))>;
 
-fn group_by_ticket(c: &ChangeSet) -> Touched<'_> {
-    let mut touched: Touched<'_> = BTreeMap::new();
+fn group_by_ticket<'a>(c: &'a ChangeSet) -> Touched<'a> {
+    let mut touched: Touched<'a> = Vec::with_capacity(c.tickets.len());
+    let mut at: HashMap<(&'a str, u64), usize> = HashMap::with_capacity(c.tickets.len());
+    let mut slot = |touched: &mut Touched<'a>, key: (&'a str, u64)| {
+        *at.entry(key).or_insert_with(|| {
+            touched.push((key, (None, Vec::new())));
+            touched.len() - 1
+        })
+    };
     for t in &c.tickets {
-        touched.entry((t.source.as_str(), t.id)).or_default().0 = Some(t);
+        let i = slot(&mut touched, (t.source.as_str(), t.id));
+        touched[i].1.0 = Some(t);
     }
+    // A connector sends a ticket's changes together: only a new ticket costs a lookup.
+    let mut last: Option<((&'a str, u64), usize)> = None;
     for t in &c.transitions {
-        touched.entry((&*t.source, t.ticket)).or_default().1.push(t);
+        let key = (&*t.source, t.ticket);
+        let i = match last {
+            Some((k, i)) if k == key => i,
+            _ => slot(&mut touched, key),
+        };
+        last = Some((key, i));
+        touched[i].1.1.push(t);
     }
+    touched.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     touched
 }
 

@@ -401,16 +401,29 @@ async fn writes_use_the_documented_endpoints() {
 
 #[tokio::test]
 async fn a_sweep_soft_deletes_what_jira_no_longer_has() {
-    let fake = FakeJira::start(generate(20, &["OPS"], start()), zone());
+    // Two batches: the first sync finishes from a stored cursor, and is still a full read.
+    let fake = FakeJira::start(generate(2500, &["OPS"], start()), zone());
     let store = Store::temporary().expect("store");
     let mut jira = source(&fake, TOKEN_VAR);
     sync_once(&store, &mut jira, Utc::now())
         .await
         .expect("first");
+    let id_searches = || {
+        fake.requests("/rest/api/3/search/jql")
+            .iter()
+            .filter(|b| b["fields"] == serde_json::json!(["id"]))
+            .count()
+    };
+    assert_eq!(id_searches(), 0, "a full read lists every ticket: no sweep");
     fake.with(|s| s.issues.remove(&10_007));
     sync_once(&store, &mut jira, Utc::now())
         .await
         .expect("sweep");
+    assert_eq!(
+        id_searches(),
+        3,
+        "the next sync sweeps, a page per thousand ids"
+    );
     let deleted: Vec<u64> = store
         .deleted("jira")
         .expect("deleted")
@@ -419,7 +432,7 @@ async fn a_sweep_soft_deletes_what_jira_no_longer_has() {
         .collect();
     assert_eq!(deleted, vec![10_007]);
     let p = store.load().expect("load");
-    assert_eq!(p.tickets.len(), 19);
+    assert_eq!(p.tickets.len(), 2499);
     assert!(p.transitions.iter().all(|t| t.ticket != 10_007));
     assert!(p.transitions.iter().any(|t| t.field == Field::Status));
 }

@@ -6,8 +6,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{bulk, project, status_change, ticket};
-use lookout::domain::{ChangeSet, StatusCategory};
+use common::{at, bulk, project, status_change, ticket};
+use lookout::domain::{ChangeSet, StatusCategory, Sweep};
 use lookout::store::{Store, StoreError};
 
 #[test]
@@ -64,6 +64,60 @@ fn rewriting_a_ticket_updates_it() {
     let p = store.load().expect("load");
     assert_eq!(p.tickets.len(), 1);
     assert_eq!(p.tickets[0].status, "Done");
+}
+
+#[test]
+fn a_swept_ticket_is_hidden_until_it_comes_back() {
+    let store = Store::temporary().expect("temp store");
+    let todo = |id| ticket("ops", "OPS", id, "To Do", StatusCategory::Todo);
+    let mut c = ChangeSet::new("ops");
+    c.tickets = vec![todo(1), todo(2), todo(3)];
+    c.transitions
+        .push(status_change("ops", 3, 1, "To Do", "Doing"));
+    store.write(&c).expect("write");
+    let sweep = |present: Vec<u64>, day| {
+        let mut c = ChangeSet::new("ops");
+        c.sweep = Some(Sweep {
+            present,
+            at: at(day),
+        });
+        c
+    };
+    let ids = |store: &Store| {
+        let p = store.load().expect("load");
+        let mut ids: Vec<u64> = p.tickets.iter().map(|t| t.id).collect();
+        ids.sort();
+        (ids, p.transitions.len())
+    };
+
+    store.write(&sweep(vec![1, 2], 9)).expect("sweep");
+    let marked: Vec<u64> = store
+        .deleted("ops")
+        .expect("marks")
+        .iter()
+        .map(|d| d.0)
+        .collect();
+    assert_eq!(marked, vec![3]);
+    assert_eq!(ids(&store), (vec![1, 2], 0), "hidden with its history");
+    store.write(&sweep(vec![1, 2], 10)).expect("again");
+    assert_eq!(
+        store.deleted("ops").expect("marks")[0].1,
+        at(9),
+        "first seen kept"
+    );
+
+    let mut back = ChangeSet::new("ops");
+    back.tickets.push(todo(3));
+    store.write(&back).expect("sent again");
+    assert!(store.deleted("ops").expect("marks").is_empty());
+    assert_eq!(ids(&store), (vec![1, 2, 3], 1), "back, history and all");
+
+    store.write(&sweep(vec![1, 2], 11)).expect("swept");
+    store.write(&sweep(vec![1, 2, 3], 12)).expect("listed");
+    assert!(
+        store.deleted("ops").expect("marks").is_empty(),
+        "listed by a sweep"
+    );
 }
 
 #[test]

@@ -197,11 +197,15 @@ pub fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
 /// hundred thousand of them, and a format-string parser costs several times more.
 fn jira_layout(s: &str) -> Option<DateTime<FixedOffset>> {
     let b = s.as_bytes();
-    let at = |i: usize, c: u8| b.get(i) == Some(&c);
-    if b.len() != 28 || !(at(4, b'-') && at(7, b'-') && at(10, b'T') && at(13, b':')) {
-        return None;
-    }
-    if !(at(16, b':') && at(19, b'.')) {
+    let separators = [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'.'),
+    ];
+    if b.len() != 28 || separators.iter().any(|&(i, c)| b[i] != c) {
         return None;
     }
     let n = |from: usize, to: usize| {

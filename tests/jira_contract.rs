@@ -534,17 +534,19 @@ async fn a_killed_sync_restarts_to_the_same_store() {
             .stderr(std::process::Stdio::null());
         c
     };
-    // The 25th search page never answers: the first batch (20 pages) is stored by then.
+    // The 45th search page (in the third batch of 20 pages) never answers. A batch is
+    // written while the next one is fetched, and the sync waits for that write before it
+    // fetches on: the first batch is durable by then, the second may be.
     fake.with(|s| {
         s.searches = 0;
-        s.hang_after_searches = Some(24);
+        s.hang_after_searches = Some(44);
     });
     let mut child = run().spawn().expect("lookout runs");
     let waited = std::time::Instant::now();
-    while fake.with(|s| s.searches) <= 24 {
+    while fake.with(|s| s.searches) <= 44 {
         assert!(
             waited.elapsed() < Duration::from_secs(120),
-            "the sync never reached the 25th page"
+            "the sync never reached the 45th page"
         );
         std::thread::sleep(Duration::from_millis(20));
     }

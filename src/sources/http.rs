@@ -223,16 +223,48 @@ impl Http {
         &self,
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
     ) -> Result<T, HttpError> {
-        let response = self.send(build).await?;
+        let body = self.body(build).await?;
+        body.parse()
+    }
+
+    /// A successful response's whole body, for parsing into types that borrow from it.
+    pub async fn body(
+        &self,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<Body, HttpError> {
+        let mut response = self.send(build).await?;
         let url = response.url().to_string();
-        // JSON is UTF-8 (RFC 8259): parsing the bytes skips a copy and a second UTF-8 pass.
-        let body = response.bytes().await.map_err(|e| HttpError::Unreachable {
+        let unreachable = |e: reqwest::Error| HttpError::Unreachable {
             url: url.clone(),
             reason: e.to_string(),
-        })?;
-        serde_json::from_slice(&body).map_err(|e| HttpError::Invalid {
-            url,
-            reason: format!("{e} in {}", snippet(&String::from_utf8_lossy(&body))),
+        };
+        // Sized once from Content-Length (capped: the header is the server's word), instead
+        // of growing a buffer chunk by chunk and copying it into one at the end.
+        let expected = response.content_length().unwrap_or(0).min(MAX_PRESIZE);
+        let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+        while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(Body { url, bytes })
+    }
+}
+
+/// The most a body's buffer is sized for up front.
+const MAX_PRESIZE: u64 = 64 << 20;
+
+/// A response body and where it came from.
+pub struct Body {
+    url: String,
+    bytes: Vec<u8>,
+}
+
+impl Body {
+    /// The body as JSON. JSON is UTF-8 (RFC 8259): parsing the bytes skips a copy and a
+    /// second UTF-8 pass, and strings without escapes can be borrowed from them.
+    pub fn parse<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, HttpError> {
+        serde_json::from_slice(&self.bytes).map_err(|e| HttpError::Invalid {
+            url: self.url.clone(),
+            reason: format!("{e} in {}", snippet(&String::from_utf8_lossy(&self.bytes))),
         })
     }
 }

@@ -1,8 +1,11 @@
 //! Jira Cloud's JSON (REST v3), as it sends it; private to the connector.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -53,11 +56,87 @@ pub struct Category {
     pub key: String,
 }
 
+/// The body of a search (`POST /rest/api/3/search/jql`).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Search<'a> {
+    pub jql: &'a str,
+    pub fields: &'a [String],
+    pub max_results: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<&'a str>,
+}
+
+/// The body of a bulk changelog request (`POST /rest/api/3/changelog/bulkfetch`).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkFetch<'a> {
+    /// Jira takes issue ids here as strings.
+    #[serde(serialize_with = "ids_as_text")]
+    pub issue_ids_or_keys: &'a [u64],
+    pub field_ids: [&'static str; 3],
+    pub max_results: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<&'a str>,
+}
+
+fn ids_as_text<S: serde::Serializer>(ids: &&[u64], s: S) -> Result<S::Ok, S::Error> {
+    struct AsText(u64);
+    impl serde::Serialize for AsText {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_str(&self.0)
+        }
+    }
+    s.collect_seq(ids.iter().map(|&id| AsText(id)))
+}
+
+/// A JSON string borrowed from the response body where it has no escapes, copied where it
+/// has: a sync reads millions of strings it only looks at or interns.
+#[derive(Debug)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error> {
+        struct Borrowing;
+        impl<'de> serde::de::Visitor<'de> for Borrowing {
+            type Value = Cow<'de, str>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                s: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(s))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(s.to_owned()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(s))
+            }
+        }
+        d.deserialize_str(Borrowing).map(Text)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SearchPage {
-    #[serde(default)]
-    pub issues: Vec<Issue>,
+pub struct SearchPage<'a> {
+    #[serde(default, borrow)]
+    pub issues: Vec<Issue<'a>>,
     #[serde(default)]
     pub next_page_token: Option<String>,
     #[serde(default)]
@@ -65,27 +144,27 @@ pub struct SearchPage {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Issue {
-    pub id: String,
+pub struct Issue<'a> {
+    #[serde(borrow)]
+    pub id: Text<'a>,
     #[serde(default)]
     pub key: String,
     /// Kept raw: the story points field's id differs per site, so it is read in a second,
     /// borrowing pass (`points`) instead of a slow `flatten` into a map.
-    #[serde(default)]
-    pub fields: Option<Box<serde_json::value::RawValue>>,
+    #[serde(default, borrow)]
+    pub fields: Option<&'a RawValue>,
 }
 
-impl Issue {
-    pub fn fields(&self) -> Result<Option<Fields>, serde_json::Error> {
+impl<'a> Issue<'a> {
+    pub fn fields(&self) -> Result<Option<Fields<'a>>, serde_json::Error> {
         self.fields
-            .as_ref()
             .map(|raw| serde_json::from_str(raw.get()))
             .transpose()
     }
 
     /// The number in field `id`, if the issue has one.
     pub fn number(&self, id: &str) -> Option<f64> {
-        let raw = self.fields.as_ref()?;
+        let raw = self.fields?;
         let mut reader = serde_json::Deserializer::from_str(raw.get());
         serde::de::DeserializeSeed::deserialize(NumberAt(id), &mut reader)
             .ok()
@@ -95,14 +174,15 @@ impl Issue {
 
 /// The fields lookout asks for.
 #[derive(Debug, Deserialize)]
-pub struct Fields {
+pub struct Fields<'a> {
     #[serde(default)]
     pub summary: String,
-    pub status: StatusDto,
+    #[serde(borrow)]
+    pub status: IssueStatus<'a>,
     #[serde(default)]
-    pub assignee: Option<User>,
-    #[serde(default)]
-    pub priority: Option<NameOnly>,
+    pub assignee: Option<Assignee>,
+    #[serde(default, borrow)]
+    pub priority: Option<Named<'a>>,
     #[serde(default)]
     pub labels: Vec<String>,
     #[serde(deserialize_with = "jira_time")]
@@ -114,6 +194,34 @@ pub struct Fields {
     #[serde(default, deserialize_with = "jira_time_opt")]
     pub resolutiondate: Option<DateTime<FixedOffset>>,
     pub project: ProjectKey,
+}
+
+/// An issue's status: its name is kept, its category only looked at.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueStatus<'a> {
+    pub name: String,
+    #[serde(borrow)]
+    pub status_category: Key<'a>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Key<'a> {
+    #[serde(borrow)]
+    pub key: Text<'a>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Named<'a> {
+    #[serde(borrow)]
+    pub name: Text<'a>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assignee {
+    #[serde(default)]
+    pub display_name: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,40 +246,51 @@ pub struct User {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ChangelogPage {
-    #[serde(default)]
-    pub issue_change_logs: Vec<IssueChangelog>,
+pub struct ChangelogPage<'a> {
+    #[serde(default, borrow)]
+    pub issue_change_logs: Vec<IssueChangelog<'a>>,
     #[serde(default)]
     pub next_page_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct IssueChangelog {
-    pub issue_id: String,
-    #[serde(default)]
-    pub change_histories: Vec<History>,
+pub struct IssueChangelog<'a> {
+    #[serde(borrow)]
+    pub issue_id: Text<'a>,
+    #[serde(default, borrow)]
+    pub change_histories: Vec<History<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct History {
+pub struct History<'a> {
     #[serde(deserialize_with = "jira_instant")]
     pub created: DateTime<Utc>,
-    #[serde(default)]
-    pub items: Vec<Item>,
+    #[serde(default, borrow)]
+    pub items: Vec<Item<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Item {
-    #[serde(default)]
-    pub field_id: Option<String>,
-    #[serde(default)]
-    pub field: String,
-    #[serde(default)]
-    pub from_string: Option<String>,
-    #[serde(default)]
-    pub to_string: Option<String>,
+pub struct Item<'a> {
+    #[serde(default, borrow)]
+    pub field_id: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub field: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub from_string: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub to_string: Option<Text<'a>>,
+}
+
+impl Item<'_> {
+    /// What the item changed: Jira names a field by id, older sites only by name.
+    pub fn field(&self) -> &str {
+        self.field_id
+            .as_deref()
+            .or(self.field.as_deref())
+            .unwrap_or("")
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,37 +345,48 @@ fn jira_layout(s: &str) -> Option<DateTime<FixedOffset>> {
     zone.from_local_datetime(&date.and_time(time)).single()
 }
 
+fn time_in<E: serde::de::Error>(s: &str) -> Result<DateTime<FixedOffset>, E> {
+    parse_time(s).ok_or_else(|| E::custom(format!("{s:?} is not a Jira time")))
+}
+
 fn jira_time<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
-    let s = String::deserialize(d)?;
-    parse_time(&s).ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a Jira time")))
+    time_in(&Text::deserialize(d)?)
 }
 
 fn jira_time_opt<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-    let s = Option::<String>::deserialize(d)?;
-    match s {
-        None => Ok(None),
-        Some(s) => parse_time(&s)
-            .map(Some)
-            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a Jira time"))),
-    }
+    Option::<Text>::deserialize(d)?
+        .map(|s| time_in(&s))
+        .transpose()
 }
 
 /// The bulk changelog gives `created` as epoch milliseconds; the per-issue one as text.
 fn jira_instant<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Number(n) => n
-            .as_i64()
-            .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
-            .ok_or_else(|| serde::de::Error::custom("a time out of range")),
-        Value::String(s) => parse_time(&s)
-            .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a Jira time"))),
-        other => Err(serde::de::Error::custom(format!(
-            "{other} is not a Jira time"
-        ))),
+    struct Instant;
+    impl serde::de::Visitor<'_> for Instant {
+        type Value = DateTime<Utc>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a Jira time (epoch milliseconds or text)")
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, ms: i64) -> Result<DateTime<Utc>, E> {
+            Utc.timestamp_millis_opt(ms)
+                .single()
+                .ok_or_else(|| E::custom(format!("{ms} is a time out of range")))
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, ms: u64) -> Result<DateTime<Utc>, E> {
+            let ms = i64::try_from(ms).map_err(|_| E::custom("a time out of range"))?;
+            self.visit_i64(ms)
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<DateTime<Utc>, E> {
+            time_in(s).map(|t| t.with_timezone(&Utc))
+        }
     }
+    d.deserialize_any(Instant)
 }
 
 #[derive(Debug, Deserialize)]
@@ -351,9 +481,11 @@ impl<'de> serde::de::Visitor<'de> for KeyIs<'_> {
 mod tests {
     use super::*;
 
-    fn issue(fields: &str) -> Issue {
-        serde_json::from_str(&format!(r#"{{"id":"1","key":"A-1","fields":{fields}}}"#))
-            .expect("issue")
+    /// The number at `id` in an issue with these fields.
+    fn number(fields: &str, id: &str) -> Option<f64> {
+        let json = format!(r#"{{"id":"1","key":"A-1","fields":{fields}}}"#);
+        let issue: Issue = serde_json::from_str(&json).expect("issue");
+        issue.number(id)
     }
 
     #[test]
@@ -385,23 +517,62 @@ mod tests {
 
     #[test]
     fn a_number_is_found_among_other_fields_and_anything_else_is_none() {
-        let i = issue(
-            r#"{"status":{"name":"x","statusCategory":{"key":"new"}},"customfield_1":{"a":[1,2]},"customfield_2":3.5,"summary":"s"}"#,
-        );
-        assert_eq!(i.number("customfield_2"), Some(3.5));
-        assert_eq!(i.number("customfield_3"), None, "absent");
-        assert_eq!(i.number("customfield_1"), None, "not a number");
+        let fields = r#"{"status":{"name":"x","statusCategory":{"key":"new"}},"customfield_1":{"a":[1,2]},"customfield_2":3.5,"summary":"s"}"#;
+        assert_eq!(number(fields, "customfield_2"), Some(3.5));
+        assert_eq!(number(fields, "customfield_3"), None, "absent");
+        assert_eq!(number(fields, "customfield_1"), None, "not a number");
+        assert_eq!(number(r#"{"customfield_2":null}"#, "customfield_2"), None);
+        assert_eq!(number(r#"{"customfield_2":"8"}"#, "customfield_2"), None);
+        assert_eq!(number(r#"{"customfield_2":8}"#, "customfield_2"), Some(8.0));
+    }
+
+    #[test]
+    fn changelog_text_is_borrowed_where_it_can_be_and_unescaped_where_it_must() {
+        let json = br#"{"issueChangeLogs":[{"issueId":"10001","changeHistories":[
+            {"created":1706692500000,"items":[
+                {"fieldId":"status","field":"status","fromString":"To Do","toString":"In \"Review\" \u00e9"},
+                {"field":"assignee","fromString":null,"toString":"Ana"}]},
+            {"created":"2024-01-31T14:45:00.000+0530","items":[]}]}],
+            "nextPageToken":"t2"}"#;
+        let page: ChangelogPage = serde_json::from_slice(json).expect("page");
+        let log = &page.issue_change_logs[0];
+        assert_eq!(&*log.issue_id, "10001");
+        let items = &log.change_histories[0].items;
+        assert_eq!(items[0].field(), "status");
+        assert!(matches!(
+            items[0].from_string.as_ref().map(|t| &t.0),
+            Some(Cow::Borrowed("To Do"))
+        ));
+        assert_eq!(items[0].to_string.as_deref(), Some("In \"Review\" \u{e9}"));
         assert_eq!(
-            issue(r#"{"customfield_2":null}"#).number("customfield_2"),
-            None
+            items[1].field(),
+            "assignee",
+            "older sites name the field only"
         );
-        assert_eq!(
-            issue(r#"{"customfield_2":"8"}"#).number("customfield_2"),
-            None
-        );
-        assert_eq!(
-            issue(r#"{"customfield_2":8}"#).number("customfield_2"),
-            Some(8.0)
+        assert_eq!(items[1].from_string.as_deref(), None);
+        let at = |i: usize| log.change_histories[i].created;
+        assert_eq!(at(0), at(1), "epoch milliseconds and Jira's text agree");
+        assert_eq!(page.next_page_token.as_deref(), Some("t2"));
+
+        let bad = br#"{"issueChangeLogs":[{"issueId":"1","changeHistories":[{"created":true}]}]}"#;
+        let err = serde_json::from_slice::<ChangelogPage>(bad).expect_err("not a time");
+        assert!(err.to_string().contains("a Jira time"), "{err}");
+    }
+
+    #[test]
+    fn a_bulk_changelog_request_names_issues_by_id_text() {
+        let body = BulkFetch {
+            issue_ids_or_keys: &[10001, 7],
+            field_ids: ["status", "assignee", "priority"],
+            max_results: 1000,
+            next_page_token: None,
+        };
+        let json = serde_json::to_value(&body).expect("json");
+        assert_eq!(json["issueIdsOrKeys"], serde_json::json!(["10001", "7"]));
+        assert_eq!(json["maxResults"], 1000);
+        assert!(
+            json.get("nextPageToken").is_none(),
+            "absent on the first page"
         );
     }
 }

@@ -51,7 +51,7 @@ pub fn ticket(
     estimate: Option<f64>,
     id: u64,
     key: String,
-    f: dto::Fields,
+    f: dto::Fields<'_>,
 ) -> Ticket {
     let category = category(&f.status.status_category.key);
     let resolved = (category == StatusCategory::Done)
@@ -82,48 +82,50 @@ pub fn ticket(
     }
 }
 
-/// A ticket's status, assignee and priority changes, and when work on it started.
+/// A ticket's status, assignee and priority changes from its Jira histories, added to `out`.
 pub fn history(
     source: &Arc<str>,
     id: u64,
-    histories: Vec<dto::History>,
-    categories: &HashMap<String, StatusCategory>,
+    histories: Vec<dto::History<'_>>,
     strings: &mut Interner,
-) -> (Vec<Transition>, Option<DateTime<Utc>>) {
-    let mut out = Vec::new();
-    let mut started = None;
+    out: &mut Vec<Transition>,
+) {
+    let mut text = |s: Option<dto::Text<'_>>| s.filter(|s| !s.is_empty()).map(|s| strings.get(&s));
     for h in histories {
         for item in h.items {
-            let field = match item.field_id.as_deref().unwrap_or(item.field.as_str()) {
+            let field = match item.field() {
                 "status" => Field::Status,
                 "assignee" => Field::Assignee,
                 "priority" => Field::Priority,
                 _ => continue,
             };
-            if field == Field::Status && started.is_none() {
-                let to = item.to_string.as_deref().and_then(|s| categories.get(s));
-                if to.is_some_and(|c| *c != StatusCategory::Todo) {
-                    started = Some(h.created);
-                }
-            }
             out.push(Transition {
                 source: source.clone(),
                 ticket: id,
                 at: h.created,
                 field,
-                from: item
-                    .from_string
-                    .filter(|s| !s.is_empty())
-                    .map(|s| strings.get(&s)),
-                to: item
-                    .to_string
-                    .filter(|s| !s.is_empty())
-                    .map(|s| strings.get(&s)),
+                from: text(item.from_string),
+                to: text(item.to_string),
             });
         }
     }
-    out.sort_by_key(|t| t.at);
-    (out, started)
+}
+
+/// Puts a ticket's history in time order and says when work on it started: its first move
+/// to a status outside the to-do category.
+pub fn started(
+    history: &mut [Transition],
+    categories: &HashMap<String, StatusCategory>,
+) -> Option<DateTime<Utc>> {
+    history.sort_by_key(|t| t.at);
+    history
+        .iter()
+        .filter(|t| t.field == Field::Status)
+        .find(|t| {
+            let to = t.to.as_deref().and_then(|s| categories.get(s));
+            to.is_some_and(|c| *c != StatusCategory::Todo)
+        })
+        .map(|t| t.at)
 }
 
 /// The text of an ADF document, paragraphs on their own lines.

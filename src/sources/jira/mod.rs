@@ -19,9 +19,11 @@ use futures::future::BoxFuture;
 use reqwest::RequestBuilder;
 use serde_json::{Value, json};
 
-use super::http::{Http, HttpError, Policy};
+use super::http::{Body, Http, HttpError, Policy};
 use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Window};
-use crate::domain::{ChangeSet, Interner, Member, Project, StatusCategory, Sweep};
+use crate::domain::{
+    ChangeSet, Interner, Member, Project, StatusCategory, Sweep, Ticket, Transition,
+};
 
 const PAGE: usize = 100;
 const SWEEP_PAGE: usize = 1000;
@@ -134,12 +136,21 @@ impl JiraSource {
         path: &str,
         body: &Value,
     ) -> Result<T, SourceError> {
+        Ok(self.post_body(path, body).await?.parse()?)
+    }
+
+    /// The raw answer to a POST, for pages read into types that borrow from it.
+    async fn post_body(
+        &self,
+        path: &str,
+        body: &(impl serde::Serialize + Sync),
+    ) -> Result<Body, SourceError> {
         let token = self.token()?;
         let build = |c: &reqwest::Client| {
             self.request(c, reqwest::Method::POST, path, &token)
                 .json(body)
         };
-        Ok(self.http()?.json(build).await?)
+        Ok(self.http()?.body(build).await?)
     }
 
     /// Fields (for story points), statuses (for categories of changelog names), projects
@@ -304,17 +315,20 @@ impl JiraSource {
             }
         };
         let sync_start = window.entries_from(overlap);
-        let mut fresh: Vec<(u64, String, dto::Fields, Option<f64>)> = Vec::new();
+        let fields = self.fields();
+        // Each page is mapped as it arrives, borrowing from its body: nothing of the JSON
+        // outlives the page.
+        let mut fresh: Vec<(Ticket, DateTime<Utc>)> = Vec::new();
         loop {
-            let mut body = json!({
-                "jql": jql,
-                "fields": self.fields(),
-                "maxResults": PAGE,
-            });
-            if let Some(t) = &token {
-                body["nextPageToken"] = json!(t);
-            }
-            let page: dto::SearchPage = self.post("/rest/api/3/search/jql", &body).await?;
+            let search = dto::Search {
+                jql: &jql,
+                fields: &fields,
+                max_results: PAGE,
+                next_page_token: token.as_deref(),
+            };
+            let body = self.post_body("/rest/api/3/search/jql", &search).await?;
+            let page: dto::SearchPage = body.parse()?;
+            token = page.next_page_token.filter(|_| page.is_last != Some(true));
             for issue in page.issues {
                 let id = parse_id(&issue.id)?;
                 let fields = issue
@@ -326,12 +340,14 @@ impl JiraSource {
                         SourceError::Invalid(format!("issue {} came without its fields", issue.key))
                     })?;
                 window.set_offset(fields.updated.offset().local_minus_utc());
-                if !window.seen(id, fields.updated.with_timezone(&Utc)) {
+                let updated = fields.updated.with_timezone(&Utc);
+                if !window.seen(id, updated) {
                     let points = self.points.as_deref().and_then(|p| issue.number(p));
-                    fresh.push((id, issue.key, fields, points));
+                    let url = &self.settings.url;
+                    let ticket = map::ticket(&self.name, url, points, id, issue.key, fields);
+                    fresh.push((ticket, updated));
                 }
             }
-            token = page.next_page_token.filter(|_| page.is_last != Some(true));
             if token.is_none() {
                 break;
             }
@@ -341,22 +357,15 @@ impl JiraSource {
             }
         }
 
-        let ids: Vec<u64> = fresh.iter().map(|f| f.0).collect();
+        let ids: Vec<u64> = fresh.iter().map(|(t, _)| t.id).collect();
         let mut histories = self.changelogs(&ids).await?;
-        for (id, key, fields, points) in fresh {
-            let updated = fields.updated.with_timezone(&Utc);
-            let mut ticket = map::ticket(&self.name, &self.settings.url, points, id, key, fields);
-            let (transitions, started) = map::history(
-                &self.source,
-                id,
-                histories.remove(&id).unwrap_or_default(),
-                &self.categories,
-                &mut self.strings,
-            );
+        for (mut ticket, updated) in fresh {
+            let mut transitions = histories.remove(&ticket.id).unwrap_or_default();
+            let started = map::started(&mut transitions, &self.categories);
             ticket.started = started.or(ticket.resolved);
+            window.add(ticket.id, updated);
             changes.tickets.push(ticket);
             changes.transitions.extend(transitions);
-            window.add(id, updated);
         }
         window.keep_entries_from(sync_start, changes.more);
         let next = window.cursor(overlap);
@@ -382,29 +391,35 @@ impl JiraSource {
         Ok(changes)
     }
 
-    /// The status, assignee and priority histories of `ids`, by issue id.
+    /// The status, assignee and priority changes of `ids`, by issue id, in no set order.
     async fn changelogs(
-        &self,
+        &mut self,
         ids: &[u64],
-    ) -> Result<HashMap<u64, Vec<dto::History>>, SourceError> {
-        let mut out: HashMap<u64, Vec<dto::History>> = HashMap::new();
+    ) -> Result<HashMap<u64, Vec<Transition>>, SourceError> {
+        let mut out: HashMap<u64, Vec<Transition>> = HashMap::new();
         for chunk in ids.chunks(CHANGELOG_ISSUES) {
             let mut token: Option<String> = None;
             loop {
-                let mut body = json!({
-                    "issueIdsOrKeys": chunk.iter().map(u64::to_string).collect::<Vec<_>>(),
-                    "fieldIds": ["status", "assignee", "priority"],
-                    "maxResults": 1000,
-                });
-                if let Some(t) = &token {
-                    body["nextPageToken"] = json!(t);
-                }
-                let page: dto::ChangelogPage =
-                    self.post("/rest/api/3/changelog/bulkfetch", &body).await?;
+                let request = dto::BulkFetch {
+                    issue_ids_or_keys: chunk,
+                    field_ids: ["status", "assignee", "priority"],
+                    max_results: 1000,
+                    next_page_token: token.as_deref(),
+                };
+                let body = self
+                    .post_body("/rest/api/3/changelog/bulkfetch", &request)
+                    .await?;
+                let page: dto::ChangelogPage = body.parse()?;
                 for log in page.issue_change_logs {
-                    out.entry(parse_id(&log.issue_id)?)
-                        .or_default()
-                        .extend(log.change_histories);
+                    let id = parse_id(&log.issue_id)?;
+                    let into = out.entry(id).or_default();
+                    map::history(
+                        &self.source,
+                        id,
+                        log.change_histories,
+                        &mut self.strings,
+                        into,
+                    );
                 }
                 token = page.next_page_token;
                 if token.is_none() {
@@ -461,12 +476,16 @@ impl JiraSource {
         let jql = self.jql(None);
         let mut ids = Vec::new();
         let mut token: Option<String> = None;
+        let fields = ["id".to_string()];
         loop {
-            let mut body = json!({ "jql": jql, "fields": ["id"], "maxResults": SWEEP_PAGE });
-            if let Some(t) = &token {
-                body["nextPageToken"] = json!(t);
-            }
-            let page: dto::SearchPage = self.post("/rest/api/3/search/jql", &body).await?;
+            let search = dto::Search {
+                jql: &jql,
+                fields: &fields,
+                max_results: SWEEP_PAGE,
+                next_page_token: token.as_deref(),
+            };
+            let body = self.post_body("/rest/api/3/search/jql", &search).await?;
+            let page: dto::SearchPage = body.parse()?;
             for issue in &page.issues {
                 ids.push(parse_id(&issue.id)?);
             }

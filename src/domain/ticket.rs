@@ -59,11 +59,15 @@ pub struct Ticket {
     /// Story points or hours, whatever the tracker uses.
     pub estimate: Option<f64>,
     pub labels: Vec<String>,
+    #[serde(with = "super::instant")]
     pub created: DateTime<Utc>,
+    #[serde(with = "super::instant")]
     pub updated: DateTime<Utc>,
     /// When work first started (first move out of a to-do status).
+    #[serde(with = "super::instant::optional")]
     pub started: Option<DateTime<Utc>>,
     /// When the ticket last reached a done status; `None` while it is open.
+    #[serde(with = "super::instant::optional")]
     pub resolved: Option<DateTime<Utc>>,
     /// The tracker's resolution name (Fixed, Duplicate, Won't Do...), where it has one.
     pub resolution: Option<String>,

@@ -4,7 +4,7 @@ use sled::Tree;
 
 use super::StoreError;
 
-pub const CURRENT: u32 = 2;
+pub const CURRENT: u32 = 3;
 pub const KEY: &[u8] = b"schema_version";
 
 /// A migration from version `from` to `from + 1`, run in order on open. It rewrites what it
@@ -12,7 +12,7 @@ pub const KEY: &[u8] = b"schema_version";
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
 /// Index `i` migrates from version `i + 1`.
-const MIGRATIONS: &[Migration] = &[super::legacy::v1_to_v2];
+const MIGRATIONS: &[Migration] = &[super::legacy::v1_to_v2, super::legacy::v2_to_v3];
 
 pub fn ensure_current(db: &sled::Db, meta: &Tree, store_is_empty: bool) -> Result<(), StoreError> {
     let found = match meta.get(KEY)? {

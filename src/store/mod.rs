@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use sled::transaction::TransactionError;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Transactional, Tree};
 
 pub use error::StoreError;
@@ -131,11 +131,28 @@ impl Store {
         let touched = group_by_ticket(changes);
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
         batches[DELETED] = self.deletions(changes)?;
-        batches[TICKETS] = self.ticket_records(&touched)?;
         self.trees
             .transaction(|tx| {
                 for (i, batch) in batches.iter().enumerate() {
                     tx[i].apply_batch(batch)?;
+                }
+                // Read through the transaction: sled's insert looks up the old value
+                // anyway, and finds it in the transaction's cache instead of the tree.
+                for ((source, id), (ticket, changes)) in &touched {
+                    let key = keys::ticket(source, *id);
+                    let encoded = match tx[TICKETS].get(&key)? {
+                        Some(raw) => {
+                            let mut record: TicketRecord =
+                                codec::decode(&raw).map_err(ConflictableTransactionError::Abort)?;
+                            record.merge(changes.iter().copied());
+                            codec::encode(&record.with_ticket(*ticket))
+                                .map_err(ConflictableTransactionError::Abort)?
+                        }
+                        // Most of a first sync: no record to merge into.
+                        None => record::encode_new(*ticket, changes)
+                            .map_err(ConflictableTransactionError::Abort)?,
+                    };
+                    tx[TICKETS].insert(key, encoded)?;
                 }
                 Ok(())
             })
@@ -145,26 +162,6 @@ impl Store {
             })?;
         self.db.flush()?;
         Ok(())
-    }
-
-    /// The new record of each touched ticket. Read outside the transaction: only `write`
-    /// changes tickets and it holds the write lock, and a transaction's reads cost more.
-    fn ticket_records(&self, touched: &Touched<'_>) -> Result<Batch, StoreError> {
-        let mut batch = Batch::default();
-        for ((source, id), (ticket, changes)) in touched {
-            let key = keys::ticket(source, *id);
-            let encoded = match self.trees[TICKETS].get(&key)? {
-                Some(raw) => {
-                    let mut record: TicketRecord = codec::decode(&raw)?;
-                    record.merge(changes.iter().copied());
-                    codec::encode(&record.with_ticket(*ticket))?
-                }
-                // Most of a first sync: no record to merge into.
-                None => record::encode_new(*ticket, changes)?,
-            };
-            batch.insert(key, encoded);
-        }
-        Ok(batch)
     }
 
     /// What a change set does to the soft-deleted marks: a sweep marks every stored ticket of

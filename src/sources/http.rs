@@ -262,7 +262,19 @@ impl Body {
     /// The body as JSON. JSON is UTF-8 (RFC 8259): parsing the bytes skips a copy and a
     /// second UTF-8 pass, and strings without escapes can be borrowed from them.
     pub fn parse<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, HttpError> {
-        serde_json::from_slice(&self.bytes).map_err(|e| HttpError::Invalid {
+        self.parse_seed(std::marker::PhantomData::<T>)
+    }
+
+    /// The body as JSON, read by a seed that carries what the reading depends on.
+    pub fn parse_seed<'a, S: serde::de::DeserializeSeed<'a>>(
+        &'a self,
+        seed: S,
+    ) -> Result<S::Value, HttpError> {
+        let mut reader = serde_json::Deserializer::from_slice(&self.bytes);
+        let read = seed
+            .deserialize(&mut reader)
+            .and_then(|value| reader.end().map(|()| value));
+        read.map_err(|e| HttpError::Invalid {
             url: self.url.clone(),
             reason: format!("{e} in {}", snippet(&String::from_utf8_lossy(&self.bytes))),
         })

@@ -5,7 +5,6 @@ use std::borrow::Cow;
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -130,70 +129,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
         }
         d.deserialize_str(Borrowing).map(Text)
     }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchPage<'a> {
-    #[serde(default, borrow)]
-    pub issues: Vec<Issue<'a>>,
-    #[serde(default)]
-    pub next_page_token: Option<String>,
-    #[serde(default)]
-    pub is_last: Option<bool>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Issue<'a> {
-    #[serde(borrow)]
-    pub id: Text<'a>,
-    #[serde(default)]
-    pub key: String,
-    /// Kept raw: the story points field's id differs per site, so it is read in a second,
-    /// borrowing pass (`points`) instead of a slow `flatten` into a map.
-    #[serde(default, borrow)]
-    pub fields: Option<&'a RawValue>,
-}
-
-impl<'a> Issue<'a> {
-    pub fn fields(&self) -> Result<Option<Fields<'a>>, serde_json::Error> {
-        self.fields
-            .map(|raw| serde_json::from_str(raw.get()))
-            .transpose()
-    }
-
-    /// The number in field `id`, if the issue has one.
-    pub fn number(&self, id: &str) -> Option<f64> {
-        let raw = self.fields?;
-        let mut reader = serde_json::Deserializer::from_str(raw.get());
-        serde::de::DeserializeSeed::deserialize(NumberAt(id), &mut reader)
-            .ok()
-            .flatten()
-    }
-}
-
-/// The fields lookout asks for.
-#[derive(Debug, Deserialize)]
-pub struct Fields<'a> {
-    #[serde(default)]
-    pub summary: String,
-    #[serde(borrow)]
-    pub status: IssueStatus<'a>,
-    #[serde(default)]
-    pub assignee: Option<Assignee>,
-    #[serde(default, borrow)]
-    pub priority: Option<Named<'a>>,
-    #[serde(default)]
-    pub labels: Vec<String>,
-    #[serde(deserialize_with = "jira_time")]
-    pub created: DateTime<FixedOffset>,
-    #[serde(deserialize_with = "jira_time")]
-    pub updated: DateTime<FixedOffset>,
-    #[serde(default)]
-    pub resolution: Option<NameOnly>,
-    #[serde(default, deserialize_with = "jira_time_opt")]
-    pub resolutiondate: Option<DateTime<FixedOffset>>,
-    pub project: ProjectKey,
 }
 
 /// An issue's status: its name is kept, its category only looked at.
@@ -349,16 +284,8 @@ fn time_in<E: serde::de::Error>(s: &str) -> Result<DateTime<FixedOffset>, E> {
     parse_time(s).ok_or_else(|| E::custom(format!("{s:?} is not a Jira time")))
 }
 
-fn jira_time<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+pub fn jira_time<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
     time_in(&Text::deserialize(d)?)
-}
-
-fn jira_time_opt<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-    Option::<Text>::deserialize(d)?
-        .map(|s| time_in(&s))
-        .transpose()
 }
 
 /// The bulk changelog gives `created` as epoch milliseconds; the per-issue one as text.
@@ -422,71 +349,9 @@ pub struct Worklog {
     pub comment: Option<Value>,
 }
 
-/// The number under one key of a JSON object. Walks the object without building it: the
-/// fields of a hundred thousand issues would otherwise each become a map first.
-struct NumberAt<'k>(&'k str);
-
-/// Whether an object key is the wanted one, compared where it lies.
-struct KeyIs<'k>(&'k str);
-
-impl<'de> serde::de::DeserializeSeed<'de> for NumberAt<'_> {
-    type Value = Option<f64>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<f64>, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for NumberAt<'_> {
-    type Value = Option<f64>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an object of fields")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Option<f64>, A::Error> {
-        let mut found = None;
-        while let Some(wanted) = map.next_key_seed(KeyIs(self.0))? {
-            if wanted {
-                found = map.next_value::<Option<f64>>()?;
-            } else {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(found)
-    }
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for KeyIs<'_> {
-    type Value = bool;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for KeyIs<'_> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a field id")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
-        Ok(key == self.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The number at `id` in an issue with these fields.
-    fn number(fields: &str, id: &str) -> Option<f64> {
-        let json = format!(r#"{{"id":"1","key":"A-1","fields":{fields}}}"#);
-        let issue: Issue = serde_json::from_str(&json).expect("issue");
-        issue.number(id)
-    }
 
     #[test]
     fn jira_times_read_directly_agree_with_the_general_parser() {
@@ -513,17 +378,6 @@ mod tests {
             "other fractions"
         );
         assert_eq!(parse_time("yesterday"), None);
-    }
-
-    #[test]
-    fn a_number_is_found_among_other_fields_and_anything_else_is_none() {
-        let fields = r#"{"status":{"name":"x","statusCategory":{"key":"new"}},"customfield_1":{"a":[1,2]},"customfield_2":3.5,"summary":"s"}"#;
-        assert_eq!(number(fields, "customfield_2"), Some(3.5));
-        assert_eq!(number(fields, "customfield_3"), None, "absent");
-        assert_eq!(number(fields, "customfield_1"), None, "not a number");
-        assert_eq!(number(r#"{"customfield_2":null}"#, "customfield_2"), None);
-        assert_eq!(number(r#"{"customfield_2":"8"}"#, "customfield_2"), None);
-        assert_eq!(number(r#"{"customfield_2":8}"#, "customfield_2"), Some(8.0));
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub fn ticket(
     estimate: Option<f64>,
     id: u64,
     key: String,
-    f: dto::Fields<'_>,
+    f: super::search::Fields<'_>,
 ) -> Ticket {
     let category = category(&f.status.status_category.key);
     let resolved = (category == StatusCategory::Done)

@@ -8,6 +8,7 @@
 
 mod dto;
 mod map;
+mod search;
 mod write;
 
 use std::collections::HashMap;
@@ -327,23 +328,21 @@ impl JiraSource {
                 next_page_token: token.as_deref(),
             };
             let body = self.post_body("/rest/api/3/search/jql", &search).await?;
-            let page: dto::SearchPage = body.parse()?;
+            let reading = search::SearchSeed {
+                points: self.points.as_deref(),
+            };
+            let page = body.parse_seed(reading)?;
             token = page.next_page_token.filter(|_| page.is_last != Some(true));
             for issue in page.issues {
                 let id = parse_id(&issue.id)?;
-                let fields = issue
-                    .fields()
-                    .map_err(|e| {
-                        SourceError::Invalid(format!("the fields of issue {}: {e}", issue.key))
-                    })?
-                    .ok_or_else(|| {
-                        SourceError::Invalid(format!("issue {} came without its fields", issue.key))
-                    })?;
+                let fields = issue.fields.ok_or_else(|| {
+                    SourceError::Invalid(format!("issue {} came without its fields", issue.key))
+                })?;
                 window.set_offset(fields.updated.offset().local_minus_utc());
                 let updated = fields.updated.with_timezone(&Utc);
                 if !window.seen(id, updated) {
-                    let points = self.points.as_deref().and_then(|p| issue.number(p));
                     let url = &self.settings.url;
+                    let points = issue.points;
                     let ticket = map::ticket(&self.name, url, points, id, issue.key, fields);
                     fresh.push((ticket, updated));
                 }
@@ -485,7 +484,7 @@ impl JiraSource {
                 next_page_token: token.as_deref(),
             };
             let body = self.post_body("/rest/api/3/search/jql", &search).await?;
-            let page: dto::SearchPage = body.parse()?;
+            let page = body.parse_seed(search::SearchSeed { points: None })?;
             for issue in &page.issues {
                 ids.push(parse_id(&issue.id)?);
             }

@@ -10,7 +10,11 @@ use serde::de::DeserializeOwned;
 use super::StoreError;
 
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    postcard::to_stdvec(value).map_err(|e| StoreError::Corrupt(format!("cannot encode: {e}")))
+    // Most records (a ticket with its history) fit: growing from empty would reallocate and
+    // copy each one five or six times.
+    let buffer = Vec::with_capacity(256);
+    postcard::to_extend(value, buffer)
+        .map_err(|e| StoreError::Corrupt(format!("cannot encode: {e}")))
 }
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {

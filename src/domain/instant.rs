@@ -85,12 +85,40 @@ mod tests {
         }
     }
 
+    /// A ticket as the store lays it out, times as (seconds, nanoseconds).
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct StoredLayout {
+        source: String,
+        id: u64,
+        project: String,
+        key: String,
+        title: String,
+        status: String,
+        category: crate::domain::StatusCategory,
+        assignee: Option<String>,
+        priority: crate::domain::Priority,
+        estimate: Option<f64>,
+        labels: Vec<String>,
+        created: (i64, u32),
+        updated: (i64, u32),
+        started: Option<(i64, u32)>,
+        resolved: Option<(i64, u32)>,
+        resolution: Option<String>,
+        url: Option<String>,
+    }
+
     #[test]
     fn times_round_trip_exactly_in_the_store_and_stay_text_in_json() {
         let t = ticket();
         let bytes = postcard::to_stdvec(&t).expect("encode");
         let stored: Ticket = postcard::from_bytes(&bytes).expect("decode");
         assert_eq!(stored, t, "to the nanosecond, before 1970 too");
+        let layout: StoredLayout = postcard::from_bytes(&bytes).expect("numbers, not text");
+        assert_eq!(layout.created, (-14_182_940, 123_456_789));
+        assert_eq!(layout.updated, (1_700_000_000, 1));
+        assert_eq!(layout.started, Some((1_709_251_199, 0)));
+        assert_eq!(layout.resolved, None);
         let json = serde_json::to_value(&t).expect("json");
         assert_eq!(json["created"], "1969-07-20T20:17:40.123456789Z");
         assert_eq!(json["started"], "2024-02-29T23:59:59Z");

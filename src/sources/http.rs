@@ -250,7 +250,7 @@ impl Http {
 }
 
 /// The most a body's buffer is sized for up front.
-const MAX_PRESIZE: u64 = 64 << 20;
+const MAX_PRESIZE: u64 = 8 << 20;
 
 /// A response body and where it came from.
 pub struct Body {

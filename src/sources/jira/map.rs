@@ -185,6 +185,44 @@ mod tests {
     }
 
     #[test]
+    fn work_starts_at_the_earliest_move_out_of_to_do_whatever_order_jira_sends() {
+        let source: Arc<str> = Arc::from("jira");
+        let mut strings = Interner::default();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().expect(s);
+        let moved = |when: &str, from: &str, to: &str| dto::History {
+            created: at(when),
+            items: vec![dto::Item {
+                field_id: Some(dto::Text("status".into())),
+                field: None,
+                from_string: Some(dto::Text(from.to_string().into())),
+                to_string: Some(dto::Text(to.to_string().into())),
+            }],
+        };
+        let mut out = Vec::new();
+        // Newest first, and split over two bulk pages.
+        let page_one = vec![moved("2024-03-05T00:00:00Z", "Review", "In Progress")];
+        let page_two = vec![
+            moved("2024-03-01T00:00:00Z", "In Progress", "Review"),
+            moved("2024-02-20T00:00:00Z", "To Do", "In Progress"),
+        ];
+        history(&source, 7, page_one, &mut strings, &mut out);
+        history(&source, 7, page_two, &mut strings, &mut out);
+        let categories: HashMap<String, StatusCategory> = [
+            ("To Do".to_string(), StatusCategory::Todo),
+            ("In Progress".to_string(), StatusCategory::InProgress),
+            ("Review".to_string(), StatusCategory::InProgress),
+        ]
+        .into();
+        assert_eq!(
+            started(&mut out, &categories),
+            Some(at("2024-02-20T00:00:00Z"))
+        );
+        let times: Vec<_> = out.iter().map(|t| t.at).collect();
+        assert!(times.is_sorted(), "{times:?}");
+        assert_eq!(out.len(), 3);
+    }
+
+    #[test]
     fn story_points_are_found_by_name_and_type() {
         let f = |id: &str, name: &str, kind: &str| dto::Field {
             id: id.into(),

@@ -328,9 +328,7 @@ impl JiraSource {
                 next_page_token: token.as_deref(),
             };
             let body = self.post_body("/rest/api/3/search/jql", &search).await?;
-            let reading = search::SearchSeed {
-                points: self.points.as_deref(),
-            };
+            let reading = search::SearchSeed::fields(self.points.as_deref());
             let page = body.parse_seed(reading)?;
             token = page.next_page_token.filter(|_| page.is_last != Some(true));
             for issue in page.issues {
@@ -484,7 +482,7 @@ impl JiraSource {
                 next_page_token: token.as_deref(),
             };
             let body = self.post_body("/rest/api/3/search/jql", &search).await?;
-            let page = body.parse_seed(search::SearchSeed { points: None })?;
+            let page = body.parse_seed(search::SearchSeed::IDS)?;
             for issue in &page.issues {
                 ids.push(parse_id(&issue.id)?);
             }

@@ -42,10 +42,28 @@ pub struct Fields<'a> {
     pub project: ProjectKey,
 }
 
-/// Reads a search page; `points` is the id of the site's story points field, if any.
+/// Reads a search page.
 #[derive(Clone, Copy)]
 pub struct SearchSeed<'p> {
-    pub points: Option<&'p str>,
+    /// Whether the fields are wanted: a sweep asks for ids only, and whatever Jira sends
+    /// under `fields` then (nothing, `{}` or `null`) must not fail it.
+    with_fields: bool,
+    /// The id of the site's story points field, if it has one.
+    points: Option<&'p str>,
+}
+
+impl<'p> SearchSeed<'p> {
+    pub const IDS: SearchSeed<'static> = SearchSeed {
+        with_fields: false,
+        points: None,
+    };
+
+    pub fn fields(points: Option<&'p str>) -> SearchSeed<'p> {
+        SearchSeed {
+            with_fields: true,
+            points,
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for SearchSeed<'_> {
@@ -130,10 +148,11 @@ impl<'de> Visitor<'de> for IssueSeed<'_> {
             match &*name {
                 "id" => id = Some(map.next_value()?),
                 "key" => key = map.next_value()?,
-                "fields" => {
-                    let (f, p) = map.next_value_seed(FieldsSeed(self.0))?;
-                    fields = Some(f);
-                    points = p;
+                "fields" if self.0.with_fields => {
+                    if let Some((f, p)) = map.next_value_seed(FieldsSeed(self.0))? {
+                        fields = Some(f);
+                        points = p;
+                    }
                 }
                 _ => drop(map.next_value::<IgnoredAny>()?),
             }
@@ -149,19 +168,32 @@ impl<'de> Visitor<'de> for IssueSeed<'_> {
 
 struct FieldsSeed<'p>(SearchSeed<'p>);
 
+/// `null` fields read as none: the issue is then refused by name where they are needed.
 impl<'de> DeserializeSeed<'de> for FieldsSeed<'_> {
-    type Value = (Fields<'de>, Option<f64>);
+    type Value = Option<(Fields<'de>, Option<f64>)>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
+        d.deserialize_option(self)
     }
 }
 
 impl<'de> Visitor<'de> for FieldsSeed<'_> {
-    type Value = (Fields<'de>, Option<f64>);
+    type Value = Option<(Fields<'de>, Option<f64>)>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an issue's fields")
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -198,7 +230,7 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
             resolutiondate: resolutiondate.map(|t| t.0),
             project: project.ok_or_else(|| missing("project"))?,
         };
-        Ok((fields, points))
+        Ok(Some((fields, points)))
     }
 }
 
@@ -281,7 +313,7 @@ mod tests {
 
     fn page<'a>(json: &'a str, points: Option<&str>) -> Result<SearchPage<'a>, serde_json::Error> {
         let mut reader = serde_json::Deserializer::from_str(json);
-        let page = SearchSeed { points }.deserialize(&mut reader)?;
+        let page = SearchSeed::fields(points).deserialize(&mut reader)?;
         reader.end()?;
         Ok(page)
     }
@@ -338,6 +370,20 @@ mod tests {
         assert_eq!(f.resolutiondate, None);
         assert_eq!(f.project.key, "OPS");
         assert!(b.fields.is_none() && b.points.is_none(), "ids only");
+    }
+
+    #[test]
+    fn an_id_search_reads_ids_whatever_comes_under_fields() {
+        let json = r#"{"issues":[{"id":"1","fields":{}},{"id":"2","fields":null},{"id":"3"}]}"#;
+        let mut reader = serde_json::Deserializer::from_str(json);
+        let ids = SearchSeed::IDS.deserialize(&mut reader).expect("ids");
+        let ids: Vec<&str> = ids.issues.iter().map(|i| &*i.id).collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+        let nulls = page(r#"{"issues":[{"id":"2","fields":null}]}"#, None).expect("null");
+        assert!(
+            nulls.issues[0].fields.is_none(),
+            "refused later, by issue key"
+        );
     }
 
     #[test]

@@ -148,13 +148,13 @@ async fn sync_and_write_back_against_a_real_redmine() {
     )
     .await;
 
-    let settings = Settings {
+    let source_settings = Settings {
         url: rm.url.clone(),
         api_key_env: KEY_VAR.into(),
         projects: vec![ident.clone()],
         sweep_every: Duration::ZERO,
     };
-    let mut source = RedmineSource::new("ops", settings, Policy::default());
+    let mut source = RedmineSource::new("ops", source_settings.clone(), Policy::default());
     let store = Store::temporary().expect("store");
     sync_once(&store, &mut source, Utc::now())
         .await
@@ -239,6 +239,39 @@ async fn sync_and_write_back_against_a_real_redmine() {
         .expect("third sync");
     let p3 = store.load().expect("load");
     assert_eq!(p3.transitions.len(), p.transitions.len());
+
+    // Between sweeps time entries are read newest first down to the cursor (Redmine cannot
+    // filter them on when they changed); a new one still arrives.
+    let mut hourly = RedmineSource::new(
+        "ops",
+        Settings {
+            sweep_every: Duration::from_secs(3600),
+            ..source_settings.clone()
+        },
+        Policy::default(),
+    );
+    sync_once(&store, &mut hourly, Utc::now())
+        .await
+        .expect("sync that sweeps");
+    rm.post(
+        "/time_entries.json",
+        json!({ "time_entry": {
+            "issue_id": c, "hours": 0.75, "comments": "review", "activity_id": activity
+        }}),
+    )
+    .await;
+    sync_once(&store, &mut hourly, Utc::now())
+        .await
+        .expect("incremental sync");
+    let p4 = store.load().expect("load");
+    assert!(
+        p4.time_entries
+            .iter()
+            .any(|e| e.ticket == c && e.hours == 0.75 && e.comment == "review"),
+        "{:?}",
+        p4.time_entries
+    );
+    assert_eq!(p4.time_entries.len(), 2);
 
     // Write back through lookout.
     let act = |change: Change| TrackerAction {

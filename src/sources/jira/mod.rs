@@ -381,7 +381,6 @@ impl JiraSource {
                     present: self.all_ids().await?,
                     at: now,
                 });
-                self.sweeps.done();
             }
         }
         changes.cursor = Some(next);
@@ -525,5 +524,9 @@ impl Source for JiraSource {
 
     fn budget(&self) -> Option<Budget> {
         self.http.as_ref().ok()?.reported_budget()
+    }
+
+    fn stored(&mut self) {
+        self.sweeps.stored();
     }
 }

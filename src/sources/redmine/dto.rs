@@ -146,6 +146,7 @@ pub struct TimeEntryDto {
     #[serde(default)]
     pub comments: Option<String>,
     pub spent_on: NaiveDate,
+    pub created_on: DateTime<Utc>,
     pub updated_on: DateTime<Utc>,
 }
 

@@ -281,13 +281,15 @@ impl RedmineSource {
         }
 
         if !changes.more {
-            changes.time_entries = self.time_entries(sync_start).await?;
-            if self.sweeps.due(sync_start.is_none()) {
+            let sweeping = self.sweeps.due(sync_start.is_none());
+            // A sweep re-reads every time entry: edits to old ones show up only there.
+            let since = sync_start.filter(|_| !sweeping);
+            changes.time_entries = self.time_entries(since).await?;
+            if sweeping {
                 changes.sweep = Some(Sweep {
                     present: self.all_ids().await?,
                     at: now,
                 });
-                self.sweeps.done();
             }
         }
         window.keep_entries_from(sync_start, changes.more);
@@ -299,6 +301,9 @@ impl RedmineSource {
         Ok(changes)
     }
 
+    /// Time entries: all of them, or those created or edited since `from`. Redmine cannot
+    /// filter time entries on when they changed, so an incremental read takes the newest
+    /// created first and stops at `from`; edits to older entries wait for the next full read.
     async fn time_entries(
         &self,
         from: Option<DateTime<Utc>>,
@@ -306,18 +311,18 @@ impl RedmineSource {
         let mut out = Vec::new();
         let mut read = 0;
         loop {
-            let mut q = vec![("set_filter".to_string(), "1".to_string())];
-            if let Some(f) = from {
-                q.push(("f[]".into(), "updated_on".into()));
-                q.push(("op[updated_on]".into(), ">=".into()));
-                q.push(("v[updated_on][]".into(), stamp(f)));
-            }
+            let mut q = vec![
+                ("set_filter".to_string(), "1".to_string()),
+                ("sort".to_string(), "created_on:desc,id:desc".to_string()),
+            ];
             self.project_filter(&mut q);
             q.extend(paging(read, PAGE));
             let page: dto::TimeEntries = self.get("/time_entries.json", &q).await?;
             read += page.time_entries.len();
             let n = page.time_entries.len();
-            out.extend(page.time_entries.into_iter().filter_map(|e| {
+            let reached = from.is_some_and(|f| page.time_entries.iter().any(|e| e.created_on < f));
+            let fresh = |e: &dto::TimeEntryDto| from.is_none_or(|f| e.updated_on >= f);
+            out.extend(page.time_entries.into_iter().filter(fresh).filter_map(|e| {
                 Some(TimeEntry {
                     source: self.name.clone(),
                     ticket: e.issue?.id,
@@ -332,7 +337,7 @@ impl RedmineSource {
                     comment: e.comments.unwrap_or_default(),
                 })
             }));
-            if n < PAGE || read >= page.total_count {
+            if reached || n < PAGE || read >= page.total_count {
                 return Ok(out);
             }
         }
@@ -394,5 +399,9 @@ impl Source for RedmineSource {
 
     fn budget(&self) -> Option<Budget> {
         self.http.as_ref().ok()?.reported_budget()
+    }
+
+    fn stored(&mut self) {
+        self.sweeps.stored();
     }
 }

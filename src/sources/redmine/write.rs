@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::RedmineSource;
+use super::{RedmineSource, dto};
 use crate::sources::{Change, SourceError, TrackerAction};
 
 impl RedmineSource {
@@ -53,6 +53,30 @@ impl RedmineSource {
         self.http()?
             .send(|c| c.put(&url).header("X-Redmine-API-Key", &key).json(&body))
             .await?;
+        if let Change::Transition { status } = &action.change {
+            self.check_status(action, status, &fields).await?;
+        }
         Ok(())
+    }
+
+    /// Redmine answers a status its workflow does not allow this user with success and
+    /// leaves the status as it was, so the only way to know is to read the issue back.
+    async fn check_status(
+        &self,
+        action: &TrackerAction,
+        wanted: &str,
+        fields: &Value,
+    ) -> Result<(), SourceError> {
+        let path = format!("/issues/{}.json", action.ticket);
+        let now: dto::OneIssue = self.get(&path, &[]).await?;
+        if Some(now.issue.status.id) == fields["status_id"].as_u64() {
+            return Ok(());
+        }
+        Err(SourceError::Refused(format!(
+            "Redmine kept {} in {:?}: its workflow does not let this user move it to {wanted:?} \
+             from there",
+            action.key,
+            crate::text::sanitize(&now.issue.status.name)
+        )))
     }
 }

@@ -262,6 +262,8 @@ async fn load_or_sync(
 
 /// Tracker cursors carry the ids seen in their overlap; the line shows only their size.
 fn short_cursor(c: &str) -> String {
+    // A cursor may carry notes after its first line (a CSV import's skipped rows).
+    let c = c.lines().next().unwrap_or("");
     if c.len() <= 40 {
         c.to_string()
     } else {
@@ -322,7 +324,12 @@ async fn sync_forever(settings: &Settings, store: Store) -> anyhow::Result<ExitC
     loop {
         tokio::select! {
             event = rx.recv() => match event {
-                Some(SyncEvent::Synced { source, changed, next, .. }) => println!("{source}: ok, {changed} records; next at {next}"),
+                Some(SyncEvent::Synced { source, changed, next, warnings, .. }) => {
+                    println!("{source}: ok, {changed} records; next at {next}");
+                    for w in &warnings {
+                        println!("{source}: {w}");
+                    }
+                }
                 Some(SyncEvent::Failed { source, error, next, .. }) => println!("{source}: failed: {error}; retry at {next}"),
                 Some(SyncEvent::Started { .. }) => {}
                 None => return Ok(ExitCode::SUCCESS),

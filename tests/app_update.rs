@@ -171,7 +171,7 @@ fn every_sync_reloads_and_stale_loads_are_dropped() {
         Event::Sync(SyncEvent::Synced {
             source: "demo".into(),
             changed,
-            warnings: 0,
+            warnings: vec![],
             at,
             next: at,
             budget: None,
@@ -297,7 +297,7 @@ fn failures_are_kept_until_the_next_success() {
         Event::Sync(SyncEvent::Synced {
             source: "demo".into(),
             changed: 0,
-            warnings: 2,
+            warnings: vec!["x.csv:3: skipped".into(), "x.csv:9: skipped".into()],
             at,
             next: at,
             budget: None,

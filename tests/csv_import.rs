@@ -98,6 +98,161 @@ async fn reimporting_a_changed_file_updates_and_an_unchanged_one_is_skipped() {
     assert_eq!(p.tickets.len(), 3, "updated, not duplicated");
     let ops2 = p.tickets.iter().find(|t| t.key == "OPS-2").expect("OPS-2");
     assert_eq!(ops2.category, StatusCategory::Done);
+    assert_eq!(
+        moves(&p, "OPS-2"),
+        vec![("To Do".into(), "Done".into())],
+        "one history, not the old one and the new"
+    );
+}
+
+/// A ticket's status moves, as (from, to).
+fn moves(p: &lookout::domain::Portfolio, key: &str) -> Vec<(String, String)> {
+    let id = p
+        .tickets
+        .iter()
+        .find(|t| t.key == key)
+        .map(|t| t.id)
+        .expect("ticket");
+    p.transitions
+        .iter()
+        .filter(|x| x.ticket == id && x.field == lookout::domain::Field::Status)
+        .map(|x| {
+            (
+                x.from.as_deref().unwrap_or("").to_string(),
+                x.to.as_deref().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reimport_replaces_histories_drops_vanished_rows_and_keeps_reporting_skips() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "jira.csv", JIRA);
+    let store = Store::temporary().expect("store");
+    let source = || {
+        CsvSource::new(
+            "jira",
+            path.clone(),
+            Mapping::preset("jira").expect("preset"),
+        )
+    };
+    sync_once(&store, &mut source(), Utc::now())
+        .await
+        .expect("first import");
+    let p = store.load().expect("load");
+    assert_eq!(moves(&p, "OPS-1"), vec![("To Do".into(), "Done".into())]);
+
+    // OPS-1 is reopened into review, OPS-3 is no longer in the export.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let reopened = JIRA
+        .replace(
+            "\"Fix login, again\",OPS-1,10001,Bug,Done,OPS,High,Done,ana,01/Mar/26 9:15 AM,05/Mar/26 4:00 PM,05/Mar/26 4:00 PM,backend,3",
+            "\"Fix login, again\",OPS-1,10001,Bug,In Review,OPS,High,,ana,01/Mar/26 9:15 AM,09/Mar/26 4:00 PM,,backend,3",
+        )
+        .replace(
+            "Old duplicate,OPS-3,10003,Bug,Closed,OPS,Low,Duplicate,,03/Mar/26 10:00 AM,04/Mar/26 10:00 AM,04/Mar/26 10:00 AM,,\n",
+            "",
+        );
+    assert_ne!(reopened, JIRA);
+    write(dir.path(), "jira.csv", &reopened);
+    let report = sync_once(&store, &mut source(), Utc::now())
+        .await
+        .expect("re-import");
+    assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
+    let p = store.load().expect("load");
+    let keys: Vec<&str> = p.tickets.iter().map(|t| t.key.as_str()).collect();
+    assert_eq!(keys.len(), 2, "OPS-3 left the file: {keys:?}");
+    assert!(!keys.contains(&"OPS-3"));
+    assert_eq!(store.deleted("jira").expect("deleted").len(), 1);
+    assert_eq!(
+        moves(&p, "OPS-1"),
+        vec![("To Do".into(), "In Review".into())],
+        "the history the file implies now, without the old move to Done"
+    );
+    let ops1 = p.tickets.iter().find(|t| t.key == "OPS-1").expect("OPS-1");
+    assert_eq!(ops1.category, StatusCategory::InProgress);
+    assert!(ops1.resolved.is_none());
+
+    // Unchanged, and after a restart (a new source): the skipped rows are still reported.
+    let unchanged = sync_once(&store, &mut source(), Utc::now())
+        .await
+        .expect("unchanged");
+    assert_eq!(unchanged.changed, 0);
+    assert_eq!(unchanged.warnings, report.warnings);
+
+    // A row that turns bad is skipped, but its ticket is not taken for deleted.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let bad = reopened.replace(
+        "09/Mar/26 4:00 PM,,backend,3",
+        "09/Mar/26 4:00 PM,,backend,three",
+    );
+    assert_ne!(bad, reopened);
+    write(dir.path(), "jira.csv", &bad);
+    let report = sync_once(&store, &mut source(), Utc::now())
+        .await
+        .expect("import with a bad row");
+    assert_eq!(report.warnings.len(), 3, "{:?}", report.warnings);
+    let p = store.load().expect("load");
+    assert!(p.tickets.iter().any(|t| t.key == "OPS-1"));
+    assert_eq!(store.deleted("jira").expect("deleted").len(), 1);
+}
+
+const PROMISE: &str = "project,key,priority,status,created,resolved,has_assignee,components,affects_versions,fix_versions,n_comments,first_comment,last_comment,n_watchers,n_attachments,first_attachment,last_attachment,n_patches,first_patch,last_patch,inward_links,outward_links
+ZED,ZED-1,Major,Closed,2020-01-06T10:00:00.000+0000,2020-01-20T16:30:00.000+0000,1,core,1.0,1.1,2,,,1,0,,,1,2020-01-08T09:00:00.000+0000,2020-01-08T09:00:00.000+0000,,
+ZED,ZED-2,Trivial,Resolved,2020-02-01T08:00:00.000+0000,2020-02-03T08:00:00.000+0000,0,,,,0,,,0,0,,,0,,,,
+ZED,ZED-3,Blocker,Closed,yesterday,2020-02-03T08:00:00.000+0000,0,,,,0,,,0,0,,,0,,,,
+";
+
+#[tokio::test]
+async fn the_promise19_preset_reads_its_layout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "promise.csv", PROMISE);
+    let store = Store::temporary().expect("store");
+    let mut source = CsvSource::new(
+        "apache",
+        path,
+        Mapping::preset("promise19").expect("preset"),
+    );
+    let report = sync_once(&store, &mut source, Utc::now())
+        .await
+        .expect("import");
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(
+        report.warnings[0].contains(":4: skipped: no readable created date"),
+        "{:?}",
+        report.warnings
+    );
+    let p = store.load().expect("load");
+    assert_eq!(p.tickets.len(), 2);
+    assert_eq!(p.projects.len(), 1);
+    let t = |k: &str| p.tickets.iter().find(|t| t.key == k).expect("ticket");
+    let one = t("ZED-1");
+    assert_eq!(one.priority, lookout::domain::Priority::High);
+    assert_eq!(one.category, StatusCategory::Done);
+    assert_eq!(
+        one.title, "ZED-1",
+        "no titles in this layout: the key stands in"
+    );
+    assert_eq!(
+        one.started.map(|s| s.to_rfc3339()).as_deref(),
+        Some("2020-01-08T09:00:00+00:00"),
+        "the first patch is when work started"
+    );
+    assert_eq!(
+        moves(&p, "ZED-1"),
+        vec![
+            ("To Do".into(), "In Progress".into()),
+            ("In Progress".into(), "Closed".into())
+        ]
+    );
+    let two = t("ZED-2");
+    assert_eq!(two.priority, lookout::domain::Priority::Lowest);
+    assert!(two.delivered());
+    assert_eq!(
+        two.resolved.map(|s| s.to_rfc3339()).as_deref(),
+        Some("2020-02-03T08:00:00+00:00")
+    );
 }
 
 #[test]

@@ -149,7 +149,7 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
             budget,
         } => {
             let s = status_mut(state, &source);
-            s.warnings = warnings;
+            s.warnings = warnings.len();
             s.budget = budget;
             s.state = SyncState::Ok;
             s.last_ok = Some(at);

@@ -22,6 +22,9 @@ pub struct ChangeSet {
     pub more: bool,
     /// Every ticket id the tracker still has, when this fetch checked for deletions.
     pub sweep: Option<Sweep>,
+    /// Each ticket sent comes with its whole history (a file export, not a changelog): the
+    /// store replaces the history it holds instead of adding to it.
+    pub whole_histories: bool,
 }
 
 /// The result of a deletion sweep: the store marks the source's other tickets as deleted.

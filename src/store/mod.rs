@@ -129,6 +129,7 @@ impl Store {
     pub fn write(&self, changes: &ChangeSet) -> Result<(), StoreError> {
         let mut batches = encode_batches(changes)?;
         let touched = group_by_ticket(changes);
+        let replace = changes.whole_histories;
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
         batches[DELETED] = self.deletions(changes)?;
         self.trees
@@ -144,6 +145,9 @@ impl Store {
                         Some(raw) => {
                             let mut record: TicketRecord =
                                 codec::decode(&raw).map_err(ConflictableTransactionError::Abort)?;
+                            if replace && ticket.is_some() {
+                                record.history.clear();
+                            }
                             record.merge(changes.iter().copied());
                             codec::encode(&record.with_ticket(*ticket))
                                 .map_err(ConflictableTransactionError::Abort)?

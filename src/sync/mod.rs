@@ -26,8 +26,8 @@ pub enum SyncEvent {
     Synced {
         source: String,
         changed: usize,
-        /// How many things the source could not use (bad rows and the like).
-        warnings: usize,
+        /// What the source could not use (bad rows and the like), a line each.
+        warnings: Vec<String>,
         at: DateTime<Utc>,
         next: DateTime<Utc>,
         budget: Option<Budget>,
@@ -177,7 +177,7 @@ async fn run_source(
                 let event = SyncEvent::Synced {
                     source: name.clone(),
                     changed: report.changed,
-                    warnings: report.warnings.len(),
+                    warnings: report.warnings,
                     at: Utc::now(),
                     next: later(interval),
                     budget: source.budget(),

@@ -19,7 +19,10 @@ pub use mapping::{FIELDS, Mapping, REQUIRED};
 use row::{Columns, ticket_of};
 
 use super::{Source, SourceError};
-use crate::domain::{ChangeSet, Member, Project};
+use crate::domain::{ChangeSet, Member, Project, Sweep};
+// Warnings quote cells and become lines of the cursor: one line each, nothing a terminal
+// would act on.
+use crate::text::sanitize;
 
 /// At most this many skipped rows are listed one by one; the rest are counted.
 const LISTED: usize = 20;
@@ -101,12 +104,19 @@ impl CsvSource {
 
     /// Reads the file into a change set; blocking, so the async side runs it on a blocking
     /// thread.
-    pub fn read(&self, cursor: Option<&str>) -> Result<ChangeSet, SourceError> {
+    ///
+    /// The cursor is the file's stamp followed by the rows that import skipped, a line each,
+    /// so an unchanged file (not read again) still reports them, after a restart too.
+    pub fn read(&self, cursor: Option<&str>, now: DateTime<Utc>) -> Result<ChangeSet, SourceError> {
         let stamp = stamp(&self.path)?;
         let mut changes = ChangeSet::new(self.name.clone());
-        changes.cursor = Some(stamp.clone());
-        if cursor == Some(stamp.as_str()) {
-            return Ok(changes);
+        if let Some(cursor) = cursor {
+            let mut lines = cursor.lines();
+            if lines.next() == Some(stamp.as_str()) {
+                changes.warnings = lines.map(str::to_string).collect();
+                changes.cursor = Some(cursor.to_string());
+                return Ok(changes);
+            }
         }
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
@@ -122,13 +132,15 @@ impl CsvSource {
             .clone();
         let columns = resolve(&self.path, &headers, &self.mapping)?;
         let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+        let mut present: BTreeSet<u64> = BTreeSet::new();
         let mut skipped = 0usize;
         let mut skip = |changes: &mut ChangeSet, line: u64, why: String| {
             skipped += 1;
             if changes.warnings.len() < LISTED {
-                changes
-                    .warnings
-                    .push(format!("{}:{line}: skipped: {why}", self.path.display()));
+                changes.warnings.push(sanitize(&format!(
+                    "{}:{line}: skipped: {why}",
+                    self.path.display()
+                )));
             }
         };
         for record in reader.records() {
@@ -141,6 +153,14 @@ impl CsvSource {
                 }
             };
             let line = record.position().map(|p| p.line()).unwrap_or(0);
+            // A skipped row whose key is readable still names a ticket the file has.
+            if let Some(key) = record
+                .get(columns.key)
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+            {
+                present.insert(row::id_of(key));
+            }
             match ticket_of(&self.name, &record, &columns) {
                 Ok((ticket, transitions)) => {
                     // A key seen twice: the later row is the newer export of that ticket.
@@ -159,9 +179,10 @@ impl CsvSource {
         }
         if skipped > changes.warnings.len() {
             let more = skipped - changes.warnings.len();
-            changes
-                .warnings
-                .push(format!("{}: {more} more rows skipped", self.path.display()));
+            changes.warnings.push(sanitize(&format!(
+                "{}: {more} more rows skipped",
+                self.path.display()
+            )));
         }
         let mut projects: BTreeMap<&str, DateTime<Utc>> = BTreeMap::new();
         let mut members: BTreeSet<(&str, &str)> = BTreeSet::new();
@@ -195,6 +216,19 @@ impl CsvSource {
             .collect();
         changes.projects = projects;
         changes.members = members;
+        // The file is the whole truth about its tickets: what it lacks is gone, and each
+        // row's history is rebuilt from its dates rather than added to the old one.
+        changes.whole_histories = true;
+        changes.sweep = Some(Sweep {
+            present: present.into_iter().collect(),
+            at: now,
+        });
+        let mut cursor = stamp;
+        for w in &changes.warnings {
+            cursor.push('\n');
+            cursor.push_str(w);
+        }
+        changes.cursor = Some(cursor);
         Ok(changes)
     }
 }
@@ -207,7 +241,7 @@ impl Source for CsvSource {
     fn fetch<'a>(
         &'a mut self,
         cursor: Option<String>,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<ChangeSet, SourceError>> {
         let (name, path, mapping) = (self.name.clone(), self.path.clone(), self.mapping.clone());
         Box::pin(async move {
@@ -217,7 +251,7 @@ impl Source for CsvSource {
                     path,
                     mapping,
                 }
-                .read(cursor.as_deref())
+                .read(cursor.as_deref(), now)
             })
             .await
             .map_err(|e| SourceError::Invalid(format!("the import stopped: {e}")))?

@@ -6,7 +6,8 @@ mod scripted;
 
 use std::time::{Duration, Instant};
 
-use lookout::sources::http::{Budget, Http, HttpError, Policy};
+use chrono::{TimeZone, Utc};
+use lookout::sources::http::{Budget, Http, HttpError, Policy, reset_at, retry_after};
 use scripted::{Scripted, response};
 
 fn quick() -> Policy {
@@ -49,7 +50,8 @@ async fn server_errors_are_retried_until_an_answer() {
         http.budget(),
         Budget {
             remaining: Some(41),
-            limit: Some(60)
+            limit: Some(60),
+            reset: None,
         }
     );
 }
@@ -153,4 +155,158 @@ async fn nobody_listening_fails_after_the_retries() {
         .await
         .expect_err("refused");
     assert!(matches!(err, HttpError::Unreachable { .. }), "{err:?}");
+}
+
+/// An HTTP date (RFC 9110's IMF-fixdate) `secs` from now.
+fn http_date(secs: i64) -> String {
+    (Utc::now() + chrono::Duration::seconds(secs))
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
+#[tokio::test]
+async fn retry_after_as_a_date_and_on_503_is_honoured() {
+    let http = Http::new(quick()).expect("client");
+    let server = Scripted::start(vec![response(
+        "503 Service Unavailable",
+        &[("Retry-After", &http_date(3600))],
+        "maintenance",
+    )]);
+    let url = server.url("/x");
+    let err = http
+        .json::<Page>(|c| c.get(&url))
+        .await
+        .expect_err("an hour away is too long");
+    match err {
+        HttpError::RateLimited { seconds } => {
+            assert!((3590..=3600).contains(&seconds), "{seconds}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.hits(), 1, "not retried into the maintenance window");
+
+    // A date already past: retry at once.
+    let server = Scripted::start(vec![
+        response(
+            "503 Service Unavailable",
+            &[("Retry-After", &http_date(-5))],
+            "",
+        ),
+        response("200 OK", &[], r#"{"total": 2}"#),
+    ]);
+    let url = server.url("/x");
+    let page: Page = http.json(|c| c.get(&url)).await.expect("second answer");
+    assert_eq!(page, Page { total: 2 });
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn a_spent_budget_is_waited_out_or_reported_not_spent_into_429s() {
+    let http = Http::new(quick()).expect("client");
+    let reset = (Utc::now() + chrono::Duration::hours(1))
+        .timestamp()
+        .to_string();
+    let server = Scripted::start(vec![response(
+        "200 OK",
+        &[
+            ("X-RateLimit-Remaining", "0"),
+            ("X-RateLimit-Limit", "5000"),
+            ("X-RateLimit-Reset", &reset),
+        ],
+        r#"{"total": 1}"#,
+    )]);
+    let url = server.url("/x");
+    let _: Page = http
+        .json(|c| c.get(&url))
+        .await
+        .expect("last of the budget");
+    let budget = http.budget();
+    assert_eq!(budget.remaining, Some(0));
+    assert_eq!(budget.reset.map(|r| r.timestamp().to_string()), Some(reset));
+    let err = http
+        .json::<Page>(|c| c.get(&url))
+        .await
+        .expect_err("the reset is an hour away");
+    assert!(
+        matches!(err, HttpError::RateLimited { seconds } if seconds > 3500),
+        "{err:?}"
+    );
+    assert_eq!(server.hits(), 1, "no request while the budget is spent");
+
+    // A reset a second away is waited for; then an answer without rate-limit headers
+    // clears the budget, so the status bar does not keep showing it spent.
+    let http = Http::new(quick()).expect("client");
+    let server = Scripted::start(vec![
+        response(
+            "200 OK",
+            &[("RateLimit-Remaining", "0"), ("RateLimit-Reset", "1")],
+            r#"{"total": 1}"#,
+        ),
+        response("200 OK", &[], r#"{"total": 2}"#),
+    ]);
+    let url = server.url("/x");
+    let _: Page = http.json(|c| c.get(&url)).await.expect("first");
+    assert!(http.reported_budget().is_some());
+    let page: Page = http.json(|c| c.get(&url)).await.expect("after the reset");
+    assert_eq!(page, Page { total: 2 });
+    assert_eq!(server.hits(), 2);
+    assert_eq!(http.reported_budget(), None);
+    assert_eq!(http.budget(), Budget::default());
+}
+
+#[test]
+fn rate_limit_headers_parse_in_every_documented_form() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+        .single()
+        .expect("date");
+    assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+    assert_eq!(
+        retry_after("Sat, 28 Nov 2026 12:01:30 GMT", now),
+        Some(Duration::from_secs(90))
+    );
+    assert_eq!(
+        retry_after("Sat, 28 Nov 2026 11:00:00 GMT", now),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(retry_after("soon", now), None);
+    let at = |s: &str| reset_at(s, now).map(|t| t.to_rfc3339());
+    assert_eq!(
+        at("1796040000").as_deref(),
+        Some("2026-11-30T12:00:00+00:00"),
+        "Unix seconds"
+    );
+    assert_eq!(
+        at("30").as_deref(),
+        Some("2026-11-28T12:00:30+00:00"),
+        "seconds from now"
+    );
+    assert_eq!(
+        at("2026-11-28T13:00:00.000Z").as_deref(),
+        Some("2026-11-28T13:00:00+00:00"),
+        "a timestamp"
+    );
+    assert_eq!(at("later"), None);
+    let spent = Budget {
+        remaining: Some(0),
+        limit: Some(10),
+        reset: reset_at("60", now),
+    };
+    assert_eq!(spent.wait(now), Some(Duration::from_secs(60)));
+    assert_eq!(
+        Budget {
+            remaining: Some(1),
+            ..spent
+        }
+        .wait(now),
+        None
+    );
+    assert_eq!(
+        Budget {
+            reset: None,
+            ..spent
+        }
+        .wait(now),
+        None
+    );
 }

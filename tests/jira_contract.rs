@@ -250,7 +250,10 @@ async fn rate_limits_and_outages_are_retried_and_shown() {
     fake.with(|s| {
         s.faults.push_back((
             "/rest/api/3/field".into(),
-            Reply::raw(429, "{}").with_header("Retry-After", "86400"),
+            Reply::raw(429, "{}")
+                .with_header("Retry-After", "86400")
+                .with_header("X-RateLimit-Remaining", "0")
+                .with_header("X-RateLimit-Limit", "500"),
         ))
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
@@ -264,13 +267,22 @@ async fn rate_limits_and_outages_are_retried_and_shown() {
     );
     let mut shown = None;
     while let Some(e) = rx.recv().await {
-        if let SyncEvent::Failed { error, .. } = e {
-            shown = Some(error);
+        if let SyncEvent::Failed { error, budget, .. } = e {
+            shown = Some((error, budget));
             break;
         }
     }
-    let shown = shown.expect("a failure event");
+    let (shown, budget) = shown.expect("a failure event");
     assert!(shown.contains("asked to wait 86400 s"), "{shown}");
+    assert_eq!(
+        budget,
+        Some(lookout::sources::Budget {
+            remaining: Some(0),
+            limit: Some(500),
+            reset: None
+        }),
+        "the tracker's budget goes with the event to the status bar"
+    );
     assert_eq!(store.load().expect("load").tickets.len(), 30);
 }
 

@@ -223,6 +223,7 @@ fn failing_source_shows_in_the_status_bar() {
             budget: Some(lookout::sources::Budget {
                 remaining: Some(3),
                 limit: Some(100),
+                reset: None,
             }),
         }),
     );
@@ -240,6 +241,27 @@ fn failing_source_shows_in_the_status_bar() {
         bar.contains("demo retry") && bar.contains("? help"),
         "{bar}"
     );
+
+    // A spent budget says when it refills.
+    update(
+        &mut state,
+        Event::Sync(lookout::sync::SyncEvent::Failed {
+            source: "demo".into(),
+            error: "the tracker asked to wait 900 s".into(),
+            next: now(),
+            budget: Some(lookout::sources::Budget {
+                remaining: Some(0),
+                limit: Some(100),
+                reset: Some(now()),
+            }),
+        }),
+    );
+    let s = screen(&state, 200, 60);
+    let until = now()
+        .with_timezone(&chrono::Local)
+        .format("%H:%M:%S")
+        .to_string();
+    assert!(s.contains(&format!("api 0/100 until {until}")), "{s}");
 }
 
 #[test]

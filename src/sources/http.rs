@@ -1,14 +1,16 @@
 //! The one HTTP policy every tracker connector uses.
 //!
 //! Connect and read timeouts; retries with full-jitter exponential backoff on connection
-//! errors, timeouts, 5xx and 429; `Retry-After` honoured but capped (a tracker asking for an
-//! hour must not freeze a sync task for an hour); 401 and 403 reported as credential
-//! problems and never retried; the tracker's rate-limit headers kept as a budget the status
-//! bar can show.
+//! errors, timeouts, 5xx and 429; `Retry-After` (seconds or a date, on 429 and 503)
+//! honoured but capped (a tracker asking for an hour must not freeze a sync task for an
+//! hour); 401 and 403 reported as credential problems and never retried; the tracker's
+//! rate-limit headers kept as a budget the status bar can show, and a spent budget waited
+//! out until its reset instead of spent further into 429s.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -44,6 +46,51 @@ impl Default for Policy {
 pub struct Budget {
     pub remaining: Option<u64>,
     pub limit: Option<u64>,
+    /// When the budget refills, where the tracker says.
+    pub reset: Option<DateTime<Utc>>,
+}
+
+impl Budget {
+    /// How long to hold off before the next request: until the reset, when none is left.
+    pub fn wait(&self, now: DateTime<Utc>) -> Option<Duration> {
+        if self.remaining != Some(0) {
+            return None;
+        }
+        (self.reset? - now).to_std().ok().filter(|d| !d.is_zero())
+    }
+}
+
+/// A `Retry-After` value: delay seconds or an HTTP date (RFC 9110 allows both).
+pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = DateTime::parse_from_rfc2822(value).ok()?;
+    // A date already past means "now".
+    Some(
+        (at.with_timezone(&Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// A rate-limit reset header: Unix seconds (GitHub, GitLab), seconds from now (the IETF
+/// draft's `RateLimit-Reset`) or a timestamp (Jira).
+pub fn reset_at(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let value = value.trim();
+    if let Ok(n) = value.parse::<i64>() {
+        // No delay is a billion seconds (31 years); no epoch time in use is below it.
+        return if n >= 1_000_000_000 {
+            DateTime::from_timestamp(n, 0)
+        } else {
+            now.checked_add_signed(chrono::Duration::seconds(n))
+        };
+    }
+    DateTime::parse_from_rfc3339(value)
+        .or_else(|_| DateTime::parse_from_rfc2822(value))
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -83,10 +130,14 @@ fn snippet(body: &str) -> String {
     }
 }
 
-fn header_u64(r: &Response, names: &[&str]) -> Option<u64> {
+fn header<'a>(r: &'a Response, names: &[&str]) -> Option<&'a str> {
     names
         .iter()
-        .find_map(|n| r.headers().get(*n)?.to_str().ok()?.trim().parse().ok())
+        .find_map(|n| r.headers().get(*n)?.to_str().ok())
+}
+
+fn header_u64(r: &Response, names: &[&str]) -> Option<u64> {
+    header(r, names)?.trim().parse().ok()
 }
 
 impl Http {
@@ -137,12 +188,32 @@ impl Http {
         bound.mul_f64(rng.unit())
     }
 
+    /// The budget as of this answer; one without rate-limit headers clears it, so the
+    /// status bar never shows a spent budget long after it refilled.
     fn note_budget(&self, r: &Response) {
-        let remaining = header_u64(r, &["x-ratelimit-remaining", "ratelimit-remaining"]);
-        let limit = header_u64(r, &["x-ratelimit-limit", "ratelimit-limit"]);
-        if remaining.is_some() || limit.is_some() {
-            *self.budget.lock().unwrap_or_else(|e| e.into_inner()) = Budget { remaining, limit };
+        let now = Utc::now();
+        let budget = Budget {
+            remaining: header_u64(r, &["x-ratelimit-remaining", "ratelimit-remaining"]),
+            limit: header_u64(r, &["x-ratelimit-limit", "ratelimit-limit"]),
+            reset: header(r, &["x-ratelimit-reset", "ratelimit-reset"])
+                .and_then(|v| reset_at(v, now)),
+        };
+        *self.budget.lock().unwrap_or_else(|e| e.into_inner()) = budget;
+    }
+
+    /// Waits out a spent budget before the next request, up to the `Retry-After` cap.
+    async fn hold_off(&self) -> Result<(), HttpError> {
+        let Some(wait) = self.budget().wait(Utc::now()) else {
+            return Ok(());
+        };
+        if wait > self.policy.retry_after_cap {
+            return Err(HttpError::RateLimited {
+                seconds: wait.as_secs_f64().ceil() as u64,
+            });
         }
+        tracing::info!(?wait, "rate-limit budget spent; waiting for its reset");
+        tokio::time::sleep(wait).await;
+        Ok(())
     }
 
     /// Sends the request `build` makes (again on each retry) and returns a successful answer.
@@ -152,6 +223,7 @@ impl Http {
     ) -> Result<Response, HttpError> {
         let mut attempt = 0;
         loop {
+            self.hold_off().await?;
             let request = build(&self.client);
             let url = request
                 .try_clone()
@@ -181,27 +253,30 @@ impl Http {
                             status: status.as_u16(),
                         });
                     }
-                    let retry_after = header_u64(&response, &["retry-after"]);
+                    let retry_after = header(&response, &["retry-after"])
+                        .and_then(|v| retry_after(v, Utc::now()));
                     let body = snippet(&response.text().await.unwrap_or_default());
                     let err = HttpError::Status {
                         status: status.as_u16(),
                         url: url.clone(),
                         body,
                     };
-                    if status == StatusCode::TOO_MANY_REQUESTS {
-                        if let Some(secs) = retry_after {
-                            if Duration::from_secs(secs) > self.policy.retry_after_cap {
-                                return Err(HttpError::RateLimited { seconds: secs });
-                            }
-                            if attempt < self.policy.retries {
-                                tracing::info!(%url, secs, "rate limited; waiting as asked");
-                                tokio::time::sleep(Duration::from_secs(secs)).await;
-                                attempt += 1;
-                                continue;
-                            }
+                    let asks_to_wait = status == StatusCode::TOO_MANY_REQUESTS
+                        || status == StatusCode::SERVICE_UNAVAILABLE;
+                    if let Some(wait) = retry_after.filter(|_| asks_to_wait) {
+                        if wait > self.policy.retry_after_cap {
+                            return Err(HttpError::RateLimited {
+                                seconds: wait.as_secs_f64().ceil() as u64,
+                            });
+                        }
+                        if attempt < self.policy.retries {
+                            tracing::info!(%url, ?wait, "asked to wait; waiting as asked");
+                            tokio::time::sleep(wait).await;
+                            attempt += 1;
+                            continue;
                         }
                         err
-                    } else if status.is_server_error() {
+                    } else if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
                         err
                     } else {
                         return Err(err);

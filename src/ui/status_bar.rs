@@ -25,16 +25,21 @@ fn shorten(text: &str, max: usize) -> String {
     out
 }
 
-/// The rate-limit budget as "api 812/1000", and whether it is running low (under 10 %).
+/// The rate-limit budget as "api 812/1000" ("api 0/1000 until 12:03:00" when spent), and
+/// whether it is running low (under 10 %).
 fn budget(b: crate::sources::Budget) -> Option<(String, bool)> {
     let remaining = b.remaining?;
-    Some(match b.limit {
+    let (mut text, low) = match b.limit {
         Some(limit) if limit > 0 => (
             format!(" api {remaining}/{limit}"),
             remaining.saturating_mul(10) < limit,
         ),
-        _ => (format!(" api {remaining} left"), false),
-    })
+        _ => (format!(" api {remaining} left"), remaining == 0),
+    };
+    if remaining == 0 && b.reset.is_some() {
+        text.push_str(&format!(" until {}", clock(b.reset)));
+    }
+    Some((text, low))
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {

@@ -120,6 +120,18 @@ pub fn jira_kind(file: &Path, text: &str, src: &RawSource) -> Result<SourceKind,
             format!("{:?} is not an email address", email.get_ref()),
         ));
     }
+    // It becomes a path segment of every request: anything but a UUID would send them astray.
+    if let Some(id) = &src.cloud_id {
+        let v = id.get_ref().trim();
+        if v.is_empty() || !v.chars().all(|ch| ch.is_ascii_hexdigit() || ch == '-') {
+            return Err(c.err(
+                id.span(),
+                format!(
+                    "{v:?} is not a cloud id (a UUID; https://<site>/_edge/tenant_info shows it)"
+                ),
+            ));
+        }
+    }
     Ok(SourceKind::Jira(jira::Settings {
         url: c.url()?,
         cloud_id: src

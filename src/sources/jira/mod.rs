@@ -530,3 +530,40 @@ impl Source for JiraSource {
         self.sweeps.stored();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(url: &str, cloud_id: Option<&str>) -> Settings {
+        Settings {
+            url: url.into(),
+            cloud_id: cloud_id.map(str::to_string),
+            email: "a@example.com".into(),
+            token_env: "T".into(),
+            projects: vec![],
+            sweep_every: Duration::from_secs(3600),
+        }
+    }
+
+    #[test]
+    fn a_scoped_token_goes_through_the_gateway_and_links_stay_on_the_site() {
+        let scoped = settings(
+            "https://example.atlassian.net/",
+            Some("11223344-a1b2-3b33-c444-def000000000"),
+        );
+        assert_eq!(
+            scoped.api(),
+            "https://api.atlassian.com/ex/jira/11223344-a1b2-3b33-c444-def000000000"
+        );
+        let jira = JiraSource::new("j", scoped, Policy::default());
+        assert_eq!(
+            jira.settings.url, "https://example.atlassian.net/",
+            "links for people keep the site"
+        );
+        assert_eq!(
+            settings("https://example.atlassian.net/", None).api(),
+            "https://example.atlassian.net"
+        );
+    }
+}

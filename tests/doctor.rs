@@ -70,3 +70,55 @@ fn doctor_gives_a_verdict_per_source_and_the_store() {
     assert!(text.contains("ok    opens"), "{text}");
     assert!(text.contains("verdict: something needs fixing"), "{text}");
 }
+
+#[test]
+fn doctor_reads_a_csv_source_and_names_a_missing_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("t.csv"),
+        "project,key,created\nOPS,OPS-1,2026-01-05\nOPS,OPS-2,someday\nWEB,WEB-1,2026-02-01\n",
+    )
+    .expect("csv");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[[source]]\nkind = \"csv\"\nname = \"file\"\npath = \"t.csv\"\n\
+         columns = { project = \"project\", key = \"key\", created = \"created\" }\n\n\
+         [[source]]\nkind = \"csv\"\nname = \"gone\"\npath = \"missing.csv\"\npreset = \"jira\"\n",
+    )
+    .expect("config");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lookout"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .arg("doctor")
+        .output()
+        .expect("lookout runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let section = |name: &str| {
+        text.split("\nsource ")
+            .find(|s| s.starts_with(name))
+            .unwrap_or_else(|| panic!("no section {name}: {text}"))
+            .to_string()
+    };
+    let file = section("file");
+    assert!(
+        file.contains("ok    readable: 2 tickets in 2 projects"),
+        "{text}"
+    );
+    assert!(
+        file.contains("rows skipped: ") && file.contains("t.csv:3: skipped"),
+        "{text}"
+    );
+    assert!(
+        !file.contains("authenticated"),
+        "a file has no credentials: {text}"
+    );
+    let gone = section("gone");
+    assert!(
+        gone.contains("FAIL  readable: ") && gone.contains("missing.csv"),
+        "{text}"
+    );
+}

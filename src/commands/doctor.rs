@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::config::{Settings, SourceKind, SourceSettings};
 use crate::domain::Portfolio;
-use crate::sources::SourceError;
+use crate::sources::{Source, SourceError};
 use crate::store::Store;
 use crate::sync::build_sources;
 
@@ -41,6 +41,29 @@ fn describe(s: &SourceSettings) -> String {
     }
 }
 
+/// A file source has no server or credentials: the questions are whether it reads, what it
+/// holds and which rows it would skip.
+async fn check_file(report: &mut Report, source: &mut dyn Source) {
+    match source.fetch(None, chrono::Utc::now()).await {
+        Err(e) => report.item(false, "readable", e.to_string()),
+        Ok(changes) => {
+            report.item(
+                !changes.tickets.is_empty(),
+                "readable",
+                format!(
+                    "{} tickets in {} projects",
+                    changes.tickets.len(),
+                    changes.projects.len()
+                ),
+            );
+            if !changes.warnings.is_empty() {
+                // Skipped rows are reported, not fatal: the rest imports.
+                report.item(true, "rows skipped", changes.warnings.join("; "));
+            }
+        }
+    }
+}
+
 pub async fn run(settings: &Settings, data_dir: &Path) -> Report {
     let mut report = Report::default();
     if let Some(file) = &settings.file {
@@ -54,6 +77,10 @@ pub async fn run(settings: &Settings, data_dir: &Path) -> Report {
     let sources = build_sources(&settings.sources, &Portfolio::default());
     for (s, (mut source, _)) in settings.sources.iter().zip(sources) {
         report.heading(format!("source {} ({})", s.name, describe(s)));
+        if matches!(s.kind, SourceKind::Csv { .. }) {
+            check_file(&mut report, source.as_mut()).await;
+            continue;
+        }
         match tokio::time::timeout(PATIENCE, source.projects()).await {
             Err(_) => report.item(false, "reachable", "no answer within a minute"),
             Ok(Err(SourceError::Config(e))) => report.item(false, "configured", e),

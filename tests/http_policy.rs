@@ -157,6 +157,39 @@ async fn nobody_listening_fails_after_the_retries() {
     assert!(matches!(err, HttpError::Unreachable { .. }), "{err:?}");
 }
 
+#[tokio::test]
+async fn a_server_that_accepts_and_never_answers_times_out_and_is_retried() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            // Keep the connection open and say nothing.
+            held.push(stream);
+        }
+    });
+    let http = Http::new(Policy {
+        read_timeout: Duration::from_millis(200),
+        retries: 2,
+        ..quick()
+    })
+    .expect("client");
+    let url = format!("http://{addr}/x");
+    let err = http
+        .json::<Page>(|c| c.get(&url))
+        .await
+        .expect_err("silence");
+    assert!(matches!(err, HttpError::Unreachable { .. }), "{err:?}");
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        3,
+        "the first try and two retries, each on a fresh connection"
+    );
+}
+
 /// An HTTP date (RFC 9110's IMF-fixdate) `secs` from now.
 fn http_date(secs: i64) -> String {
     (Utc::now() + chrono::Duration::seconds(secs))

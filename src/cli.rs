@@ -321,13 +321,18 @@ async fn sync_forever(settings: &Settings, store: Store) -> anyhow::Result<ExitC
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let sources = sync::build_sources(&settings.sources, &stored);
     let _refresh = sync::spawn_all(store, sources, tx);
+    // Printed when they change, not every interval.
+    let mut shown: std::collections::HashMap<String, Vec<String>> = Default::default();
     loop {
         tokio::select! {
             event = rx.recv() => match event {
                 Some(SyncEvent::Synced { source, changed, next, warnings, .. }) => {
                     println!("{source}: ok, {changed} records; next at {next}");
-                    for w in &warnings {
-                        println!("{source}: {w}");
+                    if shown.get(&source) != Some(&warnings) {
+                        for w in &warnings {
+                            println!("{source}: {w}");
+                        }
+                        shown.insert(source, warnings);
                     }
                 }
                 Some(SyncEvent::Failed { source, error, next, .. }) => println!("{source}: failed: {error}; retry at {next}"),

@@ -307,6 +307,11 @@ fn tracker_sources_name_the_line_and_key_of_each_mistake() {
             "is not a cloud id",
         ),
         (
+            "[[source]]\nkind = \"jira\"\nname = \"a\"\nurl = \"https://x\"\nemail = \"m@x\"\ntoken_env = \"T\"\ncloud_id = \"abc\"\n",
+            7,
+            "is not a cloud id",
+        ),
+        (
             "[[source]]\nkind = \"jira\"\nname = \"a\"\nurl = \"https://x\"\nemail = \"m@x\"\ntoken_env = \"T\"\napi_key_env = \"K\"\n",
             7,
             "`api_key_env` does not apply to jira sources",

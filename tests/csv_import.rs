@@ -375,3 +375,50 @@ fn the_promise_file_imports_whole_and_forecasts_through_the_binary() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn latin1_rows_are_read_not_lost_and_an_emptied_file_deletes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("jira.csv");
+    // OPS-2's assignee in Latin-1, as a spreadsheet might re-save it.
+    let mut bytes = JIRA.replace(",ben,", ",jos\u{e9},").into_bytes();
+    let at = bytes
+        .windows(4)
+        .position(|w| w == "jos\u{e9}".as_bytes().get(..4).expect("prefix"))
+        .expect("the name");
+    bytes.splice(at + 3..at + 5, [0xe9]);
+    std::fs::write(&path, &bytes).expect("write");
+    let store = Store::temporary().expect("store");
+    let source = || {
+        CsvSource::new(
+            "jira",
+            path.clone(),
+            Mapping::preset("jira").expect("preset"),
+        )
+    };
+    let report = sync_once(&store, &mut source(), Utc::now())
+        .await
+        .expect("import");
+    let p = store.load().expect("load");
+    assert_eq!(p.tickets.len(), 3, "OPS-2 is kept");
+    let ops2 = p.tickets.iter().find(|t| t.key == "OPS-2").expect("OPS-2");
+    assert_eq!(ops2.assignee.as_deref(), Some("jos\u{fffd}"));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains(":3: 1 rows are not UTF-8")),
+        "{:?}",
+        report.warnings
+    );
+
+    // Caught mid-write: only the header so far.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let header = JIRA.lines().next().expect("header");
+    std::fs::write(&path, format!("{header}\n")).expect("write");
+    sync_once(&store, &mut source(), Utc::now())
+        .await
+        .expect("empty import");
+    assert!(store.deleted("jira").expect("deleted").is_empty());
+    assert_eq!(store.load().expect("load").tickets.len(), 3);
+}

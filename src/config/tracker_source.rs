@@ -123,7 +123,9 @@ pub fn jira_kind(file: &Path, text: &str, src: &RawSource) -> Result<SourceKind,
     // It becomes a path segment of every request: anything but a UUID would send them astray.
     if let Some(id) = &src.cloud_id {
         let v = id.get_ref().trim();
-        if v.is_empty() || !v.chars().all(|ch| ch.is_ascii_hexdigit() || ch == '-') {
+        let groups: Vec<usize> = v.split('-').map(str::len).collect();
+        let hex = v.chars().all(|ch| ch.is_ascii_hexdigit() || ch == '-');
+        if !hex || groups != [8, 4, 4, 4, 12] {
             return Err(c.err(
                 id.span(),
                 format!(

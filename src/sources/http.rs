@@ -5,7 +5,7 @@
 //! honoured but capped (a tracker asking for an hour must not freeze a sync task for an
 //! hour); 401 and 403 reported as credential problems and never retried; the tracker's
 //! rate-limit headers kept as a budget the status bar can show, and a spent budget waited
-//! out until its reset instead of spent further into 429s.
+//! out until a near reset instead of spent further into 429s.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -75,17 +75,23 @@ pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     )
 }
 
-/// A rate-limit reset header: Unix seconds (GitHub, GitLab), seconds from now (the IETF
-/// draft's `RateLimit-Reset`) or a timestamp (Jira).
+/// A rate-limit reset header: Unix seconds or milliseconds (GitHub, GitLab), seconds from
+/// now (the IETF draft's `RateLimit-Reset`) or a timestamp (Jira's `2026-11-28T13:05Z`).
 pub fn reset_at(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let value = value.trim();
     if let Ok(n) = value.parse::<i64>() {
-        // No delay is a billion seconds (31 years); no epoch time in use is below it.
-        return if n >= 1_000_000_000 {
+        // No delay is a billion seconds (31 years), and no epoch time in use is below it;
+        // in milliseconds, epoch times have 13 digits.
+        return if n >= 100_000_000_000 {
+            DateTime::from_timestamp_millis(n)
+        } else if n >= 1_000_000_000 {
             DateTime::from_timestamp(n, 0)
         } else {
             now.checked_add_signed(chrono::Duration::seconds(n))
         };
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%MZ") {
+        return Some(t.and_utc());
     }
     DateTime::parse_from_rfc3339(value)
         .or_else(|_| DateTime::parse_from_rfc2822(value))
@@ -201,19 +207,17 @@ impl Http {
         *self.budget.lock().unwrap_or_else(|e| e.into_inner()) = budget;
     }
 
-    /// Waits out a spent budget before the next request, up to the `Retry-After` cap.
-    async fn hold_off(&self) -> Result<(), HttpError> {
+    /// Waits out a spent budget before the next request when its reset is near. A reset
+    /// further off than the cap is not trusted to block: budgets can be per endpoint, clocks
+    /// skew, and the request itself gets a 429 with `Retry-After` if the tracker means it.
+    async fn hold_off(&self) {
         let Some(wait) = self.budget().wait(Utc::now()) else {
-            return Ok(());
+            return;
         };
-        if wait > self.policy.retry_after_cap {
-            return Err(HttpError::RateLimited {
-                seconds: wait.as_secs_f64().ceil() as u64,
-            });
+        if wait <= self.policy.retry_after_cap {
+            tracing::info!(?wait, "rate-limit budget spent; waiting for its reset");
+            tokio::time::sleep(wait).await;
         }
-        tracing::info!(?wait, "rate-limit budget spent; waiting for its reset");
-        tokio::time::sleep(wait).await;
-        Ok(())
     }
 
     /// Sends the request `build` makes (again on each retry) and returns a successful answer.
@@ -223,7 +227,7 @@ impl Http {
     ) -> Result<Response, HttpError> {
         let mut attempt = 0;
         loop {
-            self.hold_off().await?;
+            self.hold_off().await;
             let request = build(&self.client);
             let url = request
                 .try_clone()

@@ -158,6 +158,7 @@ async fn run_source(
 ) {
     let name = source.name().to_string();
     let mut backoff = Duration::from_secs(1);
+    let mut logged: Vec<String> = Vec::new();
     loop {
         if events
             .send(SyncEvent::Started {
@@ -171,8 +172,12 @@ async fn run_source(
             Ok(report) => {
                 backoff = Duration::from_secs(1);
                 tracing::info!(source = %name, changed = report.changed, took = ?report.took, "synced");
-                for w in &report.warnings {
-                    tracing::warn!(source = %name, "{w}");
+                // An unchanged file re-reports its skipped rows every sync: log them once.
+                if report.warnings != logged {
+                    for w in &report.warnings {
+                        tracing::warn!(source = %name, "{w}");
+                    }
+                    logged = report.warnings.clone();
                 }
                 let event = SyncEvent::Synced {
                     source: name.clone(),

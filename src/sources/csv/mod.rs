@@ -42,7 +42,9 @@ fn stamp(path: &Path) -> Result<String, SourceError> {
         .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    Ok(format!("{}:{modified}", meta.len()))
+    // Versioned: a cursor from before skipped rows rode in it (and before re-imports
+    // replaced histories) does not match, so that file is read once more.
+    Ok(format!("csv2 {}:{modified}", meta.len()))
 }
 
 fn resolve(
@@ -143,8 +145,11 @@ impl CsvSource {
                 )));
             }
         };
-        for record in reader.records() {
-            let record = match record {
+        // Rows not in UTF-8 (a spreadsheet re-saved as Latin-1) are read with replacement
+        // characters rather than lost: counted, and the first one named.
+        let mut not_utf8: Option<(u64, usize)> = None;
+        for record in reader.byte_records() {
+            let bytes = match record {
                 Ok(r) => r,
                 Err(e) => {
                     let line = e.position().map(|p| p.line()).unwrap_or(0);
@@ -152,7 +157,15 @@ impl CsvSource {
                     continue;
                 }
             };
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let line = bytes.position().map(|p| p.line()).unwrap_or(0);
+            let record = match csv::StringRecord::from_byte_record(bytes.clone()) {
+                Ok(r) => r,
+                Err(_) => {
+                    let seen = not_utf8.get_or_insert((line, 0));
+                    seen.1 += 1;
+                    bytes.iter().map(String::from_utf8_lossy).collect()
+                }
+            };
             // A skipped row whose key is readable still names a ticket the file has.
             if let Some(key) = record
                 .get(columns.key)
@@ -181,6 +194,13 @@ impl CsvSource {
             let more = skipped - changes.warnings.len();
             changes.warnings.push(sanitize(&format!(
                 "{}: {more} more rows skipped",
+                self.path.display()
+            )));
+        }
+        if let Some((line, rows)) = not_utf8 {
+            changes.warnings.push(sanitize(&format!(
+                "{}:{line}: {rows} rows are not UTF-8, read with \u{fffd} for what could not be \
+                 decoded; save the file as UTF-8",
                 self.path.display()
             )));
         }
@@ -219,10 +239,14 @@ impl CsvSource {
         // The file is the whole truth about its tickets: what it lacks is gone, and each
         // row's history is rebuilt from its dates rather than added to the old one.
         changes.whole_histories = true;
-        changes.sweep = Some(Sweep {
-            present: present.into_iter().collect(),
-            at: now,
-        });
+        // A file without a single key is likelier an export caught mid-write than a
+        // tracker with no tickets left: no sweep then.
+        if !present.is_empty() {
+            changes.sweep = Some(Sweep {
+                present: present.into_iter().collect(),
+                at: now,
+            });
+        }
         let mut cursor = stamp;
         for w in &changes.warnings {
             cursor.push('\n');

@@ -313,7 +313,7 @@ impl RedmineSource {
         loop {
             let mut q = vec![
                 ("set_filter".to_string(), "1".to_string()),
-                ("sort".to_string(), "created_on:desc,id:desc".to_string()),
+                ("sort".to_string(), "created_on:desc".to_string()),
             ];
             self.project_filter(&mut q);
             q.extend(paging(read, PAGE));

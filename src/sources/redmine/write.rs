@@ -68,7 +68,12 @@ impl RedmineSource {
         fields: &Value,
     ) -> Result<(), SourceError> {
         let path = format!("/issues/{}.json", action.ticket);
-        let now: dto::OneIssue = self.get(&path, &[]).await?;
+        let now: dto::OneIssue = self.get(&path, &[]).await.map_err(|e| {
+            SourceError::Unreachable(format!(
+                "Redmine took the change but {} could not be read back to confirm its status: {e}",
+                action.key
+            ))
+        })?;
         if Some(now.issue.status.id) == fields["status_id"].as_u64() {
             return Ok(());
         }

@@ -1,5 +1,6 @@
-//! Redmine writes against a local server that behaves as Redmine does when its workflow
-//! forbids a status: it answers the PUT with success and leaves the status alone.
+//! Redmine against a local server that behaves as Redmine 5 does where it surprises: a
+//! status its workflow forbids is answered with success and left alone, and time entries
+//! cannot be filtered on when they changed.
 
 #[path = "common/routed.rs"]
 mod routed;
@@ -13,15 +14,27 @@ use lookout::sources::{Change, Source, SourceError, TrackerAction};
 use routed::{Reply, Request};
 use serde_json::json;
 
+type Log = Arc<Mutex<Vec<String>>>;
+/// Time entries as (id, created_on).
+type Entries = Arc<Mutex<Vec<(u64, String)>>>;
+
 /// A one-issue Redmine whose workflow allows only the statuses in `allowed`.
-fn redmine(allowed: &'static [u64]) -> (String, Arc<Mutex<Vec<String>>>) {
+fn redmine(allowed: &'static [u64]) -> (String, Log) {
+    let (url, log, _) = redmine_with_entries(allowed);
+    (url, log)
+}
+
+fn redmine_with_entries(allowed: &'static [u64]) -> (String, Log, Entries) {
     let status = Arc::new(Mutex::new(1u64));
     let log = Arc::new(Mutex::new(Vec::new()));
-    let seen = log.clone();
+    let entries: Entries = Arc::new(Mutex::new(Vec::new()));
+    let (seen, held) = (log.clone(), entries.clone());
     let handler = move |r: Request| -> Reply {
-        seen.lock()
-            .expect("log")
-            .push(format!("{} {}", r.method, r.path));
+        let mut line = format!("{} {}", r.method, r.path);
+        if r.path == "/time_entries.json" {
+            line.push_str(&format!(" offset={}", r.param("offset").join("")));
+        }
+        seen.lock().expect("log").push(line);
         let name = |id: u64| ["", "New", "In Progress", "Closed"][id as usize];
         match (r.method.as_str(), r.path.as_str()) {
             ("GET", "/issue_statuses.json") => Reply::json(&json!({ "issue_statuses": [
@@ -65,11 +78,55 @@ fn redmine(allowed: &'static [u64]) -> (String, Arc<Mutex<Vec<String>>>) {
                     "updated_on": "2026-01-03T00:00:00Z"
                 }}))
             }
+            ("GET", "/issues.json") => {
+                // The one issue, for an update-time window; none past it for a keyset sweep.
+                let past_it = r.param("v[issue_id][]").iter().any(|v| *v != "1");
+                let issues = if past_it {
+                    json!([])
+                } else {
+                    json!([{
+                        "id": 7,
+                        "project": { "id": 1, "name": "Ops" },
+                        "status": { "id": 1, "name": "New" },
+                        "priority": { "id": 2, "name": "Normal" },
+                        "subject": "Disk alarms",
+                        "created_on": "2026-01-02T00:00:00Z",
+                        "updated_on": "2026-01-03T00:00:00Z"
+                    }])
+                };
+                Reply::json(&json!({ "issues": issues, "total_count": 1 }))
+            }
+            ("GET", "/time_entries.json") => {
+                let mut all = held.lock().expect("entries").clone();
+                // Redmine's default order is by day spent; only `sort` gives creation order.
+                if r.param("sort") == ["created_on:desc"] {
+                    all.sort_by(|a, b| b.1.cmp(&a.1));
+                }
+                let offset: usize = r.param("offset").join("").parse().unwrap_or(0);
+                let limit: usize = r.param("limit").join("").parse().unwrap_or(25);
+                let page: Vec<_> = all
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|(id, created)| {
+                        json!({
+                            "id": id,
+                            "issue": { "id": 7 },
+                            "user": { "id": 5, "name": "Dana" },
+                            "hours": 0.5,
+                            "spent_on": "2026-01-02",
+                            "created_on": created,
+                            "updated_on": created
+                        })
+                    })
+                    .collect();
+                Reply::json(&json!({ "time_entries": page, "total_count": all.len() }))
+            }
             _ => Reply::raw(404, "{}"),
         }
     };
     let addr = routed::serve(Arc::new(handler));
-    (format!("http://{addr}"), log)
+    (format!("http://{addr}"), log, entries)
 }
 
 fn source(url: String) -> RedmineSource {
@@ -140,4 +197,58 @@ async fn an_allowed_status_is_confirmed_by_reading_it_back() {
         &after_comment[after_move.len()..],
         ["PUT /issues/7.json".to_string()]
     );
+}
+
+#[tokio::test]
+async fn between_sweeps_time_entries_are_read_down_to_the_cursor_only() {
+    let (url, log, entries) = redmine_with_entries(&[]);
+    // 250 entries logged in December, before the issue's last update.
+    entries
+        .lock()
+        .expect("entries")
+        .extend((1..=250u64).map(|i| {
+            (
+                i,
+                format!(
+                    "2025-12-{:02}T{:02}:{:02}:00Z",
+                    1 + i / 24 % 28,
+                    i % 24,
+                    i % 60
+                ),
+            )
+        }));
+    let mut rm = source(url);
+    let store = lookout::store::Store::temporary().expect("store");
+    let now = chrono::Utc::now();
+    lookout::sync::sync_once(&store, &mut rm, now)
+        .await
+        .expect("first sync reads everything");
+    assert_eq!(store.load().expect("load").time_entries.len(), 250);
+    let reads = |log: &Log| {
+        log.lock()
+            .expect("log")
+            .iter()
+            .filter(|l| l.starts_with("GET /time_entries.json"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(reads(&log).len(), 3, "three pages of 100");
+
+    // Three entries logged after the cursor; the sweep is an hour away.
+    entries
+        .lock()
+        .expect("entries")
+        .extend((251..=253u64).map(|i| (i, format!("2026-01-05T10:00:{:02}Z", i - 250))));
+    log.lock().expect("log").clear();
+    lookout::sync::sync_once(&store, &mut rm, now)
+        .await
+        .expect("incremental sync");
+    assert_eq!(
+        reads(&log),
+        ["GET /time_entries.json offset=0"],
+        "one page reaches entries older than the cursor"
+    );
+    let stored = store.load().expect("load").time_entries;
+    assert_eq!(stored.len(), 253);
+    assert!(stored.iter().any(|e| e.id == 253));
 }

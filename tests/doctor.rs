@@ -7,6 +7,14 @@ mod routed;
 
 use chrono::{FixedOffset, TimeZone, Utc};
 
+/// The lines doctor printed about the source `name`.
+fn section(text: &str, name: &str) -> String {
+    text.split("\nsource ")
+        .find(|s| s.starts_with(name))
+        .unwrap_or_else(|| panic!("no section {name}: {text}"))
+        .to_string()
+}
+
 #[test]
 fn doctor_gives_a_verdict_per_source_and_the_store() {
     let start = Utc
@@ -47,12 +55,7 @@ fn doctor_gives_a_verdict_per_source_and_the_store() {
         .expect("lookout runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    let section = |name: &str| {
-        text.split("\nsource ")
-            .find(|s| s.starts_with(name))
-            .unwrap_or_else(|| panic!("no section {name}: {text}"))
-            .to_string()
-    };
+    let section = |name: &str| section(&text, name);
     assert!(
         section("good").contains("ok    projects visible: 2: OPS, WEB"),
         "{text}"
@@ -97,12 +100,7 @@ fn doctor_reads_a_csv_source_and_names_a_missing_file() {
         .expect("lookout runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    let section = |name: &str| {
-        text.split("\nsource ")
-            .find(|s| s.starts_with(name))
-            .unwrap_or_else(|| panic!("no section {name}: {text}"))
-            .to_string()
-    };
+    let section = |name: &str| section(&text, name);
     let file = section("file");
     assert!(
         file.contains("ok    readable: 2 tickets in 2 projects"),

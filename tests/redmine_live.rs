@@ -140,13 +140,15 @@ async fn sync_and_write_back_against_a_real_redmine() {
     let activity = activities["time_entry_activities"][0]["id"]
         .as_u64()
         .expect("an activity");
-    rm.post(
-        "/time_entries.json",
-        json!({ "time_entry": {
-            "issue_id": a, "hours": 1.5, "comments": "pairing", "activity_id": activity
-        }}),
-    )
-    .await;
+    let log_time = |issue: u64, hours: f64, comments: &'static str| {
+        rm.post(
+            "/time_entries.json",
+            json!({ "time_entry": {
+                "issue_id": issue, "hours": hours, "comments": comments, "activity_id": activity
+            }}),
+        )
+    };
+    log_time(a, 1.5, "pairing").await;
 
     let source_settings = Settings {
         url: rm.url.clone(),
@@ -253,13 +255,7 @@ async fn sync_and_write_back_against_a_real_redmine() {
     sync_once(&store, &mut hourly, Utc::now())
         .await
         .expect("sync that sweeps");
-    rm.post(
-        "/time_entries.json",
-        json!({ "time_entry": {
-            "issue_id": c, "hours": 0.75, "comments": "review", "activity_id": activity
-        }}),
-    )
-    .await;
+    log_time(c, 0.75, "review").await;
     sync_once(&store, &mut hourly, Utc::now())
         .await
         .expect("incremental sync");

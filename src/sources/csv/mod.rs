@@ -158,12 +158,15 @@ impl CsvSource {
                 }
             };
             let line = bytes.position().map(|p| p.line()).unwrap_or(0);
-            let record = match csv::StringRecord::from_byte_record(bytes.clone()) {
+            let record = match csv::StringRecord::from_byte_record(bytes) {
                 Ok(r) => r,
-                Err(_) => {
+                Err(e) => {
                     let seen = not_utf8.get_or_insert((line, 0));
                     seen.1 += 1;
-                    bytes.iter().map(String::from_utf8_lossy).collect()
+                    e.into_byte_record()
+                        .iter()
+                        .map(String::from_utf8_lossy)
+                        .collect()
                 }
             };
             // A skipped row whose key is readable still names a ticket the file has.

@@ -10,6 +10,8 @@ impl RedmineSource {
         if self.catalog.statuses.is_empty() {
             self.refresh_catalog().await?;
         }
+        // A status change is confirmed by reading the issue back (see `check_status`).
+        let mut moved_to: Option<u64> = None;
         let fields: Value = match &action.change {
             Change::Assign { login } => {
                 let id: u64 = login.parse().map_err(|_| {
@@ -32,6 +34,7 @@ impl RedmineSource {
                         known.join(", ")
                     ))
                 })?;
+                moved_to = Some(id);
                 json!({ "status_id": id })
             }
             Change::SetPriority { priority } => {
@@ -53,20 +56,15 @@ impl RedmineSource {
         self.http()?
             .send(|c| c.put(&url).header("X-Redmine-API-Key", &key).json(&body))
             .await?;
-        if let Change::Transition { status } = &action.change {
-            self.check_status(action, status, &fields).await?;
+        match moved_to {
+            Some(id) => self.check_status(action, id).await,
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Redmine answers a status its workflow does not allow this user with success and
     /// leaves the status as it was, so the only way to know is to read the issue back.
-    async fn check_status(
-        &self,
-        action: &TrackerAction,
-        wanted: &str,
-        fields: &Value,
-    ) -> Result<(), SourceError> {
+    async fn check_status(&self, action: &TrackerAction, wanted: u64) -> Result<(), SourceError> {
         let path = format!("/issues/{}.json", action.ticket);
         let now: dto::OneIssue = self.get(&path, &[]).await.map_err(|e| {
             SourceError::Unreachable(format!(
@@ -74,9 +72,15 @@ impl RedmineSource {
                 action.key
             ))
         })?;
-        if Some(now.issue.status.id) == fields["status_id"].as_u64() {
+        if now.issue.status.id == wanted {
             return Ok(());
         }
+        let wanted = crate::text::sanitize(
+            self.catalog
+                .statuses
+                .get(&wanted)
+                .map_or("", |s| s.0.as_str()),
+        );
         Err(SourceError::Refused(format!(
             "Redmine kept {} in {:?}: its workflow does not let this user move it to {wanted:?} \
              from there",

@@ -105,8 +105,4 @@ pub trait Source: Send {
     fn budget(&self) -> Option<Budget> {
         None
     }
-
-    /// Every change set of the sync that just ended is durably stored. Work a source did in
-    /// that sync (a deletion sweep) counts from here, not from when it was fetched.
-    fn stored(&mut self) {}
 }

@@ -22,6 +22,9 @@ pub struct Window {
     /// last batch is in, from where it began, even when a restart finishes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pending: Option<Pending>,
+    /// When the tracker's ids were last listed for deletions (or a full read stood for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    swept: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +60,14 @@ impl Window {
     /// entries are read.
     pub fn keep_entries_from(&mut self, from: Option<DateTime<Utc>>, more: bool) {
         self.pending = more.then_some(Pending { from });
+    }
+
+    pub fn swept(&self) -> Option<DateTime<Utc>> {
+        self.swept
+    }
+
+    pub fn set_swept(&mut self, at: DateTime<Utc>) {
+        self.swept = Some(at);
     }
 
     pub fn offset(&self) -> Option<i32> {

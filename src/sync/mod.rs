@@ -94,7 +94,6 @@ pub async fn sync_once(
         let handle = tokio::task::spawn_blocking(move || writer.write(&changes));
         if !more {
             handle.await.map_err(|e| SyncError::Task(e.to_string()))??;
-            source.stored();
             break;
         }
         writing = Some(handle);

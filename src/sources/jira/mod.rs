@@ -365,6 +365,7 @@ impl JiraSource {
             changes.transitions.extend(transitions);
         }
         window.keep_entries_from(sync_start, changes.more);
+        let sweeping = !changes.more && self.sweeps.due(&mut window, sync_start.is_none(), now);
         let next = window.cursor(overlap);
         if changes.more {
             if let Some(t) = token {
@@ -376,7 +377,7 @@ impl JiraSource {
             }
         } else {
             changes.time_entries = self.worklogs(sync_start).await?;
-            if self.sweeps.due(sync_start.is_none()) {
+            if sweeping {
                 changes.sweep = Some(Sweep {
                     present: self.all_ids().await?,
                     at: now,
@@ -524,10 +525,6 @@ impl Source for JiraSource {
 
     fn budget(&self) -> Option<Budget> {
         self.http.as_ref().ok()?.reported_budget()
-    }
-
-    fn stored(&mut self) {
-        self.sweeps.stored();
     }
 }
 

@@ -281,7 +281,7 @@ impl RedmineSource {
         }
 
         if !changes.more {
-            let sweeping = self.sweeps.due(sync_start.is_none());
+            let sweeping = self.sweeps.due(&mut window, sync_start.is_none(), now);
             // A sweep re-reads every time entry: edits to old ones show up only there.
             let since = sync_start.filter(|_| !sweeping);
             changes.time_entries = self.time_entries(since).await?;
@@ -399,9 +399,5 @@ impl Source for RedmineSource {
 
     fn budget(&self) -> Option<Budget> {
         self.http.as_ref().ok()?.reported_budget()
-    }
-
-    fn stored(&mut self) {
-        self.sweeps.stored();
     }
 }

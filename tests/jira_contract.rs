@@ -76,10 +76,14 @@ fn assert_same_store(store: &Store, reference: &Store) {
         want.tickets.len(),
         want.transitions.len()
     );
-    assert_eq!(
-        store.cursor("jira").expect("cursor"),
-        reference.cursor("jira").expect("cursor")
-    );
+    // The cursors agree but for when each sync ran (its sweep time).
+    let position = |s: &Store| {
+        let cursor = s.cursor("jira").expect("cursor").expect("a cursor");
+        let mut v: serde_json::Value = serde_json::from_str(&cursor).expect("json cursor");
+        v.as_object_mut().map(|o| o.remove("swept"));
+        v
+    };
+    assert_eq!(position(store), position(reference));
 }
 
 #[tokio::test]

@@ -335,7 +335,10 @@ async fn sync_forever(settings: &Settings, store: Store) -> anyhow::Result<ExitC
                         shown.insert(source, warnings);
                     }
                 }
-                Some(SyncEvent::Failed { source, error, next, .. }) => println!("{source}: failed: {error}; retry at {next}"),
+                Some(SyncEvent::Failed { source, failure, next, .. }) => match next {
+                    Some(next) => println!("{source}: failed: {failure}; retry at {next}"),
+                    None => println!("{source}: failed: {failure}; not retried: fix this, then restart `lookout sync`"),
+                },
                 Some(SyncEvent::Started { .. }) => {}
                 None => return Ok(ExitCode::SUCCESS),
             },

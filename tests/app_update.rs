@@ -274,6 +274,10 @@ fn the_stalled_selection_follows_its_ticket_across_reloads() {
 fn failures_are_kept_until_the_next_success() {
     let mut s = state_with(vec![]);
     let at = common::at(12);
+    let unreachable = lookout::sync::Failure {
+        kind: lookout::sync::FailureKind::Unreachable,
+        message: "HTTP 503".into(),
+    };
     update(
         &mut s,
         Event::Sync(SyncEvent::Started {
@@ -285,12 +289,12 @@ fn failures_are_kept_until_the_next_success() {
         &mut s,
         Event::Sync(SyncEvent::Failed {
             source: "demo".into(),
-            error: "HTTP 503".into(),
-            next: at,
+            failure: unreachable.clone(),
+            next: Some(at),
             budget: None,
         }),
     );
-    assert_eq!(s.sources[0].state, SyncState::Failed("HTTP 503".into()));
+    assert_eq!(s.sources[0].state, SyncState::Failed(unreachable.clone()));
     assert_eq!(s.sources[0].next, Some(at));
     update(
         &mut s,
@@ -309,8 +313,8 @@ fn failures_are_kept_until_the_next_success() {
         "skipped rows are counted for the status bar"
     );
     assert_eq!(
-        s.sources[0].last_error.as_deref(),
-        Some("HTTP 503"),
+        s.sources[0].last_error.as_ref(),
+        Some(&unreachable),
         "the last error stays visible in logs and state"
     );
 }

@@ -271,8 +271,11 @@ async fn rate_limits_and_outages_are_retried_and_shown() {
     );
     let mut shown = None;
     while let Some(e) = rx.recv().await {
-        if let SyncEvent::Failed { error, budget, .. } = e {
-            shown = Some((error, budget));
+        if let SyncEvent::Failed {
+            failure, budget, ..
+        } = e
+        {
+            shown = Some((failure.message, budget));
             break;
         }
     }

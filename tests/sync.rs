@@ -114,12 +114,16 @@ async fn a_failing_source_leaves_the_store_alone_and_is_reported() {
     match rx.recv().await.expect("failed") {
         SyncEvent::Failed {
             source,
-            error,
+            failure,
             next,
             ..
         } => {
             assert_eq!(source, "broken");
-            assert!(error.contains("cannot reach the tracker"), "{error}");
+            assert!(
+                failure.message.contains("cannot reach the tracker"),
+                "{failure}"
+            );
+            let next = next.expect("a retry is scheduled");
             assert!(next > Utc::now(), "a retry is scheduled");
             assert!(
                 next < Utc::now() + chrono::Duration::seconds(5),

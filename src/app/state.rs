@@ -101,7 +101,7 @@ pub enum SyncState {
     Waiting,
     Syncing,
     Ok,
-    Failed(String),
+    Failed(crate::sync::Failure),
 }
 
 /// What the status bar says about one source.
@@ -111,7 +111,7 @@ pub struct SourceStatus {
     pub state: SyncState,
     pub last_ok: Option<DateTime<Utc>>,
     pub next: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
+    pub last_error: Option<crate::sync::Failure>,
     /// Things the last sync could not use (in the log, one line each).
     pub warnings: usize,
     /// The tracker's rate-limit budget as of its last answer.

@@ -163,15 +163,15 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
         }
         SyncEvent::Failed {
             source,
-            error,
+            failure,
             next,
             budget,
         } => {
             let s = status_mut(state, &source);
             s.budget = budget.or(s.budget);
-            s.state = SyncState::Failed(error.clone());
-            s.last_error = Some(error);
-            s.next = Some(next);
+            s.state = SyncState::Failed(failure.clone());
+            s.last_error = Some(failure);
+            s.next = next;
             Outcome::redraw()
         }
     }

@@ -2,10 +2,12 @@
 //!
 //! A task asks its source for what changed since the stored cursor, writes the change set to
 //! the store (atomically, with the new cursor, off the async threads) and reports what
-//! happened as an owned `SyncEvent`. Failures back off exponentially up to the interval and
-//! never stop the task; the app keeps working on stored data meanwhile.
+//! happened as an owned `SyncEvent`. Failures back off exponentially up to the interval; a
+//! failure only the user can fix (rejected credentials, broken settings) waits for the refresh
+//! key instead. The app keeps working on stored data meanwhile.
 
 mod build;
+mod failure;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,6 +16,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, mpsc};
 
 pub use build::build_sources;
+pub use failure::{Failure, FailureKind};
 
 use crate::sources::{Budget, Source, SourceError};
 use crate::store::{Store, StoreError};
@@ -34,8 +37,10 @@ pub enum SyncEvent {
     },
     Failed {
         source: String,
-        error: String,
-        next: DateTime<Utc>,
+        failure: Failure,
+        /// When the task tries again on its own; `None` when it waits for the user (rejected
+        /// credentials, broken settings).
+        next: Option<DateTime<Utc>>,
         budget: Option<Budget>,
     },
 }
@@ -189,16 +194,17 @@ async fn run_source(
                 if events.send(event).is_err() {
                     return;
                 }
-                interval
+                Some(interval)
             }
             Err(e) => {
-                let wait = backoff.min(interval);
+                let failure = Failure::from(&e);
+                let wait = failure.kind.retried().then(|| backoff.min(interval));
                 backoff = (backoff * 2).min(interval);
                 tracing::warn!(source = %name, error = %e, retry_in = ?wait, "sync failed");
                 let event = SyncEvent::Failed {
                     source: name.clone(),
-                    error: e.to_string(),
-                    next: later(wait),
+                    failure,
+                    next: wait.map(later),
                     budget: source.budget(),
                 };
                 if events.send(event).is_err() {
@@ -207,9 +213,14 @@ async fn run_source(
                 wait
             }
         };
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = refresh.notified() => {}
+        match wait {
+            Some(wait) => tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = refresh.notified() => {}
+            },
+            // Only the user can fix what failed: trying again on a timer would resend
+            // rejected credentials (and lock the account) or repeat a config error.
+            None => refresh.notified().await,
         }
     }
 }

@@ -73,11 +73,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 } else {
                     String::new()
                 };
+                // Credentials and config failures wait for the user: the advice says so.
+                let when = match s.next {
+                    Some(_) => format!("retry {}{last}: ", clock(s.next)),
+                    None => format!("stopped{last}: "),
+                };
                 (
                     format!(
-                        "retry {}{last}: {}",
-                        clock(s.next),
-                        shorten(&sanitize(e), 48)
+                        "{when}{}: {}",
+                        e.kind.advice(),
+                        shorten(&sanitize(&e.message), 40)
                     ),
                     theme.flag(),
                 )

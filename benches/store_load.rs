@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use lookout::analysis::StallPolicy;
-use lookout::app::{Event, State, ViewSpec, load_and_analyse, update};
+use lookout::app::{Event, Loaded, State, ViewSpec, load_and_analyse, persist, update};
 use lookout::config::Keymap;
 use lookout::domain::ChangeSet;
 use lookout::rng::Rng;
@@ -76,7 +76,11 @@ fn open_phase(dir: &Path) {
     let first_frame = start.elapsed();
     let (rss_first, _) = rss_mb();
 
-    let (portfolio, analysis) = load_and_analyse(&store, &spec()).expect("load");
+    let Loaded {
+        portfolio,
+        analysis,
+        ..
+    } = load_and_analyse(&store, &spec()).expect("load");
     let tickets = portfolio.tickets.len();
     let transitions = portfolio.transitions.len();
     let generation = state.load_generation;
@@ -86,6 +90,7 @@ fn open_phase(dir: &Path) {
             generation,
             portfolio: Arc::new(portfolio),
             analysis: Arc::new(analysis),
+            snapshots: vec![],
         },
     );
     draw(&state);
@@ -136,7 +141,8 @@ fn main() {
     drop(batches);
     // The previous session's analysis, which the app keeps for its next start.
     let start = Instant::now();
-    load_and_analyse(&store, &spec()).expect("load");
+    let loaded = load_and_analyse(&store, &spec()).expect("load");
+    persist(&store, &loaded.analysis, &loaded.snapshots);
     println!(
         "load + analyse in the writing process: {:.0} ms",
         start.elapsed().as_secs_f64() * 1e3

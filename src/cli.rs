@@ -4,13 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use chrono::Utc;
 use clap::{Parser, Subcommand};
 
 use crate::analysis::forecast::Method;
 use crate::config::{Settings, SourceSettings, data_dir};
 use crate::store::Store;
-use crate::sync::{self, SyncEvent};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -206,8 +204,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime.block_on(crate::app::run(settings, store))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Sync { once: true }) => runtime.block_on(sync_once(&settings, &store, false)),
-        Some(Command::Sync { once: false }) => runtime.block_on(sync_forever(&settings, store)),
+        Some(Command::Sync { once: true }) => {
+            runtime.block_on(crate::commands::sync::once(&settings, &store, false))
+        }
+        Some(Command::Sync { once: false }) => {
+            runtime.block_on(crate::commands::sync::forever(&settings, store))
+        }
         Some(Command::Backtest { .. } | Command::Doctor) => Ok(ExitCode::SUCCESS),
         Some(Command::Forecast {
             project,
@@ -216,7 +218,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             method,
             format,
         }) => {
-            let portfolio = runtime.block_on(load_or_sync(&settings, &store))?;
+            let portfolio =
+                runtime.block_on(crate::commands::sync::load_or_sync(&settings, &store))?;
             let f = crate::commands::forecast::run(&portfolio, &project, items, by, method)?;
             if format == "json" {
                 println!("{}", serde_json::to_string_pretty(&f)?);
@@ -224,125 +227,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print!("{}", crate::commands::forecast::table(&f));
             }
             Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
-/// The configured sources' data, syncing once first when the store has none yet (a fresh
-/// store, or `--demo`).
-async fn load_or_sync(
-    settings: &Settings,
-    store: &Store,
-) -> anyhow::Result<crate::domain::Portfolio> {
-    let names: Vec<String> = settings.sources.iter().map(|s| s.name.clone()).collect();
-    let targets = settings.targets.clone();
-    let load = |store: Store, names: Vec<String>| {
-        let targets = targets.clone();
-        async move {
-            tokio::task::spawn_blocking(move || {
-                store.load().map(|mut p| {
-                    p.retain_sources(&names);
-                    p.set_targets(&targets);
-                    p
-                })
-            })
-            .await
-        }
-    };
-    let p = load(store.clone(), names.clone()).await??;
-    if !p.projects.is_empty() {
-        return Ok(p);
-    }
-    eprintln!("the store has no data yet: syncing first");
-    if sync_once(settings, store, true).await? != ExitCode::SUCCESS {
-        anyhow::bail!("the first sync failed; see the lines above");
-    }
-    Ok(load(store.clone(), names).await??)
-}
-
-/// Tracker cursors carry the ids seen in their overlap; the line shows only their size.
-fn short_cursor(c: &str) -> String {
-    // A cursor may carry notes after its first line (a CSV import's skipped rows).
-    let c = c.lines().next().unwrap_or("");
-    if c.len() <= 40 {
-        c.to_string()
-    } else {
-        format!("of {} bytes", c.len())
-    }
-}
-
-/// One sync of every source, a line each on stdout (`to_stderr` keeps stdout for the
-/// command's own output).
-async fn sync_once(
-    settings: &Settings,
-    store: &Store,
-    to_stderr: bool,
-) -> anyhow::Result<ExitCode> {
-    let say = |line: String| {
-        if to_stderr {
-            eprintln!("{line}")
-        } else {
-            println!("{line}")
-        }
-    };
-    let reader = store.clone();
-    let stored = tokio::task::spawn_blocking(move || reader.load()).await??;
-    let mut failed = false;
-    for (mut source, _) in sync::build_sources(&settings.sources, &stored) {
-        let name = source.name().to_string();
-        match sync::sync_once(store, source.as_mut(), Utc::now()).await {
-            Ok(r) => {
-                say(format!(
-                    "{name}: ok, {} records written in {:.2}s, cursor {}",
-                    r.changed,
-                    r.took.as_secs_f64(),
-                    r.cursor.as_deref().map_or("-".into(), short_cursor)
-                ));
-                for w in &r.warnings {
-                    say(format!("{name}: {w}"));
-                }
-            }
-            Err(e) => {
-                failed = true;
-                say(format!("{name}: failed: {e}"));
-            }
-        }
-    }
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-async fn sync_forever(settings: &Settings, store: Store) -> anyhow::Result<ExitCode> {
-    let reader = store.clone();
-    let stored = tokio::task::spawn_blocking(move || reader.load()).await??;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let sources = sync::build_sources(&settings.sources, &stored);
-    let _refresh = sync::spawn_all(store, sources, tx);
-    // Printed when they change, not every interval.
-    let mut shown: std::collections::HashMap<String, Vec<String>> = Default::default();
-    loop {
-        tokio::select! {
-            event = rx.recv() => match event {
-                Some(SyncEvent::Synced { source, changed, next, warnings, .. }) => {
-                    println!("{source}: ok, {changed} records; next at {next}");
-                    if shown.get(&source) != Some(&warnings) {
-                        for w in &warnings {
-                            println!("{source}: {w}");
-                        }
-                        shown.insert(source, warnings);
-                    }
-                }
-                Some(SyncEvent::Failed { source, failure, next, .. }) => match next {
-                    Some(next) => println!("{source}: failed: {failure}; retry at {next}"),
-                    None => println!("{source}: failed: {failure}; not retried: fix this, then restart `lookout sync`"),
-                },
-                Some(SyncEvent::Started { .. }) => {}
-                None => return Ok(ExitCode::SUCCESS),
-            },
-            _ = tokio::signal::ctrl_c() => return Ok(ExitCode::SUCCESS),
         }
     }
 }

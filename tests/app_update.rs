@@ -9,7 +9,7 @@ use lookout::analysis::{Analysis, ProjectSummary};
 use lookout::app::{Effect, Event, SortKey, State, SyncState, Tab, selected_project, update};
 use lookout::config::Keymap;
 use lookout::domain::Portfolio;
-use lookout::sync::SyncEvent;
+use lookout::sync::{SyncEvent, SyncSummary};
 
 fn summary(key: &str, stalled: usize, todo: usize) -> ProjectSummary {
     ProjectSummary {
@@ -51,6 +51,7 @@ fn state_with(projects: Vec<ProjectSummary>) -> State {
             generation,
             portfolio: Arc::new(Portfolio::default()),
             analysis: Arc::new(analysis),
+            snapshots: vec![],
         },
     );
     state
@@ -164,51 +165,87 @@ fn quit_and_refresh_are_effects() {
 }
 
 #[test]
-fn every_sync_reloads_and_stale_loads_are_dropped() {
+fn a_sync_reloads_only_what_it_changed_and_stale_loads_are_dropped() {
     let mut s = state_with(vec![summary("A", 0, 0)]);
+    s.loaded = false;
     let at = common::at(11);
-    let synced = |changed| {
+    let synced = |summary: SyncSummary| {
         Event::Sync(SyncEvent::Synced {
             source: "demo".into(),
-            changed,
+            summary,
             warnings: vec![],
             at,
             next: at,
             budget: None,
         })
     };
-    let out = update(&mut s, synced(3));
+    let changed = |ids: Option<Vec<u64>>| SyncSummary {
+        tickets_changed: 2,
+        touched: ids,
+        ..SyncSummary::start()
+    };
+    // Before the first load lands there is nothing to patch: everything is read.
+    let out = update(&mut s, synced(changed(Some(vec![7, 9]))));
     let first = s.load_generation;
     assert_eq!(out.effects, vec![Effect::Reload { generation: first }]);
     assert_eq!(s.sources[0].state, SyncState::Ok);
     assert_eq!(s.sources[0].last_ok, Some(at));
 
-    let out = update(&mut s, synced(0));
-    let second = s.load_generation;
-    assert_eq!(
-        out.effects,
-        vec![Effect::Reload { generation: second }],
-        "ages grow even when nothing changed"
-    );
-
-    let loaded = |generation, key: &str| Event::Loaded {
-        generation,
-        portfolio: Arc::new(Portfolio::default()),
-        analysis: Arc::new(Analysis {
+    let loaded = |generation, key: &str| {
+        let analysis = Arc::new(Analysis {
             now: None,
             projects: vec![summary(key, 0, 0)],
             stalled: vec![],
             ..Analysis::default()
-        }),
+        });
+        (
+            Event::Loaded {
+                generation,
+                portfolio: Arc::new(Portfolio::default()),
+                analysis: analysis.clone(),
+                snapshots: vec![],
+            },
+            analysis,
+        )
     };
-    // A slow load may land after a newer one was asked for: it is still newer than the screen.
-    assert!(update(&mut s, loaded(first, "FIRST")).redraw);
-    assert_eq!(s.analysis.projects[0].key, "FIRST");
-    assert!(update(&mut s, loaded(second, "SECOND")).redraw);
-    let late = update(&mut s, loaded(first, "FIRST"));
-    assert!(!late.redraw);
+    let (event, analysis) = loaded(first, "FIRST");
+    let out = update(&mut s, event);
+    assert!(
+        out.effects.contains(&Effect::Persist {
+            analysis,
+            snapshots: vec![]
+        }),
+        "a shown load is kept for the next start, as an effect: {:?}",
+        out.effects
+    );
+
+    let out = update(&mut s, synced(SyncSummary::start()));
+    assert!(out.effects.is_empty(), "nothing changed: nothing is read");
+    assert_eq!(s.load_generation, first);
+
+    let out = update(&mut s, synced(changed(Some(vec![7, 9]))));
+    let second = s.load_generation;
     assert_eq!(
-        s.analysis.projects[0].key, "SECOND",
+        out.effects,
+        vec![Effect::Refresh {
+            generation: second,
+            source: "demo".into(),
+            tickets: vec![7, 9]
+        }],
+        "a few tickets are read back and patched in"
+    );
+    let out = update(&mut s, synced(changed(None)));
+    let third = s.load_generation;
+    assert_eq!(out.effects, vec![Effect::Reload { generation: third }]);
+
+    // A slow load may land after a newer one was asked for: it is still newer than the screen.
+    assert!(update(&mut s, loaded(second, "SECOND").0).redraw);
+    assert_eq!(s.analysis.projects[0].key, "SECOND");
+    assert!(update(&mut s, loaded(third, "THIRD").0).redraw);
+    let late = update(&mut s, loaded(second, "SECOND").0);
+    assert!(!late.redraw && late.effects.is_empty());
+    assert_eq!(
+        s.analysis.projects[0].key, "THIRD",
         "an older load must not replace a newer one"
     );
 }
@@ -245,6 +282,7 @@ fn the_stalled_selection_follows_its_ticket_across_reloads() {
             generation,
             portfolio: Arc::new(Portfolio::default()),
             analysis: Arc::new(analysis),
+            snapshots: vec![],
         },
     );
     update(&mut s, ch('2'));
@@ -262,6 +300,7 @@ fn the_stalled_selection_follows_its_ticket_across_reloads() {
             generation: generation + 1,
             portfolio: Arc::new(Portfolio::default()),
             analysis: Arc::new(reordered),
+            snapshots: vec![],
         },
     );
     assert_eq!(
@@ -300,7 +339,7 @@ fn failures_are_kept_until_the_next_success() {
         &mut s,
         Event::Sync(SyncEvent::Synced {
             source: "demo".into(),
-            changed: 0,
+            summary: SyncSummary::start(),
             warnings: vec!["x.csv:3: skipped".into(), "x.csv:9: skipped".into()],
             at,
             next: at,
@@ -355,6 +394,7 @@ fn the_cached_view_shows_until_the_full_load_and_never_after() {
             generation,
             portfolio: Arc::new(Portfolio::default()),
             analysis: Arc::new(fresh),
+            snapshots: vec![],
         },
     );
     assert_eq!(selected(&s), "FRESH");
@@ -445,10 +485,21 @@ fn forecast_input_validates_and_asks_again() {
         &mut s,
         Event::Forecasted {
             generation: first,
-            result: Err("old".into()),
+            result: Arc::new(lookout::analysis::projection::forecast(
+                &Portfolio::default(),
+                "demo",
+                "A",
+                lookout::analysis::projection::Question::When { items: 3 },
+                common::at(10),
+                &Default::default(),
+            )),
         },
     );
     assert!(!stale.redraw);
+    assert!(
+        s.forecast.result.is_none(),
+        "an older forecast is not shown"
+    );
 }
 
 #[test]
@@ -465,6 +516,7 @@ fn ctrl_c_quits_even_while_typing_and_nothing_open_asks_nothing() {
             generation,
             portfolio: Arc::new(Portfolio::default()),
             analysis: Arc::new(a),
+            snapshots: vec![],
         },
     );
     let out = update(&mut s, ch('3'));

@@ -357,7 +357,8 @@ fn the_promise_file_imports_whole_and_forecasts_through_the_binary() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        text.starts_with("apache: ok,") && !text.contains("skipped"),
+        text.starts_with("apache: 34374 tickets (34374 new, 0 changed, 0 deleted), ")
+            && !text.contains("skipped"),
         "{text}"
     );
     let store = Store::open(&dir.path().join("data")).expect("store");

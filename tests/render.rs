@@ -9,6 +9,7 @@ use lookout::app::{Event, State, update};
 use lookout::config::Keymap;
 use lookout::domain::Portfolio;
 use lookout::sources::demo::generate;
+use lookout::sync::{Failure, FailureKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -37,6 +38,7 @@ fn loaded_state(p: Portfolio) -> State {
             generation,
             portfolio: Arc::new(p),
             analysis: Arc::new(analysis),
+            snapshots: vec![],
         },
     );
     state
@@ -218,8 +220,11 @@ fn failing_source_shows_in_the_status_bar() {
         &mut state,
         Event::Sync(lookout::sync::SyncEvent::Failed {
             source: "demo".into(),
-            error: "cannot reach the tracker: connection refused".into(),
-            next: now(),
+            failure: Failure {
+                kind: FailureKind::Unreachable,
+                message: "cannot reach the tracker: connection refused".into(),
+            },
+            next: Some(now()),
             budget: Some(lookout::sources::Budget {
                 remaining: Some(3),
                 limit: Some(100),
@@ -247,8 +252,11 @@ fn failing_source_shows_in_the_status_bar() {
         &mut state,
         Event::Sync(lookout::sync::SyncEvent::Failed {
             source: "demo".into(),
-            error: "the tracker asked to wait 900 s".into(),
-            next: now(),
+            failure: Failure {
+                kind: FailureKind::RateLimited,
+                message: "the tracker asked to wait 900 s".into(),
+            },
+            next: Some(now()),
             budget: Some(lookout::sources::Budget {
                 remaining: Some(0),
                 limit: Some(100),
@@ -262,6 +270,30 @@ fn failing_source_shows_in_the_status_bar() {
         .format("%H:%M:%S")
         .to_string();
     assert!(s.contains(&format!("api 0/100 until {until}")), "{s}");
+}
+
+#[test]
+fn rejected_credentials_say_what_to_do_at_80_columns() {
+    let mut state = loaded_state(demo_portfolio());
+    update(
+        &mut state,
+        Event::Sync(lookout::sync::SyncEvent::Failed {
+            source: "demo".into(),
+            failure: Failure {
+                kind: FailureKind::Credentials,
+                message: "the tracker refused the credentials (HTTP 401)".into(),
+            },
+            next: None,
+            budget: None,
+        }),
+    );
+    let narrow = screen(&state, 80, 24);
+    let bar = narrow.lines().nth(23).expect("status line");
+    assert!(
+        bar.contains("demo stopped: credentials rejected: fix the token, then press r"),
+        "{bar}"
+    );
+    assert!(!bar.contains("retry"), "nothing is retried: {bar}");
 }
 
 #[test]
@@ -342,7 +374,7 @@ fn forecast_for(state: &mut State, outcome: lookout::app::Outcome) {
                 state,
                 Event::Forecasted {
                     generation: job.generation,
-                    result: Ok(std::sync::Arc::new(f)),
+                    result: std::sync::Arc::new(f),
                 },
             );
         }

@@ -42,7 +42,7 @@ pub struct ProjectSummary {
 }
 
 /// What the analysis step hands the UI after each load.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub now: Option<DateTime<Utc>>,
     pub projects: Vec<ProjectSummary>,

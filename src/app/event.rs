@@ -8,7 +8,7 @@ use crossterm::event::KeyEvent;
 use crate::analysis::Analysis;
 use crate::analysis::forecast::Method;
 use crate::analysis::projection::{Question, ThroughputForecast};
-use crate::domain::Portfolio;
+use crate::domain::{Portfolio, Snapshot};
 use crate::sync::SyncEvent;
 
 #[derive(Debug)]
@@ -24,10 +24,12 @@ pub enum Event {
         generation: u64,
         portfolio: Arc<Portfolio>,
         analysis: Arc<Analysis>,
+        /// Daily snapshots the store does not hold yet (today's always), to persist.
+        snapshots: Vec<Snapshot>,
     },
     Forecasted {
         generation: u64,
-        result: Result<Arc<ThroughputForecast>, String>,
+        result: Arc<ThroughputForecast>,
     },
     LoadFailed {
         generation: u64,
@@ -38,11 +40,23 @@ pub enum Event {
 }
 
 /// Work the event loop carries out for `update`, which itself does no I/O.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Read the store and analyse it, tagging the result with this generation.
     Reload {
         generation: u64,
+    },
+    /// Read back the tickets a small sync wrote, patch the shown portfolio with them and
+    /// analyse it again, tagging the result with this generation.
+    Refresh {
+        generation: u64,
+        source: String,
+        tickets: Vec<u64>,
+    },
+    /// Keep this analysis for the next start, and the daily snapshots the store lacks.
+    Persist {
+        analysis: Arc<Analysis>,
+        snapshots: Vec<Snapshot>,
     },
     /// Wake every source's sync task now.
     SyncNow,

@@ -56,21 +56,13 @@ pub fn with_request(state: &mut State, mut outcome: Outcome) -> Outcome {
     outcome
 }
 
-pub fn on_result(
-    state: &mut State,
-    generation: u64,
-    result: Result<Arc<ThroughputForecast>, String>,
-) -> Outcome {
+/// A forecast cannot fail (thin data gives warnings inside it), so a result is either the
+/// newest one asked for, or dropped.
+pub fn on_result(state: &mut State, generation: u64, result: Arc<ThroughputForecast>) -> Outcome {
     if generation != state.forecast.generation {
         return Outcome::default();
     }
-    match result {
-        Ok(f) => state.forecast.result = Some(f),
-        Err(e) => {
-            state.forecast.result = None;
-            state.load_error = Some(format!("forecast failed: {e}"));
-        }
-    }
+    state.forecast.result = Some(result);
     Outcome {
         redraw: true,
         effects: Vec::new(),

@@ -7,13 +7,15 @@
 mod action;
 mod event;
 pub mod forecasts;
+mod load;
 mod run;
 mod state;
 mod update;
 
 pub use action::Action;
 pub use event::{Effect, Event, ForecastJob};
-pub use run::{ViewSpec, load_and_analyse, run};
+pub use load::{Loaded, ViewSpec, load_and_analyse, persist, refresh};
+pub use run::run;
 pub use state::{
     Ask, ForecastView, Input, InputKind, ProjectDetail, SortKey, SourceStatus, State, SyncState,
     Tab,

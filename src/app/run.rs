@@ -4,64 +4,23 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use std::collections::HashSet;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use super::event::{Effect, Event, ForecastJob};
+use super::load::{self, Loaded, ViewSpec, load_and_analyse};
 use super::state::State;
 use super::update::update;
 use crate::analysis::forecast::Settings as SimSettings;
 use crate::analysis::projection::forecast;
-use crate::analysis::{Analysis, StallPolicy, analyse};
 use crate::config::Settings;
-use crate::domain::{Portfolio, Snapshot};
+use crate::domain::Portfolio;
 use crate::store::Store;
 use crate::sync::{self, SyncEvent};
-
-/// What a load shows: the configured sources, judged by the configured policy.
-#[derive(Debug, Clone)]
-pub struct ViewSpec {
-    pub sources: Arc<[String]>,
-    pub policy: StallPolicy,
-    pub targets: Arc<std::collections::BTreeMap<String, NaiveDate>>,
-}
-
-/// Reads the whole store and analyses it, and keeps the analysis for the next start; runs on
-/// a blocking thread.
-pub fn load_and_analyse(store: &Store, view: &ViewSpec) -> Result<(Portfolio, Analysis), String> {
-    let mut portfolio = store.load().map_err(|e| e.to_string())?;
-    portfolio.retain_sources(&view.sources);
-    portfolio.set_targets(&view.targets);
-    let stored: Vec<Snapshot> = store
-        .snapshots()
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|s| view.sources.contains(&s.source))
-        .collect();
-    let now = Utc::now();
-    let analysis = analyse(&portfolio, &stored, now, &view.policy);
-    // Keep today's snapshot (with its live stalled count) and any day the store lacks.
-    let have: HashSet<(&str, &str, NaiveDate)> = stored
-        .iter()
-        .map(|s| (s.source.as_str(), s.project.as_str(), s.day))
-        .collect();
-    let today = now.date_naive();
-    let new = analysis.snapshots.iter().filter(|s| {
-        s.day == today || !have.contains(&(s.source.as_str(), s.project.as_str(), s.day))
-    });
-    if let Err(e) = store.save_snapshots(new) {
-        tracing::warn!("cannot keep today's snapshots: {e}");
-    }
-    if let Err(e) = store.save_view(&analysis) {
-        tracing::warn!("cannot keep the view for the next start: {e}");
-    }
-    Ok((portfolio, analysis))
-}
 
 /// The last session's analysis, so the first frame needs no full load.
 fn spawn_cached_view(store: Store, tx: mpsc::UnboundedSender<Event>) {
@@ -76,16 +35,39 @@ fn spawn_cached_view(store: Store, tx: mpsc::UnboundedSender<Event>) {
 
 fn spawn_load(store: Store, view: ViewSpec, generation: u64, tx: mpsc::UnboundedSender<Event>) {
     tokio::task::spawn_blocking(move || {
-        let event = match load_and_analyse(&store, &view) {
-            Ok((p, a)) => Event::Loaded {
-                generation,
-                portfolio: Arc::new(p),
-                analysis: Arc::new(a),
-            },
-            Err(error) => Event::LoadFailed { generation, error },
-        };
-        let _ = tx.send(event);
+        let _ = tx.send(loaded(generation, load_and_analyse(&store, &view)));
     });
+}
+
+fn spawn_refresh(
+    store: Store,
+    view: ViewSpec,
+    shown: Arc<Portfolio>,
+    job: (u64, String, Vec<u64>),
+    tx: mpsc::UnboundedSender<Event>,
+) {
+    tokio::task::spawn_blocking(move || {
+        let (generation, source, ids) = job;
+        let _ = tx.send(loaded(
+            generation,
+            load::refresh(&store, &view, &shown, &source, &ids),
+        ));
+    });
+}
+
+fn loaded(generation: u64, result: Result<Loaded, crate::store::StoreError>) -> Event {
+    match result {
+        Ok(l) => Event::Loaded {
+            generation,
+            portfolio: Arc::new(l.portfolio),
+            analysis: Arc::new(l.analysis),
+            snapshots: l.snapshots,
+        },
+        Err(e) => Event::LoadFailed {
+            generation,
+            error: e.to_string(),
+        },
+    }
 }
 
 fn translate(event: Option<std::io::Result<TermEvent>>) -> Option<Event> {
@@ -188,6 +170,18 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                         loading = true;
                         spawn_load(store.clone(), view.clone(), generation, tx.clone());
                     }
+                    // A patch of what is shown is only right on top of the newest load: while
+                    // one runs, read everything again once it is done.
+                    Effect::Refresh { generation, .. } if loading => reload_pending = Some(generation),
+                    Effect::Refresh { generation, source, tickets } => {
+                        loading = true;
+                        let job = (generation, source, tickets);
+                        spawn_refresh(store.clone(), view.clone(), state.portfolio.clone(), job, tx.clone());
+                    }
+                    Effect::Persist { analysis, snapshots } => {
+                        let store = store.clone();
+                        tokio::task::spawn_blocking(move || load::persist(&store, &analysis, &snapshots));
+                    }
                     Effect::SyncNow => {
                         if let Some(r) = &refresh {
                             r.now();
@@ -220,7 +214,7 @@ fn spawn_forecast(portfolio: Arc<Portfolio>, job: ForecastJob, tx: mpsc::Unbound
         );
         let _ = tx.send(Event::Forecasted {
             generation: job.generation,
-            result: Ok(Arc::new(f)),
+            result: Arc::new(f),
         });
     });
 }

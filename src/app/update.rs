@@ -15,7 +15,7 @@ use crate::sync::SyncEvent;
 /// How far page keys move.
 const PAGE: usize = 10;
 
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Outcome {
     pub redraw: bool,
     pub effects: Vec<Effect>,
@@ -66,10 +66,15 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             generation,
             portfolio,
             analysis,
+            snapshots,
         } => {
             if generation <= state.shown_generation {
                 return Outcome::default();
             }
+            let persist = Effect::Persist {
+                analysis: analysis.clone(),
+                snapshots,
+            };
             state.shown_generation = generation;
             let stalled = state.selected_stalled().map(|s| (s.source.clone(), s.id));
             let ticket = state.detail.as_ref().and_then(|d| {
@@ -104,7 +109,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
                 }
                 state.detail = Some(detail);
             }
-            forecasts::with_request(state, Outcome::redraw())
+            forecasts::with_request(state, Outcome::with(persist))
         }
         Event::LoadFailed { generation, error } => {
             if generation <= state.shown_generation {
@@ -142,7 +147,7 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
         }
         SyncEvent::Synced {
             source,
-            changed,
+            summary,
             warnings,
             at,
             next,
@@ -154,12 +159,24 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
             s.state = SyncState::Ok;
             s.last_ok = Some(at);
             s.next = Some(next);
-            // Even a sync that changed nothing re-analyses: ages in status grow with time.
-            tracing::debug!(source = %source, changed, "reloading after sync");
+            // Nothing new: the screen keeps its numbers (ages move on at the next change).
+            if summary.is_empty() {
+                return Outcome::redraw();
+            }
             state.load_generation += 1;
-            Outcome::with(Effect::Reload {
-                generation: state.load_generation,
-            })
+            let generation = state.load_generation;
+            match summary.touched {
+                // A few tickets: read them back and patch what is shown.
+                Some(tickets) if state.loaded => Outcome::with(Effect::Refresh {
+                    generation,
+                    source,
+                    tickets,
+                }),
+                _ => {
+                    tracing::debug!(source = %source, "reloading after sync: {}", summary.line());
+                    Outcome::with(Effect::Reload { generation })
+                }
+            }
         }
         SyncEvent::Failed {
             source,

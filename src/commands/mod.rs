@@ -4,3 +4,4 @@ pub mod backtest;
 pub mod dates;
 pub mod doctor;
 pub mod forecast;
+pub mod sync;

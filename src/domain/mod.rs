@@ -8,6 +8,7 @@ pub mod instant;
 mod interner;
 mod member;
 mod note;
+mod patch;
 mod portfolio;
 mod project;
 mod snapshot;

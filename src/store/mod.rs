@@ -10,8 +10,10 @@ mod error;
 mod keys;
 mod legacy;
 mod lock;
+mod part;
 mod record;
 mod schema;
+mod view;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,7 +24,6 @@ use sled::{Batch, Transactional, Tree};
 
 pub use error::StoreError;
 
-use crate::analysis::Analysis;
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
@@ -54,7 +55,16 @@ const TREE_NAMES: [&str; 8] = [
     "deleted",
 ];
 
-const VIEW_KEY: &[u8] = b"view";
+/// What one write did to the tickets: ones it had not seen, ones it updated, and ones a
+/// sweep newly marked deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    pub new: usize,
+    pub changed: usize,
+    pub deleted: usize,
+    /// Tickets marked deleted before that the tracker has again.
+    pub restored: usize,
+}
 
 /// A handle on the store. Cheap to clone; all clones share one sled database.
 #[derive(Clone)]
@@ -125,15 +135,20 @@ impl Store {
         self.trees[..META].iter().all(|t| t.is_empty())
     }
 
-    /// Writes a change set and its cursor atomically, then flushes to disk.
-    pub fn write(&self, changes: &ChangeSet) -> Result<(), StoreError> {
+    /// Writes a change set and its cursor atomically, then flushes to disk; says what it did
+    /// to the tickets.
+    pub fn write(&self, changes: &ChangeSet) -> Result<Written, StoreError> {
         let mut batches = encode_batches(changes)?;
         let touched = group_by_ticket(changes);
         let replace = changes.whole_histories;
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
-        batches[DELETED] = self.deletions(changes)?;
-        self.trees
+        let (marks, deleted, restored) = self.deletions(changes)?;
+        batches[DELETED] = marks;
+        let (new, changed) = self
+            .trees
             .transaction(|tx| {
+                // Counted per attempt: sled may run this closure again after a conflict.
+                let (mut new, mut changed) = (0, 0);
                 for (i, batch) in batches.iter().enumerate() {
                     tx[i].apply_batch(batch)?;
                 }
@@ -143,6 +158,7 @@ impl Store {
                     let key = keys::ticket(source, *id);
                     let encoded = match tx[TICKETS].get(&key)? {
                         Some(raw) => {
+                            changed += 1;
                             let mut record: TicketRecord =
                                 codec::decode(&raw).map_err(ConflictableTransactionError::Abort)?;
                             if replace && ticket.is_some() {
@@ -153,26 +169,37 @@ impl Store {
                                 .map_err(ConflictableTransactionError::Abort)?
                         }
                         // Most of a first sync: no record to merge into.
-                        None => record::encode_new(*ticket, changes)
-                            .map_err(ConflictableTransactionError::Abort)?,
+                        None => {
+                            new += 1;
+                            record::encode_new(*ticket, changes)
+                                .map_err(ConflictableTransactionError::Abort)?
+                        }
                     };
                     tx[TICKETS].insert(key, encoded)?;
                 }
-                Ok(())
+                Ok((new, changed))
             })
             .map_err(|e| match e {
                 TransactionError::Abort(e) => e,
                 TransactionError::Storage(e) => StoreError::Sled(e),
             })?;
         self.db.flush()?;
-        Ok(())
+        Ok(Written {
+            new,
+            changed,
+            deleted,
+            restored,
+        })
     }
 
     /// What a change set does to the soft-deleted marks: a sweep marks every stored ticket of
     /// the source that the tracker no longer lists, and a ticket that comes back (sent again,
     /// or listed by a sweep) loses its mark.
-    fn deletions(&self, changes: &ChangeSet) -> Result<Batch, StoreError> {
+    /// Returns the marks to write, how many tickets it newly marks deleted and how many lose
+    /// their mark.
+    fn deletions(&self, changes: &ChangeSet) -> Result<(Batch, usize, usize), StoreError> {
         let mut batch = Batch::default();
+        let (mut deleted, mut restored) = (0, 0);
         let source = changes.source.as_str();
         let marks = &self.trees[DELETED];
         // Most stores have no marks at all; a remove per ticket would double a sync's writes.
@@ -181,11 +208,12 @@ impl Store {
                 let key = keys::ticket(&t.source, t.id);
                 if marks.contains_key(&key)? {
                     batch.remove(key);
+                    restored += 1;
                 }
             }
         }
         let Some(sweep) = &changes.sweep else {
-            return Ok(batch);
+            return Ok((batch, 0, restored));
         };
         let present: std::collections::HashSet<u64> = sweep.present.iter().copied().collect();
         let sent: std::collections::HashSet<u64> = changes.tickets.iter().map(|t| t.id).collect();
@@ -196,14 +224,17 @@ impl Store {
                 continue;
             };
             if present.contains(&id) || sent.contains(&id) {
-                if marks.contains_key(&key)? {
+                // A ticket sent again lost its mark above already.
+                if !sent.contains(&id) && marks.contains_key(&key)? {
                     batch.remove(key);
+                    restored += 1;
                 }
             } else if !marks.contains_key(&key)? {
                 batch.insert(key, at.clone());
+                deleted += 1;
             }
         }
-        Ok(batch)
+        Ok((batch, deleted, restored))
     }
 
     /// The tickets of `source` the tracker no longer has, with when lookout noticed.
@@ -222,20 +253,6 @@ impl Store {
     pub fn cursor(&self, source: &str) -> Result<Option<String>, StoreError> {
         let raw = self.trees[META].get(keys::cursor(source))?;
         raw.map(|v| codec::decode::<String>(&v)).transpose()
-    }
-
-    /// Keeps the last analysis so the next start can draw it before the full load finishes.
-    pub fn save_view(&self, view: &Analysis) -> Result<(), StoreError> {
-        self.trees[META].insert(VIEW_KEY, codec::encode(view)?)?;
-        self.trees[META].flush()?;
-        Ok(())
-    }
-
-    /// The analysis saved by `save_view`; `None` when there is none or it no longer decodes
-    /// (it is only a cache: the full load replaces it moments later).
-    pub fn load_view(&self) -> Option<Analysis> {
-        let raw = self.trees[META].get(VIEW_KEY).ok()??;
-        codec::decode(&raw).ok()
     }
 
     /// Every stored daily snapshot, by source, project and day.

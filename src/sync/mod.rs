@@ -8,6 +8,7 @@
 
 mod build;
 mod failure;
+mod summary;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,9 +18,11 @@ use tokio::sync::{Notify, mpsc};
 
 pub use build::build_sources;
 pub use failure::{Failure, FailureKind};
+pub use summary::{PATCH_LIMIT, SyncSummary};
 
+use crate::domain::ChangeSet;
 use crate::sources::{Budget, Source, SourceError};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Written};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncEvent {
@@ -28,7 +31,7 @@ pub enum SyncEvent {
     },
     Synced {
         source: String,
-        changed: usize,
+        summary: SyncSummary,
         /// What the source could not use (bad rows and the like), a line each.
         warnings: Vec<String>,
         at: DateTime<Utc>,
@@ -58,7 +61,10 @@ pub enum SyncError {
 /// What one sync did, for the headless summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncReport {
+    /// Records the tracker sent (tickets, changes, projects, ...), for tests and logs.
     pub changed: usize,
+    /// What arrived, for the user.
+    pub summary: SyncSummary,
     pub cursor: Option<String>,
     pub took: Duration,
     /// What the source could not use, one line each, for the user.
@@ -79,34 +85,46 @@ pub async fn sync_once(
         .await
         .map_err(|e| SyncError::Task(e.to_string()))??;
     let mut changed = 0;
+    let mut summary = SyncSummary::start();
     let mut warnings = Vec::new();
     // Batch N is written while batch N+1 is fetched; writes stay in order, one at a time,
     // so each cursor is stored only after every batch before it.
-    let mut writing: Option<tokio::task::JoinHandle<Result<(), StoreError>>> = None;
+    type Writing = tokio::task::JoinHandle<(ChangeSet, Result<Written, StoreError>)>;
+    let mut writing: Option<Writing> = None;
+    let mut finish = |w: (ChangeSet, Result<Written, StoreError>)| -> Result<(), SyncError> {
+        let (changes, written) = w;
+        summary.add(&changes, written?);
+        Ok(())
+    };
     loop {
         let fetched = source.fetch(cursor.clone(), now).await;
         if let Some(w) = writing.take() {
-            w.await.map_err(|e| SyncError::Task(e.to_string()))??;
+            finish(w.await.map_err(|e| SyncError::Task(e.to_string()))?)?;
         }
-        let changes = fetched?;
+        let mut changes = fetched?;
         changed += changes.len();
-        warnings.extend(changes.warnings.iter().cloned());
+        warnings.append(&mut changes.warnings);
         let more = changes.more;
         if changes.cursor.is_some() {
             cursor = changes.cursor.clone();
         }
         let writer = store.clone();
-        let handle = tokio::task::spawn_blocking(move || writer.write(&changes));
+        let handle = tokio::task::spawn_blocking(move || {
+            let written = writer.write(&changes);
+            (changes, written)
+        });
         if !more {
-            handle.await.map_err(|e| SyncError::Task(e.to_string()))??;
+            finish(handle.await.map_err(|e| SyncError::Task(e.to_string()))?)?;
             break;
         }
         writing = Some(handle);
     }
+    summary.took = started.elapsed();
     Ok(SyncReport {
         changed,
+        took: summary.took,
+        summary,
         cursor,
-        took: started.elapsed(),
         warnings,
     })
 }
@@ -175,7 +193,7 @@ async fn run_source(
         let wait = match sync_once(&store, source.as_mut(), Utc::now()).await {
             Ok(report) => {
                 backoff = Duration::from_secs(1);
-                tracing::info!(source = %name, changed = report.changed, took = ?report.took, "synced");
+                tracing::info!(source = %name, "synced: {}", report.summary.line());
                 // An unchanged file re-reports its skipped rows every sync: log them once.
                 if report.warnings != logged {
                     for w in &report.warnings {
@@ -185,7 +203,7 @@ async fn run_source(
                 }
                 let event = SyncEvent::Synced {
                     source: name.clone(),
-                    changed: report.changed,
+                    summary: report.summary,
                     warnings: report.warnings,
                     at: Utc::now(),
                     next: later(interval),

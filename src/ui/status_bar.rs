@@ -73,19 +73,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 } else {
                     String::new()
                 };
-                // Credentials and config failures wait for the user: the advice says so.
-                let when = match s.next {
-                    Some(_) => format!("retry {}{last}: ", clock(s.next)),
-                    None => format!("stopped{last}: "),
-                };
-                (
-                    format!(
-                        "{when}{}: {}",
-                        e.kind.advice(),
-                        shorten(&sanitize(&e.message), 40)
+                let text = match s.next {
+                    Some(_) => format!(
+                        "retry {}{last}: {}",
+                        clock(s.next),
+                        shorten(&sanitize(&e.message), 48)
                     ),
-                    theme.flag(),
-                )
+                    // Credentials and config failures wait for the user: say what to do first.
+                    None => format!(
+                        "stopped: {}{last}: {}",
+                        e.kind.advice(),
+                        shorten(&sanitize(&e.message), 48)
+                    ),
+                };
+                (text, theme.flag())
             }
         };
         spans.push(Span::raw(format!(" {} ", sanitize(&s.name))));

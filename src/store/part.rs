@@ -1,0 +1,66 @@
+//! Reading a few tickets back after a small sync, so the app can refresh its in-memory copy
+//! instead of decoding the whole store again.
+//!
+//! What it returns is exactly what a full `load` holds for those tickets (soft-deleted ones
+//! left out), plus the source's projects and members, which are small.
+
+use super::{DELETED, MEMBERS, NOTES, PROJECTS, Store, StoreError, TICKETS, TIME_ENTRIES};
+use super::{codec, keys, record::TicketRecord};
+use crate::domain::{Interner, Member, Note, Portfolio, Project, TimeEntry};
+
+impl Store {
+    /// The stored state of tickets `ids` of `source`, with their histories, time entries and
+    /// notes, and every project and member of `source`.
+    pub fn load_tickets(&self, source: &str, ids: &[u64]) -> Result<Portfolio, StoreError> {
+        let _reading = self.consistency.read().unwrap_or_else(|e| e.into_inner());
+        let mut strings = Interner::default();
+        let shared = strings.get(source);
+        let mut part = Portfolio::default();
+        for &id in ids {
+            let key = keys::ticket(source, id);
+            if self.trees[DELETED].contains_key(&key)? {
+                continue;
+            }
+            let Some(raw) = self.trees[TICKETS].get(&key)? else {
+                continue;
+            };
+            let record: TicketRecord = codec::decode(&raw)?;
+            part.transitions.extend(
+                record
+                    .history
+                    .into_iter()
+                    .map(|c| c.into_transition(&shared, id, &mut strings)),
+            );
+            part.tickets.extend(record.ticket);
+            part.time_entries
+                .extend(self.children::<TimeEntry>(TIME_ENTRIES, &key)?);
+            part.notes.extend(self.children::<Note>(NOTES, &key)?);
+        }
+        part.projects = self.of_source::<Project>(PROJECTS, source)?;
+        part.members = self.of_source::<Member>(MEMBERS, source)?;
+        Ok(part)
+    }
+
+    /// Records keyed under a ticket (time entries, notes).
+    fn children<T: serde::de::DeserializeOwned>(
+        &self,
+        tree: usize,
+        ticket_key: &[u8],
+    ) -> Result<Vec<T>, StoreError> {
+        self.trees[tree]
+            .scan_prefix(ticket_key)
+            .map(|item| codec::decode(&item?.1))
+            .collect()
+    }
+
+    fn of_source<T: serde::de::DeserializeOwned>(
+        &self,
+        tree: usize,
+        source: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        self.trees[tree]
+            .scan_prefix(keys::source_prefix(source))
+            .map(|item| codec::decode(&item?.1))
+            .collect()
+    }
+}

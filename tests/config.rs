@@ -341,3 +341,49 @@ fn tracker_sources_name_the_line_and_key_of_each_mistake() {
         assert!(message.contains(needle), "{text} => {key}: {message}");
     }
 }
+
+#[test]
+fn tracker_addresses_that_cannot_work_are_refused_at_their_line() {
+    let source = |kind: &str, url: &str| {
+        let secret = if kind == "jira" {
+            "email = \"m@x.org\"\ntoken_env = \"T\""
+        } else {
+            "api_key_env = \"K\""
+        };
+        format!(
+            "# trackers\n\n[[source]]\nkind = \"{kind}\"\nname = \"a\"\nurl = \"{url}\"\n{secret}\n"
+        )
+    };
+    let cases = [
+        ("redmine", "http://127.0.0.1:", "empty port"),
+        ("redmine", "http://", "no host name"),
+        (
+            "redmine",
+            "gopher://tracker.example",
+            "http:// and https:// only",
+        ),
+        (
+            "redmine",
+            "https://me:pw@tracker.example",
+            "carries credentials",
+        ),
+        (
+            "jira",
+            "https://acme.atlassian.net/jira/software/projects/EE",
+            "site root",
+        ),
+    ];
+    for (kind, url, needle) in cases {
+        let (line, key, message) = error_of(&source(kind, url));
+        assert_eq!(line, 6, "{url}: {message}");
+        assert_eq!(key, "source[1].url", "{url}: {message}");
+        assert!(message.contains(needle), "{url}: {message}");
+    }
+    // Redmine may live below a path; Jira Cloud's root with a slash is fine.
+    for (kind, url) in [
+        ("redmine", "https://host/redmine/"),
+        ("jira", "https://acme.atlassian.net/"),
+    ] {
+        Settings::parse(Path::new("ok.toml"), &source(kind, url)).expect(url);
+    }
+}

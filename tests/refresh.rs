@@ -30,8 +30,13 @@ async fn a_patched_portfolio_equals_a_full_reload() {
     let mut ops = ChangeSet::new("ops");
     ops.projects.push(common::project("ops", "OPS"));
     for id in [3, 5] {
-        ops.tickets
-            .push(common::ticket("ops", "OPS", id, "Doing", StatusCategory::InProgress));
+        ops.tickets.push(common::ticket(
+            "ops",
+            "OPS",
+            id,
+            "Doing",
+            StatusCategory::InProgress,
+        ));
     }
     store.write(&ops).expect("ops");
     let mut shown = load_and_analyse(&store, &view()).expect("load").portfolio;
@@ -39,13 +44,20 @@ async fn a_patched_portfolio_equals_a_full_reload() {
     for step in 1..=6 {
         let now = t0 + chrono::Duration::minutes(15 * step);
         let report = sync_once(&store, &mut demo, now).await.expect("step");
-        let ids = report.summary.touched.clone().expect("a small sync lists its tickets");
+        let ids = report
+            .summary
+            .touched
+            .clone()
+            .expect("a small sync lists its tickets");
         assert!(!ids.is_empty() || report.summary.is_empty());
         let patched = refresh(&store, &view(), &shown, "demo", &ids)
             .expect("refresh")
             .portfolio;
         let full = load_and_analyse(&store, &view()).expect("load").portfolio;
-        assert!(patched == full, "step {step}: the patch differs from a reload");
+        assert!(
+            patched == full,
+            "step {step}: the patch differs from a reload"
+        );
         let policy = Default::default();
         assert!(
             analyse(&patched, &[], now, &policy) == analyse(&full, &[], now, &policy),
@@ -79,11 +91,21 @@ async fn a_patched_portfolio_equals_a_full_reload() {
     more.transitions
         .push(common::status_change("ops", 3, 3, "Doing", "Blocked"));
     let written = store.write(&more).expect("more");
-    assert_eq!((written.new, written.changed), (0, 1), "ticket 3's history changed");
+    assert_eq!(
+        (written.new, written.changed),
+        (0, 1),
+        "ticket 3's history changed"
+    );
     let patched = refresh(&store, &view(), &shown, "ops", &[3, 5])
         .expect("refresh")
         .portfolio;
     let full = load_and_analyse(&store, &view()).expect("load").portfolio;
     assert!(patched == full, "entries, notes and projects patch in too");
-    assert_eq!(full.time_entries.iter().filter(|e| e.source == "ops").count(), 1);
+    assert_eq!(
+        full.time_entries
+            .iter()
+            .filter(|e| e.source == "ops")
+            .count(),
+        1
+    );
 }

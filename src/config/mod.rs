@@ -9,6 +9,7 @@ mod error;
 pub mod keymap;
 mod paths;
 mod raw;
+mod site_url;
 mod tracker_source;
 
 use std::collections::BTreeMap;

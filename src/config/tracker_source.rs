@@ -7,7 +7,7 @@ use std::time::Duration;
 use toml::Spanned;
 
 use super::raw::RawSource;
-use super::{ConfigError, SourceKind, duration};
+use super::{ConfigError, SourceKind, duration, site_url};
 use crate::sources::{jira, redmine};
 
 const DEFAULT_SWEEP: Duration = Duration::from_secs(3600);
@@ -50,16 +50,9 @@ impl Ctx<'_> {
         }
     }
 
-    fn url(&self) -> Result<String, ConfigError> {
+    fn url(&self, root: site_url::Root) -> Result<String, ConfigError> {
         let url = self.required(&self.src.url, "url", "the tracker's address")?;
-        let text = url.get_ref().trim();
-        if !(text.starts_with("http://") || text.starts_with("https://")) {
-            return Err(self.err(
-                url.span(),
-                format!("{text:?} is not an address; write it with http:// or https://"),
-            ));
-        }
-        Ok(text.trim_end_matches('/').to_string())
+        site_url::check(url.get_ref(), root).map_err(|m| self.err(url.span(), m))
     }
 
     fn env_name(&self, value: &Option<Spanned<String>>, key: &str) -> Result<String, ConfigError> {
@@ -100,7 +93,8 @@ impl Ctx<'_> {
 pub fn redmine_kind(file: &Path, text: &str, src: &RawSource) -> Result<SourceKind, ConfigError> {
     let c = Ctx { file, text, src };
     Ok(SourceKind::Redmine(redmine::Settings {
-        url: c.url()?,
+        // Redmine is often served below a path (`/redmine`).
+        url: c.url(site_url::Root::PathAllowed)?,
         api_key_env: c.env_name(&src.api_key_env, "api_key_env")?,
         projects: c.projects(),
         sweep_every: c.sweep()?,
@@ -135,7 +129,7 @@ pub fn jira_kind(file: &Path, text: &str, src: &RawSource) -> Result<SourceKind,
         }
     }
     Ok(SourceKind::Jira(jira::Settings {
-        url: c.url()?,
+        url: c.url(site_url::Root::SiteRoot)?,
         cloud_id: src
             .cloud_id
             .as_ref()

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use lookout::analysis::StallPolicy;
 use lookout::app::{Event, Loaded, State, ViewSpec, load_and_analyse, persist, update};
-use lookout::config::Keymap;
 use lookout::domain::ChangeSet;
+use lookout::keys::Keymap;
 use lookout::rng::Rng;
 use lookout::store::Store;
 use ratatui::Terminal;

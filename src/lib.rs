@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod keys;
 pub mod rng;
 pub mod sources;
 pub mod store;

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lookout::analysis::{Analysis, ProjectSummary};
 use lookout::app::{Effect, Event, SortKey, State, SyncState, Tab, selected_project, update};
-use lookout::config::Keymap;
 use lookout::domain::Portfolio;
+use lookout::keys::Keymap;
 use lookout::sync::{SyncEvent, SyncSummary};
 
 fn summary(key: &str, stalled: usize, todo: usize) -> ProjectSummary {

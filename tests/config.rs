@@ -124,7 +124,7 @@ fn keys_can_be_rebound() {
         .keymap
         .bindings
         .iter()
-        .find(|b| b.action == lookout::app::Action::Quit)
+        .find(|b| b.action == lookout::keys::Action::Quit)
         .expect("quit");
     assert_eq!(quit.keys.len(), 1);
     assert_eq!(quit.keys[0].label(), "x");

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::Action;
+use crate::keys::Action;
 
 use super::event::{Effect, ForecastJob};
 use super::state::{Ask, Input, InputKind, State, Tab};

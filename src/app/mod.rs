@@ -4,7 +4,6 @@
 //! results back as events; loads carry a generation so a slow, stale load never overwrites a
 //! newer one.
 
-mod action;
 mod event;
 pub mod forecasts;
 mod load;
@@ -12,7 +11,6 @@ mod run;
 mod state;
 mod update;
 
-pub use action::Action;
 pub use event::{Effect, Event, ForecastJob};
 pub use load::{Loaded, ViewSpec, load_and_analyse, persist, refresh};
 pub use run::run;

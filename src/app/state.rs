@@ -8,8 +8,8 @@ use crate::analysis::Analysis;
 use crate::analysis::StalledTicket;
 use crate::analysis::forecast::Method;
 use crate::analysis::projection::ThroughputForecast;
-use crate::config::Keymap;
 use crate::domain::Portfolio;
+use crate::keys::Keymap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

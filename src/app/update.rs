@@ -4,12 +4,12 @@
 
 use std::cmp::Ordering;
 
-use super::Action;
 use super::event::{Effect, Event};
 use super::forecasts;
 use super::state::{InputKind, ProjectDetail, SortKey, SourceStatus, State, SyncState, Tab};
 use crate::analysis::ProjectSummary;
 use crate::domain::StatusCategory;
+use crate::keys::Action;
 use crate::sync::SyncEvent;
 
 /// How far page keys move.

@@ -6,8 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::Theme;
-use crate::app::{Action, State};
-use crate::config::{Chord, Context};
+use crate::app::State;
+use crate::keys::Action;
+use crate::keys::{Chord, Context};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let contexts = [

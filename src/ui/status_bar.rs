@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use crate::app::{Action, State, SyncState};
+use crate::app::{State, SyncState};
+use crate::keys::Action;
 use crate::text::sanitize;
 
 fn clock(t: Option<DateTime<Utc>>) -> String {

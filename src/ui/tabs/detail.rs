@@ -5,8 +5,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
 use crate::analysis::stalled::format_days;
-use crate::app::{Action, ProjectDetail, State};
+use crate::app::{ProjectDetail, State};
 use crate::domain::StatusCategory;
+use crate::keys::Action;
 use crate::text::sanitize;
 use crate::ui::{Theme, key_width, placeholder};
 

@@ -8,7 +8,8 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 
 use crate::analysis::projection::{Question, ThroughputForecast};
 use crate::app::forecasts::asked;
-use crate::app::{Action, Ask, InputKind, State, selected_project};
+use crate::app::{Ask, InputKind, State, selected_project};
+use crate::keys::Action;
 use crate::text::sanitize;
 use crate::ui::{Theme, placeholder};
 
@@ -32,8 +33,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         " Forecast: {} {} ({}/{} project, {} method) ",
         sanitize(&project.key),
         sanitize(&project.name),
-        hint(crate::app::Action::Down),
-        hint(crate::app::Action::Up),
+        hint(crate::keys::Action::Down),
+        hint(crate::keys::Action::Up),
         state.forecast.method.name()
     );
     let block = Block::bordered().title(title).border_style(theme.border());

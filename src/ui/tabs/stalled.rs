@@ -7,7 +7,8 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::analysis::StalledTicket;
 use crate::analysis::stalled::{Severity, format_days};
-use crate::app::{Action, State};
+use crate::app::State;
+use crate::keys::Action;
 use crate::text::sanitize;
 use crate::ui::{Theme, key_width, placeholder};
 

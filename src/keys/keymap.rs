@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
-use crate::app::Action;
+use super::Action;
 
 const DEFAULT: &str = include_str!("../../assets/keymap.default.toml");
 

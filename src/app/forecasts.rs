@@ -8,8 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::keys::Action;
 
 use super::event::{Effect, ForecastJob};
+use super::outcome::Outcome;
+use super::state::selected_project;
 use super::state::{Ask, Input, InputKind, State, Tab};
-use super::update::{Outcome, selected_project};
 use crate::analysis::forecast::{Method, Settings};
 use crate::analysis::projection::{Question, ThroughputForecast};
 

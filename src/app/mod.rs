@@ -7,15 +7,18 @@
 mod event;
 pub mod forecasts;
 mod load;
+mod outcome;
 mod run;
 mod state;
 mod update;
 
 pub use event::{Effect, Event, ForecastJob};
 pub use load::{Loaded, ViewSpec, load_and_analyse, persist, refresh};
+pub use outcome::Outcome;
 pub use run::run;
+pub use state::selected_project;
 pub use state::{
     Ask, ForecastView, Input, InputKind, ProjectDetail, SortKey, SourceStatus, State, SyncState,
     Tab,
 };
-pub use update::{Outcome, selected_project, update};
+pub use update::update;

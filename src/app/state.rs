@@ -5,9 +5,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::analysis::Analysis;
-use crate::analysis::StalledTicket;
 use crate::analysis::forecast::Method;
 use crate::analysis::projection::ThroughputForecast;
+use crate::analysis::{ProjectSummary, StalledTicket};
 use crate::domain::Portfolio;
 use crate::keys::Keymap;
 
@@ -223,4 +223,12 @@ impl State {
         rows.get(self.stalled_selected)
             .and_then(|&i| self.analysis.stalled.get(i))
     }
+}
+
+/// The project the Projects and Forecasts tabs have selected, in screen order.
+pub fn selected_project(state: &State) -> Option<&ProjectSummary> {
+    state
+        .project_order
+        .get(state.project_selected)
+        .and_then(|&i| state.analysis.projects.get(i))
 }

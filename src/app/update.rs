@@ -6,6 +6,8 @@ use std::cmp::Ordering;
 
 use super::event::{Effect, Event};
 use super::forecasts;
+use super::outcome::Outcome;
+use super::state::selected_project;
 use super::state::{InputKind, ProjectDetail, SortKey, SourceStatus, State, SyncState, Tab};
 use crate::analysis::ProjectSummary;
 use crate::domain::StatusCategory;
@@ -14,28 +16,6 @@ use crate::sync::SyncEvent;
 
 /// How far page keys move.
 const PAGE: usize = 10;
-
-#[derive(Debug, Default, PartialEq)]
-pub struct Outcome {
-    pub redraw: bool,
-    pub effects: Vec<Effect>,
-}
-
-impl Outcome {
-    fn redraw() -> Outcome {
-        Outcome {
-            redraw: true,
-            effects: Vec::new(),
-        }
-    }
-
-    fn with(effect: Effect) -> Outcome {
-        Outcome {
-            redraw: true,
-            effects: vec![effect],
-        }
-    }
-}
 
 pub fn update(state: &mut State, event: Event) -> Outcome {
     match event {
@@ -334,13 +314,6 @@ fn apply(state: &mut State, action: Action) -> Outcome {
             Outcome::redraw()
         }
     }
-}
-
-pub fn selected_project(state: &State) -> Option<&ProjectSummary> {
-    state
-        .project_order
-        .get(state.project_selected)
-        .and_then(|&i| state.analysis.projects.get(i))
 }
 
 fn compare(a: &ProjectSummary, b: &ProjectSummary, key: SortKey) -> Ordering {

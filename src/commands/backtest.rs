@@ -6,9 +6,9 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 
-use super::dates::parse_instant;
 use crate::analysis::backtest::{Plan, Report, Series, run};
 use crate::analysis::forecast::Method;
+use crate::domain::dates::parse_instant;
 use crate::domain::is_non_delivery;
 
 /// Rows that could not be used, reported with their line numbers.

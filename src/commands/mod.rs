@@ -1,7 +1,6 @@
 //! Headless subcommands: each turns settings and a store (or a file) into printed output.
 
 pub mod backtest;
-pub mod dates;
 pub mod doctor;
 pub mod forecast;
 pub mod sync;

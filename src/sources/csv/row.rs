@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::commands::dates::parse_instant;
+use crate::domain::dates::parse_instant;
 use crate::domain::{Field, Priority, StatusCategory, Ticket, Transition};
 
 /// Column positions of the mapped fields in this file's header.

@@ -34,8 +34,8 @@ pub enum HttpError {
     #[error("the answer from {url} is larger than {}, the most lookout reads of one answer", size(*limit))]
     TooLarge { url: String, limit: u64 },
     #[error(
-        "{from} redirects to {to}, another origin; lookout sends credentials only to the \
-         address in the config: if the tracker moved there, put the new address in the config"
+        "{from} redirects to {to}, another origin, and lookout sends no credentials there; \
+         if the tracker has moved, put its new address in the config"
     )]
     CrossOrigin { from: String, to: String },
     #[error("the HTTP client cannot start: {reason}")]

@@ -71,9 +71,9 @@ pub fn span(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
         format!("{ms} ms")
-    } else if ms % 60_000 == 0 {
+    } else if ms.is_multiple_of(60_000) {
         format!("{} min", ms / 60_000)
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{:.1} s", d.as_secs_f64())
@@ -84,7 +84,7 @@ pub fn span(d: Duration) -> String {
 pub fn size(bytes: u64) -> String {
     const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
     for (unit, scale) in UNITS {
-        if bytes >= scale && bytes % scale == 0 {
+        if bytes >= scale && bytes.is_multiple_of(scale) {
             return format!("{} {unit}", bytes / scale);
         }
     }
@@ -150,5 +150,29 @@ fn cause(e: &reqwest::Error, url: &str) -> String {
         format!("cannot look up {host}: {deepest}")
     } else {
         deepest
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_sizes_read_as_people_write_them() {
+        let s = |ms| span(Duration::from_millis(ms));
+        assert_eq!(
+            [s(300), s(1500), s(30_000), s(120_000), s(90_000)],
+            ["300 ms", "1.5 s", "30 s", "2 min", "90 s"]
+        );
+        assert_eq!(
+            [
+                size(512),
+                size(4 << 10),
+                size(64 << 20),
+                size(1 << 30),
+                size(1500)
+            ],
+            ["512 bytes", "4 KiB", "64 MiB", "1 GiB", "1500 bytes"]
+        );
     }
 }

@@ -7,8 +7,12 @@ mod scripted;
 
 use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use lookout::sources::SourceError;
 use lookout::sources::http::{Http, HttpError, Policy, Waiting};
+use lookout::sources::redmine::{self, RedmineSource};
+use lookout::store::Store;
+use lookout::sync::sync_once;
 use scripted::{Endless, Scripted, chunk};
 
 /// The test's own patience: lookout must give up well before it.
@@ -155,6 +159,39 @@ async fn a_server_that_drips_bytes_times_out_at_the_deadline() {
         );
         assert_eq!(server.hits(), 1, "a server that drips is not asked again");
     }
+}
+
+#[tokio::test]
+async fn a_dripping_tracker_fails_the_sync_instead_of_holding_it() {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{";
+    let server = Endless::start(head, b" ", Duration::from_millis(50));
+    let mut source = RedmineSource::new(
+        "ops",
+        redmine::Settings {
+            url: server.url(""),
+            api_key_env: "CARGO_PKG_NAME".into(),
+            projects: vec![],
+            sweep_every: Duration::from_secs(3600),
+        },
+        Policy {
+            deadline: Duration::from_millis(500),
+            ..quick()
+        },
+    );
+    let store = Store::temporary().expect("store");
+    let err = within(
+        "sync of a dripping tracker",
+        sync_once(&store, &mut source, Utc::now()),
+    )
+    .await
+    .expect_err("timed out");
+    let text = err.to_string();
+    assert!(
+        text.contains("timed out after 500 ms waiting for")
+            && text.contains("/issue_statuses.json to finish answering"),
+        "{text}"
+    );
+    assert_eq!(store.cursor("ops").expect("cursor"), None);
 }
 
 #[tokio::test]

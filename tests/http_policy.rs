@@ -7,7 +7,7 @@ mod scripted;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use lookout::sources::http::{Budget, Http, HttpError, Policy, reset_at, retry_after};
+use lookout::sources::http::{Budget, Http, HttpError, Policy, Waiting, reset_at, retry_after};
 use scripted::{Scripted, response};
 
 fn quick() -> Policy {
@@ -182,7 +182,16 @@ async fn a_server_that_accepts_and_never_answers_times_out_and_is_retried() {
         .json::<Page>(|c| c.get(&url))
         .await
         .expect_err("silence");
-    assert!(matches!(err, HttpError::Unreachable { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            HttpError::TimedOut {
+                waiting: Waiting::Answer,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         accepted.load(std::sync::atomic::Ordering::SeqCst),
         3,

@@ -313,10 +313,7 @@ async fn malformed_json_and_a_dead_server_leave_the_store_as_it_was() {
     let err = sync_once(&store, &mut jira, Utc::now())
         .await
         .expect_err("garbage");
-    assert!(
-        err.to_string().contains("not what lookout expected"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("lookout cannot read"), "{err}");
     fake.with(|s| {
         for _ in 0..6 {
             s.faults.push_back((

@@ -28,7 +28,8 @@ use http::HttpError;
 pub enum SourceError {
     #[error("cannot reach the tracker: {0}")]
     Unreachable(String),
-    #[error("the tracker refused our credentials: {0}")]
+    /// Only the HTTP layer says this, and its message names the status and the URL.
+    #[error("{0}")]
     Auth(String),
     #[error("the tracker answered something lookout cannot read: {0}")]
     Invalid(String),
@@ -55,18 +56,27 @@ pub fn secret(var: &str, key: &str, hint: &str) -> Result<String, SourceError> {
     }
 }
 
+/// Each message says what went wrong once: the HTTP layer's text already names the URL and
+/// the cause, so it is not wrapped in a second phrase that says the same.
 impl From<HttpError> for SourceError {
     fn from(e: HttpError) -> Self {
         match e {
             HttpError::Auth { .. } => SourceError::Auth(e.to_string()),
-            HttpError::Unreachable { .. } => SourceError::Unreachable(e.to_string()),
+            HttpError::Unreachable { url, reason } => {
+                SourceError::Unreachable(format!("{reason} ({url})"))
+            }
+            HttpError::TimedOut { .. } | HttpError::CrossOrigin { .. } => {
+                SourceError::Unreachable(e.to_string())
+            }
             HttpError::RateLimited { .. } => SourceError::RateLimited(e.to_string()),
-            HttpError::Invalid { .. } => SourceError::Invalid(e.to_string()),
+            HttpError::Invalid { url, reason } => SourceError::Invalid(format!("{url}: {reason}")),
+            HttpError::TooLarge { .. } => SourceError::Invalid(e.to_string()),
             HttpError::Status { status, .. } if status >= 500 || status == 429 => {
                 SourceError::Unreachable(e.to_string())
             }
             HttpError::Status { status: 404, .. } => SourceError::NotFound(e.to_string()),
             HttpError::Status { .. } => SourceError::Refused(e.to_string()),
+            HttpError::Setup { .. } => SourceError::Config(e.to_string()),
         }
     }
 }

@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! A tiny HTTP server on 127.0.0.1 that answers each request with the next scripted response
 //! (the last one repeats), and counts what it was asked.
 
@@ -63,4 +64,84 @@ impl Scripted {
     pub fn hits(&self) -> usize {
         self.hits.load(Ordering::SeqCst)
     }
+}
+
+/// A server that answers every request with `head` and then `piece` after `piece`, a
+/// `pause` apart, for as long as the client reads: an endless or dripping answer.
+pub struct Endless {
+    pub addr: SocketAddr,
+    /// Bytes the server got written, over every connection.
+    pub sent: Arc<std::sync::atomic::AtomicU64>,
+    hits: Arc<AtomicUsize>,
+    /// Connections that ended because the client went away.
+    closed: Arc<AtomicUsize>,
+}
+
+impl Endless {
+    pub fn start(head: &str, piece: &[u8], pause: std::time::Duration) -> Endless {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local addr");
+        let sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let hits = Arc::new(AtomicUsize::new(0));
+        let closed = Arc::new(AtomicUsize::new(0));
+        let (head, piece) = (head.as_bytes().to_vec(), piece.to_vec());
+        let (s, h, c) = (sent.clone(), hits.clone(), closed.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                h.fetch_add(1, Ordering::SeqCst);
+                let (s, c, head, piece) = (s.clone(), c.clone(), head.clone(), piece.clone());
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+                    let mut line = String::new();
+                    while reader.read_line(&mut line).is_ok() && line != "\r\n" && !line.is_empty()
+                    {
+                        line.clear();
+                    }
+                    let mut out = head;
+                    loop {
+                        if stream.write_all(&out).is_err() {
+                            c.fetch_add(1, Ordering::SeqCst);
+                            return;
+                        }
+                        s.fetch_add(out.len() as u64, Ordering::SeqCst);
+                        out.clone_from(&piece);
+                        if !pause.is_zero() {
+                            std::thread::sleep(pause);
+                        }
+                    }
+                });
+            }
+        });
+        Endless {
+            addr,
+            sent,
+            hits,
+            closed,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+
+    pub fn closed(&self) -> usize {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::SeqCst)
+    }
+}
+
+/// A chunk of a chunked body holding `n` bytes of JSON whitespace.
+pub fn chunk(n: usize) -> Vec<u8> {
+    let mut c = format!("{n:x}\r\n").into_bytes();
+    c.extend(std::iter::repeat_n(b' ', n));
+    c.extend_from_slice(b"\r\n");
+    c
 }

@@ -54,7 +54,8 @@ const TREE_NAMES: [&str; 8] = [
     "deleted",
 ];
 
-const VIEW_KEY: &[u8] = b"view";
+/// Views kept under the old key were made from text not yet cleaned: they are never shown.
+const VIEW_KEY: &[u8] = b"view.clean";
 
 /// A handle on the store. Cheap to clone; all clones share one sled database.
 #[derive(Clone)]
@@ -300,14 +301,17 @@ impl Store {
             time_entries.retain(|e| !gone(&e.source, e.ticket));
             notes.retain(|n| !gone(&n.source, n.ticket));
         }
-        Ok(Portfolio {
+        let mut portfolio = Portfolio {
             projects: self.scan(PROJECTS)?,
             members: self.scan(MEMBERS)?,
             tickets,
             transitions,
             time_entries,
             notes,
-        })
+        };
+        // Older versions stored tracker text raw; this version stores it clean (nearly free).
+        portfolio.sanitize();
+        Ok(portfolio)
     }
 
     fn scan<T: serde::de::DeserializeOwned>(&self, tree: usize) -> Result<Vec<T>, StoreError> {

@@ -83,7 +83,8 @@ pub async fn sync_once(
         if let Some(w) = writing.take() {
             w.await.map_err(|e| SyncError::Task(e.to_string()))??;
         }
-        let changes = fetched?;
+        let mut changes = fetched?;
+        changes.sanitize();
         changed += changes.len();
         warnings.extend(changes.warnings.iter().cloned());
         let more = changes.more;

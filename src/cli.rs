@@ -119,7 +119,7 @@ fn init_logging(dir: &std::path::Path, level: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
+        .with_writer(std::sync::Mutex::new(crate::text::log::CleanLog::new(file)))
         .try_init();
 }
 
@@ -164,7 +164,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
         }
         if format == "json" {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            println!("{}", crate::text::json::to_string_pretty(&report)?);
         } else {
             print!("{}", crate::commands::backtest::table(&report));
         }
@@ -219,7 +219,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let portfolio = runtime.block_on(load_or_sync(&settings, &store))?;
             let f = crate::commands::forecast::run(&portfolio, &project, items, by, method)?;
             if format == "json" {
-                println!("{}", serde_json::to_string_pretty(&f)?);
+                println!("{}", crate::text::json::to_string_pretty(&f)?);
             } else {
                 print!("{}", crate::commands::forecast::table(&f));
             }
@@ -279,6 +279,7 @@ async fn sync_once(
     to_stderr: bool,
 ) -> anyhow::Result<ExitCode> {
     let say = |line: String| {
+        let line = crate::text::Clean::new(line);
         if to_stderr {
             eprintln!("{line}")
         } else {
@@ -335,7 +336,7 @@ async fn sync_forever(settings: &Settings, store: Store) -> anyhow::Result<ExitC
                         shown.insert(source, warnings);
                     }
                 }
-                Some(SyncEvent::Failed { source, error, next, .. }) => println!("{source}: failed: {error}; retry at {next}"),
+                Some(SyncEvent::Failed { source, error, next, .. }) => println!("{source}: failed: {}; retry at {next}", crate::text::Clean::new(error)),
                 Some(SyncEvent::Started { .. }) => {}
                 None => return Ok(ExitCode::SUCCESS),
             },

@@ -243,10 +243,16 @@ mod tests {
         assert_eq!(sanitize("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
         assert_eq!(sanitize("x\u{1b}]0;pwned\u{7}y"), "xy");
         assert_eq!(sanitize("x\u{1b}]52;c;aGk=\u{1b}\\y"), "xy");
-        assert_eq!(sanitize("bell\u{7}back\u{8}space\u{0}nul"), "bellbackspacenul");
+        assert_eq!(
+            sanitize("bell\u{7}back\u{8}space\u{0}nul"),
+            "bellbackspacenul"
+        );
         assert_eq!(sanitize("c1\u{9b}2Jcsi"), "c1csi");
         assert_eq!(sanitize("c1\u{9d}0;title\u{9c}osc\u{85}\u{7f}"), "c1osc");
-        assert_eq!(sanitize("one\r\ntwo\tthree\u{2028}four"), "one two three four");
+        assert_eq!(
+            sanitize("one\r\ntwo\tthree\u{2028}four"),
+            "one two three four"
+        );
         assert_eq!(sanitize("\u{202e}evil\u{2066}x\u{2069}\u{202a}"), "evilx");
     }
 

@@ -68,7 +68,7 @@ pub fn on_result(
         Ok(f) => state.forecast.result = Some(f),
         Err(e) => {
             state.forecast.result = None;
-            state.load_error = Some(format!("forecast failed: {e}"));
+            state.load_error = Some(format!("forecast failed: {e}").into());
         }
     }
     Outcome {

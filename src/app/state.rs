@@ -10,6 +10,7 @@ use crate::analysis::forecast::Method;
 use crate::analysis::projection::ThroughputForecast;
 use crate::config::Keymap;
 use crate::domain::Portfolio;
+use crate::text::Clean;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -101,7 +102,8 @@ pub enum SyncState {
     Waiting,
     Syncing,
     Ok,
-    Failed(String),
+    /// The error as the status bar shows it (it may quote a tracker's answer).
+    Failed(Clean),
 }
 
 /// What the status bar says about one source.
@@ -111,7 +113,7 @@ pub struct SourceStatus {
     pub state: SyncState,
     pub last_ok: Option<DateTime<Utc>>,
     pub next: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
+    pub last_error: Option<Clean>,
     /// Things the last sync could not use (in the log, one line each).
     pub warnings: usize,
     /// The tracker's rate-limit budget as of its last answer.
@@ -154,7 +156,7 @@ pub struct State {
     pub load_generation: u64,
     pub shown_generation: u64,
     pub loaded: bool,
-    pub load_error: Option<String>,
+    pub load_error: Option<Clean>,
     pub quit: bool,
 }
 

@@ -110,7 +110,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             if generation <= state.shown_generation {
                 return Outcome::default();
             }
-            state.load_error = Some(error);
+            state.load_error = Some(error.into());
             Outcome::redraw()
         }
         Event::Terminate => apply(state, Action::Quit),
@@ -169,6 +169,7 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
         } => {
             let s = status_mut(state, &source);
             s.budget = budget.or(s.budget);
+            let error = crate::text::Clean::new(error);
             s.state = SyncState::Failed(error.clone());
             s.last_error = Some(error);
             s.next = Some(next);

@@ -25,6 +25,12 @@ impl ChangeSet {
         );
         self.warnings.iter_mut().for_each(clean_in_place);
     }
+
+    /// `sanitize`, by value: what the sync loop stores.
+    pub fn sanitized(mut self) -> ChangeSet {
+        self.sanitize();
+        self
+    }
 }
 
 impl Portfolio {
@@ -109,7 +115,10 @@ mod tests {
 
     #[test]
     fn every_text_field_is_cleaned_and_references_still_match() {
-        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("date");
+        let at = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("date");
         let mut c = ChangeSet::new("s");
         c.projects.push(Project {
             source: "s".into(),
@@ -167,7 +176,10 @@ mod tests {
         c.cursor = Some("opaque\u{1b}".into());
         c.sanitize();
 
-        let debug = format!("{:?}", (&c.projects, &c.members, &c.tickets, &c.time_entries));
+        let debug = format!(
+            "{:?}",
+            (&c.projects, &c.members, &c.tickets, &c.time_entries)
+        );
         assert!(!debug.contains("\\u{"), "{debug}");
         assert!(!format!("{:?}", (&c.notes, &c.warnings)).contains("\\u{"));
         assert_eq!(c.tickets[0].project, c.projects[0].key);
@@ -175,10 +187,17 @@ mod tests {
         assert_eq!(c.projects[0].description, "line\nAB");
         assert_eq!(c.transitions[0].to.as_deref(), Some("AB"));
         assert!(
-            c.transitions[0].from.as_ref().is_some_and(|f| Arc::ptr_eq(f, &clean)),
+            c.transitions[0]
+                .from
+                .as_ref()
+                .is_some_and(|f| Arc::ptr_eq(f, &clean)),
             "a clean shared status stays shared"
         );
-        assert_eq!(c.cursor.as_deref(), Some("opaque\u{1b}"), "cursors are opaque");
+        assert_eq!(
+            c.cursor.as_deref(),
+            Some("opaque\u{1b}"),
+            "cursors are opaque"
+        );
 
         let mut p = Portfolio::from(c.clone());
         p.tickets[0].title = HOSTILE.into();

@@ -228,6 +228,7 @@ impl Store {
     /// Keeps the last analysis so the next start can draw it before the full load finishes.
     pub fn save_view(&self, view: &Analysis) -> Result<(), StoreError> {
         self.trees[META].insert(VIEW_KEY, codec::encode(view)?)?;
+        self.trees[META].remove(b"view")?;
         self.trees[META].flush()?;
         Ok(())
     }

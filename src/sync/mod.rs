@@ -83,8 +83,7 @@ pub async fn sync_once(
         if let Some(w) = writing.take() {
             w.await.map_err(|e| SyncError::Task(e.to_string()))??;
         }
-        let mut changes = fetched?;
-        changes.sanitize();
+        let changes = fetched?.sanitized();
         changed += changes.len();
         warnings.extend(changes.warnings.iter().cloned());
         let more = changes.more;

@@ -95,7 +95,10 @@ mod tests {
             "{text:?}"
         );
         assert!(text.contains("\\u009b") && text.contains("\\u202e") && text.contains("✓"));
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).expect("parses"), value);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).expect("parses"),
+            value
+        );
         assert_eq!(
             text,
             serde_json::to_string_pretty(&value)

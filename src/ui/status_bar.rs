@@ -8,7 +8,6 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use crate::app::{Action, State, SyncState};
-use crate::text::sanitize;
 
 fn clock(t: Option<DateTime<Utc>>) -> String {
     t.map(|t| t.with_timezone(&Local).format("%H:%M:%S").to_string())
@@ -46,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut spans = Vec::new();
     if let Some(e) = &state.load_error {
         spans.push(Span::styled(
-            format!(" store: {}", shorten(&sanitize(e), 60)),
+            format!(" store: {}", shorten(e, 60)),
             theme.flag(),
         ));
     }
@@ -74,16 +73,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     String::new()
                 };
                 (
-                    format!(
-                        "retry {}{last}: {}",
-                        clock(s.next),
-                        shorten(&sanitize(e), 48)
-                    ),
+                    format!("retry {}{last}: {}", clock(s.next), shorten(e, 48)),
                     theme.flag(),
                 )
             }
         };
-        spans.push(Span::raw(format!(" {} ", sanitize(&s.name))));
+        spans.push(Span::raw(format!(" {} ", s.name)));
         spans.push(Span::styled(text, style));
         if let Some(b) = s.budget.and_then(budget) {
             spans.push(Span::styled(

@@ -9,7 +9,6 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 use crate::analysis::projection::{Question, ThroughputForecast};
 use crate::app::forecasts::asked;
 use crate::app::{Action, Ask, InputKind, State, selected_project};
-use crate::text::sanitize;
 use crate::ui::{Theme, placeholder};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -30,8 +29,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let hint = |a| state.keymap.hint(a);
     let title = format!(
         " Forecast: {} {} ({}/{} project, {} method) ",
-        sanitize(&project.key),
-        sanitize(&project.name),
+        project.key,
+        project.name,
         hint(crate::app::Action::Down),
         hint(crate::app::Action::Up),
         state.forecast.method.name()

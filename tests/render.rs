@@ -7,9 +7,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lookout::analysis::{StallPolicy, analyse};
 use lookout::app::{Event, State, update};
 use lookout::config::Keymap;
+use lookout::domain::ChangeSet;
 use lookout::domain::Portfolio;
 use lookout::sources::demo::generate;
-use lookout::domain::ChangeSet;
 use lookout::sources::{Source, SourceError};
 use lookout::store::Store;
 use lookout::sync::sync_once;
@@ -242,7 +242,11 @@ fn hostile_tracker_text_reaches_no_pane_raw() {
     assert_pane_inert(
         &state,
         "projects",
-        &["CRUX Crux Platform", "CRUX health (risk", "the tracker said HTTP 500"],
+        &[
+            "CRUX Crux Platform",
+            "CRUX health (risk",
+            "the tracker said HTTP 500",
+        ],
     );
     let wide = screen(&state, 200, 60);
     assert!(wide.contains("In Review"), "statuses in the panel:\n{wide}");
@@ -258,7 +262,11 @@ fn hostile_tracker_text_reaches_no_pane_raw() {
         Event::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE)),
     );
     forecast_for(&mut state, out);
-    assert_pane_inert(&state, "forecasts", &["Forecast: CRUX Crux Platform", "50%"]);
+    assert_pane_inert(
+        &state,
+        "forecasts",
+        &["Forecast: CRUX Crux Platform", "50%"],
+    );
 
     press(&mut state, '1');
     update(

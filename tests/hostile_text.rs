@@ -265,6 +265,58 @@ fn backtest_of_a_hostile_csv_prints_clean() {
     inert(&out, "backtest error");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("it has: proj, when"), "{err}");
+
+    // Any error on the way out is printed clean, even one quoting the command line.
+    // (No NUL: a command line cannot carry one.)
+    let missing = dir
+        .path()
+        .join("gone\u{1b}]0;t\u{7}\u{202e}\u{9b}31m\u{1b}[31m.csv");
+    let out = lookout(
+        dir.path(),
+        None,
+        &["backtest", "--csv", missing.to_str().expect("utf-8 path")],
+    );
+    inert(&out, "backtest of a missing file");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("gone.csv") && !out.status.success(), "{err}");
+}
+
+/// What a sync reports and stores is clean, whatever the source sent; the report's warnings
+/// (printed by `sync`, counted in the status bar, logged) are cleaned only here.
+#[tokio::test]
+async fn a_sync_cleans_what_the_source_sent() {
+    struct Answer(Option<lookout::domain::ChangeSet>);
+    impl lookout::sources::Source for Answer {
+        fn name(&self) -> &str {
+            "demo"
+        }
+        fn fetch<'a>(
+            &'a mut self,
+            _: Option<String>,
+            _: chrono::DateTime<Utc>,
+        ) -> futures::future::BoxFuture<
+            'a,
+            Result<lookout::domain::ChangeSet, lookout::sources::SourceError>,
+        > {
+            let answer = self.0.take().unwrap_or_default();
+            Box::pin(async move { Ok(answer) })
+        }
+    }
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
+        .single()
+        .expect("date");
+    let mut changes = lookout::sources::demo::generate("demo", 42, now).into_change_set();
+    hostile::poison(&mut changes);
+    changes.warnings.push(format!("x.csv:3: skipped: {}", wrap("bad row")));
+    let store = lookout::store::Store::temporary().expect("store");
+    let report = lookout::sync::sync_once(&store, &mut Answer(Some(changes)), now)
+        .await
+        .expect("sync");
+    assert_eq!(report.warnings, ["x.csv:3: skipped: bad row"]);
+    let p = store.load().expect("load");
+    assert!(p.projects.iter().any(|x| x.key == "CRUX" && x.name == "Crux Platform"));
+    assert!(p.tickets.iter().all(|t| p.projects.iter().any(|x| x.key == t.project)));
 }
 
 #[test]

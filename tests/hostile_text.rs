@@ -308,15 +308,25 @@ async fn a_sync_cleans_what_the_source_sent() {
         .expect("date");
     let mut changes = lookout::sources::demo::generate("demo", 42, now).into_change_set();
     hostile::poison(&mut changes);
-    changes.warnings.push(format!("x.csv:3: skipped: {}", wrap("bad row")));
+    changes
+        .warnings
+        .push(format!("x.csv:3: skipped: {}", wrap("bad row")));
     let store = lookout::store::Store::temporary().expect("store");
     let report = lookout::sync::sync_once(&store, &mut Answer(Some(changes)), now)
         .await
         .expect("sync");
     assert_eq!(report.warnings, ["x.csv:3: skipped: bad row"]);
     let p = store.load().expect("load");
-    assert!(p.projects.iter().any(|x| x.key == "CRUX" && x.name == "Crux Platform"));
-    assert!(p.tickets.iter().all(|t| p.projects.iter().any(|x| x.key == t.project)));
+    assert!(
+        p.projects
+            .iter()
+            .any(|x| x.key == "CRUX" && x.name == "Crux Platform")
+    );
+    assert!(
+        p.tickets
+            .iter()
+            .all(|t| p.projects.iter().any(|x| x.key == t.project))
+    );
 }
 
 #[test]

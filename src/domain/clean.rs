@@ -7,6 +7,8 @@
 //! Keys are cleaned like the rest. A ticket's `project` and a member's `project` are cleaned
 //! by the same function as the project's `key`, so they still name the same project.
 
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 use std::sync::Arc;
 
 use super::{ChangeSet, Member, Note, Portfolio, Project, Ticket, TimeEntry, Transition};
@@ -36,7 +38,21 @@ impl ChangeSet {
 impl Portfolio {
     /// Cleans every text in the portfolio: a store written before text was cleaned on the
     /// way in holds it raw.
+    ///
+    /// Such a store keyed a project (and its members) by the raw key; synced again, the same
+    /// project is stored under its clean key too. Both clean to the same key, and the one
+    /// stored clean (the newer) is kept.
     pub fn sanitize(&mut self) {
+        let raw_projects: Vec<bool> = self
+            .projects
+            .iter()
+            .map(|p| needs_cleaning(&p.key))
+            .collect();
+        let raw_members: Vec<bool> = self
+            .members
+            .iter()
+            .map(|m| needs_cleaning(&m.project) || needs_cleaning(&m.login))
+            .collect();
         clean_all(
             &mut self.projects,
             &mut self.members,
@@ -45,7 +61,34 @@ impl Portfolio {
             &mut self.time_entries,
             &mut self.notes,
         );
+        keep_one(&mut self.projects, &raw_projects, |p| {
+            (p.source.clone(), p.key.clone())
+        });
+        keep_one(&mut self.members, &raw_members, |m| {
+            (m.source.clone(), m.project.clone(), m.login.clone())
+        });
     }
+}
+
+/// Drops all but one of the items with the same key, keeping the first that was clean before
+/// cleaning (or the first, when none was); `raw[i]` says whether item `i` was cleaned.
+fn keep_one<T, K: Hash + Eq>(items: &mut Vec<T>, raw: &[bool], key: impl Fn(&T) -> K) {
+    if !raw.contains(&true) {
+        return;
+    }
+    let mut kept: HashMap<K, usize> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let slot = kept.entry(key(item)).or_insert(i);
+        if raw[*slot] && !raw[i] {
+            *slot = i;
+        }
+    }
+    let keep: HashSet<usize> = kept.into_values().collect();
+    let mut i = 0;
+    items.retain(|_| {
+        i += 1;
+        keep.contains(&(i - 1))
+    });
 }
 
 fn clean_all(
@@ -203,5 +246,43 @@ mod tests {
         p.tickets[0].title = HOSTILE.into();
         p.sanitize();
         assert_eq!(p.tickets[0].title, "AB");
+    }
+
+    #[test]
+    fn a_project_stored_under_its_raw_and_its_clean_key_loads_once() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("date");
+        let project = |key: &str, name: &str| Project {
+            source: "s".into(),
+            key: key.into(),
+            name: name.into(),
+            description: String::new(),
+            created: at,
+            url: None,
+            target: None,
+        };
+        let mut p = Portfolio {
+            projects: vec![
+                project("AB", "new"),
+                project(HOSTILE, "old"),
+                project("CD", "other"),
+            ],
+            ..Portfolio::default()
+        };
+        p.sanitize();
+        let names: Vec<(&str, &str)> = p
+            .projects
+            .iter()
+            .map(|p| (p.key.as_str(), p.name.as_str()))
+            .collect();
+        assert_eq!(names, [("AB", "new"), ("CD", "other")]);
+
+        // The raw one first, in store order, still loses to the clean one.
+        p.projects = vec![project(HOSTILE, "old"), project("AB", "new")];
+        p.sanitize();
+        assert_eq!(p.projects.len(), 1);
+        assert_eq!(p.projects[0].name, "new");
     }
 }

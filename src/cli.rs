@@ -146,7 +146,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         if skipped.count > 0 {
             eprintln!(
                 "{}: skipped {} rows without a project or a readable resolved date (lines {:?}{})",
-                csv.display(),
+                crate::text::Clean::new(csv.display().to_string()),
                 skipped.count,
                 skipped.first_lines,
                 if skipped.count > skipped.first_lines.len() {
@@ -159,7 +159,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         if skipped.not_delivered > 0 {
             eprintln!(
                 "{}: left out {} rows resolved without delivering (duplicate, won't fix...)",
-                csv.display(),
+                crate::text::Clean::new(csv.display().to_string()),
                 skipped.not_delivered
             );
         }

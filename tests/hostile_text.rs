@@ -213,9 +213,15 @@ fn a_store_holding_raw_text_forecasts_clean() {
     );
 }
 
-/// `rows` resolved tickets a day apart for each project, its name hostile.
+/// `rows` resolved tickets a day apart for each project, its name hostile, and two rows the
+/// backtest leaves out (no project; not delivered), in a file whose name is hostile too.
 fn hostile_csv(dir: &Path, projects: &[&str], rows: usize) -> std::path::PathBuf {
     let mut csv = String::from("project,created,resolved,resolution\n");
+    csv.push_str(",2024-01-01,2024-01-02,Fixed\n");
+    csv.push_str(&format!(
+        "OPS,2024-01-01,2024-01-02,{}\n",
+        wrap("Duplicate")
+    ));
     for p in projects {
         for i in 0..rows {
             let day = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("date")
@@ -223,7 +229,7 @@ fn hostile_csv(dir: &Path, projects: &[&str], rows: usize) -> std::path::PathBuf
             csv.push_str(&format!("\"{}\",{day},{day},Fixed\n", wrap(p)));
         }
     }
-    let path = dir.join("history.csv");
+    let path = dir.join("history\u{1b}]0;t\u{7}\u{202e}\u{9b}1m.csv");
     std::fs::write(&path, csv).expect("csv");
     path
 }
@@ -237,6 +243,11 @@ fn backtest_of_a_hostile_csv_prints_clean() {
     let table = lookout(dir.path(), None, &args);
     let text = inert(&table, "backtest table");
     assert!(table.status.success(), "{text}");
+    let err = String::from_utf8_lossy(&table.stderr);
+    assert!(
+        err.contains("history.csv: skipped 1 rows") && err.contains("history.csv: left out 1"),
+        "{err}"
+    );
     assert!(text.contains("  OPS ") && text.contains("  WEB "), "{text}");
 
     let out = lookout(

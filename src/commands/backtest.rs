@@ -66,7 +66,7 @@ pub fn read_series(path: &Path, min_resolved: usize) -> anyhow::Result<(Vec<Seri
         // A duplicate or "won't fix" closes a ticket without delivering it.
         if resolution_col
             .and_then(|c| record.get(c))
-            .is_some_and(is_non_delivery)
+            .is_some_and(|r| is_non_delivery(&sanitize_cow(r)))
         {
             skipped.not_delivered += 1;
             continue;

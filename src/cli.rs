@@ -117,7 +117,7 @@ fn init_logging(dir: &std::path::Path, level: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
+        .with_writer(std::sync::Mutex::new(crate::text::log::CleanLog::new(file)))
         .try_init();
 }
 
@@ -144,7 +144,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         if skipped.count > 0 {
             eprintln!(
                 "{}: skipped {} rows without a project or a readable resolved date (lines {:?}{})",
-                csv.display(),
+                crate::text::Clean::new(csv.display().to_string()),
                 skipped.count,
                 skipped.first_lines,
                 if skipped.count > skipped.first_lines.len() {
@@ -157,12 +157,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         if skipped.not_delivered > 0 {
             eprintln!(
                 "{}: left out {} rows resolved without delivering (duplicate, won't fix...)",
-                csv.display(),
+                crate::text::Clean::new(csv.display().to_string()),
                 skipped.not_delivered
             );
         }
         if format == "json" {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            println!("{}", crate::text::json::to_string_pretty(&report)?);
         } else {
             print!("{}", crate::commands::backtest::table(&report));
         }
@@ -222,7 +222,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 runtime.block_on(crate::commands::sync::load_or_sync(&settings, &store))?;
             let f = crate::commands::forecast::run(&portfolio, &project, items, by, method)?;
             if format == "json" {
-                println!("{}", serde_json::to_string_pretty(&f)?);
+                println!("{}", crate::text::json::to_string_pretty(&f)?);
             } else {
                 print!("{}", crate::commands::forecast::table(&f));
             }

@@ -6,12 +6,20 @@ use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lookout::analysis::{StallPolicy, analyse};
 use lookout::app::{Event, State, update};
+use lookout::domain::ChangeSet;
 use lookout::domain::Portfolio;
 use lookout::keys::Keymap;
 use lookout::sources::demo::generate;
-use lookout::sync::{Failure, FailureKind};
+use lookout::sources::{Source, SourceError};
+use lookout::store::Store;
+use lookout::sync::{Failure, FailureKind, sync_once};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+use futures::future::BoxFuture;
+
+#[path = "common/hostile.rs"]
+mod hostile;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
@@ -177,40 +185,105 @@ fn empty_store_says_what_is_happening() {
     }
 }
 
-#[test]
-fn tracker_text_cannot_reach_the_terminal_raw() {
-    let mut p = demo_portfolio();
-    p.projects[0].name = "Evil\u{1b}]0;owned\u{7} \u{1b}[2JName".into();
-    let id = p
-        .tickets
-        .iter()
-        .position(|t| t.project == p.projects[0].key)
-        .expect("ticket");
-    p.tickets[id].title = "Title\u{1b}[31m red\u{9b}H".into();
-    let mut state = loaded_state(p);
+/// The demo tracker's answer with every text wrapped in hostile sequences, taken in as
+/// lookout takes in any tracker's answer: synced into a store, then loaded from it.
+fn hostile_state() -> State {
+    struct Answer(Option<ChangeSet>);
+    impl Source for Answer {
+        fn name(&self) -> &str {
+            "demo"
+        }
+        fn fetch<'a>(
+            &'a mut self,
+            _: Option<String>,
+            _: DateTime<Utc>,
+        ) -> BoxFuture<'a, Result<ChangeSet, SourceError>> {
+            let answer = self.0.take().unwrap_or_else(|| ChangeSet::new("demo"));
+            Box::pin(async move { Ok(answer) })
+        }
+    }
+    let mut changes = generate("demo", 42, now()).into_change_set();
+    hostile::poison(&mut changes);
+    let store = Store::temporary().expect("store");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    runtime
+        .block_on(sync_once(&store, &mut Answer(Some(changes)), now()))
+        .expect("sync");
+    let mut state = loaded_state(store.load().expect("load"));
+    // And a sync error that quotes the tracker's answer, for the status bar.
+    update(
+        &mut state,
+        Event::Sync(lookout::sync::SyncEvent::Failed {
+            source: "demo".into(),
+            // Made the only way a failure can be: its message cleaned on the way in.
+            failure: Failure {
+                kind: FailureKind::Tracker,
+                message: format!("the tracker said {}", hostile::wrap("HTTP 500")).into(),
+            },
+            next: Some(now()),
+            budget: None,
+        }),
+    );
+    state
+}
+
+/// Each size's screen holds no control, bidi override or remains of a sequence, and still
+/// shows `expected` (the clean text), so the pane did draw the tracker's text.
+fn assert_pane_inert(state: &State, pane: &str, expected: &[&str]) {
     for (w, h) in SIZES {
-        let s = screen(&state, w, h);
-        assert!(
-            !s.contains('\u{1b}') && !s.contains('\u{9b}') && !s.contains('\u{7}'),
-            "{w}x{h}: raw control reached the screen"
-        );
-        assert!(
-            s.contains("Evil Name"),
-            "{w}x{h}: sanitised name missing:\n{s}"
-        );
+        let s = screen(state, w, h);
+        hostile::assert_inert(s.as_bytes(), &format!("{pane} at {w}x{h}"));
+        for e in expected {
+            assert!(s.contains(e), "{pane} at {w}x{h}: {e:?} missing:\n{s}");
+        }
     }
-    // The detail view of that project draws the sanitised title.
-    while lookout::app::selected_project(&state).map(|r| r.key.clone())
-        != Some(state.portfolio.projects[0].key.clone())
-    {
-        press(&mut state, 'j');
-    }
+}
+
+#[test]
+fn hostile_tracker_text_reaches_no_pane_raw() {
+    let mut state = hostile_state();
+    assert_pane_inert(
+        &state,
+        "projects",
+        &[
+            "CRUX Crux Platform",
+            "CRUX health (risk",
+            "the tracker said HTTP 500",
+        ],
+    );
+    let wide = screen(&state, 200, 60);
+    assert!(wide.contains("In Review"), "statuses in the panel:\n{wide}");
+
+    press(&mut state, '2');
+    let top = state.analysis.stalled[0].clone();
+    assert_pane_inert(&state, "stalled", &[&top.key, "P85 of In Review here"]);
+    press(&mut state, 'p');
+    assert_pane_inert(&state, "stalled, one project", &["Stalled in "]);
+
+    let out = update(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE)),
+    );
+    forecast_for(&mut state, out);
+    assert_pane_inert(
+        &state,
+        "forecasts",
+        &["Forecast: CRUX Crux Platform", "50%"],
+    );
+
+    press(&mut state, '1');
     update(
         &mut state,
         Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
     );
-    let s = screen(&state, 200, 60);
-    assert!(!s.contains('\u{1b}'));
+    let detail = state.detail.clone().expect("detail opened");
+    let first = state.portfolio.tickets[detail.tickets[0]].clone();
+    assert_pane_inert(&state, "detail", &["CRUX: ", &first.key]);
+
+    press(&mut state, '?');
+    assert_pane_inert(&state, "help", &["Help"]);
 }
 
 #[test]

@@ -10,6 +10,7 @@ use crate::analysis::projection::ThroughputForecast;
 use crate::analysis::{ProjectSummary, StalledTicket};
 use crate::domain::Portfolio;
 use crate::keys::Keymap;
+use crate::text::Clean;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -154,7 +155,7 @@ pub struct State {
     pub load_generation: u64,
     pub shown_generation: u64,
     pub loaded: bool,
-    pub load_error: Option<String>,
+    pub load_error: Option<Clean>,
     pub quit: bool,
 }
 

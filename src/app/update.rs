@@ -95,7 +95,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             if generation <= state.shown_generation {
                 return Outcome::default();
             }
-            state.load_error = Some(error);
+            state.load_error = Some(error.into());
             Outcome::redraw()
         }
         Event::Terminate => apply(state, Action::Quit),

@@ -10,6 +10,7 @@ use crate::analysis::backtest::{Plan, Report, Series, run};
 use crate::analysis::forecast::Method;
 use crate::domain::dates::parse_instant;
 use crate::domain::is_non_delivery;
+use crate::text::{sanitize, sanitize_cow};
 
 /// Rows that could not be used, reported with their line numbers.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -38,7 +39,7 @@ pub fn read_series(path: &Path, min_resolved: usize) -> anyhow::Result<(Vec<Seri
         bail!(
             "{}: the header needs `project` and `resolved` columns; it has: {}",
             path.display(),
-            headers.iter().collect::<Vec<_>>().join(", ")
+            sanitize(&headers.iter().collect::<Vec<_>>().join(", "))
         );
     };
     let created_col = column("created");
@@ -65,12 +66,15 @@ pub fn read_series(path: &Path, min_resolved: usize) -> anyhow::Result<(Vec<Seri
         // A duplicate or "won't fix" closes a ticket without delivering it.
         if resolution_col
             .and_then(|c| record.get(c))
-            .is_some_and(is_non_delivery)
+            .is_some_and(|r| is_non_delivery(&sanitize_cow(r)))
         {
             skipped.not_delivered += 1;
             continue;
         }
-        let entry = by_project.entry(project.to_string()).or_default();
+        // The file is read here, not synced: its text is cleaned here, as a sync would.
+        let entry = by_project
+            .entry(sanitize_cow(project).into_owned())
+            .or_default();
         entry.0.push(resolved.date_naive());
         if let Some(created) = created_col
             .and_then(|c| record.get(c))

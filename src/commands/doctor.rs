@@ -23,12 +23,13 @@ impl Report {
     fn item(&mut self, ok: bool, what: &str, detail: impl AsRef<str>) {
         self.failed |= !ok;
         let mark = if ok { "ok  " } else { "FAIL" };
-        self.lines
-            .push(format!("  {mark}  {what}: {}", detail.as_ref()));
+        // Details quote trackers (project keys, error bodies): printed clean, like all output.
+        let detail = crate::text::sanitize_cow(detail.as_ref());
+        self.lines.push(format!("  {mark}  {what}: {detail}"));
     }
 
     fn heading(&mut self, text: String) {
-        self.lines.push(text);
+        self.lines.push(crate::text::sanitize(&text));
     }
 }
 

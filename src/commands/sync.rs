@@ -55,6 +55,8 @@ pub async fn load_or_sync(settings: &Settings, store: &Store) -> anyhow::Result<
 /// command's own output). Fails (exit 1) when any source failed.
 pub async fn once(settings: &Settings, store: &Store, to_stderr: bool) -> anyhow::Result<ExitCode> {
     let say = |line: String| {
+        // Lines quote tracker errors and warnings: nothing printed may drive the terminal.
+        let line = crate::text::Clean::new(line);
         if to_stderr {
             eprintln!("{line}")
         } else {
@@ -111,7 +113,7 @@ pub async fn forever(settings: &Settings, store: Store) -> anyhow::Result<ExitCo
                 println!("{source}: {}; next at {}", summary.line(), clock(next));
                 if shown.get(&source) != Some(&warnings) {
                     for w in &warnings {
-                        println!("{source}: {w}");
+                        println!("{source}: {}", crate::text::Clean::new(w.as_str()));
                     }
                     shown.insert(source, warnings);
                 }

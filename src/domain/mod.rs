@@ -4,6 +4,7 @@
 //! several trackers can share one store without their ids colliding.
 
 mod change_set;
+mod clean;
 pub mod dates;
 pub mod instant;
 mod interner;

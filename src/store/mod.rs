@@ -317,14 +317,17 @@ impl Store {
             time_entries.retain(|e| !gone(&e.source, e.ticket));
             notes.retain(|n| !gone(&n.source, n.ticket));
         }
-        Ok(Portfolio {
+        let mut portfolio = Portfolio {
             projects: self.scan(PROJECTS)?,
             members: self.scan(MEMBERS)?,
             tickets,
             transitions,
             time_entries,
             notes,
-        })
+        };
+        // Older versions stored tracker text raw; this version stores it clean (nearly free).
+        portfolio.sanitize();
+        Ok(portfolio)
     }
 
     fn scan<T: serde::de::DeserializeOwned>(&self, tree: usize) -> Result<Vec<T>, StoreError> {

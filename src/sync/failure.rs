@@ -7,6 +7,7 @@
 
 use super::SyncError;
 use crate::sources::SourceError;
+use crate::text::Clean;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
@@ -52,7 +53,8 @@ impl FailureKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub kind: FailureKind,
-    pub message: String,
+    /// Cleaned: it may quote a tracker's answer.
+    pub message: Clean,
 }
 
 impl std::fmt::Display for Failure {
@@ -84,7 +86,7 @@ impl From<&SyncError> for Failure {
         };
         Failure {
             kind,
-            message: e.to_string(),
+            message: Clean::new(e.to_string()),
         }
     }
 }

@@ -101,7 +101,7 @@ pub async fn sync_once(
         if let Some(w) = writing.take() {
             finish(w.await.map_err(|e| SyncError::Task(e.to_string()))?)?;
         }
-        let mut changes = fetched?;
+        let mut changes = fetched?.sanitized();
         changed += changes.len();
         warnings.append(&mut changes.warnings);
         let more = changes.more;

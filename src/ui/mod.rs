@@ -1,5 +1,9 @@
-//! Drawing: `draw(frame, &State)` and nothing else. No I/O, no locks, no state changes; every
-//! string from a tracker goes through `text::sanitize` on its way to the screen.
+//! Drawing: `draw(frame, &State)` and nothing else. No I/O, no locks, no state changes.
+//!
+//! Tracker text arrives here already clean (see `text`): the portfolio and its analysis are
+//! cleaned where they enter lookout, and messages from outside the store come as `text::Clean`
+//! (the status bar's errors). Nothing here cleans text, and nothing here may draw a `String`
+//! that came from outside lookout by another way.
 
 mod help;
 mod status_bar;

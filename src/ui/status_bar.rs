@@ -9,7 +9,6 @@ use ratatui::widgets::Paragraph;
 use super::Theme;
 use crate::app::{State, SyncState};
 use crate::keys::Action;
-use crate::text::sanitize;
 
 fn clock(t: Option<DateTime<Utc>>) -> String {
     t.map(|t| t.with_timezone(&Local).format("%H:%M:%S").to_string())
@@ -47,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut spans = Vec::new();
     if let Some(e) = &state.load_error {
         spans.push(Span::styled(
-            format!(" store: {}", shorten(&sanitize(e), 60)),
+            format!(" store: {}", shorten(e, 60)),
             theme.flag(),
         ));
     }
@@ -75,22 +74,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     String::new()
                 };
                 let text = match s.next {
-                    Some(_) => format!(
-                        "retry {}{last}: {}",
-                        clock(s.next),
-                        shorten(&sanitize(&e.message), 48)
-                    ),
+                    Some(_) => {
+                        format!("retry {}{last}: {}", clock(s.next), shorten(&e.message, 48))
+                    }
                     // Credentials and config failures wait for the user: say what to do first.
                     None => format!(
                         "stopped: {}{last}: {}",
                         e.kind.advice(),
-                        shorten(&sanitize(&e.message), 48)
+                        shorten(&e.message, 48)
                     ),
                 };
                 (text, theme.flag())
             }
         };
-        spans.push(Span::raw(format!(" {} ", sanitize(&s.name))));
+        spans.push(Span::raw(format!(" {} ", s.name)));
         spans.push(Span::styled(text, style));
         if let Some(b) = s.budget.and_then(budget) {
             spans.push(Span::styled(

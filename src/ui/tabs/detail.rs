@@ -8,7 +8,6 @@ use crate::analysis::stalled::format_days;
 use crate::app::{ProjectDetail, State};
 use crate::domain::StatusCategory;
 use crate::keys::Action;
-use crate::text::sanitize;
 use crate::ui::{Theme, key_width, placeholder};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail, theme: &Theme) {
@@ -20,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         .count();
     let title = format!(
         " {}: {open} open of {} ({} back) ",
-        sanitize(&detail.key),
+        detail.key,
         detail.tickets.len(),
         state.keymap.hint(Action::Back)
     );
@@ -46,17 +45,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
             StatusCategory::Todo => theme.tab(),
         };
         Row::new(vec![
-            Cell::from(sanitize(&t.key)),
-            Cell::from(sanitize(&t.status)).style(style),
-            Cell::from(
-                t.assignee
-                    .as_deref()
-                    .map(sanitize)
-                    .unwrap_or_else(|| "-".into()),
-            ),
+            Cell::from(t.key.as_str()),
+            Cell::from(t.status.as_str()).style(style),
+            Cell::from(t.assignee.as_deref().unwrap_or("-")),
             Cell::from(t.priority.label()),
             Cell::from(format!("{age:>5}")),
-            Cell::from(sanitize(&t.title)),
+            Cell::from(t.title.as_str()),
         ])
     });
     let widths = [

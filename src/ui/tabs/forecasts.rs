@@ -10,7 +10,6 @@ use crate::analysis::projection::{Question, ThroughputForecast};
 use crate::app::forecasts::asked;
 use crate::app::{Ask, InputKind, State, selected_project};
 use crate::keys::Action;
-use crate::text::sanitize;
 use crate::ui::{Theme, placeholder};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -31,8 +30,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let hint = |a| state.keymap.hint(a);
     let title = format!(
         " Forecast: {} {} ({}/{} project, {} method) ",
-        sanitize(&project.key),
-        sanitize(&project.name),
+        project.key,
+        project.name,
         hint(crate::keys::Action::Down),
         hint(crate::keys::Action::Up),
         state.forecast.method.name()

@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::analysis::ProjectSummary;
-use crate::text::sanitize;
 use crate::ui::Theme;
 
 /// Lines the panel wants inside its border.
@@ -61,7 +60,7 @@ fn distribution<'a>(
     for (i, (name, n)) in counts.iter().enumerate() {
         let (style, fill) = styles[i % styles.len()];
         spans.push(Span::styled(fill.to_string(), style));
-        spans.push(Span::raw(format!("{} {n}  ", sanitize(name))));
+        spans.push(Span::raw(format!("{name} {n}  ")));
     }
     Line::from(spans)
 }
@@ -74,8 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &ProjectSummary, theme: &Theme, un
     let block = Block::bordered()
         .title(format!(
             " {} health (risk {:.2}{target}) ",
-            sanitize(&p.key),
-            p.health.composite
+            p.key, p.health.composite
         ))
         .border_style(theme.border());
     let inner = block.inner(area);

@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
 use crate::analysis::stalled::format_days;
 use crate::app::{SortKey, State};
-use crate::text::sanitize;
 use crate::ui::{Theme, placeholder};
 
 const COLUMNS: [(&str, SortKey); 6] = [
@@ -54,13 +53,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     let rows = state.project_order.iter().map(|&i| {
         let p = &state.analysis.projects[i];
-        let mut cells = vec![Cell::from(format!(
-            "{} {}",
-            sanitize(&p.key),
-            sanitize(&p.name)
-        ))];
+        let mut cells = vec![Cell::from(format!("{} {}", p.key, p.name))];
         if show_source {
-            cells.push(Cell::from(sanitize(&p.source)));
+            cells.push(Cell::from(p.source.as_str()));
         }
         let stalled_style = if p.stalled > 0 {
             theme.flag()

@@ -9,7 +9,6 @@ use crate::analysis::StalledTicket;
 use crate::analysis::stalled::{Severity, format_days};
 use crate::app::State;
 use crate::keys::Action;
-use crate::text::sanitize;
 use crate::ui::{Theme, key_width, placeholder};
 
 /// From this width on the reason gets its own column; below it, the panel under the table.
@@ -26,7 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .filter(|s| s.severity == Severity::Flag)
         .count();
     let scope = match &state.stalled_filter {
-        Some((_, project)) => format!(" in {}", sanitize(project)),
+        Some((_, project)) => format!(" in {project}"),
         None => String::new(),
     };
     let title = format!(
@@ -64,19 +63,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.warn()
         };
         let mut cells = vec![
-            Cell::from(sanitize(&s.key)).style(mark),
-            Cell::from(sanitize(&s.title)),
-            Cell::from(sanitize(&s.status)),
-            Cell::from(
-                s.assignee
-                    .as_deref()
-                    .map(sanitize)
-                    .unwrap_or_else(|| "-".into()),
-            ),
+            Cell::from(s.key.as_str()).style(mark),
+            Cell::from(s.title.as_str()),
+            Cell::from(s.status.as_str()),
+            Cell::from(s.assignee.as_deref().unwrap_or("-")),
             Cell::from(format!("{:>5}", format_days(s.in_status_days))).style(mark),
         ];
         if wide {
-            cells.push(Cell::from(sanitize(&s.reason)));
+            cells.push(Cell::from(s.reason.as_str()));
         }
         Row::new(cells)
     });
@@ -103,11 +97,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let lines = vec![
             Line::from(vec![
                 Span::styled("Why: ", theme.header()),
-                Span::raw(sanitize(&s.reason)),
+                Span::raw(s.reason.as_str()),
             ]),
             Line::from(vec![
-                Span::styled(format!("{} ", sanitize(&s.key)), theme.header()),
-                Span::raw(sanitize(&s.title)),
+                Span::styled(format!("{} ", s.key), theme.header()),
+                Span::raw(s.title.as_str()),
             ]),
         ];
         let block = Block::bordered().border_style(theme.border());

@@ -326,10 +326,9 @@ async fn a_missing_column_is_a_clear_error() {
 }
 
 #[test]
+#[ignore = "needs ../shared/data beside the clone: cargo test -- --ignored"]
 fn the_promise_file_imports_whole_and_forecasts_through_the_binary() {
-    let Some(csv) = common::shared_csv() else {
-        return;
-    };
+    let csv = common::shared_csv();
     let dir = tempfile::tempdir().expect("temp dir");
     let config = write(
         dir.path(),

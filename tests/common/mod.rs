@@ -78,19 +78,15 @@ pub fn bulk(source: &str, first: u64, n: u64, cursor: &str) -> ChangeSet {
     c
 }
 
-/// The PROMISE'19 file beside the clone, or `None` with a notice when it is absent (a failure
-/// instead when LOOKOUT_REQUIRE_SHARED_DATA is set, as CI does).
-pub fn shared_csv() -> Option<std::path::PathBuf> {
+/// The PROMISE'19 file beside the clone; tests that read it are marked ignored and fail when
+/// asked to run without it.
+pub fn shared_csv() -> std::path::PathBuf {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/apache_bugfix_promise19.csv");
-    if path.exists() {
-        return Some(path);
-    }
     assert!(
-        std::env::var("LOOKOUT_REQUIRE_SHARED_DATA").is_err(),
-        "LOOKOUT_REQUIRE_SHARED_DATA is set but {} is missing",
+        path.exists(),
+        "{} is missing: these tests read the shared dataset beside the clone",
         path.display()
     );
-    eprintln!("skipping: {} is not here", path.display());
-    None
+    path
 }

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod keys;
+pub mod report;
 pub mod rng;
 pub mod sources;
 pub mod store;

@@ -170,7 +170,20 @@ fn the_binary_reports_config_errors_and_exits_2() {
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read config"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read config"), "{err}");
+    assert_eq!(err.matches("(os error 2)").count(), 1, "said once: {err}");
+
+    // A data directory that cannot be one: the OS error once, too.
+    let out = Command::new(env!("CARGO_BIN_EXE_lookout"))
+        .args(["--data-dir", "/dev/null/lookout", "sync", "--once"])
+        .env_remove("LOOKOUT_CONFIG")
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .output()
+        .expect("run lookout");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("(os error").count(), 1, "said once: {err}");
 }
 
 #[test]

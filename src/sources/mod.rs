@@ -8,6 +8,7 @@ pub mod csv;
 pub mod demo;
 pub mod http;
 pub mod jira;
+mod lenient;
 pub mod redmine;
 mod sweep;
 mod window;

@@ -83,7 +83,13 @@ pub async fn sync_once(
         if let Some(w) = writing.take() {
             w.await.map_err(|e| SyncError::Task(e.to_string()))??;
         }
-        let changes = fetched?;
+        let mut changes = fetched?;
+        // Every source's tickets, whatever their connector did: work never starts after
+        // the ticket was resolved.
+        changes
+            .tickets
+            .iter_mut()
+            .for_each(crate::domain::Ticket::keep_work_in_order);
         changed += changes.len();
         warnings.extend(changes.warnings.iter().cloned());
         let more = changes.more;

@@ -9,22 +9,25 @@
 mod dto;
 mod map;
 mod search;
+mod status;
+mod trial;
+mod worklog;
 mod write;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use futures::future::BoxFuture;
 use reqwest::RequestBuilder;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::http::{Body, Http, HttpError, Policy};
+use super::lenient::{Listing, Unreadable, warn_each};
 use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Window};
-use crate::domain::{
-    ChangeSet, Interner, Member, Project, StatusCategory, Sweep, Ticket, Transition,
-};
+use crate::domain::{ChangeSet, Interner, Member, Project, Sweep, Ticket, Transition};
+use status::{Move, Outcome, Statuses};
 
 const PAGE: usize = 100;
 const SWEEP_PAGE: usize = 1000;
@@ -34,6 +37,8 @@ const CHANGELOG_ISSUES: usize = 1000;
 const BATCH: usize = 2000;
 /// JQL has minute precision, and a local time in the hour a clock falls back is ambiguous.
 const OVERLAP_MINUTES: i64 = 70;
+/// Skipped records named one line each, per kind and sync, before the rest are counted.
+const NAMED_SKIPS: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -73,11 +78,62 @@ pub struct JiraSource {
     settings: Settings,
     http: Result<Http, HttpError>,
     points: Option<String>,
-    categories: HashMap<String, StatusCategory>,
+    statuses: Statuses,
     sweeps: SweepClock,
     /// Status and people names repeat in every changelog: one copy each.
     strings: Interner,
     resume: Option<Resume>,
+    /// What the sync in progress has seen so far, over its batches.
+    seen: SyncNotes,
+}
+
+/// Kept over the batches of one sync, and reported when it ends: each odd thing once.
+#[derive(Default)]
+struct SyncNotes {
+    /// Changelog statuses placed neither by id nor by name.
+    unplaced: BTreeSet<String>,
+    /// The tickets read, which are the source's own (the search names its projects).
+    tickets: HashSet<u64>,
+}
+
+/// What one batch could not use, for its warnings.
+#[derive(Default)]
+struct OddIssues {
+    /// Issues skipped: key (or id) and why.
+    issues: Vec<(String, String)>,
+    /// Issues kept without a changelog: id and why.
+    histories: Vec<(String, String)>,
+    /// Issues kept without an estimate: key and what the story points field held.
+    points: Vec<String>,
+}
+
+impl OddIssues {
+    fn report(self, warnings: &mut Vec<String>) {
+        let issues = self.issues.into_iter();
+        let skipped = issues.map(|(key, why)| format!("Jira issue {key} skipped: {why}"));
+        warn_each(skipped, NAMED_SKIPS, warnings);
+        let histories = self.histories.into_iter().map(|(id, why)| {
+            format!("the changelog of Jira issue {id} could not be read ({why}); kept without it")
+        });
+        warn_each(histories, NAMED_SKIPS, warnings);
+        if !self.points.is_empty() {
+            let n = self.points.len();
+            let shown: Vec<String> = self.points.into_iter().take(NAMED_SKIPS).collect();
+            let more = if n > shown.len() { ", ..." } else { "" };
+            warnings.push(format!(
+                "{n} Jira issues hold something other than a number of points in their story \
+                 points field, and are kept without an estimate: {}{more}",
+                shown.join(", ")
+            ));
+        }
+    }
+}
+
+/// A ticket's changelog, as lookout keeps it and as it places work.
+#[derive(Default)]
+struct Log {
+    transitions: Vec<Transition>,
+    moves: Vec<Move>,
 }
 
 impl JiraSource {
@@ -90,8 +146,9 @@ impl JiraSource {
             settings,
             http: Http::new(policy),
             points: None,
-            categories: HashMap::new(),
+            statuses: Statuses::default(),
             resume: None,
+            seen: SyncNotes::default(),
         }
     }
 
@@ -154,16 +211,16 @@ impl JiraSource {
         Ok(self.http()?.body(build).await?)
     }
 
-    /// Fields (for story points), statuses (for categories of changelog names), projects
-    /// and their assignable members.
-    async fn refresh_catalog(&mut self) -> Result<(Vec<Project>, Vec<Member>), SourceError> {
+    /// Fields (for story points), statuses (for categories of changelog moves), projects
+    /// and their assignable members; what could not be read goes to `warnings`.
+    async fn refresh_catalog(
+        &mut self,
+        warnings: &mut Vec<String>,
+    ) -> Result<(Vec<Project>, Vec<Member>), SourceError> {
         let fields: Vec<dto::Field> = self.get("/rest/api/3/field", &[]).await?;
         self.points = map::story_points(&fields);
         let statuses: Vec<dto::StatusDto> = self.get("/rest/api/3/status", &[]).await?;
-        self.categories = statuses
-            .into_iter()
-            .map(|s| (s.name, map::category(&s.status_category.key)))
-            .collect();
+        self.statuses = Statuses::new(statuses);
 
         let mut listed: Vec<dto::ProjectDto> = Vec::new();
         loop {
@@ -201,10 +258,34 @@ impl JiraSource {
                     ("startAt", start.to_string()),
                     ("maxResults", "100".to_string()),
                 ];
-                let users: Vec<dto::User> =
+                let answer: Listing<dto::User> =
                     self.get("/rest/api/3/user/assignable/search", &q).await?;
-                start += users.len();
-                let n = users.len();
+                let users = match answer {
+                    Listing::Items(users) => users,
+                    Listing::NotAList(what) => {
+                        warnings.push(format!(
+                            "Jira answered {what} instead of a list for the assignable users \
+                             of {}: its members are not updated this sync",
+                            p.key
+                        ));
+                        break;
+                    }
+                };
+                let n = users.0.len();
+                start += n;
+                let (users, odd) = users.split();
+                warn_each(
+                    odd.iter().map(|u| {
+                        format!(
+                            "an assignable user of {} skipped ({}): {}",
+                            p.key,
+                            u.name_or("no account id"),
+                            u.reason
+                        )
+                    }),
+                    NAMED_SKIPS,
+                    warnings,
+                );
                 members.extend(
                     users
                         .into_iter()
@@ -254,16 +335,21 @@ impl JiraSource {
         )
     }
 
+    /// `project in (...)` for the configured projects (meaningful only when there are some).
+    fn project_clause(&self) -> String {
+        let keys: Vec<String> = self
+            .settings
+            .projects
+            .iter()
+            .map(|k| format!("\"{}\"", k.replace('"', "")))
+            .collect();
+        format!("project in ({})", keys.join(", "))
+    }
+
     fn jql(&self, from: Option<String>) -> String {
         let mut parts = Vec::new();
         if !self.settings.projects.is_empty() {
-            let keys: Vec<String> = self
-                .settings
-                .projects
-                .iter()
-                .map(|k| format!("\"{}\"", k.replace('"', "")))
-                .collect();
-            parts.push(format!("project in ({})", keys.join(", ")));
+            parts.push(self.project_clause());
         }
         // The search API refuses unbounded queries; an update time bounds a full read too.
         parts.push(format!(
@@ -308,7 +394,8 @@ impl JiraSource {
         let (jql, mut token) = match resumed {
             Some(r) => (r.jql, Some(r.token)),
             None => {
-                let (projects, members) = self.refresh_catalog().await?;
+                self.seen = SyncNotes::default();
+                let (projects, members) = self.refresh_catalog(&mut changes.warnings).await?;
                 changes.projects = projects;
                 changes.members = members;
                 let from = self.local_time(&window, window.from(overlap));
@@ -317,6 +404,7 @@ impl JiraSource {
         };
         let sync_start = window.entries_from(overlap);
         let fields = self.fields();
+        let mut odd = OddIssues::default();
         // Each page is mapped as it arrives, borrowing from its body: nothing of the JSON
         // outlives the page.
         let mut fresh: Vec<(Ticket, DateTime<Utc>)> = Vec::new();
@@ -332,16 +420,12 @@ impl JiraSource {
             let page = body.parse_seed(reading)?;
             token = page.next_page_token.filter(|_| page.is_last != Some(true));
             for issue in page.issues {
-                let id = parse_id(&issue.id)?;
-                let fields = issue.fields.ok_or_else(|| {
-                    SourceError::Invalid(format!("issue {} came without its fields", issue.key))
-                })?;
-                window.set_offset(fields.updated.offset().local_minus_utc());
-                let updated = fields.updated.with_timezone(&Utc);
-                if !window.seen(id, updated) {
-                    let url = &self.settings.url;
-                    let points = issue.points;
-                    let ticket = map::ticket(&self.name, url, points, id, issue.key, fields);
+                let Some((ticket, updated)) = self.read_issue(issue, &mut odd) else {
+                    continue;
+                };
+                window.set_offset(updated.offset().local_minus_utc());
+                let updated = updated.with_timezone(&Utc);
+                if !window.seen(ticket.id, updated) {
                     fresh.push((ticket, updated));
                 }
             }
@@ -355,15 +439,23 @@ impl JiraSource {
         }
 
         let ids: Vec<u64> = fresh.iter().map(|(t, _)| t.id).collect();
-        let mut histories = self.changelogs(&ids).await?;
+        let mut histories = self.changelogs(&ids, &mut odd.histories).await?;
         for (mut ticket, updated) in fresh {
-            let mut transitions = histories.remove(&ticket.id).unwrap_or_default();
-            let started = map::started(&mut transitions, &self.categories);
-            ticket.started = started.or(ticket.resolved);
+            let mut log = histories.remove(&ticket.id).unwrap_or_default();
+            let outcome = Outcome {
+                now: ticket.category,
+                resolved: ticket.resolved,
+            };
+            let unplaced = &mut self.seen.unplaced;
+            ticket.started =
+                status::work_started(&mut log.moves, &self.statuses, outcome, unplaced);
+            log.transitions.sort_by_key(|t| t.at);
             window.add(ticket.id, updated);
+            self.seen.tickets.insert(ticket.id);
             changes.tickets.push(ticket);
-            changes.transitions.extend(transitions);
+            changes.transitions.extend(log.transitions);
         }
+        odd.report(&mut changes.warnings);
         window.keep_entries_from(sync_start, changes.more);
         let next = window.cursor(overlap);
         if changes.more {
@@ -375,24 +467,67 @@ impl JiraSource {
                 });
             }
         } else {
-            changes.time_entries = self.worklogs(sync_start).await?;
+            changes.time_entries = self.worklogs(sync_start, &mut changes.warnings).await?;
             if self.sweeps.due(sync_start.is_none()) {
-                changes.sweep = Some(Sweep {
-                    present: self.all_ids().await?,
-                    at: now,
-                });
+                changes.sweep = self
+                    .all_ids(&mut changes.warnings)
+                    .await?
+                    .map(|present| Sweep { present, at: now });
             }
+            changes.warnings.extend(self.seen.unplaced.iter().map(|s| {
+                format!(
+                    "Jira status {s:?} in ticket histories is no longer in the workflow \
+                     (renamed or retired): placed by what each ticket did next"
+                )
+            }));
+            self.seen = SyncNotes::default();
         }
         changes.cursor = Some(next);
         Ok(changes)
     }
 
-    /// The status, assignee and priority changes of `ids`, by issue id, in no set order.
+    /// A search result as a ticket and its update time (in Jira's zone), or `None` with the
+    /// reason noted in `odd` when it cannot be one.
+    fn read_issue(
+        &self,
+        issue: Result<search::Issue<'_>, Unreadable>,
+        odd: &mut OddIssues,
+    ) -> Option<(Ticket, DateTime<FixedOffset>)> {
+        let issue = match issue {
+            Ok(i) => i,
+            Err(u) => {
+                let name = u.name_or("an issue without key or id").to_string();
+                odd.issues.push((name, u.reason));
+                return None;
+            }
+        };
+        let Ok(id) = issue.id.parse::<u64>() else {
+            let reason = format!("id {:?} is not a Jira issue id", &*issue.id);
+            odd.issues.push((issue.key, reason));
+            return None;
+        };
+        let Some(fields) = issue.fields else {
+            odd.issues
+                .push((issue.key, "it came without its fields".into()));
+            return None;
+        };
+        if let Some(what) = issue.odd_points {
+            odd.points.push(format!("{} ({what})", issue.key));
+        }
+        let updated = fields.updated;
+        let url = &self.settings.url;
+        let ticket = map::ticket(&self.name, url, issue.points, id, issue.key, fields);
+        Some((ticket, updated))
+    }
+
+    /// The status, assignee and priority changes of `ids`, by issue id, in no set order;
+    /// an issue whose changelog does not read is noted in `odd` and has none.
     async fn changelogs(
         &mut self,
         ids: &[u64],
-    ) -> Result<HashMap<u64, Vec<Transition>>, SourceError> {
-        let mut out: HashMap<u64, Vec<Transition>> = HashMap::new();
+        odd: &mut Vec<(String, String)>,
+    ) -> Result<HashMap<u64, Log>, SourceError> {
+        let mut out: HashMap<u64, Log> = HashMap::new();
         for chunk in ids.chunks(CHANGELOG_ISSUES) {
             let mut token: Option<String> = None;
             loop {
@@ -406,15 +541,27 @@ impl JiraSource {
                     .post_body("/rest/api/3/changelog/bulkfetch", &request)
                     .await?;
                 let page: dto::ChangelogPage = body.parse()?;
-                for log in page.issue_change_logs {
-                    let id = parse_id(&log.issue_id)?;
+                for log in page.issue_change_logs.0 {
+                    let log = match log {
+                        Ok(l) => l,
+                        Err(u) => {
+                            odd.push((u.name_or("?").to_string(), u.reason));
+                            continue;
+                        }
+                    };
+                    let Ok(id) = log.issue_id.parse::<u64>() else {
+                        let reason = "it is not a Jira issue id".to_string();
+                        odd.push((log.issue_id.to_string(), reason));
+                        continue;
+                    };
                     let into = out.entry(id).or_default();
                     map::history(
                         &self.source,
                         id,
                         log.change_histories,
                         &mut self.strings,
-                        into,
+                        &mut into.transitions,
+                        &mut into.moves,
                     );
                 }
                 token = page.next_page_token;
@@ -426,49 +573,10 @@ impl JiraSource {
         Ok(out)
     }
 
-    /// Time logged since `from` (all of it on a first sync): the ids of changed worklogs,
-    /// then the worklogs a thousand at a time. Jira lists them site-wide, not per project.
-    async fn worklogs(
-        &self,
-        from: Option<DateTime<Utc>>,
-    ) -> Result<Vec<crate::domain::TimeEntry>, SourceError> {
-        let mut since = from.map_or(0, |f| f.timestamp_millis());
-        let mut ids = Vec::new();
-        loop {
-            let page: dto::WorklogChanges = self
-                .get(
-                    "/rest/api/3/worklog/updated",
-                    &[("since", since.to_string())],
-                )
-                .await?;
-            ids.extend(page.values.iter().map(|v| v.worklog_id));
-            match page.until {
-                Some(until) if !page.last_page && until > since => since = until,
-                _ => break,
-            }
-        }
-        let mut out = Vec::new();
-        for chunk in ids.chunks(1000) {
-            let logs: Vec<dto::Worklog> = self
-                .post("/rest/api/3/worklog/list", &json!({ "ids": chunk }))
-                .await?;
-            for w in logs {
-                out.push(crate::domain::TimeEntry {
-                    source: self.name.clone(),
-                    ticket: parse_id(&w.issue_id)?,
-                    id: parse_id(&w.id)?,
-                    at: w.started.with_timezone(&Utc),
-                    member: w.author.map(|a| a.display_name).unwrap_or_default(),
-                    hours: w.time_spent_seconds / 3600.0,
-                    comment: w.comment.as_ref().map(map::adf_text).unwrap_or_default(),
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    /// Every issue id still in the tracker, with the cheapest search Jira offers.
-    async fn all_ids(&self) -> Result<Vec<u64>, SourceError> {
+    /// Every issue id still in the tracker, with the cheapest search Jira offers; `None`
+    /// (and a warning) when one of them does not read, since a sweep without it would
+    /// delete that ticket.
+    async fn all_ids(&self, warnings: &mut Vec<String>) -> Result<Option<Vec<u64>>, SourceError> {
         let jql = self.jql(None);
         let mut ids = Vec::new();
         let mut token: Option<String> = None;
@@ -483,19 +591,24 @@ impl JiraSource {
             let body = self.post_body("/rest/api/3/search/jql", &search).await?;
             let page = body.parse_seed(search::SearchSeed::IDS)?;
             for issue in &page.issues {
-                ids.push(parse_id(&issue.id)?);
+                match issue.as_ref().map(|i| i.id.parse::<u64>()) {
+                    Ok(Ok(id)) => ids.push(id),
+                    _ => {
+                        warnings.push(
+                            "the check for deleted Jira issues was skipped: the search listed \
+                             an issue without a readable id"
+                                .to_string(),
+                        );
+                        return Ok(None);
+                    }
+                }
             }
             token = page.next_page_token.filter(|_| page.is_last != Some(true));
             if token.is_none() {
-                return Ok(ids);
+                return Ok(Some(ids));
             }
         }
     }
-}
-
-fn parse_id(id: &str) -> Result<u64, SourceError> {
-    id.parse()
-        .map_err(|_| SourceError::Invalid(format!("{id:?} is not a Jira issue id")))
 }
 
 impl Source for JiraSource {
@@ -512,7 +625,7 @@ impl Source for JiraSource {
     }
 
     fn projects(&mut self) -> BoxFuture<'_, Result<Vec<Project>, SourceError>> {
-        Box::pin(async move { Ok(self.refresh_catalog().await?.0) })
+        Box::pin(async move { Ok(self.refresh_catalog(&mut Vec::new()).await?.0) })
     }
 
     fn apply<'a>(

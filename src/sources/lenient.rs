@@ -73,6 +73,36 @@ pub fn read_one<'de, S: DeserializeSeed<'de>>(
         .map_err(|e| Unreadable::of(raw, &e))
 }
 
+/// Why record `value` is unreadable as `T` (`error` says so), naming the field at fault: a
+/// derived reader says what it expected but not where. The field is the one whose removal
+/// lets the record read, or turns the error into that field missing. Only on the failure
+/// path: it reads the record again once per field.
+pub fn field_at_fault<T: for<'de> Deserialize<'de>>(
+    value: &serde_json::Value,
+    error: &serde_json::Error,
+) -> String {
+    let why = reason(error);
+    if why.starts_with("missing field") {
+        return why;
+    }
+    let Some(fields) = value.as_object() else {
+        return why;
+    };
+    let culprit = fields.keys().find(|k| {
+        let mut without = fields.clone();
+        without.remove(*k);
+        let missing = format!("missing field `{k}`");
+        match T::deserialize(&serde_json::Value::Object(without)) {
+            Ok(_) => true,
+            Err(e) => e.to_string().contains(&missing),
+        }
+    });
+    match culprit {
+        Some(k) => format!("field `{k}`: {why}"),
+        None => why,
+    }
+}
+
 /// A JSON array whose elements are read one by one; unreadable ones are kept as reasons.
 #[derive(Debug)]
 pub struct Lenient<T>(pub Vec<Result<T, Unreadable>>);
@@ -223,6 +253,23 @@ mod tests {
         );
         assert_eq!(bad[1].name.as_deref(), Some("7"));
         assert!(bad[1].reason.contains("missing field `key`"), "{bad:?}");
+    }
+
+    #[test]
+    fn the_field_that_made_a_record_unreadable_is_named() {
+        let why = |v: serde_json::Value| {
+            let e = Rec::deserialize(&v).expect_err("unreadable");
+            field_at_fault::<Rec>(&v, &e)
+        };
+        assert_eq!(
+            why(serde_json::json!({"key": "A-1", "n": "two"})),
+            "field `n`: invalid type: string \"two\", expected u32"
+        );
+        assert_eq!(why(serde_json::json!({"key": "A-1"})), "missing field `n`");
+        assert_eq!(
+            why(serde_json::json!(5)),
+            "invalid type: integer `5`, expected struct Rec"
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use super::http::{Body, Http, HttpError, Policy};
 use super::lenient::{Listing, Unreadable, warn_each};
-use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Window};
+use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
 use crate::domain::{ChangeSet, Interner, Member, Project, Sweep, Ticket, Transition};
 use status::{Move, Outcome, Statuses};
 
@@ -474,12 +474,10 @@ impl JiraSource {
                     .await?
                     .map(|present| Sweep { present, at: now });
             }
-            changes.warnings.extend(self.seen.unplaced.iter().map(|s| {
-                format!(
-                    "Jira status {s:?} in ticket histories is no longer in the workflow \
-                     (renamed or retired): placed by what each ticket did next"
-                )
-            }));
+            let unplaced = self.seen.unplaced.iter();
+            changes
+                .warnings
+                .extend(unplaced.map(|s| unplaced_warning(s)));
             self.seen = SyncNotes::default();
         }
         changes.cursor = Some(next);
@@ -611,6 +609,14 @@ impl JiraSource {
     }
 }
 
+/// Said once a sync for each status neither id nor name placed.
+fn unplaced_warning(status: &str) -> String {
+    format!(
+        "Jira status {status:?} in ticket histories is no longer in the workflow (renamed or \
+         retired): placed by what each ticket did next"
+    )
+}
+
 impl Source for JiraSource {
     fn name(&self) -> &str {
         &self.name
@@ -626,6 +632,10 @@ impl Source for JiraSource {
 
     fn projects(&mut self) -> BoxFuture<'_, Result<Vec<Project>, SourceError>> {
         Box::pin(async move { Ok(self.refresh_catalog(&mut Vec::new()).await?.0) })
+    }
+
+    fn trial(&mut self) -> BoxFuture<'_, Result<Option<Trial>, SourceError>> {
+        Box::pin(async move { Ok(Some(self.trial_read().await?)) })
     }
 
     fn apply<'a>(

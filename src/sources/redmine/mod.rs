@@ -6,6 +6,7 @@
 
 mod dto;
 mod map;
+mod trial;
 mod write;
 
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use serde::Deserialize;
 
 use super::http::{Http, HttpError, Policy};
 use super::lenient::{Listing, field_at_fault, warn_each};
-use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Window};
+use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
 use crate::domain::{ChangeSet, Member, Project, Sweep, TimeEntry};
 use map::Catalog;
 
@@ -478,6 +479,10 @@ impl Source for RedmineSource {
 
     fn projects(&mut self) -> BoxFuture<'_, Result<Vec<Project>, SourceError>> {
         Box::pin(async move { Ok(self.refresh_catalog(&mut Vec::new()).await?.0) })
+    }
+
+    fn trial(&mut self) -> BoxFuture<'_, Result<Option<Trial>, SourceError>> {
+        Box::pin(async move { Ok(Some(self.trial_read().await?)) })
     }
 
     fn apply<'a>(

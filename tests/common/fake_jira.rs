@@ -53,15 +53,13 @@ pub fn category(status: &str) -> &'static str {
 
 /// The workflow's statuses as `/rest/api/3/status` lists them: (id, name).
 pub fn workflow() -> Vec<(String, String)> {
-    [
+    let listed = [
         ("1", "To Do"),
         ("3", "In Progress"),
         ("10001", "In Review"),
         ("10002", "Done"),
-    ]
-    .iter()
-    .map(|(id, name)| (id.to_string(), name.to_string()))
-    .collect()
+    ];
+    listed.map(|(id, name)| (id.into(), name.into())).to_vec()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -273,16 +271,13 @@ fn issue_json(s: &State, i: &Issue, zone: FixedOffset, only_id: bool) -> Value {
             POINTS_FIELD: i.points,
         }
     });
-    if let (Some(odd), Some(fields)) = (
-        s.odd_fields.get(&i.id).and_then(Value::as_object),
-        issue["fields"].as_object_mut(),
-    ) {
+    let odd = s.odd_fields.get(&i.id).and_then(Value::as_object);
+    if let (Some(odd), Some(fields)) = (odd, issue["fields"].as_object_mut()) {
         for (k, v) in odd {
-            if v.is_null() {
-                fields.remove(k);
-            } else {
-                fields.insert(k.clone(), v.clone());
-            }
+            match v {
+                Value::Null => fields.remove(k),
+                v => fields.insert(k.clone(), v.clone()),
+            };
         }
     }
     issue

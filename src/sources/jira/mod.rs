@@ -5,8 +5,15 @@
 //! assignee and priority histories from `POST /rest/api/3/changelog/bulkfetch`, for up to
 //! a thousand issues a request. JQL takes times in the user's own zone, so the window keeps
 //! the offset Jira writes its times in.
+//!
+//! Real sites are messier than the docs: changelogs name statuses renamed or retired since
+//! (`status`), one issue may hold a field of another type (`issues`), worklogs are listed
+//! site-wide (`worklog`). The connector never fails a sync over one odd record: it skips it
+//! and says which and why.
 
+mod catalog;
 mod dto;
+mod issues;
 mod map;
 mod search;
 mod status;
@@ -14,7 +21,7 @@ mod trial;
 mod worklog;
 mod write;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,10 +31,10 @@ use reqwest::RequestBuilder;
 use serde_json::Value;
 
 use super::http::{Body, Http, HttpError, Policy};
-use super::lenient::{Listing, Unreadable, warn_each};
 use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
-use crate::domain::{ChangeSet, Interner, Member, Project, Sweep, Ticket, Transition};
-use status::{Move, Outcome, Statuses};
+use crate::domain::{ChangeSet, Interner, Project, Sweep, Ticket};
+use issues::{OddIssues, unplaced_warning};
+use status::{Outcome, Statuses};
 
 const PAGE: usize = 100;
 const SWEEP_PAGE: usize = 1000;
@@ -94,46 +101,6 @@ struct SyncNotes {
     unplaced: BTreeSet<String>,
     /// The tickets read, which are the source's own (the search names its projects).
     tickets: HashSet<u64>,
-}
-
-/// What one batch could not use, for its warnings.
-#[derive(Default)]
-struct OddIssues {
-    /// Issues skipped: key (or id) and why.
-    issues: Vec<(String, String)>,
-    /// Issues kept without a changelog: id and why.
-    histories: Vec<(String, String)>,
-    /// Issues kept without an estimate: key and what the story points field held.
-    points: Vec<String>,
-}
-
-impl OddIssues {
-    fn report(self, warnings: &mut Vec<String>) {
-        let issues = self.issues.into_iter();
-        let skipped = issues.map(|(key, why)| format!("Jira issue {key} skipped: {why}"));
-        warn_each(skipped, NAMED_SKIPS, warnings);
-        let histories = self.histories.into_iter().map(|(id, why)| {
-            format!("the changelog of Jira issue {id} could not be read ({why}); kept without it")
-        });
-        warn_each(histories, NAMED_SKIPS, warnings);
-        if !self.points.is_empty() {
-            let n = self.points.len();
-            let shown: Vec<String> = self.points.into_iter().take(NAMED_SKIPS).collect();
-            let more = if n > shown.len() { ", ..." } else { "" };
-            warnings.push(format!(
-                "{n} Jira issues hold something other than a number of points in their story \
-                 points field, and are kept without an estimate: {}{more}",
-                shown.join(", ")
-            ));
-        }
-    }
-}
-
-/// A ticket's changelog, as lookout keeps it and as it places work.
-#[derive(Default)]
-struct Log {
-    transitions: Vec<Transition>,
-    moves: Vec<Move>,
 }
 
 impl JiraSource {
@@ -209,114 +176,6 @@ impl JiraSource {
                 .json(body)
         };
         Ok(self.http()?.body(build).await?)
-    }
-
-    /// Fields (for story points), statuses (for categories of changelog moves), projects
-    /// and their assignable members; what could not be read goes to `warnings`.
-    async fn refresh_catalog(
-        &mut self,
-        warnings: &mut Vec<String>,
-    ) -> Result<(Vec<Project>, Vec<Member>), SourceError> {
-        let fields: Vec<dto::Field> = self.get("/rest/api/3/field", &[]).await?;
-        self.points = map::story_points(&fields);
-        let statuses: Vec<dto::StatusDto> = self.get("/rest/api/3/status", &[]).await?;
-        self.statuses = Statuses::new(statuses);
-
-        let mut listed: Vec<dto::ProjectDto> = Vec::new();
-        loop {
-            let mut q = vec![
-                ("startAt", listed.len().to_string()),
-                ("maxResults", "50".to_string()),
-                ("expand", "description".to_string()),
-            ];
-            for k in &self.settings.projects {
-                q.push(("keys", k.clone()));
-            }
-            let page: dto::ProjectPage = self.get("/rest/api/3/project/search", &q).await?;
-            let empty = page.values.is_empty();
-            listed.extend(page.values);
-            if page.is_last || empty {
-                break;
-            }
-        }
-        let wanted = &self.settings.projects;
-        if let Some(missing) = wanted.iter().find(|w| !listed.iter().any(|p| &p.key == *w)) {
-            return Err(SourceError::Config(format!(
-                "project {missing:?} is not visible to {} (check `projects` and the account's \
-                 permissions)",
-                self.settings.email
-            )));
-        }
-        listed.retain(|p| wanted.is_empty() || wanted.contains(&p.key));
-
-        let mut members = Vec::new();
-        for p in &listed {
-            let mut start = 0;
-            loop {
-                let q = [
-                    ("project", p.key.clone()),
-                    ("startAt", start.to_string()),
-                    ("maxResults", "100".to_string()),
-                ];
-                let answer: Listing<dto::User> =
-                    self.get("/rest/api/3/user/assignable/search", &q).await?;
-                let users = match answer {
-                    Listing::Items(users) => users,
-                    Listing::NotAList(what) => {
-                        warnings.push(format!(
-                            "Jira answered {what} instead of a list for the assignable users \
-                             of {}: its members are not updated this sync",
-                            p.key
-                        ));
-                        break;
-                    }
-                };
-                let n = users.0.len();
-                start += n;
-                let (users, odd) = users.split();
-                warn_each(
-                    odd.iter().map(|u| {
-                        format!(
-                            "an assignable user of {} skipped ({}): {}",
-                            p.key,
-                            u.name_or("no account id"),
-                            u.reason
-                        )
-                    }),
-                    NAMED_SKIPS,
-                    warnings,
-                );
-                members.extend(
-                    users
-                        .into_iter()
-                        .filter(|u| u.account_type.as_deref().is_none_or(|t| t == "atlassian"))
-                        .map(|u| Member {
-                            source: self.name.clone(),
-                            project: p.key.clone(),
-                            login: u.account_id,
-                            display_name: u.display_name,
-                        }),
-                );
-                if n < 100 {
-                    break;
-                }
-            }
-        }
-        let site = self.settings.url.trim_end_matches('/');
-        let projects = listed
-            .into_iter()
-            .map(|p| Project {
-                source: self.name.clone(),
-                url: Some(format!("{site}/browse/{}", p.key)),
-                key: p.key,
-                name: p.name,
-                description: p.description.unwrap_or_default(),
-                // Jira's project API has no creation date.
-                created: DateTime::<Utc>::UNIX_EPOCH,
-                target: None,
-            })
-            .collect();
-        Ok((projects, members))
     }
 
     /// `from` as JQL wants it: minutes, in the user's zone. Without a known offset, the
@@ -484,93 +343,6 @@ impl JiraSource {
         Ok(changes)
     }
 
-    /// A search result as a ticket and its update time (in Jira's zone), or `None` with the
-    /// reason noted in `odd` when it cannot be one.
-    fn read_issue(
-        &self,
-        issue: Result<search::Issue<'_>, Unreadable>,
-        odd: &mut OddIssues,
-    ) -> Option<(Ticket, DateTime<FixedOffset>)> {
-        let issue = match issue {
-            Ok(i) => i,
-            Err(u) => {
-                let name = u.name_or("an issue without key or id").to_string();
-                odd.issues.push((name, u.reason));
-                return None;
-            }
-        };
-        let Ok(id) = issue.id.parse::<u64>() else {
-            let reason = format!("id {:?} is not a Jira issue id", &*issue.id);
-            odd.issues.push((issue.key, reason));
-            return None;
-        };
-        let Some(fields) = issue.fields else {
-            odd.issues
-                .push((issue.key, "it came without its fields".into()));
-            return None;
-        };
-        if let Some(what) = issue.odd_points {
-            odd.points.push(format!("{} ({what})", issue.key));
-        }
-        let updated = fields.updated;
-        let url = &self.settings.url;
-        let ticket = map::ticket(&self.name, url, issue.points, id, issue.key, fields);
-        Some((ticket, updated))
-    }
-
-    /// The status, assignee and priority changes of `ids`, by issue id, in no set order;
-    /// an issue whose changelog does not read is noted in `odd` and has none.
-    async fn changelogs(
-        &mut self,
-        ids: &[u64],
-        odd: &mut Vec<(String, String)>,
-    ) -> Result<HashMap<u64, Log>, SourceError> {
-        let mut out: HashMap<u64, Log> = HashMap::new();
-        for chunk in ids.chunks(CHANGELOG_ISSUES) {
-            let mut token: Option<String> = None;
-            loop {
-                let request = dto::BulkFetch {
-                    issue_ids_or_keys: chunk,
-                    field_ids: ["status", "assignee", "priority"],
-                    max_results: 1000,
-                    next_page_token: token.as_deref(),
-                };
-                let body = self
-                    .post_body("/rest/api/3/changelog/bulkfetch", &request)
-                    .await?;
-                let page: dto::ChangelogPage = body.parse()?;
-                for log in page.issue_change_logs.0 {
-                    let log = match log {
-                        Ok(l) => l,
-                        Err(u) => {
-                            odd.push((u.name_or("?").to_string(), u.reason));
-                            continue;
-                        }
-                    };
-                    let Ok(id) = log.issue_id.parse::<u64>() else {
-                        let reason = "it is not a Jira issue id".to_string();
-                        odd.push((log.issue_id.to_string(), reason));
-                        continue;
-                    };
-                    let into = out.entry(id).or_default();
-                    map::history(
-                        &self.source,
-                        id,
-                        log.change_histories,
-                        &mut self.strings,
-                        &mut into.transitions,
-                        &mut into.moves,
-                    );
-                }
-                token = page.next_page_token;
-                if token.is_none() {
-                    break;
-                }
-            }
-        }
-        Ok(out)
-    }
-
     /// Every issue id still in the tracker, with the cheapest search Jira offers; `None`
     /// (and a warning) when one of them does not read, since a sweep without it would
     /// delete that ticket.
@@ -607,14 +379,6 @@ impl JiraSource {
             }
         }
     }
-}
-
-/// Said once a sync for each status neither id nor name placed.
-fn unplaced_warning(status: &str) -> String {
-    format!(
-        "Jira status {status:?} in ticket histories is no longer in the workflow (renamed or \
-         retired): placed by what each ticket did next"
-    )
 }
 
 impl Source for JiraSource {

@@ -6,8 +6,9 @@
 
 use std::collections::BTreeSet;
 
+use super::issues::{OddIssues, unplaced_warning};
 use super::status::{self, Outcome};
-use super::{JiraSource, OddIssues, dto, search};
+use super::{JiraSource, dto, search};
 use crate::sources::{SourceError, Trial};
 
 /// Issues in the trial page: enough to meet an odd one on most sites, few enough to be quick.
@@ -46,7 +47,7 @@ impl JiraSource {
             status::work_started(&mut log.moves, &self.statuses, outcome, &mut unplaced);
         }
         odd.report(&mut warnings);
-        warnings.extend(unplaced.iter().map(|s| super::unplaced_warning(s)));
+        warnings.extend(unplaced.iter().map(|s| unplaced_warning(s)));
         Ok(Trial {
             read: tickets.len(),
             warnings,

@@ -252,3 +252,105 @@ async fn between_sweeps_time_entries_are_read_down_to_the_cursor_only() {
     assert_eq!(stored.len(), 253);
     assert!(stored.iter().any(|e| e.id == 253));
 }
+
+/// A Redmine with one odd record of each kind: an issue whose listing has a numeric
+/// `updated_on`, one whose estimate is the text "-1", a time entry without hours, and
+/// memberships that come as an object.
+fn odd_redmine() -> String {
+    let issue = |id: u64, estimate: serde_json::Value| {
+        json!({
+            "id": id,
+            "project": { "id": 1, "name": "Ops" },
+            "status": { "id": 1, "name": "New" },
+            "priority": { "id": 2, "name": "Normal" },
+            "subject": format!("Issue {id}"),
+            "estimated_hours": estimate,
+            "created_on": "2026-01-02T00:00:00Z",
+            "updated_on": format!("2026-01-03T00:00:0{id}Z"),
+            "journals": []
+        })
+    };
+    let handler = move |r: Request| -> Reply {
+        match (r.method.as_str(), r.path.as_str()) {
+            ("GET", "/issue_statuses.json") => Reply::json(&json!({ "issue_statuses": [
+                { "id": 1, "name": "New", "is_closed": false },
+            ]})),
+            ("GET", "/trackers.json") => Reply::json(&json!({ "trackers": [] })),
+            ("GET", "/enumerations/issue_priorities.json") => Reply::json(
+                &json!({ "issue_priorities": [{ "id": 2, "name": "Normal", "is_default": true }]}),
+            ),
+            ("GET", "/projects.json") => Reply::json(&json!({
+                "projects": [{ "id": 1, "name": "Ops", "identifier": "ops",
+                               "created_on": "2026-01-01T00:00:00Z" }],
+                "total_count": 1
+            })),
+            ("GET", "/projects/1/memberships.json") => Reply::json(&json!({
+                "memberships": { "5": { "user": { "id": 5, "name": "Dana" } } },
+                "total_count": 1
+            })),
+            ("GET", "/issues.json") => {
+                let mut odd = issue(3, json!(null));
+                odd["updated_on"] = json!(1_767_398_400);
+                let list = [
+                    issue(1, json!(2.5)),
+                    issue(2, json!(1)),
+                    odd,
+                    issue(4, json!(null)),
+                ];
+                Reply::json(&json!({ "issues": list, "total_count": 4 }))
+            }
+            ("GET", "/issues/1.json") => Reply::json(&json!({ "issue": issue(1, json!(2.5)) })),
+            ("GET", "/issues/2.json") => Reply::json(&json!({ "issue": issue(2, json!("-1")) })),
+            ("GET", "/issues/4.json") => Reply::json(&json!({ "issue": issue(4, json!(null)) })),
+            ("GET", "/time_entries.json") => {
+                let entry = |id: u64| {
+                    json!({
+                        "id": id, "issue": { "id": 1 }, "user": { "id": 5, "name": "Dana" },
+                        "hours": 0.5, "spent_on": "2026-01-02",
+                        "created_on": "2026-01-02T00:00:00Z", "updated_on": "2026-01-02T00:00:00Z"
+                    })
+                };
+                let mut odd = entry(12);
+                odd["hours"] = json!(null);
+                Reply::json(&json!({ "time_entries": [entry(11), odd], "total_count": 2 }))
+            }
+            _ => Reply::raw(404, "{}"),
+        }
+    };
+    format!("http://{}", routed::serve(Arc::new(handler)))
+}
+
+#[tokio::test]
+async fn one_odd_record_is_skipped_and_named_and_the_rest_sync() {
+    let mut rm = source(odd_redmine());
+    let store = lookout::store::Store::temporary().expect("store");
+    let report = lookout::sync::sync_once(&store, &mut rm, chrono::Utc::now())
+        .await
+        .expect("odd records do not fail the sync");
+    let p = store.load().expect("load");
+    let mut ids: Vec<u64> = p.tickets.iter().map(|t| t.id).collect();
+    ids.sort();
+    assert_eq!(ids, [1, 4]);
+    assert_eq!(p.time_entries.len(), 1);
+    let w = report.warnings.join("\n");
+    assert!(
+        w.contains("Redmine issue #3 skipped: invalid type: integer `1767398400`"),
+        "{w}"
+    );
+    assert!(
+        w.contains(
+            "Redmine issue #2 skipped: field `estimated_hours`: invalid type: string \"-1\", \
+             expected f64"
+        ),
+        "{w}"
+    );
+    assert!(
+        w.contains("Redmine time entry 12 skipped: invalid type: null, expected f64"),
+        "{w}"
+    );
+    assert!(
+        w.contains("Redmine answered an object instead of a list for the memberships of ops"),
+        "{w}"
+    );
+    assert_eq!(report.warnings.len(), 4, "{w}");
+}

@@ -1,5 +1,5 @@
 //! `lookout doctor`: checks each configured source (reachable, authenticated, projects
-//! visible) and the store, and prints a verdict per item.
+//! visible, the sync's own search on one page) and the store, and prints a verdict per item.
 
 use std::path::Path;
 use std::time::Duration;
@@ -65,6 +65,31 @@ async fn check_file(report: &mut Report, source: &mut dyn Source) {
     }
 }
 
+/// Runs the query a sync runs, bounded to one page: a tracker can accept the credentials and
+/// list the projects, and still refuse the search or send issues a sync cannot read.
+async fn check_trial(report: &mut Report, source: &mut dyn Source) {
+    match tokio::time::timeout(PATIENCE, source.trial()).await {
+        Err(_) => report.item(false, "trial search", "no answer within a minute"),
+        Ok(Err(e)) => report.item(false, "trial search", e.to_string()),
+        Ok(Ok(None)) => {}
+        Ok(Ok(Some(trial))) => {
+            report.item(
+                true,
+                "trial search",
+                format!(
+                    "one page read as a sync reads it ({} {})",
+                    trial.read,
+                    if trial.read == 1 { "ticket" } else { "tickets" }
+                ),
+            );
+            if !trial.warnings.is_empty() {
+                // A sync skips these and goes on; the user should still know.
+                report.item(true, "a sync would skip", trial.warnings.join("; "));
+            }
+        }
+    }
+}
+
 pub async fn run(settings: &Settings, data_dir: &Path) -> Report {
     let mut report = Report::default();
     if let Some(file) = &settings.file {
@@ -116,6 +141,7 @@ pub async fn run(settings: &Settings, data_dir: &Path) -> Report {
                         "projects visible",
                         format!("{}: {}{more}", keys.len(), shown.join(", ")),
                     );
+                    check_trial(&mut report, source.as_mut()).await;
                 }
             }
         }

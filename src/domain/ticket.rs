@@ -86,6 +86,17 @@ impl Ticket {
         self.category != StatusCategory::Done
     }
 
+    /// Keeps work from starting after the ticket was resolved: a start recorded later (a
+    /// history whose first placeable move came after the resolution, a file with the two
+    /// swapped) becomes the resolution, so no cycle time is ever negative.
+    pub fn keep_work_in_order(&mut self) {
+        if let (Some(s), Some(r)) = (self.started, self.resolved)
+            && s > r
+        {
+            self.started = Some(r);
+        }
+    }
+
     /// Done, and done by delivering: a duplicate or a "won't fix" closes a ticket without
     /// delivering anything, so it does not count as throughput.
     pub fn delivered(&self) -> bool {
@@ -148,7 +159,36 @@ pub fn is_non_delivery(resolution: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_non_delivery;
+    use super::{Ticket, is_non_delivery};
+
+    #[test]
+    fn work_started_after_the_resolution_is_taken_as_the_resolution() {
+        let at = |d: u32| {
+            format!("2024-03-{d:02}T00:00:00Z")
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .expect("time")
+        };
+        let mut t = Ticket {
+            started: Some(at(9)),
+            resolved: Some(at(5)),
+            ..Ticket::stub(1, at(1))
+        };
+        t.keep_work_in_order();
+        assert_eq!(t.started, Some(at(5)));
+        let mut open = Ticket {
+            started: Some(at(9)),
+            ..Ticket::stub(2, at(1))
+        };
+        open.keep_work_in_order();
+        assert_eq!(open.started, Some(at(9)), "an open ticket keeps its start");
+        let mut fine = Ticket {
+            started: Some(at(2)),
+            resolved: Some(at(5)),
+            ..Ticket::stub(3, at(1))
+        };
+        fine.keep_work_in_order();
+        assert_eq!(fine.started, Some(at(2)));
+    }
 
     #[test]
     fn non_delivery_resolutions_in_their_usual_spellings() {

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod demo;
 pub mod http;
 pub mod jira;
+mod lenient;
 pub mod redmine;
 mod sweep;
 mod window;
@@ -81,6 +82,14 @@ impl From<HttpError> for SourceError {
     }
 }
 
+/// What a trial read found: how many tickets read as a sync reads them, and what a sync
+/// would skip or could not place, a line each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trial {
+    pub read: usize,
+    pub warnings: Vec<String>,
+}
+
 pub trait Source: Send {
     fn name(&self) -> &str;
 
@@ -96,6 +105,13 @@ pub trait Source: Send {
     /// something visible). By default, those of a full fetch.
     fn projects(&mut self) -> BoxFuture<'_, Result<Vec<Project>, SourceError>> {
         Box::pin(async move { Ok(self.fetch(None, Utc::now()).await?.projects) })
+    }
+
+    /// One bounded read of what a sync reads, for `lookout doctor`: a page of a few tickets
+    /// with the query and fields a sync uses, and what in it a sync would skip. `None` from
+    /// sources without such a query (a file is checked by reading it).
+    fn trial(&mut self) -> BoxFuture<'_, Result<Option<Trial>, SourceError>> {
+        Box::pin(async { Ok(None) })
     }
 
     /// Makes one change in the tracker. Sources that cannot write say so.

@@ -102,6 +102,12 @@ pub async fn sync_once(
             finish(w.await.map_err(|e| SyncError::Task(e.to_string()))?)?;
         }
         let mut changes = fetched?.sanitized();
+        // Every source's tickets, whatever their connector did: work never starts after
+        // the ticket was resolved.
+        changes
+            .tickets
+            .iter_mut()
+            .for_each(crate::domain::Ticket::keep_work_in_order);
         changed += changes.len();
         warnings.append(&mut changes.warnings);
         let more = changes.more;

@@ -51,6 +51,17 @@ pub fn category(status: &str) -> &'static str {
     }
 }
 
+/// The workflow's statuses as `/rest/api/3/status` lists them: (id, name).
+pub fn workflow() -> Vec<(String, String)> {
+    let listed = [
+        ("1", "To Do"),
+        ("3", "In Progress"),
+        ("10001", "In Review"),
+        ("10002", "Done"),
+    ];
+    listed.map(|(id, name)| (id.into(), name.into())).to_vec()
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Worklog {
     pub id: u64,
@@ -81,6 +92,15 @@ pub struct State {
     pub changelog_page: usize,
     /// The last search's JQL and its hits in order, so paging a big result is cheap.
     pub hits: Option<(String, Vec<u64>)>,
+    /// The statuses `/rest/api/3/status` lists: (id, name).
+    pub statuses: Vec<(String, String)>,
+    /// Status names changelogs use, with the ids they carry: the workflow's, and names a
+    /// status had before a rename or that a retired status had.
+    pub status_ids: BTreeMap<String, String>,
+    /// Resolution dates where they differ from the last update.
+    pub resolved_at: BTreeMap<u64, DateTime<Utc>>,
+    /// Per issue, fields replaced in what the search sends (`null` removes one): odd data.
+    pub odd_fields: BTreeMap<u64, Value>,
 }
 
 #[derive(Clone)]
@@ -123,6 +143,11 @@ impl FakeJira {
             issues: issues.into_iter().map(|i| (i.id, i)).collect(),
             changelog_page: 1000,
             worklog_page: 1000,
+            status_ids: workflow()
+                .into_iter()
+                .map(|(id, name)| (name, id))
+                .collect(),
+            statuses: workflow(),
             ..State::default()
         }));
         let s = state.clone();
@@ -222,11 +247,12 @@ pub fn generate_with(
         .collect()
 }
 
-fn issue_json(i: &Issue, zone: FixedOffset, only_id: bool) -> Value {
+fn issue_json(s: &State, i: &Issue, zone: FixedOffset, only_id: bool) -> Value {
     if only_id {
         return json!({ "id": i.id.to_string() });
     }
-    json!({
+    let resolved = s.resolved_at.get(&i.id).copied().unwrap_or(i.updated);
+    let mut issue = json!({
         "id": i.id.to_string(),
         "key": i.key,
         "fields": {
@@ -240,15 +266,32 @@ fn issue_json(i: &Issue, zone: FixedOffset, only_id: bool) -> Value {
             "created": time(i.created, zone),
             "updated": time(i.updated, zone),
             "resolution": i.resolution.as_ref().map(|r| json!({ "name": r })),
-            "resolutiondate": i.resolution.as_ref().map(|_| time(i.updated, zone)),
+            "resolutiondate": i.resolution.as_ref().map(|_| time(resolved, zone)),
             "project": { "key": i.project, "name": format!("{} project", i.project) },
             POINTS_FIELD: i.points,
         }
-    })
+    });
+    let odd = s.odd_fields.get(&i.id).and_then(Value::as_object);
+    if let (Some(odd), Some(fields)) = (odd, issue["fields"].as_object_mut()) {
+        for (k, v) in odd {
+            match v {
+                Value::Null => fields.remove(k),
+                v => fields.insert(k.clone(), v.clone()),
+            };
+        }
+    }
+    issue
 }
 
-/// The JQL lookout sends: `project in (...)`, `updated >= "yyyy/MM/dd HH:mm"` in the user's zone.
+/// The JQL lookout sends: `project in (...)`, `id in (...)`, `updated >= "yyyy/MM/dd HH:mm"`
+/// in the user's zone.
 fn matches(jql: &str, i: &Issue, zone: FixedOffset) -> bool {
+    if let Some(rest) = jql.split("id in (").nth(1) {
+        let list = rest.split(')').next().unwrap_or("");
+        if !list.split(',').any(|k| k.trim() == i.id.to_string()) {
+            return false;
+        }
+    }
     if let Some(rest) = jql.split("project in (").nth(1) {
         let list = rest.split(')').next().unwrap_or("");
         if !list
@@ -307,15 +350,17 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
               "schema": { "type": "string" } },
             { "id": POINTS_FIELD, "name": "Story Points", "custom": true, "schema": { "type": "number" } },
         ])),
-        ("GET", "/rest/api/3/status") => {
-            let names = ["To Do", "In Progress", "In Review", "Done"];
-            Reply::json(&Value::Array(
-                names
-                    .iter()
-                    .map(|n| json!({ "name": n, "statusCategory": { "key": category(n) } }))
-                    .collect(),
-            ))
-        }
+        ("GET", "/rest/api/3/status") => Reply::json(&Value::Array(
+            s.statuses
+                .iter()
+                .map(|(id, n)| {
+                    json!({
+                        "id": id, "name": n, "untranslatedName": n,
+                        "statusCategory": { "id": 2, "key": category(n), "name": category(n) }
+                    })
+                })
+                .collect(),
+        )),
         ("GET", "/rest/api/3/project/search") => {
             let mut keys: Vec<&String> = s.issues.values().map(|i| &i.project).collect();
             keys.sort();
@@ -379,7 +424,7 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                 .skip(start)
                 .take(max)
                 .filter_map(|id| s.issues.get(id))
-                .map(|i| issue_json(i, zone, only_id))
+                .map(|i| issue_json(&s, i, zone, only_id))
                 .collect();
             let end = start + page.len();
             let last = end >= ids.len();
@@ -453,12 +498,18 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                 .collect();
             let mut grouped: Vec<Value> = Vec::new();
             for (id, c) in all.iter().skip(start).take(per_page) {
+                // Jira's items carry the ids behind the names: status ids for statuses.
+                let id_of = |name: &Option<String>| match c.field {
+                    "status" => name.as_ref().and_then(|n| s.status_ids.get(n)).cloned(),
+                    _ => name.clone(),
+                };
                 let history = json!({
                     "id": "1",
                     "created": c.at.timestamp_millis(),
                     "items": [{
-                        "field": c.field, "fieldId": c.field,
-                        "fromString": c.from, "toString": c.to,
+                        "field": c.field, "fieldtype": "jira", "fieldId": c.field,
+                        "from": id_of(&c.from), "fromString": c.from,
+                        "to": id_of(&c.to), "toString": c.to,
                     }]
                 });
                 match grouped.last_mut() {

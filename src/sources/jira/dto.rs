@@ -6,6 +6,8 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::sources::lenient::Lenient;
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Field {
@@ -46,6 +48,9 @@ pub struct ProjectDto {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusDto {
+    /// What changelogs name the status by (`from`, `to`): it outlives a rename.
+    #[serde(default)]
+    pub id: Option<String>,
     pub name: String,
     pub status_category: Category,
 }
@@ -182,8 +187,9 @@ pub struct User {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangelogPage<'a> {
+    /// One issue's odd history costs that issue's history, not the page.
     #[serde(default, borrow)]
-    pub issue_change_logs: Vec<IssueChangelog<'a>>,
+    pub issue_change_logs: Lenient<IssueChangelog<'a>>,
     #[serde(default)]
     pub next_page_token: Option<String>,
 }
@@ -216,6 +222,9 @@ pub struct Item<'a> {
     pub from_string: Option<Text<'a>>,
     #[serde(default, borrow)]
     pub to_string: Option<Text<'a>>,
+    /// The id behind `toString`: for a status, the id that outlives a rename.
+    #[serde(default, borrow)]
+    pub to: Option<Text<'a>>,
 }
 
 impl Item<'_> {
@@ -389,7 +398,7 @@ mod tests {
             {"created":"2024-01-31T14:45:00.000+0530","items":[]}]}],
             "nextPageToken":"t2"}"#;
         let page: ChangelogPage = serde_json::from_slice(json).expect("page");
-        let log = &page.issue_change_logs[0];
+        let log = page.issue_change_logs.0[0].as_ref().expect("readable");
         assert_eq!(&*log.issue_id, "10001");
         let items = &log.change_histories[0].items;
         assert_eq!(items[0].field(), "status");
@@ -409,8 +418,12 @@ mod tests {
         assert_eq!(page.next_page_token.as_deref(), Some("t2"));
 
         let bad = br#"{"issueChangeLogs":[{"issueId":"1","changeHistories":[{"created":true}]}]}"#;
-        let err = serde_json::from_slice::<ChangelogPage>(bad).expect_err("not a time");
-        assert!(err.to_string().contains("a Jira time"), "{err}");
+        let page = serde_json::from_slice::<ChangelogPage>(bad).expect("the page reads");
+        let err = page.issue_change_logs.0[0]
+            .as_ref()
+            .expect_err("not a time");
+        assert!(err.reason.contains("a Jira time"), "{err:?}");
+        assert_eq!(err.name.as_deref(), Some("1"), "named by its issue id");
     }
 
     #[test]

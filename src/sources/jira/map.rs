@@ -1,11 +1,11 @@
 //! From Jira's issues and changelogs to lookout's tickets and transitions.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use super::dto;
+use super::status::Move;
 use crate::domain::{Field, Interner, Priority, StatusCategory, Ticket, Transition};
 
 pub fn category(key: &str) -> StatusCategory {
@@ -82,13 +82,15 @@ pub fn ticket(
     }
 }
 
-/// A ticket's status, assignee and priority changes from its Jira histories, added to `out`.
+/// A ticket's status, assignee and priority changes from its Jira histories, added to `out`;
+/// its status moves, with the ids they name, also to `moves`.
 pub fn history(
     source: &Arc<str>,
     id: u64,
     histories: Vec<dto::History<'_>>,
     strings: &mut Interner,
     out: &mut Vec<Transition>,
+    moves: &mut Vec<Move>,
 ) {
     let mut text = |s: Option<dto::Text<'_>>| s.filter(|s| !s.is_empty()).map(|s| strings.get(&s));
     for h in histories {
@@ -99,33 +101,24 @@ pub fn history(
                 "priority" => Field::Priority,
                 _ => continue,
             };
+            let to = text(item.to_string);
+            if field == Field::Status {
+                moves.push(Move {
+                    at: h.created,
+                    to_id: item.to.as_deref().and_then(|t| t.parse().ok()),
+                    to_name: to.clone(),
+                });
+            }
             out.push(Transition {
                 source: source.clone(),
                 ticket: id,
                 at: h.created,
                 field,
                 from: text(item.from_string),
-                to: text(item.to_string),
+                to,
             });
         }
     }
-}
-
-/// Puts a ticket's history in time order and says when work on it started: its first move
-/// to a status outside the to-do category.
-pub fn started(
-    history: &mut [Transition],
-    categories: &HashMap<String, StatusCategory>,
-) -> Option<DateTime<Utc>> {
-    history.sort_by_key(|t| t.at);
-    history
-        .iter()
-        .filter(|t| t.field == Field::Status)
-        .find(|t| {
-            let to = t.to.as_deref().and_then(|s| categories.get(s));
-            to.is_some_and(|c| *c != StatusCategory::Todo)
-        })
-        .map(|t| t.at)
 }
 
 /// The text of an ADF document, paragraphs on their own lines.
@@ -185,41 +178,42 @@ mod tests {
     }
 
     #[test]
-    fn work_starts_at_the_earliest_move_out_of_to_do_whatever_order_jira_sends() {
+    fn status_moves_keep_their_ids_whatever_order_jira_sends() {
         let source: Arc<str> = Arc::from("jira");
         let mut strings = Interner::default();
-        let at = |s: &str| s.parse::<DateTime<Utc>>().expect(s);
-        let moved = |when: &str, from: &str, to: &str| dto::History {
+        let at = |s: &str| s.parse::<chrono::DateTime<Utc>>().expect(s);
+        let text = |s: &str| Some(dto::Text(s.to_string().into()));
+        let moved = |when: &str, from: &str, to: &str, to_id: &str| dto::History {
             created: at(when),
             items: vec![dto::Item {
-                field_id: Some(dto::Text("status".into())),
+                field_id: text("status"),
                 field: None,
-                from_string: Some(dto::Text(from.to_string().into())),
-                to_string: Some(dto::Text(to.to_string().into())),
+                from_string: text(from),
+                to_string: text(to),
+                to: text(to_id),
             }],
         };
-        let mut out = Vec::new();
+        let (mut out, mut moves) = (Vec::new(), Vec::new());
         // Newest first, and split over two bulk pages.
-        let page_one = vec![moved("2024-03-05T00:00:00Z", "Review", "In Progress")];
+        let page_one = vec![moved("2024-03-05T00:00:00Z", "Review", "In Progress", "3")];
         let page_two = vec![
-            moved("2024-03-01T00:00:00Z", "In Progress", "Review"),
-            moved("2024-02-20T00:00:00Z", "To Do", "In Progress"),
+            moved("2024-03-01T00:00:00Z", "In Progress", "Review", "4"),
+            moved("2024-02-20T00:00:00Z", "To Do", "In Development", "3"),
         ];
-        history(&source, 7, page_one, &mut strings, &mut out);
-        history(&source, 7, page_two, &mut strings, &mut out);
-        let categories: HashMap<String, StatusCategory> = [
-            ("To Do".to_string(), StatusCategory::Todo),
-            ("In Progress".to_string(), StatusCategory::InProgress),
-            ("Review".to_string(), StatusCategory::InProgress),
-        ]
-        .into();
-        assert_eq!(
-            started(&mut out, &categories),
-            Some(at("2024-02-20T00:00:00Z"))
-        );
-        let times: Vec<_> = out.iter().map(|t| t.at).collect();
-        assert!(times.is_sorted(), "{times:?}");
+        history(&source, 7, page_one, &mut strings, &mut out, &mut moves);
+        history(&source, 7, page_two, &mut strings, &mut out, &mut moves);
         assert_eq!(out.len(), 3);
+        assert_eq!(
+            out[2].to.as_deref(),
+            Some("In Development"),
+            "names as they were"
+        );
+        let ids: Vec<Option<u64>> = moves.iter().map(|m| m.to_id).collect();
+        assert_eq!(ids, [Some(3), Some(4), Some(3)]);
+        assert!(std::ptr::eq(
+            moves[0].to_name.as_deref().expect("name"),
+            out[0].to.as_deref().expect("name")
+        ));
     }
 
     #[test]

@@ -5,26 +5,36 @@
 //! assignee and priority histories from `POST /rest/api/3/changelog/bulkfetch`, for up to
 //! a thousand issues a request. JQL takes times in the user's own zone, so the window keeps
 //! the offset Jira writes its times in.
+//!
+//! Real sites are messier than the docs: changelogs name statuses renamed or retired since
+//! (`status`), one issue may hold a field of another type (`issues`), worklogs are listed
+//! site-wide (`worklog`). The connector never fails a sync over one odd record: it skips it
+//! and says which and why.
 
+mod catalog;
 mod dto;
+mod issues;
 mod map;
 mod search;
+mod status;
+mod trial;
+mod worklog;
 mod write;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use futures::future::BoxFuture;
 use reqwest::RequestBuilder;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::http::{Body, Http, HttpError, Policy};
-use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Window};
-use crate::domain::{
-    ChangeSet, Interner, Member, Project, StatusCategory, Sweep, Ticket, Transition,
-};
+use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
+use crate::domain::{ChangeSet, Interner, Project, Sweep, Ticket};
+use issues::{OddIssues, unplaced_warning};
+use status::{Outcome, Statuses};
 
 const PAGE: usize = 100;
 const SWEEP_PAGE: usize = 1000;
@@ -34,6 +44,8 @@ const CHANGELOG_ISSUES: usize = 1000;
 const BATCH: usize = 2000;
 /// JQL has minute precision, and a local time in the hour a clock falls back is ambiguous.
 const OVERLAP_MINUTES: i64 = 70;
+/// Skipped records named one line each, per kind and sync, before the rest are counted.
+const NAMED_SKIPS: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -81,12 +93,23 @@ pub struct JiraSource {
     settings: Settings,
     http: Result<Http, HttpError>,
     points: Option<String>,
-    categories: HashMap<String, StatusCategory>,
+    statuses: Statuses,
     sweeps: SweepClock,
     /// Status and people names repeat in every changelog: one copy each.
     strings: Interner,
     resume: Option<Resume>,
     gateway: String,
+    /// What the sync in progress has seen so far, over its batches.
+    seen: SyncNotes,
+}
+
+/// Kept over the batches of one sync, and reported when it ends: each odd thing once.
+#[derive(Default)]
+struct SyncNotes {
+    /// Changelog statuses placed neither by id nor by name.
+    unplaced: BTreeSet<String>,
+    /// The tickets read, which are the source's own (the search names its projects).
+    tickets: HashSet<u64>,
 }
 
 impl JiraSource {
@@ -105,9 +128,10 @@ impl JiraSource {
             settings,
             http: Http::new(policy),
             points: None,
-            categories: HashMap::new(),
+            statuses: Statuses::default(),
             resume: None,
             gateway: gateway.to_string(),
+            seen: SyncNotes::default(),
         }
     }
 
@@ -173,90 +197,6 @@ impl JiraSource {
         Ok(self.http()?.body(build).await?)
     }
 
-    /// Fields (for story points), statuses (for categories of changelog names), projects
-    /// and their assignable members.
-    async fn refresh_catalog(&mut self) -> Result<(Vec<Project>, Vec<Member>), SourceError> {
-        let fields: Vec<dto::Field> = self.get("/rest/api/3/field", &[]).await?;
-        self.points = map::story_points(&fields);
-        let statuses: Vec<dto::StatusDto> = self.get("/rest/api/3/status", &[]).await?;
-        self.categories = statuses
-            .into_iter()
-            .map(|s| (s.name, map::category(&s.status_category.key)))
-            .collect();
-
-        let mut listed: Vec<dto::ProjectDto> = Vec::new();
-        loop {
-            let mut q = vec![
-                ("startAt", listed.len().to_string()),
-                ("maxResults", "50".to_string()),
-                ("expand", "description".to_string()),
-            ];
-            for k in &self.settings.projects {
-                q.push(("keys", k.clone()));
-            }
-            let page: dto::ProjectPage = self.get("/rest/api/3/project/search", &q).await?;
-            let empty = page.values.is_empty();
-            listed.extend(page.values);
-            if page.is_last || empty {
-                break;
-            }
-        }
-        let wanted = &self.settings.projects;
-        if let Some(missing) = wanted.iter().find(|w| !listed.iter().any(|p| &p.key == *w)) {
-            return Err(SourceError::Config(format!(
-                "project {missing:?} is not visible to {} (check `projects` and the account's \
-                 permissions)",
-                self.settings.email
-            )));
-        }
-        listed.retain(|p| wanted.is_empty() || wanted.contains(&p.key));
-
-        let mut members = Vec::new();
-        for p in &listed {
-            let mut start = 0;
-            loop {
-                let q = [
-                    ("project", p.key.clone()),
-                    ("startAt", start.to_string()),
-                    ("maxResults", "100".to_string()),
-                ];
-                let users: Vec<dto::User> =
-                    self.get("/rest/api/3/user/assignable/search", &q).await?;
-                start += users.len();
-                let n = users.len();
-                members.extend(
-                    users
-                        .into_iter()
-                        .filter(|u| u.account_type.as_deref().is_none_or(|t| t == "atlassian"))
-                        .map(|u| Member {
-                            source: self.name.clone(),
-                            project: p.key.clone(),
-                            login: u.account_id,
-                            display_name: u.display_name,
-                        }),
-                );
-                if n < 100 {
-                    break;
-                }
-            }
-        }
-        let site = self.settings.url.trim_end_matches('/');
-        let projects = listed
-            .into_iter()
-            .map(|p| Project {
-                source: self.name.clone(),
-                url: Some(format!("{site}/browse/{}", p.key)),
-                key: p.key,
-                name: p.name,
-                description: p.description.unwrap_or_default(),
-                // Jira's project API has no creation date.
-                created: DateTime::<Utc>::UNIX_EPOCH,
-                target: None,
-            })
-            .collect();
-        Ok((projects, members))
-    }
-
     /// `from` as JQL wants it: minutes, in the user's zone. Without a known offset, the
     /// window widens to cover every zone on Earth.
     fn local_time(&self, window: &Window, from: Option<DateTime<Utc>>) -> Option<String> {
@@ -273,16 +213,21 @@ impl JiraSource {
         )
     }
 
+    /// `project in (...)` for the configured projects (meaningful only when there are some).
+    fn project_clause(&self) -> String {
+        let keys: Vec<String> = self
+            .settings
+            .projects
+            .iter()
+            .map(|k| format!("\"{}\"", k.replace('"', "")))
+            .collect();
+        format!("project in ({})", keys.join(", "))
+    }
+
     fn jql(&self, from: Option<String>) -> String {
         let mut parts = Vec::new();
         if !self.settings.projects.is_empty() {
-            let keys: Vec<String> = self
-                .settings
-                .projects
-                .iter()
-                .map(|k| format!("\"{}\"", k.replace('"', "")))
-                .collect();
-            parts.push(format!("project in ({})", keys.join(", ")));
+            parts.push(self.project_clause());
         }
         // The search API refuses unbounded queries; an update time bounds a full read too.
         parts.push(format!(
@@ -327,7 +272,8 @@ impl JiraSource {
         let (jql, mut token) = match resumed {
             Some(r) => (r.jql, Some(r.token)),
             None => {
-                let (projects, members) = self.refresh_catalog().await?;
+                self.seen = SyncNotes::default();
+                let (projects, members) = self.refresh_catalog(&mut changes.warnings).await?;
                 changes.projects = projects;
                 changes.members = members;
                 let from = self.local_time(&window, window.from(overlap));
@@ -336,6 +282,7 @@ impl JiraSource {
         };
         let sync_start = window.entries_from(overlap);
         let fields = self.fields();
+        let mut odd = OddIssues::default();
         // Each page is mapped as it arrives, borrowing from its body: nothing of the JSON
         // outlives the page.
         let mut fresh: Vec<(Ticket, DateTime<Utc>)> = Vec::new();
@@ -351,16 +298,12 @@ impl JiraSource {
             let page = body.parse_seed(reading)?;
             token = page.next_page_token.filter(|_| page.is_last != Some(true));
             for issue in page.issues {
-                let id = parse_id(&issue.id)?;
-                let fields = issue.fields.ok_or_else(|| {
-                    SourceError::Invalid(format!("issue {} came without its fields", issue.key))
-                })?;
-                window.set_offset(fields.updated.offset().local_minus_utc());
-                let updated = fields.updated.with_timezone(&Utc);
-                if !window.seen(id, updated) {
-                    let url = &self.settings.url;
-                    let points = issue.points;
-                    let ticket = map::ticket(&self.name, url, points, id, issue.key, fields);
+                let Some((ticket, updated)) = self.read_issue(issue, &mut odd) else {
+                    continue;
+                };
+                window.set_offset(updated.offset().local_minus_utc());
+                let updated = updated.with_timezone(&Utc);
+                if !window.seen(ticket.id, updated) {
                     fresh.push((ticket, updated));
                 }
             }
@@ -374,15 +317,23 @@ impl JiraSource {
         }
 
         let ids: Vec<u64> = fresh.iter().map(|(t, _)| t.id).collect();
-        let mut histories = self.changelogs(&ids).await?;
+        let mut histories = self.changelogs(&ids, &mut odd.histories).await?;
         for (mut ticket, updated) in fresh {
-            let mut transitions = histories.remove(&ticket.id).unwrap_or_default();
-            let started = map::started(&mut transitions, &self.categories);
-            ticket.started = started.or(ticket.resolved);
+            let mut log = histories.remove(&ticket.id).unwrap_or_default();
+            let outcome = Outcome {
+                now: ticket.category,
+                resolved: ticket.resolved,
+            };
+            let unplaced = &mut self.seen.unplaced;
+            ticket.started =
+                status::work_started(&mut log.moves, &self.statuses, outcome, unplaced);
+            log.transitions.sort_by_key(|t| t.at);
             window.add(ticket.id, updated);
+            self.seen.tickets.insert(ticket.id);
             changes.tickets.push(ticket);
-            changes.transitions.extend(transitions);
+            changes.transitions.extend(log.transitions);
         }
+        odd.report(&mut changes.warnings);
         window.keep_entries_from(sync_start, changes.more);
         let sweeping = !changes.more && self.sweeps.due(&mut window, sync_start.is_none(), now);
         let next = window.cursor(overlap);
@@ -395,100 +346,27 @@ impl JiraSource {
                 });
             }
         } else {
-            changes.time_entries = self.worklogs(sync_start).await?;
+            changes.time_entries = self.worklogs(sync_start, &mut changes.warnings).await?;
             if sweeping {
-                changes.sweep = Some(Sweep {
-                    present: self.all_ids().await?,
-                    at: now,
-                });
+                changes.sweep = self
+                    .all_ids(&mut changes.warnings)
+                    .await?
+                    .map(|present| Sweep { present, at: now });
             }
+            let unplaced = self.seen.unplaced.iter();
+            changes
+                .warnings
+                .extend(unplaced.map(|s| unplaced_warning(s)));
+            self.seen = SyncNotes::default();
         }
         changes.cursor = Some(next);
         Ok(changes)
     }
 
-    /// The status, assignee and priority changes of `ids`, by issue id, in no set order.
-    async fn changelogs(
-        &mut self,
-        ids: &[u64],
-    ) -> Result<HashMap<u64, Vec<Transition>>, SourceError> {
-        let mut out: HashMap<u64, Vec<Transition>> = HashMap::new();
-        for chunk in ids.chunks(CHANGELOG_ISSUES) {
-            let mut token: Option<String> = None;
-            loop {
-                let request = dto::BulkFetch {
-                    issue_ids_or_keys: chunk,
-                    field_ids: ["status", "assignee", "priority"],
-                    max_results: 1000,
-                    next_page_token: token.as_deref(),
-                };
-                let body = self
-                    .post_body("/rest/api/3/changelog/bulkfetch", &request)
-                    .await?;
-                let page: dto::ChangelogPage = body.parse()?;
-                for log in page.issue_change_logs {
-                    let id = parse_id(&log.issue_id)?;
-                    let into = out.entry(id).or_default();
-                    map::history(
-                        &self.source,
-                        id,
-                        log.change_histories,
-                        &mut self.strings,
-                        into,
-                    );
-                }
-                token = page.next_page_token;
-                if token.is_none() {
-                    break;
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// Time logged since `from` (all of it on a first sync): the ids of changed worklogs,
-    /// then the worklogs a thousand at a time. Jira lists them site-wide, not per project.
-    async fn worklogs(
-        &self,
-        from: Option<DateTime<Utc>>,
-    ) -> Result<Vec<crate::domain::TimeEntry>, SourceError> {
-        let mut since = from.map_or(0, |f| f.timestamp_millis());
-        let mut ids = Vec::new();
-        loop {
-            let page: dto::WorklogChanges = self
-                .get(
-                    "/rest/api/3/worklog/updated",
-                    &[("since", since.to_string())],
-                )
-                .await?;
-            ids.extend(page.values.iter().map(|v| v.worklog_id));
-            match page.until {
-                Some(until) if !page.last_page && until > since => since = until,
-                _ => break,
-            }
-        }
-        let mut out = Vec::new();
-        for chunk in ids.chunks(1000) {
-            let logs: Vec<dto::Worklog> = self
-                .post("/rest/api/3/worklog/list", &json!({ "ids": chunk }))
-                .await?;
-            for w in logs {
-                out.push(crate::domain::TimeEntry {
-                    source: self.name.clone(),
-                    ticket: parse_id(&w.issue_id)?,
-                    id: parse_id(&w.id)?,
-                    at: w.started.with_timezone(&Utc),
-                    member: w.author.map(|a| a.display_name).unwrap_or_default(),
-                    hours: w.time_spent_seconds / 3600.0,
-                    comment: w.comment.as_ref().map(map::adf_text).unwrap_or_default(),
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    /// Every issue id still in the tracker, with the cheapest search Jira offers.
-    async fn all_ids(&self) -> Result<Vec<u64>, SourceError> {
+    /// Every issue id still in the tracker, with the cheapest search Jira offers; `None`
+    /// (and a warning) when one of them does not read, since a sweep without it would
+    /// delete that ticket.
+    async fn all_ids(&self, warnings: &mut Vec<String>) -> Result<Option<Vec<u64>>, SourceError> {
         let jql = self.jql(None);
         let mut ids = Vec::new();
         let mut token: Option<String> = None;
@@ -503,19 +381,24 @@ impl JiraSource {
             let body = self.post_body("/rest/api/3/search/jql", &search).await?;
             let page = body.parse_seed(search::SearchSeed::IDS)?;
             for issue in &page.issues {
-                ids.push(parse_id(&issue.id)?);
+                match issue.as_ref().map(|i| i.id.parse::<u64>()) {
+                    Ok(Ok(id)) => ids.push(id),
+                    _ => {
+                        warnings.push(
+                            "the check for deleted Jira issues was skipped: the search listed \
+                             an issue without a readable id"
+                                .to_string(),
+                        );
+                        return Ok(None);
+                    }
+                }
             }
             token = page.next_page_token.filter(|_| page.is_last != Some(true));
             if token.is_none() {
-                return Ok(ids);
+                return Ok(Some(ids));
             }
         }
     }
-}
-
-fn parse_id(id: &str) -> Result<u64, SourceError> {
-    id.parse()
-        .map_err(|_| SourceError::Invalid(format!("{id:?} is not a Jira issue id")))
 }
 
 impl Source for JiraSource {
@@ -532,7 +415,11 @@ impl Source for JiraSource {
     }
 
     fn projects(&mut self) -> BoxFuture<'_, Result<Vec<Project>, SourceError>> {
-        Box::pin(async move { Ok(self.refresh_catalog().await?.0) })
+        Box::pin(async move { Ok(self.refresh_catalog(&mut Vec::new()).await?.0) })
+    }
+
+    fn trial(&mut self) -> BoxFuture<'_, Result<Option<Trial>, SourceError>> {
+        Box::pin(async move { Ok(Some(self.trial_read().await?)) })
     }
 
     fn apply<'a>(

@@ -3,16 +3,23 @@
 //! The story points field's id differs per site, so it cannot be a derived field. Reading
 //! each issue's fields a second time to find it (or keeping them raw to read later) cost
 //! a fifth of a sync's parsing; here it is a seed carried down to the fields instead.
+//!
+//! Each issue is taken as raw JSON first and then read, so one issue with a field of an
+//! unexpected type is skipped with its key, the field and what was expected, and the rest of
+//! the page reads. This module never decides what a skip means for a sync.
 
 use chrono::{DateTime, FixedOffset};
 use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 
 use super::dto::{Assignee, IssueStatus, NameOnly, Named, ProjectKey, Text};
+use crate::sources::lenient::{Unreadable, read_one, without_position};
 
 #[derive(Debug)]
 pub struct SearchPage<'a> {
-    pub issues: Vec<Issue<'a>>,
+    /// In page order; an issue that does not read is its key and the reason.
+    pub issues: Vec<Result<Issue<'a>, Unreadable>>,
     pub next_page_token: Option<String>,
     pub is_last: Option<bool>,
 }
@@ -25,6 +32,8 @@ pub struct Issue<'a> {
     pub fields: Option<Fields<'a>>,
     /// The story points, when the site has the field and the issue a number in it.
     pub points: Option<f64>,
+    /// What the story points field held instead of a number of points, if anything.
+    pub odd_points: Option<String>,
 }
 
 /// The fields lookout asks for.
@@ -101,25 +110,29 @@ impl<'de> Visitor<'de> for SearchSeed<'_> {
 
 struct Issues<'p>(SearchSeed<'p>);
 
-impl<'de> DeserializeSeed<'de> for Issues<'_> {
-    type Value = Vec<Issue<'de>>;
+type Read<'de> = Vec<Result<Issue<'de>, Unreadable>>;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Issue<'de>>, D::Error> {
+impl<'de> DeserializeSeed<'de> for Issues<'_> {
+    type Value = Read<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Read<'de>, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
 impl<'de> Visitor<'de> for Issues<'_> {
-    type Value = Vec<Issue<'de>>;
+    type Value = Read<'de>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a list of issues")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Issue<'de>>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Read<'de>, A::Error> {
         let mut issues = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(issue) = seq.next_element_seed(IssueSeed(self.0))? {
-            issues.push(issue);
+        // Raw first: an error inside an issue leaves the reader mid-issue, so the issue is
+        // delimited before it is read. Its strings still borrow from the page.
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            issues.push(read_one(raw, IssueSeed(self.0)));
         }
         Ok(issues)
     }
@@ -143,7 +156,7 @@ impl<'de> Visitor<'de> for IssueSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Issue<'de>, A::Error> {
-        let (mut id, mut key, mut fields, mut points) = (None, None, None, None);
+        let (mut id, mut key, mut fields, mut points) = (None, None, None, Points::Absent);
         while let Some(name) = map.next_key::<Text<'de>>()? {
             match &*name {
                 "id" => id = Some(map.next_value()?),
@@ -157,20 +170,28 @@ impl<'de> Visitor<'de> for IssueSeed<'_> {
                 _ => drop(map.next_value::<IgnoredAny>()?),
             }
         }
+        let (points, odd_points) = match points {
+            Points::Absent => (None, None),
+            Points::Number(n) => (Some(n), None),
+            Points::Odd(what) => (None, Some(what)),
+        };
         Ok(Issue {
             id: id.ok_or_else(|| A::Error::missing_field("id"))?,
             key: key.unwrap_or_default(),
             fields,
             points,
+            odd_points,
         })
     }
 }
 
 struct FieldsSeed<'p>(SearchSeed<'p>);
 
+type FieldsRead<'de> = Option<(Fields<'de>, Points)>;
+
 /// `null` fields read as none: the issue is then refused by name where they are needed.
 impl<'de> DeserializeSeed<'de> for FieldsSeed<'_> {
-    type Value = Option<(Fields<'de>, Option<f64>)>;
+    type Value = FieldsRead<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_option(self)
@@ -178,7 +199,7 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed<'_> {
 }
 
 impl<'de> Visitor<'de> for FieldsSeed<'_> {
-    type Value = Option<(Fields<'de>, Option<f64>)>;
+    type Value = FieldsRead<'de>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an issue's fields")
@@ -200,24 +221,31 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
         let (mut summary, mut status, mut assignee, mut priority) = (None, None, None, None);
         let (mut labels, mut created, mut updated) = (None, None, None);
         let (mut resolution, mut resolutiondate, mut project) = (None, None, None);
-        let mut points = None;
+        let mut points = Points::Absent;
         while let Some(name) = map.next_key::<Text<'de>>()? {
+            // The field goes with the error: a user can find it in the issue.
+            let named = |e: A::Error| {
+                let e = e.to_string();
+                A::Error::custom(format_args!("field `{}`: {}", &*name, without_position(&e)))
+            };
             match &*name {
-                "summary" => summary = map.next_value()?,
-                "status" => status = Some(map.next_value()?),
-                "assignee" => assignee = map.next_value()?,
-                "priority" => priority = map.next_value()?,
-                "labels" => labels = map.next_value()?,
-                "created" => created = Some(map.next_value::<Time>()?.0),
-                "updated" => updated = Some(map.next_value::<Time>()?.0),
-                "resolution" => resolution = map.next_value()?,
-                "resolutiondate" => resolutiondate = map.next_value::<Option<Time>>()?,
-                "project" => project = Some(map.next_value()?),
-                n if Some(n) == self.0.points => points = map.next_value::<Number>()?.0,
+                "summary" => summary = map.next_value().map_err(named)?,
+                "status" => status = Some(map.next_value().map_err(named)?),
+                "assignee" => assignee = map.next_value().map_err(named)?,
+                "priority" => priority = map.next_value().map_err(named)?,
+                "labels" => labels = map.next_value().map_err(named)?,
+                "created" => created = Some(map.next_value::<Time>().map_err(named)?.0),
+                "updated" => updated = Some(map.next_value::<Time>().map_err(named)?.0),
+                "resolution" => resolution = map.next_value().map_err(named)?,
+                "resolutiondate" => {
+                    resolutiondate = map.next_value::<Option<Time>>().map_err(named)?;
+                }
+                "project" => project = Some(map.next_value().map_err(named)?),
+                n if Some(n) == self.0.points => points = map.next_value::<Points>()?,
                 _ => drop(map.next_value::<IgnoredAny>()?),
             }
         }
-        let missing = A::Error::missing_field;
+        let missing = |f: &str| A::Error::custom(format_args!("field `{f}`: missing"));
         let fields = Fields {
             summary: summary.unwrap_or_default(),
             status: status.ok_or_else(|| missing("status"))?,
@@ -243,67 +271,78 @@ impl<'de> Deserialize<'de> for Time {
     }
 }
 
-/// A number, or nothing for anything else: a site's story points field may hold text or an
-/// object, and that must not cost the issue.
-struct Number(Option<f64>);
+/// A story points value: a site's field may hold text or an object, and that must not cost
+/// the issue, only its estimate (and a warning saying what was there).
+#[derive(Debug, Clone, PartialEq)]
+enum Points {
+    Absent,
+    Number(f64),
+    /// Not a number of points: what was there, as the user would see it in Jira.
+    Odd(String),
+}
 
-impl<'de> Deserialize<'de> for Number {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Number, D::Error> {
-        d.deserialize_any(AnyNumber).map(Number)
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Points, D::Error> {
+        d.deserialize_any(AnyPoints)
     }
 }
 
-struct AnyNumber;
+struct AnyPoints;
 
-impl<'de> Visitor<'de> for AnyNumber {
-    type Value = Option<f64>;
+impl<'de> Visitor<'de> for AnyPoints {
+    type Value = Points;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("any value")
     }
 
-    fn visit_f64<E: Error>(self, v: f64) -> Result<Option<f64>, E> {
-        Ok(Some(v))
+    fn visit_f64<E: Error>(self, v: f64) -> Result<Points, E> {
+        Ok(if v.is_finite() && v >= 0.0 {
+            Points::Number(v)
+        } else {
+            Points::Odd(v.to_string())
+        })
     }
 
     #[allow(clippy::cast_precision_loss)]
-    fn visit_i64<E: Error>(self, v: i64) -> Result<Option<f64>, E> {
-        Ok(Some(v as f64))
+    fn visit_i64<E: Error>(self, v: i64) -> Result<Points, E> {
+        self.visit_f64(v as f64)
     }
 
     #[allow(clippy::cast_precision_loss)]
-    fn visit_u64<E: Error>(self, v: u64) -> Result<Option<f64>, E> {
-        Ok(Some(v as f64))
+    fn visit_u64<E: Error>(self, v: u64) -> Result<Points, E> {
+        self.visit_f64(v as f64)
     }
 
-    fn visit_bool<E: Error>(self, _: bool) -> Result<Option<f64>, E> {
-        Ok(None)
+    fn visit_bool<E: Error>(self, v: bool) -> Result<Points, E> {
+        Ok(Points::Odd(v.to_string()))
     }
 
-    fn visit_str<E: Error>(self, _: &str) -> Result<Option<f64>, E> {
-        Ok(None)
+    fn visit_str<E: Error>(self, v: &str) -> Result<Points, E> {
+        let shown: String = v.chars().take(40).collect();
+        Ok(Points::Odd(format!("the text {shown:?}")))
     }
 
-    fn visit_unit<E: Error>(self) -> Result<Option<f64>, E> {
-        Ok(None)
+    fn visit_unit<E: Error>(self) -> Result<Points, E> {
+        Ok(Points::Absent)
     }
 
-    fn visit_none<E: Error>(self) -> Result<Option<f64>, E> {
-        Ok(None)
+    fn visit_none<E: Error>(self) -> Result<Points, E> {
+        Ok(Points::Absent)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<f64>, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Points, D::Error> {
         d.deserialize_any(self)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<f64>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Points, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
+        Ok(Points::Odd("a list".into()))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<f64>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Points, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(None)
+        Ok(Points::Odd("an object".into()))
     }
 }
 
@@ -324,7 +363,7 @@ mod tests {
         let json =
             format!(r#"{{"issues":[{{"id":"1","key":"A-1","fields":{{{base},{fields}}}}}]}}"#);
         let page = page(&json, Some(id)).expect("page");
-        page.issues[0].points
+        page.issues[0].as_ref().expect("readable").points
     }
 
     #[test]
@@ -353,7 +392,8 @@ mod tests {
         assert_eq!(p.next_page_token.as_deref(), Some("t2"));
         assert_eq!(p.is_last, Some(false));
         assert_eq!(p.issues.len(), 2);
-        let (a, b) = (&p.issues[0], &p.issues[1]);
+        let read = |i: usize| p.issues[i].as_ref().expect("readable");
+        let (a, b) = (read(0), read(1));
         let f = a.fields.as_ref().expect("fields");
         assert_eq!(
             (&*a.id, a.key.as_str(), a.points),
@@ -377,24 +417,80 @@ mod tests {
         let json = r#"{"issues":[{"id":"1","fields":{}},{"id":"2","fields":null},{"id":"3"}]}"#;
         let mut reader = serde_json::Deserializer::from_str(json);
         let ids = SearchSeed::IDS.deserialize(&mut reader).expect("ids");
-        let ids: Vec<&str> = ids.issues.iter().map(|i| &*i.id).collect();
+        let ids: Vec<&str> = ids.issues.iter().flatten().map(|i| &*i.id).collect();
         assert_eq!(ids, ["1", "2", "3"]);
         let nulls = page(r#"{"issues":[{"id":"2","fields":null}]}"#, None).expect("null");
         assert!(
-            nulls.issues[0].fields.is_none(),
+            nulls.issues[0].as_ref().is_ok_and(|i| i.fields.is_none()),
             "refused later, by issue key"
         );
     }
 
     #[test]
-    fn an_issue_without_what_lookout_needs_is_refused_by_name() {
-        let err = page(r#"{"issues":[{"key":"A-1"}]}"#, None).expect_err("no id");
-        assert!(err.to_string().contains("missing field `id`"), "{err}");
-        let fields = r#"{"issues":[{"id":"1","fields":{"summary":"s"}}]}"#;
-        let err = page(fields, None).expect_err("no status");
-        assert!(err.to_string().contains("missing field `status`"), "{err}");
-        let bad_time = r#"{"issues":[{"id":"1","fields":{"created":"soon"}}]}"#;
-        let err = page(bad_time, None).expect_err("bad time");
-        assert!(err.to_string().contains("is not a Jira time"), "{err}");
+    fn an_odd_issue_is_named_with_its_field_and_the_rest_of_the_page_reads() {
+        let good = r#"{"id":"1","key":"A-1","fields":{"status":{"name":"x","statusCategory":{"key":"new"}},"project":{"key":"A"},"created":"2024-01-31T09:15:00.000+0530","updated":"2024-01-31T09:15:00.000+0530"}}"#;
+        let odd = [
+            (r#"{"key":"A-2"}"#, "missing field `id`"),
+            (
+                r#"{"id":"3","key":"A-3","fields":{"summary":"s"}}"#,
+                "field `status`: missing",
+            ),
+            (
+                r#"{"id":"4","key":"A-4","fields":{"updated":1706692500000}}"#,
+                "field `updated`: invalid type: integer `1706692500000`, expected a string",
+            ),
+            (
+                r#"{"id":"5","key":"A-5","fields":{"created":"soon"}}"#,
+                "field `created`: \"soon\" is not a Jira time",
+            ),
+            (
+                r#"{"id":"6","key":"A-6","fields":{"status":"Done"}}"#,
+                "field `status`: invalid type: string \"Done\", expected struct IssueStatus",
+            ),
+        ];
+        let list: Vec<&str> = std::iter::once(good)
+            .chain(odd.iter().map(|o| o.0))
+            .chain(std::iter::once(good))
+            .collect();
+        let json = format!(r#"{{"issues":[{}],"isLast":true}}"#, list.join(","));
+        let p = page(&json, None).expect("the page reads");
+        assert_eq!(p.is_last, Some(true), "read past the odd issues");
+        assert_eq!(p.issues.iter().filter(|i| i.is_ok()).count(), 2);
+        let skipped: Vec<(String, String)> = p
+            .issues
+            .iter()
+            .filter_map(|i| i.as_ref().err())
+            .map(|u| (u.name_or("?").to_string(), u.reason.clone()))
+            .collect();
+        let want: Vec<(String, String)> = ["A-2", "A-3", "A-4", "A-5", "A-6"]
+            .iter()
+            .zip(odd.iter())
+            .map(|(k, o)| (k.to_string(), o.1.to_string()))
+            .collect();
+        assert_eq!(skipped, want);
+    }
+
+    #[test]
+    fn odd_story_points_cost_the_estimate_only_and_say_what_was_there() {
+        let read = |value: &str| {
+            let base = r#""status":{"name":"x","statusCategory":{"key":"new"}},"project":{"key":"A"},"created":"2024-01-31T09:15:00.000+0530","updated":"2024-01-31T09:15:00.000+0530""#;
+            let json = format!(
+                r#"{{"issues":[{{"id":"1","key":"A-1","fields":{{{base},"customfield_2":{value}}}}}]}}"#
+            );
+            let p = page(&json, Some("customfield_2")).expect("page");
+            let i = p.issues[0].as_ref().expect("kept");
+            (i.points, i.odd_points.clone())
+        };
+        assert_eq!(read("5"), (Some(5.0), None));
+        assert_eq!(read("null"), (None, None));
+        assert_eq!(
+            read(r#""-1""#),
+            (None, Some(r#"the text "-1""#.to_string()))
+        );
+        assert_eq!(read("-1"), (None, Some("-1".to_string())));
+        assert_eq!(
+            read(r#"{"value":3}"#),
+            (None, Some("an object".to_string()))
+        );
     }
 }

@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
+use crate::sources::lenient::{Lenient, Listing};
+
 #[derive(Debug, Deserialize)]
 pub struct Named {
     pub id: u64,
@@ -64,9 +66,23 @@ pub struct PriorityDto {
     pub is_default: bool,
 }
 
+/// A page of the issue list: only where each issue stands, since the issue itself is read
+/// again with its journals. One that does not read costs only itself.
 #[derive(Debug, Deserialize)]
 pub struct IssuesPage {
-    pub issues: Vec<Issue>,
+    pub issues: Lenient<Listed>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Listed {
+    pub id: u64,
+    pub updated_on: DateTime<Utc>,
+}
+
+/// A page of issue ids, for a deletion sweep.
+#[derive(Debug, Deserialize)]
+pub struct IdsPage {
+    pub issues: Lenient<IdOnly>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,7 +134,7 @@ pub struct Detail {
 
 #[derive(Debug, Deserialize)]
 pub struct Memberships {
-    pub memberships: Vec<Membership>,
+    pub memberships: Listing<Membership>,
     #[serde(default)]
     pub total_count: usize,
 }
@@ -131,7 +147,7 @@ pub struct Membership {
 
 #[derive(Debug, Deserialize)]
 pub struct TimeEntries {
-    pub time_entries: Vec<TimeEntryDto>,
+    pub time_entries: Lenient<TimeEntryDto>,
     #[serde(default)]
     pub total_count: usize,
 }

@@ -156,7 +156,7 @@ pub fn issue(source: &Arc<str>, base: &str, c: &Catalog, i: dto::Issue) -> Mappe
     }
     let done = category == StatusCategory::Done;
     let resolved: Option<DateTime<Utc>> = done.then(|| i.closed_on.unwrap_or(i.updated_on));
-    let ticket = Ticket {
+    let mut ticket = Ticket {
         source: source.to_string(),
         id: i.id,
         project: c
@@ -180,6 +180,7 @@ pub fn issue(source: &Arc<str>, base: &str, c: &Catalog, i: dto::Issue) -> Mappe
         resolution: done.then_some(i.status.name),
         url: Some(format!("{}/issues/{}", base.trim_end_matches('/'), i.id)),
     };
+    ticket.keep_work_in_order();
     Mapped {
         ticket,
         transitions,

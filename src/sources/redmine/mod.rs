@@ -6,6 +6,7 @@
 
 mod dto;
 mod map;
+mod trial;
 mod write;
 
 use std::sync::Arc;
@@ -16,8 +17,11 @@ use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt};
 use reqwest::RequestBuilder;
 
+use serde::Deserialize;
+
 use super::http::{Http, HttpError, Policy};
-use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Window};
+use super::lenient::{Listing, field_at_fault, warn_each};
+use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
 use crate::domain::{ChangeSet, Member, Project, Sweep, TimeEntry};
 use map::Catalog;
 
@@ -28,6 +32,17 @@ const BATCH: usize = 500;
 const OVERLAP_SECS: i64 = 120;
 /// Journals are one request per issue; a few at a time keeps a small server responsive.
 const CONCURRENCY: usize = 4;
+/// Skipped records named one line each, per kind and batch, before the rest are counted.
+const NAMED_SKIPS: usize = 20;
+
+/// One issue read with its journals.
+enum Fetched {
+    Issue(Box<dto::Issue>),
+    /// Deleted since it was listed.
+    Gone,
+    /// Not what Redmine documents: why, with the field at fault.
+    Unreadable(String),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -93,7 +108,11 @@ impl RedmineSource {
     }
 
     /// Statuses, priorities, projects and their members: the names journals refer to by id.
-    async fn refresh_catalog(&mut self) -> Result<(Vec<Project>, Vec<Member>), SourceError> {
+    /// What could not be read goes to `warnings`.
+    async fn refresh_catalog(
+        &mut self,
+        warnings: &mut Vec<String>,
+    ) -> Result<(Vec<Project>, Vec<Member>), SourceError> {
         let statuses: dto::Statuses = self.get("/issue_statuses.json", &[]).await?;
         let trackers: dto::Trackers = self.get("/trackers.json", &[]).await?;
         let priorities: dto::Priorities =
@@ -137,8 +156,32 @@ impl RedmineSource {
             loop {
                 let path = format!("/projects/{}/memberships.json", p.id);
                 let page: dto::Memberships = self.get(&path, &paging(seen, PAGE)).await?;
-                seen += page.memberships.len();
-                for user in page.memberships.into_iter().filter_map(|m| m.user) {
+                let memberships = match page.memberships {
+                    Listing::Items(m) => m,
+                    Listing::NotAList(what) => {
+                        warnings.push(format!(
+                            "Redmine answered {what} instead of a list for the memberships of \
+                             {}: its members are not updated this sync",
+                            p.identifier
+                        ));
+                        break;
+                    }
+                };
+                seen += memberships.0.len();
+                let (memberships, odd) = memberships.split();
+                warn_each(
+                    odd.iter().map(|u| {
+                        format!(
+                            "a membership of {} skipped ({}): {}",
+                            p.identifier,
+                            u.name_or("no id"),
+                            u.reason
+                        )
+                    }),
+                    NAMED_SKIPS,
+                    warnings,
+                );
+                for user in memberships.into_iter().filter_map(|m| m.user) {
                     catalog.users.insert(user.id, user.name.clone());
                     members.push(Member {
                         source: self.name.clone(),
@@ -197,17 +240,25 @@ impl RedmineSource {
         }
     }
 
-    async fn with_journals(&self, id: u64) -> Result<Option<dto::Issue>, SourceError> {
+    /// An issue with its journals; `Gone` when it was deleted between the list and this
+    /// request (the sweep will notice), `Unreadable` with the field at fault when one of its
+    /// fields is not what Redmine documents.
+    async fn with_journals(&self, id: u64) -> Result<Fetched, SourceError> {
         let path = format!("/issues/{id}.json");
-        match self
-            .get::<dto::OneIssue>(&path, &[("include".into(), "journals".into())])
-            .await
-        {
-            Ok(one) => Ok(Some(one.issue)),
-            // Deleted between the list and this request: the sweep will notice.
-            Err(SourceError::NotFound(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let query = [("include".to_string(), "journals".to_string())];
+        let mut answer = match self.get::<serde_json::Value>(&path, &query).await {
+            Ok(v) => v,
+            Err(SourceError::NotFound(_)) => return Ok(Fetched::Gone),
+            Err(e) => return Err(e),
+        };
+        let issue = answer
+            .get_mut("issue")
+            .map(serde_json::Value::take)
+            .unwrap_or_default();
+        Ok(match dto::Issue::deserialize(&issue) {
+            Ok(issue) => Fetched::Issue(Box::new(issue)),
+            Err(e) => Fetched::Unreadable(field_at_fault::<dto::Issue>(&issue, &e)),
+        })
     }
 
     async fn fetch_changes(
@@ -220,7 +271,7 @@ impl RedmineSource {
         let mut changes = ChangeSet::new(self.name.clone());
         let continuing = self.continuing.take().is_some_and(|c| cursor == Some(c));
         if !continuing {
-            let (projects, members) = self.refresh_catalog().await?;
+            let (projects, members) = self.refresh_catalog(&mut changes.warnings).await?;
             changes.projects = projects;
             changes.members = members;
         }
@@ -229,6 +280,7 @@ impl RedmineSource {
         let mut from = window.from(overlap);
         let mut offset = 0usize;
         let mut fresh: Vec<(u64, DateTime<Utc>)> = Vec::new();
+        let mut skipped: Vec<String> = Vec::new();
         loop {
             let mut extra = vec![];
             if let Some(f) = from {
@@ -238,21 +290,29 @@ impl RedmineSource {
             q.push(("sort".into(), "updated_on,id".into()));
             q.extend(paging(offset, PAGE));
             let page: dto::IssuesPage = self.get("/issues.json", &q).await?;
-            let n = page.issues.len();
-            for i in &page.issues {
+            let n = page.issues.0.len();
+            let (listed, odd) = page.issues.split();
+            skipped.extend(
+                odd.into_iter()
+                    .map(|u| format!("Redmine issue #{} skipped: {}", u.name_or("?"), u.reason)),
+            );
+            for i in &listed {
                 if !window.seen(i.id, i.updated_on) && !fresh.iter().any(|f| f.0 == i.id) {
                     fresh.push((i.id, i.updated_on));
                 }
             }
-            if let Some(last) = page.issues.last() {
+            if let Some(last) = listed.last() {
                 let at = last.updated_on;
-                let tied = page.issues.iter().filter(|i| i.updated_on == at).count();
+                let tied = listed.iter().filter(|i| i.updated_on == at).count();
                 offset = if from == Some(at) {
                     offset + tied
                 } else {
                     tied
                 };
                 from = Some(at);
+            } else {
+                // Nothing on the page read: step over it, or the same page comes back.
+                offset += n;
             }
             if n < PAGE {
                 break;
@@ -264,13 +324,22 @@ impl RedmineSource {
         }
 
         let ids: Vec<u64> = fresh.iter().map(|f| f.0).collect();
-        let issues: Vec<Option<dto::Issue>> = futures::stream::iter(ids)
-            .map(|id| self.with_journals(id))
+        let this = &*self;
+        let issues: Vec<(u64, Fetched)> = futures::stream::iter(ids)
+            .map(|id| async move { Ok::<_, SourceError>((id, this.with_journals(id).await?)) })
             .buffered(CONCURRENCY)
             .try_collect()
             .await?;
         let base = self.settings.url.clone();
-        for issue in issues.into_iter().flatten() {
+        for (id, fetched) in issues {
+            let issue = match fetched {
+                Fetched::Issue(issue) => *issue,
+                Fetched::Gone => continue,
+                Fetched::Unreadable(why) => {
+                    skipped.push(format!("Redmine issue #{id} skipped: {why}"));
+                    continue;
+                }
+            };
             let mapped = map::issue(&self.source, &base, &self.catalog, issue);
             changes.tickets.push(mapped.ticket);
             changes.transitions.extend(mapped.transitions);
@@ -279,17 +348,18 @@ impl RedmineSource {
         for (id, updated) in &fresh {
             window.add(*id, *updated);
         }
+        warn_each(skipped, NAMED_SKIPS, &mut changes.warnings);
 
         if !changes.more {
             let sweeping = self.sweeps.due(&mut window, sync_start.is_none(), now);
             // A sweep re-reads every time entry: edits to old ones show up only there.
             let since = sync_start.filter(|_| !sweeping);
-            changes.time_entries = self.time_entries(since).await?;
+            changes.time_entries = self.time_entries(since, &mut changes.warnings).await?;
             if sweeping {
-                changes.sweep = Some(Sweep {
-                    present: self.all_ids().await?,
-                    at: now,
-                });
+                changes.sweep = self
+                    .all_ids(&mut changes.warnings)
+                    .await?
+                    .map(|present| Sweep { present, at: now });
             }
         }
         window.keep_entries_from(sync_start, changes.more);
@@ -307,8 +377,10 @@ impl RedmineSource {
     async fn time_entries(
         &self,
         from: Option<DateTime<Utc>>,
+        warnings: &mut Vec<String>,
     ) -> Result<Vec<TimeEntry>, SourceError> {
         let mut out = Vec::new();
+        let mut odd = Vec::new();
         let mut read = 0;
         loop {
             let mut q = vec![
@@ -318,11 +390,19 @@ impl RedmineSource {
             self.project_filter(&mut q);
             q.extend(paging(read, PAGE));
             let page: dto::TimeEntries = self.get("/time_entries.json", &q).await?;
-            read += page.time_entries.len();
-            let n = page.time_entries.len();
-            let reached = from.is_some_and(|f| page.time_entries.iter().any(|e| e.created_on < f));
+            let n = page.time_entries.0.len();
+            read += n;
+            let (entries, unreadable) = page.time_entries.split();
+            odd.extend(unreadable.into_iter().map(|u| {
+                format!(
+                    "Redmine time entry {} skipped: {}",
+                    u.name_or("?"),
+                    u.reason
+                )
+            }));
+            let reached = from.is_some_and(|f| entries.iter().any(|e| e.created_on < f));
             let fresh = |e: &dto::TimeEntryDto| from.is_none_or(|f| e.updated_on >= f);
-            out.extend(page.time_entries.into_iter().filter(fresh).filter_map(|e| {
+            out.extend(entries.into_iter().filter(fresh).filter_map(|e| {
                 Some(TimeEntry {
                     source: self.name.clone(),
                     ticket: e.issue?.id,
@@ -338,25 +418,36 @@ impl RedmineSource {
                 })
             }));
             if reached || n < PAGE || read >= page.total_count {
+                warn_each(odd, NAMED_SKIPS, warnings);
                 return Ok(out);
             }
         }
     }
 
     /// Every issue id the tracker still has, by keyset on id (a deletion while paging
-    /// cannot hide a live issue).
-    async fn all_ids(&self) -> Result<Vec<u64>, SourceError> {
+    /// cannot hide a live issue); `None` (and a warning) when one does not read, since a
+    /// sweep without it would delete that ticket.
+    async fn all_ids(&self, warnings: &mut Vec<String>) -> Result<Option<Vec<u64>>, SourceError> {
         let mut ids = Vec::new();
         loop {
             let next = ids.last().map_or(1, |l| l + 1);
             let mut q = self.filters(&[("issue_id", ">=", next.to_string())]);
             q.push(("sort".into(), "id".into()));
             q.extend(paging(0, PAGE));
-            let page: dto::IssuesPage = self.get("/issues.json", &q).await?;
-            let n = page.issues.len();
-            ids.extend(page.issues.iter().map(|i| i.id));
+            let page: dto::IdsPage = self.get("/issues.json", &q).await?;
+            let n = page.issues.0.len();
+            let (listed, odd) = page.issues.split();
+            if let Some(u) = odd.first() {
+                warnings.push(format!(
+                    "the check for deleted Redmine issues was skipped: the list held an issue \
+                     it could not read ({})",
+                    u.reason
+                ));
+                return Ok(None);
+            }
+            ids.extend(listed.iter().map(|i| i.id));
             if n < PAGE {
-                return Ok(ids);
+                return Ok(Some(ids));
             }
         }
     }
@@ -387,7 +478,11 @@ impl Source for RedmineSource {
     }
 
     fn projects(&mut self) -> BoxFuture<'_, Result<Vec<Project>, SourceError>> {
-        Box::pin(async move { Ok(self.refresh_catalog().await?.0) })
+        Box::pin(async move { Ok(self.refresh_catalog(&mut Vec::new()).await?.0) })
+    }
+
+    fn trial(&mut self) -> BoxFuture<'_, Result<Option<Trial>, SourceError>> {
+        Box::pin(async move { Ok(Some(self.trial_read().await?)) })
     }
 
     fn apply<'a>(

@@ -8,7 +8,7 @@ use crate::sources::{Change, SourceError, TrackerAction};
 impl RedmineSource {
     pub(super) async fn write(&mut self, action: &TrackerAction) -> Result<(), SourceError> {
         if self.catalog.statuses.is_empty() {
-            self.refresh_catalog().await?;
+            self.refresh_catalog(&mut Vec::new()).await?;
         }
         // A status change is confirmed by reading the issue back (see `check_status`).
         let mut moved_to: Option<u64> = None;

@@ -4,23 +4,33 @@
 //! one codec. A change set is written in one transaction together with its source's cursor and
 //! flushed before `write` returns, so a kill at any moment leaves either the whole change set
 //! or none of it. Nothing outside this module touches sled.
+//!
+//! sled is never let loose on files it might destroy: `guard` decides first (see there for
+//! what sled does to damaged files on open), and `inspect` gives doctor a look that changes
+//! nothing.
 
 mod codec;
 mod error;
+mod guard;
+mod inspect;
 mod keys;
 mod legacy;
 mod lock;
 mod record;
 mod schema;
+mod seal;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Transactional, Tree};
 
 pub use error::StoreError;
+pub use guard::Trust;
+pub use inspect::Inspection;
 
 use crate::analysis::Analysis;
 use chrono::{DateTime, Utc};
@@ -65,24 +75,73 @@ pub struct Store {
     /// sled has no snapshot across trees: a full load holds this for reading and a write for
     /// writing, so a load never sees half of a change set (a ticket without its project).
     consistency: Arc<RwLock<()>>,
+    /// The generation of the last write, noted in the seal once durable.
+    generation: Arc<AtomicU64>,
+    trust: Trust,
+    /// Declared last so that it drops after this handle's sled fields: the last handle to go
+    /// seals the store as closed.
+    closer: Option<Arc<Closer>>,
+}
+
+/// Seals the store as cleanly closed when the last handle goes.
+struct Closer {
+    path: PathBuf,
+    generation: Arc<AtomicU64>,
+    db: Option<sled::Db>,
+}
+
+impl Drop for Closer {
+    fn drop(&mut self) {
+        // sled's own drop flushes and pads the file: let it finish before noting the file.
+        if let Some(db) = self.db.take() {
+            if let Err(e) = db.flush() {
+                tracing::warn!("cannot flush the store on close: {e}");
+                return;
+            }
+            drop(db);
+        }
+        seal::close(&self.path, self.generation.load(Ordering::SeqCst));
+    }
+}
+
+fn sled_config(path: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(CACHE_BYTES)
+        .mode(sled::Mode::HighThroughput)
 }
 
 impl Store {
-    /// Opens (or creates) the store under `dir`, refusing politely when another lookout holds it.
+    /// Opens (or creates) the store under `dir`, refusing politely when another lookout holds
+    /// it, and with a clear message, the files untouched, when they are damaged.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
             path: dir.to_path_buf(),
             source: e,
         })?;
-        let path = dir.join("store");
-        let db = sled::Config::new()
-            .path(&path)
-            .cache_capacity(CACHE_BYTES)
-            .mode(sled::Mode::HighThroughput)
-            .open()
+        let path = guard::store_dir(dir);
+        let trust = guard::check(dir, &path)?;
+        let db = guard::quietly(|| sled_config(&path).open())
+            .map_err(|why| guard::damaged(&path, why))?
             .map_err(|e| lock::explain_open_error(dir, &path, e))?;
         lock::record_holder(dir);
-        Store::from_db(db, Some(path))
+        let mut store = Store::from_db(db, Some(path.clone()), trust)?;
+        schema::ensure_current(&store.db, &store.trees[META], store.is_empty())?;
+        // Open now: until the last handle seals it again, a crash means "check first".
+        seal::write(
+            &path,
+            &seal::Seal {
+                generation: store.generation.load(Ordering::SeqCst),
+                closed: None,
+            },
+        );
+        store.closer = Some(Arc::new(Closer {
+            path,
+            generation: store.generation.clone(),
+            db: Some(store.db.clone()),
+        }));
+        tracing::info!(?trust, "store opened");
+        Ok(store)
     }
 
     /// A store that lives only as long as this process: used by tests.
@@ -91,10 +150,17 @@ impl Store {
             .temporary(true)
             .cache_capacity(CACHE_BYTES)
             .open()?;
-        Store::from_db(db, None)
+        let store = Store::from_db(db, None, Trust::New)?;
+        schema::ensure_current(&store.db, &store.trees[META], store.is_empty())?;
+        Ok(store)
     }
 
-    fn from_db(db: sled::Db, path: Option<PathBuf>) -> Result<Store, StoreError> {
+    /// How this store came to be trusted when it was opened.
+    pub fn trust(&self) -> Trust {
+        self.trust
+    }
+
+    fn from_db(db: sled::Db, path: Option<PathBuf>, trust: Trust) -> Result<Store, StoreError> {
         let open = |i: usize| db.open_tree(TREE_NAMES[i]);
         let trees = [
             open(0)?,
@@ -106,14 +172,16 @@ impl Store {
             open(6)?,
             open(7)?,
         ];
-        let store = Store {
+        let generation = schema::generation(&trees[META])?;
+        Ok(Store {
             db,
             trees,
             path,
             consistency: Arc::default(),
-        };
-        schema::ensure_current(&store.db, &store.trees[META], store.is_empty())?;
-        Ok(store)
+            generation: Arc::new(AtomicU64::new(generation)),
+            trust,
+            closer: None,
+        })
     }
 
     /// Where the store lives on disk, if it does.
@@ -132,6 +200,8 @@ impl Store {
         let replace = changes.whole_histories;
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
         batches[DELETED] = self.deletions(changes)?;
+        let generation = self.generation.load(Ordering::SeqCst) + 1;
+        batches[META].insert(schema::GENERATION, generation.to_be_bytes().to_vec());
         self.trees
             .transaction(|tx| {
                 for (i, batch) in batches.iter().enumerate() {
@@ -165,6 +235,16 @@ impl Store {
                 TransactionError::Storage(e) => StoreError::Sled(e),
             })?;
         self.db.flush()?;
+        self.generation.store(generation, Ordering::SeqCst);
+        if let Some(path) = &self.path {
+            seal::write(
+                path,
+                &seal::Seal {
+                    generation,
+                    closed: None,
+                },
+            );
+        }
         Ok(())
     }
 

@@ -422,3 +422,174 @@ async fn latin1_rows_are_read_not_lost_and_an_emptied_file_deletes_nothing() {
     assert!(store.deleted("jira").expect("deleted").is_empty());
     assert_eq!(store.load().expect("load").tickets.len(), 3);
 }
+
+/// The mapping of the generated files below.
+fn plain_mapping() -> Mapping {
+    let columns = [
+        "project", "key", "created", "status", "resolved", "assignee",
+    ]
+    .map(|f| (f.to_string(), f.to_string()));
+    Mapping {
+        columns: columns.into_iter().collect(),
+    }
+}
+
+/// `rows` tickets over projects A-D; ticket i of project D starts in March but one row early
+/// in the file is D's earliest ticket, and line 3 cannot be read.
+fn generated(rows: usize) -> String {
+    let mut csv = String::from("project,key,created,status,resolved,assignee\n");
+    csv.push_str("D,D-0,2025-01-01,Done,2025-01-05,dora\n");
+    csv.push_str("A,A-bad,someday,To Do,,\n");
+    for i in 1..rows {
+        let project = ["A", "B", "C", "D"][i % 4];
+        let done = i % 2 == 0;
+        csv.push_str(&format!(
+            "{project},{project}-{i},2026-03-{:02},{},{},dev{}\n",
+            1 + i % 28,
+            if done { "Done" } else { "In Progress" },
+            if done { "2026-04-01" } else { "" },
+            i % 50
+        ));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_large_file_comes_in_batches_and_a_restart_resumes_where_it_stopped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rows = 2 * lookout::sources::csv::BATCH_ROWS + 500;
+    let path = write(dir.path(), "big.csv", &generated(rows));
+    let store = Store::temporary().expect("store");
+    let mut first = CsvSource::new("big", path.clone(), plain_mapping());
+    let batch = first.read(None, Utc::now()).expect("first batch");
+    assert!(batch.more, "a large file comes in batches");
+    assert!(batch.tickets.len() <= lookout::sources::csv::BATCH_ROWS);
+    assert!(batch.sweep.is_none(), "no sweep before the end of the file");
+    store.write(&batch).expect("write the first batch");
+    // The process stops here; a new one resumes from the stored cursor.
+    let mut again = CsvSource::new("big", path, plain_mapping());
+    let report = sync_once(&store, &mut again, Utc::now())
+        .await
+        .expect("the rest");
+    assert!(
+        report.changed < rows,
+        "the first batch is not imported again: {}",
+        report.changed
+    );
+    let p = store.load().expect("load");
+    assert_eq!(p.tickets.len(), rows, "every readable row, once");
+    assert!(store.deleted("big").expect("deleted").is_empty());
+    assert_eq!(
+        report.warnings,
+        vec![format!(
+            "{}:3: skipped: no readable created date",
+            dir.path().join("big.csv").display()
+        )],
+        "a skip in the first batch is still reported"
+    );
+    let d = p.projects.iter().find(|p| p.key == "D").expect("project D");
+    assert_eq!(d.created.date_naive().to_string(), "2025-01-01");
+    assert_eq!(p.projects.len(), 4);
+    // Developer n works in the two projects n % 2 picks out of four, dora in D.
+    assert_eq!(p.members.len(), 101, "each (project, assignee) once");
+}
+
+/// A file that repeats half its keys: the later row wins, and repeats cost no more than rows.
+#[tokio::test]
+async fn repeated_keys_keep_the_later_row_without_quadratic_cost() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let distinct = 15_000;
+    let mut csv = String::from("project,key,created,status,resolved,assignee\n");
+    for round in 0..2 {
+        for i in 0..distinct {
+            let status = if round == 0 { "In Progress" } else { "Done" };
+            let resolved = if round == 0 { "" } else { "2026-04-01" };
+            csv.push_str(&format!("A,A-{i},2026-03-01,{status},{resolved},\n"));
+        }
+    }
+    let path = write(dir.path(), "repeats.csv", &csv);
+    let mut source = CsvSource::new("rep", path, plain_mapping());
+    let started = std::time::Instant::now();
+    let mut cursor = None;
+    let mut tickets = std::collections::HashMap::new();
+    loop {
+        let batch = source.read(cursor.as_deref(), Utc::now()).expect("batch");
+        for t in batch.tickets {
+            tickets.insert(t.key.clone(), t);
+        }
+        let per_ticket = batch.transitions.len();
+        assert!(
+            per_ticket <= lookout::sources::csv::BATCH_ROWS,
+            "{per_ticket}"
+        );
+        if !batch.more {
+            break;
+        }
+        cursor = batch.cursor;
+    }
+    let took = started.elapsed();
+    assert_eq!(tickets.len(), distinct);
+    assert!(tickets.values().all(|t| t.category == StatusCategory::Done));
+    // Quadratic filtering took minutes here; linear work takes well under a second.
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+}
+
+#[tokio::test]
+async fn skipped_rows_stand_in_the_store_not_in_the_cursor_and_old_cursors_hand_them_over() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "jira.csv", JIRA);
+    let store = Store::temporary().expect("store");
+    let mut source = CsvSource::new(
+        "jira",
+        path.clone(),
+        Mapping::preset("jira").expect("preset"),
+    );
+    let report = sync_once(&store, &mut source, Utc::now())
+        .await
+        .expect("import");
+    assert_eq!(report.warnings.len(), 2);
+    let cursor = store.cursor("jira").expect("cursor").expect("stored");
+    assert_eq!(
+        cursor.lines().count(),
+        1,
+        "the cursor is only a position: {cursor}"
+    );
+    assert_eq!(
+        store.standing_warnings("jira").expect("warnings"),
+        report.warnings
+    );
+
+    // A store whose cursor still carries the skipped rows, as earlier versions wrote it.
+    let meta = std::fs::metadata(&path).expect("meta");
+    let modified = meta
+        .modified()
+        .expect("mtime")
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_nanos();
+    let old = Store::temporary().expect("store");
+    let mut legacy = lookout::domain::ChangeSet::new("jira");
+    legacy.cursor = Some(format!(
+        "csv2 {}:{modified}\njira.csv:5: skipped: from the old cursor",
+        meta.len()
+    ));
+    old.write(&legacy).expect("old cursor");
+    let mut source = CsvSource::new("jira", path, Mapping::preset("jira").expect("preset"));
+    let report = sync_once(&old, &mut source, Utc::now())
+        .await
+        .expect("compat");
+    assert_eq!(report.changed, 0, "the unchanged file is not read again");
+    assert_eq!(
+        report.warnings,
+        vec!["jira.csv:5: skipped: from the old cursor".to_string()]
+    );
+    let cursor = old.cursor("jira").expect("cursor").expect("stored");
+    assert!(
+        cursor.starts_with("csv3 ") && !cursor.contains('\n'),
+        "{cursor}"
+    );
+    let again = sync_once(&old, &mut source, Utc::now())
+        .await
+        .expect("again");
+    assert_eq!(again.warnings, report.warnings, "they stand");
+}

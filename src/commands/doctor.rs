@@ -42,25 +42,35 @@ fn describe(s: &SourceSettings) -> String {
 }
 
 /// A file source has no server or credentials: the questions are whether it reads, what it
-/// holds and which rows it would skip.
+/// holds and which rows it would skip. A large file comes in batches: all are read, none kept.
 async fn check_file(report: &mut Report, source: &mut dyn Source) {
-    match source.fetch(None, chrono::Utc::now()).await {
-        Err(e) => report.item(false, "readable", e.to_string()),
-        Ok(changes) => {
-            report.item(
-                !changes.tickets.is_empty(),
-                "readable",
-                format!(
-                    "{} tickets in {} projects",
-                    changes.tickets.len(),
-                    changes.projects.len()
-                ),
-            );
-            if !changes.warnings.is_empty() {
-                // Skipped rows are reported, not fatal: the rest imports.
-                report.item(true, "rows skipped", changes.warnings.join("; "));
+    let mut cursor = None;
+    let mut tickets = 0;
+    let mut projects = std::collections::BTreeSet::new();
+    let mut warnings = Vec::new();
+    loop {
+        match source.fetch(cursor.take(), chrono::Utc::now()).await {
+            Err(e) => return report.item(false, "readable", e.to_string()),
+            Ok(changes) => {
+                tickets += changes.tickets.len();
+                projects.extend(changes.projects.into_iter().map(|p| p.key));
+                warnings.extend(changes.warnings);
+                warnings.extend(changes.standing_warnings.unwrap_or_default());
+                if !changes.more {
+                    break;
+                }
+                cursor = changes.cursor;
             }
         }
+    }
+    report.item(
+        tickets > 0,
+        "readable",
+        format!("{tickets} tickets in {} projects", projects.len()),
+    );
+    if !warnings.is_empty() {
+        // Skipped rows are reported, not fatal: the rest imports.
+        report.item(true, "rows skipped", warnings.join("; "));
     }
 }
 

@@ -304,6 +304,15 @@ impl Store {
         raw.map(|v| codec::decode::<String>(&v)).transpose()
     }
 
+    /// The standing warnings `source` left with its last durable change set that had any.
+    pub fn standing_warnings(&self, source: &str) -> Result<Vec<String>, StoreError> {
+        let raw = self.trees[META].get(keys::warnings(source))?;
+        Ok(raw
+            .map(|v| codec::decode::<Vec<String>>(&v))
+            .transpose()?
+            .unwrap_or_default())
+    }
+
     /// Keeps the last analysis so the next start can draw it before the full load finishes.
     pub fn save_view(&self, view: &Analysis) -> Result<(), StoreError> {
         self.trees[META].insert(VIEW_KEY, codec::encode(view)?)?;
@@ -462,6 +471,10 @@ fn encode_batches(c: &ChangeSet) -> Result<[Batch; 8], StoreError> {
     }
     if let Some(cursor) = &c.cursor {
         b[META].insert(keys::cursor(&c.source), codec::encode(cursor)?);
+    }
+    // With the cursor they describe, so the two never disagree after a kill.
+    if let Some(warnings) = &c.standing_warnings {
+        b[META].insert(keys::warnings(&c.source), codec::encode(warnings)?);
     }
     Ok(b)
 }

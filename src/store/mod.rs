@@ -44,6 +44,9 @@ use record::TicketRecord;
 /// cache is enough and keeps the resident size honest.
 const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Snapshots written per sled batch (see `save_snapshots`).
+const SNAPSHOT_CHUNK: usize = 1_000;
+
 const PROJECTS: usize = 0;
 const MEMBERS: usize = 1;
 const TICKETS: usize = 2;
@@ -337,12 +340,21 @@ impl Store {
         &self,
         snapshots: impl IntoIterator<Item = &'s Snapshot>,
     ) -> Result<(), StoreError> {
+        // The first start after a large import keeps a snapshot for every day of every
+        // project: hundreds of thousands. sled frees the node copies of a batch only after
+        // the whole batch, so one batch of them all held hundreds of megabytes.
         let mut batch = Batch::default();
+        let mut pending = 0;
         for s in snapshots {
             batch.insert(
                 keys::snapshot(&s.source, &s.project, s.day),
                 codec::encode(s)?,
             );
+            pending += 1;
+            if pending == SNAPSHOT_CHUNK {
+                self.trees[SNAPSHOTS].apply_batch(std::mem::take(&mut batch))?;
+                pending = 0;
+            }
         }
         self.trees[SNAPSHOTS].apply_batch(batch)?;
         self.trees[SNAPSHOTS].flush()?;

@@ -29,7 +29,7 @@ use pass::Pass;
 use rows::{Rows, Until};
 
 /// Rows per change set: a batch of tickets in memory at a time, however large the file.
-pub const BATCH_ROWS: usize = 20_000;
+pub const BATCH_ROWS: usize = 2_000;
 
 pub struct CsvSource {
     name: String,

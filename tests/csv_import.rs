@@ -529,7 +529,7 @@ fn repeated_keys_keep_the_later_row_without_quadratic_cost() {
         .map(|i| row(i, false))
         .chain((0..rows / 2).map(|i| row(i, true)))
         .collect();
-    let mut read = |name: &str, body: &str| {
+    let read = |name: &str, body: &str| {
         let path = write(dir.path(), name, &format!("{header}{body}"));
         read_all(&mut CsvSource::new("rep", path, plain_mapping()))
     };

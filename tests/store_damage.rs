@@ -238,3 +238,37 @@ fn a_store_closed_cleanly_reopens_without_a_check_and_a_killed_one_with_one() {
     assert_eq!(store.trust(), lookout::store::Trust::Verified);
     assert_eq!(store.load().expect("load").tickets.len(), 100);
 }
+
+const EXIT_CHILD_ENV: &str = "LOOKOUT_TEST_EXIT_CHILD_DIR";
+
+/// Not a test on its own: re-run by the test below, this opens the store, writes, and closes
+/// it the way the dashboard does when it quits.
+#[test]
+fn exit_child() {
+    let Some(dir) = std::env::var_os(EXIT_CHILD_ENV) else {
+        return;
+    };
+    let store = Store::open(Path::new(&dir)).expect("child open");
+    let mut changes = lookout::domain::ChangeSet::new("quit");
+    changes.cursor = Some("written before quitting".into());
+    store.write(&changes).expect("write");
+    store.close_for_exit().expect("close");
+    drop(store);
+}
+
+#[test]
+fn a_store_closed_for_exit_is_sealed_and_reopens_without_a_check() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "exit_child", "--nocapture", "--test-threads=1"])
+        .env(EXIT_CHILD_ENV, dir.path())
+        .output()
+        .expect("child runs");
+    assert!(out.status.success(), "{}", text(&out));
+    let store = Store::open(dir.path()).expect("reopen");
+    assert_eq!(store.trust(), lookout::store::Trust::Sealed);
+    assert_eq!(
+        store.cursor("quit").expect("cursor").as_deref(),
+        Some("written before quitting")
+    );
+}

@@ -280,6 +280,23 @@ fn short_cursor(c: &str) -> String {
     }
 }
 
+/// What the sources resume from: only the demo tracker needs the stored portfolio, and
+/// reading a large store whole before a sync doubled the memory of re-importing a big file.
+async fn resumed_from(
+    settings: &Settings,
+    store: &Store,
+) -> anyhow::Result<crate::domain::Portfolio> {
+    let demo = settings
+        .sources
+        .iter()
+        .any(|s| matches!(s.kind, crate::config::SourceKind::Demo { .. }));
+    if !demo {
+        return Ok(crate::domain::Portfolio::default());
+    }
+    let reader = store.clone();
+    Ok(tokio::task::spawn_blocking(move || reader.load()).await??)
+}
+
 /// One sync of every source, a line each on stdout (`to_stderr` keeps stdout for the
 /// command's own output).
 async fn sync_once(
@@ -294,8 +311,7 @@ async fn sync_once(
             println!("{line}")
         }
     };
-    let reader = store.clone();
-    let stored = tokio::task::spawn_blocking(move || reader.load()).await??;
+    let stored = resumed_from(settings, store).await?;
     let mut failed = false;
     for (mut source, _) in sync::build_sources(&settings.sources, &stored) {
         let name = source.name().to_string();
@@ -325,8 +341,7 @@ async fn sync_once(
 }
 
 async fn sync_forever(settings: &Settings, store: Store) -> anyhow::Result<ExitCode> {
-    let reader = store.clone();
-    let stored = tokio::task::spawn_blocking(move || reader.load()).await??;
+    let stored = resumed_from(settings, &store).await?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let sources = sync::build_sources(&settings.sources, &stored);
     let _refresh = sync::spawn_all(store, sources, tx);

@@ -146,7 +146,7 @@ pub fn verify(copy: &Path, store: &Path, seal: &Seal) -> Result<sled::Db, StoreE
         let meta = db.open_tree("meta")?;
         Ok(schema::generation(&meta).unwrap_or(0))
     };
-    let db = quietly(|| super::sled_config(copy).open())
+    let db = quietly(|| super::open::sled_config(copy).open())
         .map_err(|why| damaged(store, why))?
         .map_err(|e| unreadable(store, e))?;
     let generation = quietly(|| read_all(&db))

@@ -4,7 +4,12 @@
 //! Ids come from the ticket key, so importing a changed file updates tickets instead of
 //! duplicating them; an unchanged file (same size and modification time) is not read again.
 //! Rows that cannot be tickets are skipped and reported with their line numbers, never
-//! silently.
+//! silently; the list stands in the store (`ChangeSet::standing_warnings`), not in the cursor.
+//!
+//! A file is read `BATCH_ROWS` rows at a time, each batch a change set with `more` set and a
+//! cursor saying where the next starts, as the tracker connectors do: memory follows the batch,
+//! not the file (sled keeps every node copy of a transaction until it ends, so larger batches
+//! cost far more than their rows). Must never hold more than one batch of tickets.
 
 mod batch;
 mod cursor;

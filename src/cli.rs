@@ -201,7 +201,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     match cli.command {
         None => {
-            runtime.block_on(crate::app::run(settings, store))?;
+            let closing = store.clone();
+            let result = runtime.block_on(crate::app::run(settings, store));
+            // The dashboard holds the whole portfolio: quitting should not wait on freeing it,
+            // on sled's shutdown, or on a sync task still at work (its write is atomic).
+            if let Err(e) = closing.close_for_exit() {
+                tracing::warn!("cannot seal the store on exit: {e}");
+            }
+            drop(closing);
+            runtime.shutdown_background();
+            result?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Sync { once: true }) => {

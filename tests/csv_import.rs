@@ -422,3 +422,63 @@ async fn latin1_rows_are_read_not_lost_and_an_emptied_file_deletes_nothing() {
     assert!(store.deleted("jira").expect("deleted").is_empty());
     assert_eq!(store.load().expect("load").tickets.len(), 3);
 }
+
+#[tokio::test]
+async fn skipped_rows_stand_in_the_store_not_in_the_cursor_and_old_cursors_hand_them_over() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "jira.csv", JIRA);
+    let store = Store::temporary().expect("store");
+    let mut source = CsvSource::new(
+        "jira",
+        path.clone(),
+        Mapping::preset("jira").expect("preset"),
+    );
+    let report = sync_once(&store, &mut source, Utc::now())
+        .await
+        .expect("import");
+    assert_eq!(report.warnings.len(), 2);
+    let cursor = store.cursor("jira").expect("cursor").expect("stored");
+    assert_eq!(
+        cursor.lines().count(),
+        1,
+        "the cursor is only a position: {cursor}"
+    );
+    assert_eq!(
+        store.standing_warnings("jira").expect("warnings"),
+        report.warnings
+    );
+
+    // A store whose cursor still carries the skipped rows, as earlier versions wrote it.
+    let meta = std::fs::metadata(&path).expect("meta");
+    let modified = meta
+        .modified()
+        .expect("mtime")
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_nanos();
+    let old = Store::temporary().expect("store");
+    let mut legacy = lookout::domain::ChangeSet::new("jira");
+    legacy.cursor = Some(format!(
+        "csv2 {}:{modified}\njira.csv:5: skipped: from the old cursor",
+        meta.len()
+    ));
+    old.write(&legacy).expect("old cursor");
+    let mut source = CsvSource::new("jira", path, Mapping::preset("jira").expect("preset"));
+    let report = sync_once(&old, &mut source, Utc::now())
+        .await
+        .expect("compat");
+    assert_eq!(report.changed, 0, "the unchanged file is not read again");
+    assert_eq!(
+        report.warnings,
+        vec!["jira.csv:5: skipped: from the old cursor".to_string()]
+    );
+    let cursor = old.cursor("jira").expect("cursor").expect("stored");
+    assert!(
+        cursor.starts_with("csv3 ") && !cursor.contains('\n'),
+        "{cursor}"
+    );
+    let again = sync_once(&old, &mut source, Utc::now())
+        .await
+        .expect("again");
+    assert_eq!(again.warnings, report.warnings, "they stand");
+}

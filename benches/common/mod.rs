@@ -125,3 +125,56 @@ pub fn portfolio(tickets: u64) -> lookout::domain::Portfolio {
     p.transitions.sort_by_key(|x| (x.ticket, x.at));
     p
 }
+
+/// Writes a CSV of `rows` tickets shaped like a multi-organisation Jira export reshaped to a
+/// `columns` mapping (see `jira_like_mapping`): 400 projects, 3,000 assignees, a title of
+/// ordinary length, labels, and created/updated/resolved times.
+pub fn jira_like_csv(path: &std::path::Path, rows: u64) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(
+        out,
+        "project,key,title,status,priority,assignee,created,updated,resolved,labels"
+    )?;
+    let mut rng = Rng::new(7);
+    let epoch = Utc
+        .with_ymd_and_hms(2019, 1, 1, 9, 0, 0)
+        .single()
+        .expect("valid date");
+    let statuses = ["Open", "In Progress", "In Review", "Resolved", "Closed"];
+    let priorities = ["Blocker", "Critical", "Major", "Minor", "Trivial"];
+    for i in 0..rows {
+        let project = format!("ORG{}P{}", i % 40, i % 400);
+        let created = epoch + Duration::minutes(rng.below(6 * 365 * 24 * 60) as i64);
+        let status = statuses[rng.below(100) as usize % statuses.len()];
+        let done = matches!(status, "Resolved" | "Closed");
+        let updated = created + Duration::minutes(1 + rng.below(90 * 24 * 60) as i64);
+        let when = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string();
+        writeln!(
+            out,
+            "{project},{project}-{i},\"Ticket {i}: fix the {} path when the cache is cold\",{status},{},dev{},{},{},{},{}",
+            ["login", "export", "billing", "search"][i as usize % 4],
+            priorities[rng.below(5) as usize],
+            rng.below(3_000),
+            when(created),
+            when(updated),
+            if done { when(updated) } else { String::new() },
+            ["backend", "frontend ux", "", "ops infra"][i as usize % 4],
+        )?;
+    }
+    out.flush()
+}
+
+/// The `columns` mapping of `jira_like_csv`.
+pub fn jira_like_mapping() -> lookout::sources::csv::Mapping {
+    let fields = [
+        "project", "key", "title", "status", "priority", "assignee", "created", "updated",
+        "resolved", "labels",
+    ];
+    lookout::sources::csv::Mapping {
+        columns: fields
+            .iter()
+            .map(|f| (f.to_string(), f.to_string()))
+            .collect(),
+    }
+}

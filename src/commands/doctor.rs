@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::config::{Settings, SourceKind, SourceSettings};
 use crate::domain::Portfolio;
 use crate::sources::{Source, SourceError};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::sync::build_sources;
 
 /// How long one source may take to answer before doctor calls it unreachable.
@@ -43,25 +43,35 @@ fn describe(s: &SourceSettings) -> String {
 }
 
 /// A file source has no server or credentials: the questions are whether it reads, what it
-/// holds and which rows it would skip.
+/// holds and which rows it would skip. A large file comes in batches: all are read, none kept.
 async fn check_file(report: &mut Report, source: &mut dyn Source) {
-    match source.fetch(None, chrono::Utc::now()).await {
-        Err(e) => report.item(false, "readable", e.to_string()),
-        Ok(changes) => {
-            report.item(
-                !changes.tickets.is_empty(),
-                "readable",
-                format!(
-                    "{} tickets in {} projects",
-                    changes.tickets.len(),
-                    changes.projects.len()
-                ),
-            );
-            if !changes.warnings.is_empty() {
-                // Skipped rows are reported, not fatal: the rest imports.
-                report.item(true, "rows skipped", changes.warnings.join("; "));
+    let mut cursor = None;
+    let mut tickets = 0;
+    let mut projects = std::collections::BTreeSet::new();
+    let mut warnings = Vec::new();
+    loop {
+        match source.fetch(cursor.take(), chrono::Utc::now()).await {
+            Err(e) => return report.item(false, "readable", e.to_string()),
+            Ok(changes) => {
+                tickets += changes.tickets.len();
+                projects.extend(changes.projects.into_iter().map(|p| p.key));
+                warnings.extend(changes.warnings);
+                warnings.extend(changes.standing_warnings.unwrap_or_default());
+                if !changes.more {
+                    break;
+                }
+                cursor = changes.cursor;
             }
         }
+    }
+    report.item(
+        tickets > 0,
+        "readable",
+        format!("{tickets} tickets in {} projects", projects.len()),
+    );
+    if !warnings.is_empty() {
+        // Skipped rows are reported, not fatal: the rest imports.
+        report.item(true, "rows skipped", warnings.join("; "));
     }
 }
 
@@ -147,29 +157,63 @@ pub async fn run(settings: &Settings, data_dir: &Path) -> Report {
         }
     }
     report.heading(format!("store {}", data_dir.display()));
-    match Store::open(data_dir) {
-        Err(e) => report.item(false, "opens", e.to_string()),
-        Ok(store) => {
-            report.item(true, "opens", "schema current, not held by another lookout");
-            match store.load() {
-                Ok(p) => report.item(
-                    true,
-                    "readable",
-                    format!(
-                        "{} projects, {} tickets, {} transitions",
-                        p.projects.len(),
-                        p.tickets.len(),
-                        p.transitions.len()
-                    ),
-                ),
-                Err(e) => report.item(false, "readable", e.to_string()),
-            }
-            for s in &settings.sources {
-                if let Ok(None) = store.cursor(&s.name) {
-                    report.item(true, &format!("{} synced", s.name), "not yet");
-                }
-            }
+    check_store(&mut report, settings, data_dir);
+    report
+}
+
+/// The store, looked at without changing it: `Store::inspect` reads a private copy, so doctor
+/// never migrates, writes or takes the store from a running lookout.
+fn check_store(report: &mut Report, settings: &Settings, data_dir: &Path) {
+    let inspection = match Store::inspect(data_dir) {
+        Ok(Some(i)) => i,
+        Ok(None) => {
+            report.item(true, "opens", "no store yet; the first sync creates it");
+            return;
+        }
+        // Another lookout at work is not a fault of the store.
+        Err(StoreError::Locked { holder, .. }) => {
+            report.item(
+                true,
+                "opens",
+                format!("in use by {holder}; its contents are not checked while it runs"),
+            );
+            return;
+        }
+        Err(e) => {
+            report.item(false, "opens", e.to_string());
+            return;
+        }
+    };
+    let schema = match inspection.migration() {
+        Some((from, to)) => format!(
+            "schema {from}; the next start or sync migrates it to schema {to} (doctor changed \
+             nothing)"
+        ),
+        None => "schema current".to_string(),
+    };
+    let closed = if inspection.closed_cleanly {
+        "closed cleanly"
+    } else {
+        "not closed cleanly last time, a copy reads back whole"
+    };
+    report.item(true, "opens", format!("{schema}; {closed}"));
+    let store = &inspection.store;
+    match store.load() {
+        Ok(p) => report.item(
+            true,
+            "readable",
+            format!(
+                "{} projects, {} tickets, {} transitions",
+                p.projects.len(),
+                p.tickets.len(),
+                p.transitions.len()
+            ),
+        ),
+        Err(e) => report.item(false, "readable", e.to_string()),
+    }
+    for s in &settings.sources {
+        if let Ok(None) = store.cursor(&s.name) {
+            report.item(true, &format!("{} synced", s.name), "not yet");
         }
     }
-    report
 }

@@ -51,6 +51,20 @@ pub async fn load_or_sync(settings: &Settings, store: &Store) -> anyhow::Result<
     Ok(load(store.clone(), names).await??)
 }
 
+/// What the sources resume from: only the demo tracker needs the stored portfolio, and
+/// reading a large store whole before a sync doubled the memory of re-importing a big file.
+async fn resumed_from(settings: &Settings, store: &Store) -> anyhow::Result<Portfolio> {
+    let demo = settings
+        .sources
+        .iter()
+        .any(|s| matches!(s.kind, crate::config::SourceKind::Demo { .. }));
+    if !demo {
+        return Ok(Portfolio::default());
+    }
+    let reader = store.clone();
+    Ok(tokio::task::spawn_blocking(move || reader.load()).await??)
+}
+
 /// One sync of every source, a line each on stdout (`to_stderr` keeps stdout for the
 /// command's own output). Fails (exit 1) when any source failed.
 pub async fn once(settings: &Settings, store: &Store, to_stderr: bool) -> anyhow::Result<ExitCode> {
@@ -63,8 +77,7 @@ pub async fn once(settings: &Settings, store: &Store, to_stderr: bool) -> anyhow
             println!("{line}")
         }
     };
-    let reader = store.clone();
-    let stored = tokio::task::spawn_blocking(move || reader.load()).await??;
+    let stored = resumed_from(settings, store).await?;
     let mut failed = false;
     for (mut source, _) in sync::build_sources(&settings.sources, &stored) {
         let name = source.name().to_string();
@@ -91,8 +104,7 @@ pub async fn once(settings: &Settings, store: &Store, to_stderr: bool) -> anyhow
 /// Every source on its interval until Ctrl-C; warnings are printed when they change, not
 /// every interval.
 pub async fn forever(settings: &Settings, store: Store) -> anyhow::Result<ExitCode> {
-    let reader = store.clone();
-    let stored = tokio::task::spawn_blocking(move || reader.load()).await??;
+    let stored = resumed_from(settings, &store).await?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let sources = sync::build_sources(&settings.sources, &stored);
     let _refresh = sync::spawn_all(store, sources, tx);

@@ -17,6 +17,10 @@ pub struct ChangeSet {
     pub cursor: Option<String>,
     /// What the source could not use (bad rows and the like), for the user; never stored.
     pub warnings: Vec<String>,
+    /// What stays true of the source as a whole until it says otherwise (a file's skipped
+    /// rows): when set, the store keeps these under the source, replacing the last ones, and
+    /// every sync reports them, also when nothing changed.
+    pub standing_warnings: Option<Vec<String>>,
     /// The source has more to send: store this batch (and its cursor), then fetch again.
     /// Long first syncs come in batches so a kill loses at most one batch of work.
     pub more: bool,

@@ -18,8 +18,54 @@ pub enum StoreError {
          {supported} or older. Upgrade lookout, or point --data-dir at another directory."
     )]
     TooNew { found: u32, supported: u32 },
-    #[error("the store is damaged: {0}. Move the data directory aside and sync again.")]
+    /// Found before sled was let loose on the files: they are as they were.
+    #[error(
+        "the store at {path} is damaged: {what}.\n  Nothing was changed. Restore that directory \
+         from a backup, or move it aside (lookout then starts an empty store, and the next sync \
+         fetches everything again)."
+    )]
+    Damaged { path: PathBuf, what: String },
+    /// The store was not closed cleanly and checking it needs a copy that cannot be made.
+    #[error(
+        "the store was not closed cleanly and cannot be checked before use: copying {path} \
+         failed: {source}.\n  Nothing was changed. Free some disk space (the check needs as \
+         much again as the store), then start lookout again."
+    )]
+    CannotCheck {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("a stored record is damaged: {0}. Move the data directory aside and sync again.")]
     Corrupt(String),
-    #[error("store error: {0}")]
-    Sled(#[from] sled::Error),
+    // Not a `source`: its text is already in this message, and a report that prints causes
+    // would print it twice.
+    #[error("the store failed: {0}")]
+    Sled(sled::Error),
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        match e {
+            sled::Error::Corruption { .. } => {
+                StoreError::Corrupt(format!("sled cannot read it back ({e})"))
+            }
+            other => StoreError::Sled(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sleds_text_is_said_once() {
+        let e = StoreError::from(sled::Error::Unsupported("a raw sled complaint".into()));
+        let report = format!("{:#}", anyhow::Error::from(e));
+        assert_eq!(
+            report.matches("a raw sled complaint").count(),
+            1,
+            "{report}"
+        );
+    }
 }

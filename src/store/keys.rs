@@ -58,6 +58,13 @@ pub fn snapshot(source: &str, project: &str, day: chrono::NaiveDate) -> Vec<u8> 
     k
 }
 
+/// The standing warnings of a source (see `ChangeSet::standing_warnings`).
+pub fn warnings(source: &str) -> Vec<u8> {
+    let mut k = b"warnings\0".to_vec();
+    k.extend_from_slice(source.as_bytes());
+    k
+}
+
 pub fn cursor(source: &str) -> Vec<u8> {
     let mut k = b"cursor\0".to_vec();
     k.extend_from_slice(source.as_bytes());

@@ -333,6 +333,51 @@ mod tests {
     }
 
     #[test]
+    fn inspecting_an_old_store_says_it_needs_a_migration_and_leaves_it_old() {
+        let dir = old_store(
+            2,
+            &[(
+                "tickets",
+                &crate::store::keys::ticket("ops", 7),
+                encode(&TicketRecordV2 {
+                    ticket: Some(v2_ticket()),
+                    history: history(),
+                })
+                .expect("encode"),
+            )],
+        );
+        let db_file = dir.path().join("store").join("db");
+        let before = std::fs::read(&db_file).expect("db");
+        // sled's background flusher may hold the file lock a moment after the drop.
+        let mut inspected = Store::inspect(dir.path());
+        for _ in 0..50 {
+            if !matches!(inspected, Err(StoreError::Locked { .. })) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            inspected = Store::inspect(dir.path());
+        }
+        let inspection = inspected.expect("inspects").expect("there is a store");
+        assert_eq!(
+            inspection.migration(),
+            Some((2, super::super::schema::CURRENT))
+        );
+        let p = inspection.store.load().expect("the migrated copy reads");
+        assert_eq!(p.tickets.len(), 1);
+        drop(inspection);
+        assert!(
+            std::fs::read(&db_file).expect("db") == before,
+            "the original is untouched"
+        );
+        let store = open(&dir);
+        assert_eq!(
+            store.load().expect("load").tickets.len(),
+            1,
+            "and migrates on open"
+        );
+    }
+
+    #[test]
     fn a_schema_2_store_keeps_every_time_of_its_tickets() {
         let record = TicketRecordV2 {
             ticket: Some(v2_ticket()),

@@ -16,6 +16,15 @@ pub fn record_holder(dir: &Path) {
     }
 }
 
+/// Who holds the store in `dir`, as well as lookout can tell.
+pub fn holder(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join(HOLDER_FILE))
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .map(|pid| format!("another lookout (process {pid})"))
+        .unwrap_or_else(|| "another process".to_string())
+}
+
 pub fn explain_open_error(dir: &Path, store: &Path, err: sled::Error) -> StoreError {
     let locked = match &err {
         sled::Error::Io(io) => {
@@ -25,15 +34,10 @@ pub fn explain_open_error(dir: &Path, store: &Path, err: sled::Error) -> StoreEr
         _ => false,
     };
     if !locked {
-        return StoreError::Sled(err);
+        return StoreError::from(err);
     }
-    let holder = std::fs::read_to_string(dir.join(HOLDER_FILE))
-        .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
-        .map(|pid| format!("another lookout (process {pid})"))
-        .unwrap_or_else(|| "another process".to_string());
     StoreError::Locked {
         path: store.to_path_buf(),
-        holder,
+        holder: holder(dir),
     }
 }

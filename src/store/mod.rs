@@ -4,25 +4,36 @@
 //! one codec. A change set is written in one transaction together with its source's cursor and
 //! flushed before `write` returns, so a kill at any moment leaves either the whole change set
 //! or none of it. Nothing outside this module touches sled.
+//!
+//! sled is never let loose on files it might destroy: `guard` decides first (see there for
+//! what sled does to damaged files on open), and `inspect` gives doctor a look that changes
+//! nothing.
 
 mod codec;
 mod error;
+mod guard;
+mod inspect;
 mod keys;
 mod legacy;
 mod lock;
+mod open;
 mod part;
 mod record;
 mod schema;
+mod seal;
 mod view;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Transactional, Tree};
 
 pub use error::StoreError;
+pub use guard::Trust;
+pub use inspect::Inspection;
 
 use chrono::{DateTime, Utc};
 
@@ -34,6 +45,9 @@ use record::TicketRecord;
 /// sled's default page cache is 1 GiB; lookout reads everything into memory once, so a small
 /// cache is enough and keeps the resident size honest.
 const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Snapshots written per sled batch (see `save_snapshots`).
+const SNAPSHOT_CHUNK: usize = 1_000;
 
 const PROJECTS: usize = 0;
 const MEMBERS: usize = 1;
@@ -75,57 +89,15 @@ pub struct Store {
     /// sled has no snapshot across trees: a full load holds this for reading and a write for
     /// writing, so a load never sees half of a change set (a ticket without its project).
     consistency: Arc<RwLock<()>>,
+    /// The generation of the last write, noted in the seal once durable.
+    generation: Arc<AtomicU64>,
+    trust: Trust,
+    /// Declared last so that it drops after this handle's sled fields: the last handle to go
+    /// seals the store as closed.
+    closer: Option<Arc<open::Closer>>,
 }
 
 impl Store {
-    /// Opens (or creates) the store under `dir`, refusing politely when another lookout holds it.
-    pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
-            path: dir.to_path_buf(),
-            source: e,
-        })?;
-        let path = dir.join("store");
-        let db = sled::Config::new()
-            .path(&path)
-            .cache_capacity(CACHE_BYTES)
-            .mode(sled::Mode::HighThroughput)
-            .open()
-            .map_err(|e| lock::explain_open_error(dir, &path, e))?;
-        lock::record_holder(dir);
-        Store::from_db(db, Some(path))
-    }
-
-    /// A store that lives only as long as this process: used by tests.
-    pub fn temporary() -> Result<Store, StoreError> {
-        let db = sled::Config::new()
-            .temporary(true)
-            .cache_capacity(CACHE_BYTES)
-            .open()?;
-        Store::from_db(db, None)
-    }
-
-    fn from_db(db: sled::Db, path: Option<PathBuf>) -> Result<Store, StoreError> {
-        let open = |i: usize| db.open_tree(TREE_NAMES[i]);
-        let trees = [
-            open(0)?,
-            open(1)?,
-            open(2)?,
-            open(3)?,
-            open(4)?,
-            open(5)?,
-            open(6)?,
-            open(7)?,
-        ];
-        let store = Store {
-            db,
-            trees,
-            path,
-            consistency: Arc::default(),
-        };
-        schema::ensure_current(&store.db, &store.trees[META], store.is_empty())?;
-        Ok(store)
-    }
-
     /// Where the store lives on disk, if it does.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
@@ -144,6 +116,8 @@ impl Store {
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
         let (marks, deleted, restored) = self.deletions(changes)?;
         batches[DELETED] = marks;
+        let generation = self.generation.load(Ordering::SeqCst) + 1;
+        batches[META].insert(schema::GENERATION, generation.to_be_bytes().to_vec());
         let (new, changed) = self
             .trees
             .transaction(|tx| {
@@ -184,6 +158,16 @@ impl Store {
                 TransactionError::Storage(e) => StoreError::Sled(e),
             })?;
         self.db.flush()?;
+        self.generation.store(generation, Ordering::SeqCst);
+        if let Some(path) = &self.path {
+            seal::write(
+                path,
+                &seal::Seal {
+                    generation,
+                    closed: None,
+                },
+            );
+        }
         Ok(Written {
             new,
             changed,
@@ -255,6 +239,15 @@ impl Store {
         raw.map(|v| codec::decode::<String>(&v)).transpose()
     }
 
+    /// The standing warnings `source` left with its last durable change set that had any.
+    pub fn standing_warnings(&self, source: &str) -> Result<Vec<String>, StoreError> {
+        let raw = self.trees[META].get(keys::warnings(source))?;
+        Ok(raw
+            .map(|v| codec::decode::<Vec<String>>(&v))
+            .transpose()?
+            .unwrap_or_default())
+    }
+
     /// Every stored daily snapshot, by source, project and day.
     pub fn snapshots(&self) -> Result<Vec<Snapshot>, StoreError> {
         self.scan(SNAPSHOTS)
@@ -265,12 +258,21 @@ impl Store {
         &self,
         snapshots: impl IntoIterator<Item = &'s Snapshot>,
     ) -> Result<(), StoreError> {
+        // The first start after a large import keeps a snapshot for every day of every
+        // project: hundreds of thousands. sled frees the node copies of a batch only after
+        // the whole batch, so one batch of them all held hundreds of megabytes.
         let mut batch = Batch::default();
+        let mut pending = 0;
         for s in snapshots {
             batch.insert(
                 keys::snapshot(&s.source, &s.project, s.day),
                 codec::encode(s)?,
             );
+            pending += 1;
+            if pending == SNAPSHOT_CHUNK {
+                self.trees[SNAPSHOTS].apply_batch(std::mem::take(&mut batch))?;
+                pending = 0;
+            }
         }
         self.trees[SNAPSHOTS].apply_batch(batch)?;
         self.trees[SNAPSHOTS].flush()?;
@@ -402,6 +404,10 @@ fn encode_batches(c: &ChangeSet) -> Result<[Batch; 8], StoreError> {
     }
     if let Some(cursor) = &c.cursor {
         b[META].insert(keys::cursor(&c.source), codec::encode(cursor)?);
+    }
+    // With the cursor they describe, so the two never disagree after a kill.
+    if let Some(warnings) = &c.standing_warnings {
+        b[META].insert(keys::warnings(&c.source), codec::encode(warnings)?);
     }
     Ok(b)
 }

@@ -125,6 +125,14 @@ pub async fn sync_once(
         }
         writing = Some(handle);
     }
+    // What stands about the source as a whole (a file's skipped rows) is reported every sync,
+    // also when nothing changed and after a restart.
+    let reader = store.clone();
+    let name = source.name().to_string();
+    let standing = tokio::task::spawn_blocking(move || reader.standing_warnings(&name))
+        .await
+        .map_err(|e| SyncError::Task(e.to_string()))??;
+    warnings.extend(standing);
     summary.took = started.elapsed();
     Ok(SyncReport {
         changed,

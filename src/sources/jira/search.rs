@@ -49,6 +49,9 @@ pub struct Fields<'a> {
     pub resolution: Option<NameOnly>,
     pub resolutiondate: Option<DateTime<FixedOffset>>,
     pub project: ProjectKey,
+    /// The issue's first worklogs and how many it has, left unread until the issue is known
+    /// to be new to the sync; `None` unless asked for.
+    pub worklog: Option<&'a RawValue>,
 }
 
 /// Reads a search page.
@@ -59,18 +62,30 @@ pub struct SearchSeed<'p> {
     with_fields: bool,
     /// The id of the site's story points field, if it has one.
     points: Option<&'p str>,
+    /// Whether the `worklog` field is kept (raw) for the sync to read.
+    worklogs: bool,
 }
 
 impl<'p> SearchSeed<'p> {
     pub const IDS: SearchSeed<'static> = SearchSeed {
         with_fields: false,
         points: None,
+        worklogs: false,
     };
 
     pub fn fields(points: Option<&'p str>) -> SearchSeed<'p> {
         SearchSeed {
             with_fields: true,
             points,
+            worklogs: false,
+        }
+    }
+
+    /// The same reading, keeping each issue's `worklog` field when `keep` is set.
+    pub fn with_worklogs(self, keep: bool) -> SearchSeed<'p> {
+        SearchSeed {
+            worklogs: keep,
+            ..self
         }
     }
 }
@@ -221,7 +236,7 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
         let (mut summary, mut status, mut assignee, mut priority) = (None, None, None, None);
         let (mut labels, mut created, mut updated) = (None, None, None);
         let (mut resolution, mut resolutiondate, mut project) = (None, None, None);
-        let mut points = Points::Absent;
+        let (mut points, mut worklog) = (Points::Absent, None);
         while let Some(name) = map.next_key::<Text<'de>>()? {
             // The field goes with the error: a user can find it in the issue.
             let named = |e: A::Error| {
@@ -241,6 +256,7 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
                     resolutiondate = map.next_value::<Option<Time>>().map_err(named)?;
                 }
                 "project" => project = Some(map.next_value().map_err(named)?),
+                "worklog" if self.0.worklogs => worklog = map.next_value().map_err(named)?,
                 n if Some(n) == self.0.points => points = map.next_value::<Points>()?,
                 _ => drop(map.next_value::<IgnoredAny>()?),
             }
@@ -257,6 +273,7 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
             resolution,
             resolutiondate: resolutiondate.map(|t| t.0),
             project: project.ok_or_else(|| missing("project"))?,
+            worklog,
         };
         Ok(Some((fields, points)))
     }

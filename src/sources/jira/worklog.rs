@@ -1,31 +1,142 @@
 //! Jira worklogs: the time logged on this source's issues, and only theirs.
 //!
-//! Jira lists changed worklogs site-wide (`/rest/api/3/worklog/updated`), ids only, so a
-//! source limited to some projects must find out which worklogs are its own: by the issue
-//! each belongs to, checked against the tickets this sync read and, for the others, with a
-//! search that returns ids only. This module never stores an entry of another project, and
-//! never asks for more of an issue than whether it is one of ours.
-
-use std::collections::{BTreeSet, HashSet};
+//! A source of some projects takes worklogs from the issues its search reads: the search
+//! carries each issue's first twenty inline, and an issue with more has them all read from
+//! its own endpoint, page by page. Logging or editing time updates the issue, so the issues a
+//! sync reads since its cursor carry every changed worklog of its projects. Jira's site-wide
+//! feed (`worklog/updated`, then the bodies by id) would send every project's, comments
+//! included: only a source of every project uses it, where it is cheaper than reading
+//! issue by issue.
+//!
+//! This module never asks Jira for a worklog of an issue outside the source's projects.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
+use serde_json::value::RawValue;
 
-use super::{JiraSource, NAMED_SKIPS, dto, map, search};
-use crate::domain::TimeEntry;
+use super::{JiraSource, NAMED_SKIPS, dto, map};
+use crate::domain::{Ticket, TimeEntry};
 use crate::sources::SourceError;
-use crate::sources::lenient::{Lenient, warn_each};
+use crate::sources::lenient::{Lenient, Unreadable, reason, warn_each};
 
 /// Worklogs per `worklog/list` request (Jira's maximum).
 const LIST: usize = 1000;
-/// Issue ids per membership search: the JQL stays well under Jira's length limit.
-const MEMBERSHIP: usize = 500;
+/// Worklogs per page of an issue's own endpoint.
+const ISSUE_PAGE: usize = 1000;
+
+/// The worklogs of the issues one batch read, gathered as its pages go by.
+#[derive(Default)]
+pub(super) struct IssueWorklogs {
+    entries: Vec<TimeEntry>,
+    /// Issues with more worklogs than came inline: id and key, to read them whole.
+    beyond: Vec<(u64, String)>,
+    /// Worklogs skipped, and why, a line each.
+    odd: Vec<String>,
+}
+
+impl IssueWorklogs {
+    fn skip(&mut self, unreadable: Vec<Unreadable>, key: &str) {
+        self.odd.extend(unreadable.into_iter().map(|u| {
+            let name = u.name_or("without id");
+            format!("Jira worklog {name} of {key} skipped: {}", u.reason)
+        }));
+    }
+}
 
 impl JiraSource {
-    /// Time logged since `from` (all of it on a first sync) on this source's issues: the ids
-    /// of changed worklogs, then the worklogs a thousand at a time, then only those whose
-    /// issue is in the source's projects.
-    pub(super) async fn worklogs(
+    /// Whether worklogs come with the issues the search reads (the source has projects)
+    /// rather than from the site-wide feed.
+    pub(super) fn worklogs_by_issue(&self) -> bool {
+        !self.settings.projects.is_empty()
+    }
+
+    /// The worklogs of `ticket` that came inline with it (`raw`, its `worklog` field), or a
+    /// note to read them from the issue when not all of them came.
+    pub(super) fn inline_worklogs(
+        &self,
+        ticket: &Ticket,
+        raw: Option<&RawValue>,
+        into: &mut IssueWorklogs,
+    ) {
+        let Some(raw) = raw else {
+            // Jira leaves the field out where time tracking is off: nothing was logged.
+            return;
+        };
+        let page = match serde_json::from_str::<dto::WorklogPage>(raw.get()) {
+            Ok(p) => p,
+            Err(e) => {
+                into.odd.push(format!(
+                    "the worklogs of Jira issue {} came with the search in an unexpected form \
+                     ({}); read from the issue instead",
+                    ticket.key,
+                    reason(&e)
+                ));
+                into.beyond.push((ticket.id, ticket.key.clone()));
+                return;
+            }
+        };
+        if page.start_at + page.worklogs.0.len() < page.total {
+            // Which of them came inline is Jira's choice: the issue is read whole instead.
+            into.beyond.push((ticket.id, ticket.key.clone()));
+            return;
+        }
+        self.take_worklogs(page.worklogs, &ticket.key, into);
+    }
+
+    fn take_worklogs(&self, logs: Lenient<dto::Worklog>, key: &str, into: &mut IssueWorklogs) {
+        let (logs, unreadable) = logs.split();
+        into.skip(unreadable, key);
+        for w in logs {
+            match self.entry(w) {
+                Ok(e) => into.entries.push(e),
+                Err(why) => into.odd.push(why),
+            }
+        }
+    }
+
+    /// The time entries of a batch's issues: what came inline, and every worklog of the
+    /// issues that had more, from their own endpoint.
+    pub(super) async fn issue_worklogs(
+        &self,
+        mut logged: IssueWorklogs,
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<TimeEntry>, SourceError> {
+        for (id, key) in std::mem::take(&mut logged.beyond) {
+            let path = format!("/rest/api/3/issue/{id}/worklog");
+            let mut start = 0;
+            loop {
+                let query = [
+                    ("startAt", start.to_string()),
+                    ("maxResults", ISSUE_PAGE.to_string()),
+                ];
+                let page: dto::WorklogPage = match self.get(&path, &query).await {
+                    Ok(p) => p,
+                    // Deleted since the search listed it: its time goes with it.
+                    Err(SourceError::NotFound(why)) => {
+                        logged.odd.push(format!(
+                            "the worklogs of Jira issue {key} were skipped: the issue is gone \
+                             ({why})"
+                        ));
+                        break;
+                    }
+                    Err(e) => return Err(e),
+                };
+                let read = page.worklogs.0.len();
+                self.take_worklogs(page.worklogs, &key, &mut logged);
+                start = page.start_at + read;
+                if read == 0 || start >= page.total {
+                    break;
+                }
+            }
+        }
+        warn_each(logged.odd, NAMED_SKIPS, warnings);
+        Ok(logged.entries)
+    }
+
+    /// Time logged since `from` (all of it on a first sync) on any issue of the site, for a
+    /// source of every project: the ids of changed worklogs, then the worklogs a thousand at
+    /// a time.
+    pub(super) async fn site_worklogs(
         &self,
         from: Option<DateTime<Utc>>,
         warnings: &mut Vec<String>,
@@ -65,12 +176,6 @@ impl JiraSource {
             }
         }
         warn_each(odd, NAMED_SKIPS, warnings);
-        if self.settings.projects.is_empty() {
-            // Every project the account sees is this source's.
-            return Ok(entries);
-        }
-        let ours = self.our_issues(&entries).await?;
-        entries.retain(|e| ours.contains(&e.ticket));
         Ok(entries)
     }
 
@@ -91,49 +196,5 @@ impl JiraSource {
             hours: w.time_spent_seconds / 3600.0,
             comment: w.comment.as_ref().map(map::adf_text).unwrap_or_default(),
         })
-    }
-
-    /// Which of the entries' issues are in this source's projects: those this sync read are,
-    /// the others are asked for by id, within the projects, with nothing but their ids.
-    async fn our_issues(&self, entries: &[TimeEntry]) -> Result<HashSet<u64>, SourceError> {
-        let mut ours: HashSet<u64> = HashSet::new();
-        let unknown: BTreeSet<u64> = entries
-            .iter()
-            .map(|e| e.ticket)
-            .filter(|t| {
-                let known = self.seen.tickets.contains(t);
-                if known {
-                    ours.insert(*t);
-                }
-                !known
-            })
-            .collect();
-        let unknown: Vec<u64> = unknown.into_iter().collect();
-        let fields = ["id".to_string()];
-        for chunk in unknown.chunks(MEMBERSHIP) {
-            let list: Vec<String> = chunk.iter().map(u64::to_string).collect();
-            let jql = format!("{} AND id in ({})", self.project_clause(), list.join(", "));
-            let mut token: Option<String> = None;
-            loop {
-                let request = dto::Search {
-                    jql: &jql,
-                    fields: &fields,
-                    max_results: MEMBERSHIP,
-                    next_page_token: token.as_deref(),
-                };
-                let body = self.post_body("/rest/api/3/search/jql", &request).await?;
-                let page = body.parse_seed(search::SearchSeed::IDS)?;
-                for issue in page.issues.iter().flatten() {
-                    if let Ok(id) = issue.id.parse() {
-                        ours.insert(id);
-                    }
-                }
-                token = page.next_page_token.filter(|_| page.is_last != Some(true));
-                if token.is_none() {
-                    break;
-                }
-            }
-        }
-        Ok(ours)
     }
 }

@@ -294,6 +294,34 @@ async fn worklogs_come_from_our_issues_and_other_projects_never_leave_the_site()
     );
 }
 
+#[tokio::test]
+async fn an_issue_gone_before_its_worklogs_are_read_is_named_and_the_rest_sync() {
+    let fake = FakeJira::start(generate(4, &["EE"], start()), zone());
+    let t = start() + chrono::Duration::days(2);
+    fake.with(|s| {
+        s.log_work(worklog(1, 10_001, t, "kept"));
+        for n in 0..=fake_jira::INLINE as u64 {
+            s.log_work(worklog(100 + n, 10_002, t, "lost with its issue"));
+        }
+        s.faults.push_back((
+            "/rest/api/3/issue/10002/worklog".into(),
+            Reply::raw(404, r#"{"errorMessages":["Issue does not exist"]}"#),
+        ));
+    });
+    let store = Store::temporary().expect("store");
+    let report = sync_once(&store, &mut source_of(&fake, &["EE"]), Utc::now())
+        .await
+        .expect("one gone issue does not fail the sync");
+    let ids: Vec<u64> = stored_entries(&store).iter().map(|e| e.0).collect();
+    assert_eq!(ids, [1]);
+    let w = report.warnings.join("\n");
+    assert!(
+        w.contains("the worklogs of Jira issue EE-2 were skipped: the issue is gone"),
+        "{w}"
+    );
+    assert_eq!(report.warnings.len(), 1, "{w}");
+}
+
 /// With no projects set every worklog on the site is the source's: the site-wide feed
 /// lists them for less than reading each issue's.
 #[tokio::test]

@@ -311,7 +311,7 @@ impl JiraSource {
                 let updated = updated.with_timezone(&Utc);
                 // An issue read before at this update time has no worklog changed since.
                 if !window.seen(ticket.id, updated) {
-                    self.inline_worklogs(&ticket, worklog, &mut logged);
+                    self.inline_worklogs(ticket.id, &ticket.key, worklog, &mut logged);
                     fresh.push((ticket, updated));
                 }
             }

@@ -430,6 +430,34 @@ mod tests {
     }
 
     #[test]
+    fn the_worklog_field_is_kept_raw_only_when_asked_for() {
+        let base = r#""status":{"name":"x","statusCategory":{"key":"new"}},"project":{"key":"A"},"created":"2024-01-31T09:15:00.000+0530","updated":"2024-01-31T09:15:00.000+0530""#;
+        let log = r#"{"startAt":0,"total":1,"worklogs":[{"id":"9"}]}"#;
+        let json = format!(
+            r#"{{"issues":[{{"id":"1","fields":{{{base},"worklog":{log}}}}},{{"id":"2","fields":{{{base},"worklog":null}}}}]}}"#
+        );
+        let read = |keep: bool| {
+            let mut reader = serde_json::Deserializer::from_str(&json);
+            let seed = SearchSeed::fields(None).with_worklogs(keep);
+            let page = seed.deserialize(&mut reader).expect("page");
+            page.issues
+                .iter()
+                .map(|i| {
+                    let f = i
+                        .as_ref()
+                        .expect("readable")
+                        .fields
+                        .as_ref()
+                        .expect("fields");
+                    f.worklog.map(|w| w.get().to_string())
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(read(true), [Some(log.to_string()), None]);
+        assert_eq!(read(false), [None, None], "skipped unread");
+    }
+
+    #[test]
     fn an_id_search_reads_ids_whatever_comes_under_fields() {
         let json = r#"{"issues":[{"id":"1","fields":{}},{"id":"2","fields":null},{"id":"3"}]}"#;
         let mut reader = serde_json::Deserializer::from_str(json);

@@ -15,7 +15,7 @@ use serde_json::json;
 use serde_json::value::RawValue;
 
 use super::{JiraSource, NAMED_SKIPS, dto, map};
-use crate::domain::{Ticket, TimeEntry};
+use crate::domain::TimeEntry;
 use crate::sources::SourceError;
 use crate::sources::lenient::{Lenient, Unreadable, reason, warn_each};
 
@@ -50,11 +50,12 @@ impl JiraSource {
         !self.settings.projects.is_empty()
     }
 
-    /// The worklogs of `ticket` that came inline with it (`raw`, its `worklog` field), or a
-    /// note to read them from the issue when not all of them came.
+    /// The worklogs of issue `id` (`key`) that came inline with it (`raw`, its `worklog`
+    /// field), or a note to read them from the issue when not all of them came.
     pub(super) fn inline_worklogs(
         &self,
-        ticket: &Ticket,
+        id: u64,
+        key: &str,
         raw: Option<&RawValue>,
         into: &mut IssueWorklogs,
     ) {
@@ -68,19 +69,19 @@ impl JiraSource {
                 into.odd.push(format!(
                     "the worklogs of Jira issue {} came with the search in an unexpected form \
                      ({}); read from the issue instead",
-                    ticket.key,
+                    key,
                     reason(&e)
                 ));
-                into.beyond.push((ticket.id, ticket.key.clone()));
+                into.beyond.push((id, key.to_string()));
                 return;
             }
         };
         if page.start_at + page.worklogs.0.len() < page.total {
             // Which of them came inline is Jira's choice: the issue is read whole instead.
-            into.beyond.push((ticket.id, ticket.key.clone()));
+            into.beyond.push((id, key.to_string()));
             return;
         }
-        self.take_worklogs(page.worklogs, &ticket.key, into);
+        self.take_worklogs(page.worklogs, key, into);
     }
 
     fn take_worklogs(&self, logs: Lenient<dto::Worklog>, key: &str, into: &mut IssueWorklogs) {
@@ -196,5 +197,91 @@ impl JiraSource {
             hours: w.time_spent_seconds / 3600.0,
             comment: w.comment.as_ref().map(map::adf_text).unwrap_or_default(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::sources::http::Policy;
+    use crate::sources::jira::Settings;
+
+    fn source() -> JiraSource {
+        let settings = Settings {
+            url: "https://example.atlassian.net".into(),
+            cloud_id: None,
+            email: "a@example.com".into(),
+            token_env: "T".into(),
+            projects: vec!["EE".into()],
+            sweep_every: Duration::from_secs(3600),
+        };
+        JiraSource::new("jira", settings, Policy::default())
+    }
+
+    fn worklog(id: &str, started: &str) -> String {
+        format!(
+            r#"{{"id":"{id}","issueId":"10002","author":{{"accountId":"a","displayName":"Ana"}},
+            "started":"{started}","timeSpentSeconds":5400,"comment":{{"type":"doc","version":1,
+            "content":[{{"type":"paragraph","content":[{{"type":"text","text":"log {id}"}}]}}]}}}}"#
+        )
+    }
+
+    fn inline(json: &str) -> IssueWorklogs {
+        let raw: Box<RawValue> = serde_json::from_str(json).expect("json");
+        let mut into = IssueWorklogs::default();
+        source().inline_worklogs(10_002, "EE-2", Some(&raw), &mut into);
+        into
+    }
+
+    #[test]
+    fn worklogs_that_all_came_inline_are_kept_and_an_odd_one_is_named() {
+        let good = worklog("7", "2025-01-03T09:00:00.000+0530");
+        let odd = worklog("8", "soon");
+        let got = inline(&format!(
+            r#"{{"startAt":0,"maxResults":20,"total":2,"worklogs":[{good},{odd}]}}"#
+        ));
+        let kept: Vec<(u64, u64, f64, &str)> = got
+            .entries
+            .iter()
+            .map(|e| (e.id, e.ticket, e.hours, e.comment.as_str()))
+            .collect();
+        assert_eq!(kept, [(7, 10_002, 1.5, "log 7")]);
+        assert!(got.beyond.is_empty(), "nothing left to read");
+        assert_eq!(
+            got.odd,
+            ["Jira worklog 8 of EE-2 skipped: \"soon\" is not a Jira time"]
+        );
+    }
+
+    #[test]
+    fn an_issue_with_more_than_came_inline_is_read_whole_from_its_own_endpoint() {
+        let logs: Vec<String> = (0..20)
+            .map(|n| worklog(&n.to_string(), "2025-01-03T09:00:00.000+0530"))
+            .collect();
+        let got = inline(&format!(
+            r#"{{"startAt":0,"maxResults":20,"total":21,"worklogs":[{}]}}"#,
+            logs.join(",")
+        ));
+        assert!(
+            got.entries.is_empty(),
+            "the whole list comes from the issue"
+        );
+        assert_eq!(got.beyond, [(10_002, "EE-2".to_string())]);
+        assert!(got.odd.is_empty());
+    }
+
+    #[test]
+    fn an_inline_field_of_another_form_is_named_and_read_from_the_issue() {
+        let got = inline(r#""hidden""#);
+        assert!(got.entries.is_empty());
+        assert_eq!(got.beyond, [(10_002, "EE-2".to_string())]);
+        assert_eq!(got.odd.len(), 1);
+        assert!(
+            got.odd[0].starts_with("the worklogs of Jira issue EE-2 came with the search in an unexpected form (invalid type: string \"hidden\", expected struct WorklogPage)"),
+            "{:?}",
+            got.odd
+        );
     }
 }

@@ -206,7 +206,7 @@ async fn worklogs_come_from_our_issues_and_other_projects_never_leave_the_site()
         [project(ee), project(busy), project(hr)],
         ["EE", "EE", "HR"]
     );
-    let busy_logs = fake_jira::INLINE as u64 + 5;
+    let busy_logs = fake_jira::worklogs::INLINE as u64 + 5;
     let fake = FakeJira::start(issues.clone(), zone());
     let t = start() + chrono::Duration::days(2);
     fake.with(|s| {
@@ -229,7 +229,7 @@ async fn worklogs_come_from_our_issues_and_other_projects_never_leave_the_site()
         stored_entries(&store),
         want,
         "every EE entry, past the {} a search sends inline",
-        fake_jira::INLINE
+        fake_jira::worklogs::INLINE
     );
     let first = paths(&fake);
     assert!(
@@ -300,7 +300,7 @@ async fn an_issue_gone_before_its_worklogs_are_read_is_named_and_the_rest_sync()
     let t = start() + chrono::Duration::days(2);
     fake.with(|s| {
         s.log_work(worklog(1, 10_001, t, "kept"));
-        for n in 0..=fake_jira::INLINE as u64 {
+        for n in 0..=fake_jira::worklogs::INLINE as u64 {
             s.log_work(worklog(100 + n, 10_002, t, "lost with its issue"));
         }
         s.faults.push_back((

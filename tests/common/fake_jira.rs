@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 use super::routed::{Reply, Request, serve};
 
 #[path = "fake_jira/worklogs.rs"]
-mod worklogs;
-pub use worklogs::{INLINE, Worklog};
+pub mod worklogs;
+pub use worklogs::Worklog;
 
 pub const EMAIL: &str = "bot@example.com";
 /// The value cargo gives `CARGO_PKG_NAME` while it runs tests and benches.

@@ -8,8 +8,8 @@
 //!
 //! Real sites are messier than the docs: changelogs name statuses renamed or retired since
 //! (`status`), one issue may hold a field of another type (`issues`), worklogs are listed
-//! site-wide, so a source of some projects takes them from its issues instead (`worklog`). The connector never fails a sync over one odd record: it skips it
-//! and says which and why.
+//! site-wide, so a source of some projects takes them from its issues instead (`worklog`).
+//! The connector never fails a sync over one odd record: it skips it and says which and why.
 
 mod catalog;
 mod dto;

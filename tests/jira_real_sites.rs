@@ -1,6 +1,6 @@
 //! Jira as real sites are: statuses renamed and retired since the changelog was written,
-//! worklogs of every project on one site-wide endpoint, and issues with fields of another
-//! type. Against the same local Jira stand-in as the contract tests.
+//! worklogs of every project on one site-wide endpoint (never asked for when the source has
+//! projects of its own), and issues with fields of another type. Against the same local Jira stand-in as the contract tests.
 
 #[path = "common/fake_jira.rs"]
 mod fake_jira;
@@ -158,8 +158,40 @@ fn worklog(id: u64, issue: u64, at: DateTime<Utc>, comment: &str) -> fake_jira::
     }
 }
 
+/// Paths of every request the fake answered, in order.
+fn paths(fake: &FakeJira) -> Vec<String> {
+    fake.with(|s| s.log.iter().map(|(_, p, _)| p.clone()).collect())
+}
+
+/// The worklogs of HR issues (odd ids) the fake sent, with their comments.
+fn hr_served(fake: &FakeJira) -> Vec<(u64, String)> {
+    fake.with(|s| {
+        let hr: Vec<u64> = s
+            .worklogs
+            .iter()
+            .filter(|w| s.issues.get(&w.issue).is_some_and(|i| i.project == "HR"))
+            .map(|w| w.id)
+            .collect();
+        let sent = s.served.iter().filter(|(id, _)| hr.contains(id));
+        sent.cloned().collect()
+    })
+}
+
+/// The time entries stored, by id: (ticket, comment).
+fn stored_entries(store: &Store) -> Vec<(u64, u64, String)> {
+    let mut kept: Vec<(u64, u64, String)> = store
+        .load()
+        .expect("load")
+        .time_entries
+        .into_iter()
+        .map(|e| (e.id, e.ticket, e.comment))
+        .collect();
+    kept.sort();
+    kept
+}
+
 #[tokio::test]
-async fn worklogs_of_other_projects_are_never_kept() {
+async fn worklogs_come_from_our_issues_and_other_projects_never_leave_the_site() {
     // Issues 10001..10020 alternate between EE and HR (generate spreads them).
     let issues = generate(20, &["EE", "HR"], start());
     let project = |id: u64| {
@@ -169,44 +201,90 @@ async fn worklogs_of_other_projects_are_never_kept() {
             .map(|i| i.project.clone())
             .expect("issue")
     };
-    let (ee, hr) = (10_002, 10_001);
-    assert_eq!((project(ee).as_str(), project(hr).as_str()), ("EE", "HR"));
+    let (ee, busy, hr) = (10_002, 10_004, 10_001);
+    assert_eq!(
+        [project(ee), project(busy), project(hr)],
+        ["EE", "EE", "HR"]
+    );
+    let busy_logs = fake_jira::worklogs::INLINE as u64 + 5;
     let fake = FakeJira::start(issues.clone(), zone());
     let t = start() + chrono::Duration::days(2);
     fake.with(|s| {
-        s.worklogs = vec![
-            worklog(1, ee, t, "ours"),
-            worklog(2, hr, t, "salary review for Dana"),
-        ]
+        s.worklog_issue_page = 10;
+        s.log_work(worklog(1, ee, t, "ours"));
+        s.log_work(worklog(2, hr, t, "salary review for Dana"));
+        for n in 0..busy_logs {
+            let at = t + chrono::Duration::minutes(n as i64);
+            s.log_work(worklog(100 + n, busy, at, &format!("busy {n}")));
+        }
     });
     let store = Store::temporary().expect("store");
     let mut jira = source_of(&fake, &["EE"]);
     sync_once(&store, &mut jira, Utc::now())
         .await
         .expect("first");
-    let entries = store.load().expect("load").time_entries;
-    let kept: Vec<(u64, &str)> = entries.iter().map(|e| (e.id, e.comment.as_str())).collect();
-    assert_eq!(kept, [(1, "ours")]);
+    let mut want = vec![(1, ee, "ours".to_string())];
+    want.extend((0..busy_logs).map(|n| (100 + n, busy, format!("busy {n}"))));
+    assert_eq!(
+        stored_entries(&store),
+        want,
+        "every EE entry, past the {} a search sends inline",
+        fake_jira::worklogs::INLINE
+    );
+    let first = paths(&fake);
+    assert!(
+        hr_served(&fake).is_empty(),
+        "HR worklogs were sent to lookout: {:?}",
+        hr_served(&fake)
+    );
+    let per_issue = |paths: &[String], id: u64| {
+        let path = format!("/rest/api/3/issue/{id}/worklog");
+        paths.iter().filter(|p| **p == path).count()
+    };
+    assert_eq!(
+        per_issue(&first, busy),
+        3,
+        "25 worklogs, 10 a page: {first:?}"
+    );
+    assert_eq!(per_issue(&first, ee), 0, "all of them came inline");
 
-    // Time logged since on an EE issue this sync does not read again, and on HR.
+    // Time logged since on EE and on HR.
     fake.with(|s| {
         s.log.clear();
         let now = Utc::now();
-        s.worklogs.push(worklog(3, ee, now, "more of ours"));
-        s.worklogs.push(worklog(4, hr, now, "HR only"));
+        s.log_work(worklog(3, ee, now, "more of ours"));
+        s.log_work(worklog(4, hr, now, "HR only"));
     });
     sync_once(&store, &mut jira, Utc::now())
         .await
         .expect("second");
-    let mut ids: Vec<u64> = store
-        .load()
-        .expect("load")
-        .time_entries
+    want.insert(1, (3, ee, "more of ours".to_string()));
+    assert_eq!(
+        stored_entries(&store),
+        want,
+        "only EE's entries, old and new"
+    );
+    let second = paths(&fake);
+    assert_eq!(
+        per_issue(&second, busy),
+        0,
+        "an issue without new time is not read again: {second:?}"
+    );
+
+    let site_wide: Vec<&String> = first
         .iter()
-        .map(|e| e.id)
+        .chain(&second)
+        .filter(|p| p.starts_with("/rest/api/3/worklog/"))
         .collect();
-    ids.sort();
-    assert_eq!(ids, [1, 3], "only EE's entries, old and new");
+    assert!(
+        site_wide.is_empty(),
+        "site-wide worklog requests: {site_wide:?}"
+    );
+    assert!(
+        hr_served(&fake).is_empty(),
+        "HR worklogs were sent to lookout: {:?}",
+        hr_served(&fake)
+    );
     let searches = fake.requests("/rest/api/3/search/jql");
     assert!(
         searches.iter().all(|b| b["jql"]
@@ -214,15 +292,65 @@ async fn worklogs_of_other_projects_are_never_kept() {
             .is_some_and(|j| j.starts_with("project in (\"EE\")"))),
         "every search stays in EE: {searches:?}"
     );
-    let membership: Vec<&serde_json::Value> = searches
-        .iter()
-        .filter(|b| b["jql"].as_str().is_some_and(|j| j.contains(" id in (")))
-        .collect();
-    assert_eq!(membership.len(), 1, "{searches:?}");
-    assert_eq!(
-        membership[0]["fields"],
-        serde_json::json!(["id"]),
-        "ids only"
+}
+
+#[tokio::test]
+async fn an_issue_gone_before_its_worklogs_are_read_is_named_and_the_rest_sync() {
+    let fake = FakeJira::start(generate(4, &["EE"], start()), zone());
+    let t = start() + chrono::Duration::days(2);
+    fake.with(|s| {
+        s.log_work(worklog(1, 10_001, t, "kept"));
+        for n in 0..=fake_jira::worklogs::INLINE as u64 {
+            s.log_work(worklog(100 + n, 10_002, t, "lost with its issue"));
+        }
+        s.faults.push_back((
+            "/rest/api/3/issue/10002/worklog".into(),
+            Reply::raw(404, r#"{"errorMessages":["Issue does not exist"]}"#),
+        ));
+    });
+    let store = Store::temporary().expect("store");
+    let report = sync_once(&store, &mut source_of(&fake, &["EE"]), Utc::now())
+        .await
+        .expect("one gone issue does not fail the sync");
+    let ids: Vec<u64> = stored_entries(&store).iter().map(|e| e.0).collect();
+    assert_eq!(ids, [1]);
+    let w = report.warnings.join("\n");
+    assert!(
+        w.contains("the worklogs of Jira issue EE-2 were skipped: the issue is gone"),
+        "{w}"
+    );
+    assert_eq!(report.warnings.len(), 1, "{w}");
+}
+
+/// With no projects set every worklog on the site is the source's: the site-wide feed
+/// lists them for less than reading each issue's.
+#[tokio::test]
+async fn every_project_takes_the_site_wide_feed() {
+    let fake = FakeJira::start(generate(20, &["EE", "HR"], start()), zone());
+    let t = start() + chrono::Duration::days(2);
+    fake.with(|s| {
+        s.log_work(worklog(1, 10_002, t, "ours"));
+        s.log_work(worklog(2, 10_001, t, "ours too"));
+    });
+    let store = Store::temporary().expect("store");
+    sync_once(&store, &mut source_of(&fake, &[]), Utc::now())
+        .await
+        .expect("sync");
+    let ids: Vec<u64> = stored_entries(&store).iter().map(|e| e.0).collect();
+    assert_eq!(ids, [1, 2]);
+    let asked = paths(&fake);
+    assert!(asked.iter().any(|p| p == "/rest/api/3/worklog/updated"));
+    assert!(
+        !asked
+            .iter()
+            .any(|p| p.ends_with("/worklog") && p.contains("/issue/"))
+    );
+    let searches = fake.requests("/rest/api/3/search/jql");
+    assert!(
+        searches.iter().all(|b| !b["fields"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x == "worklog"))),
+        "the search does not carry worklogs the feed lists"
     );
 }
 

@@ -12,6 +12,10 @@ use serde_json::{Value, json};
 
 use super::routed::{Reply, Request, serve};
 
+#[path = "fake_jira/worklogs.rs"]
+pub mod worklogs;
+pub use worklogs::Worklog;
+
 pub const EMAIL: &str = "bot@example.com";
 /// The value cargo gives `CARGO_PKG_NAME` while it runs tests and benches.
 pub const TOKEN: &str = env!("CARGO_PKG_NAME");
@@ -62,22 +66,15 @@ pub fn workflow() -> Vec<(String, String)> {
     listed.map(|(id, name)| (id.into(), name.into())).to_vec()
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Worklog {
-    pub id: u64,
-    pub issue: u64,
-    pub started: DateTime<Utc>,
-    pub seconds: u64,
-    pub author: String,
-    pub comment: String,
-    pub updated: DateTime<Utc>,
-}
-
 #[derive(Default)]
 pub struct State {
     pub worklogs: Vec<Worklog>,
     /// Changed worklog ids per page of `worklog/updated`.
     pub worklog_page: usize,
+    /// Worklogs per page of `issue/{id}/worklog`, whatever the request asks.
+    pub worklog_issue_page: usize,
+    /// Every worklog body sent, in order: id and comment.
+    pub served: Vec<(u64, String)>,
     /// By id.
     pub issues: BTreeMap<u64, Issue>,
     /// (path, reply) served once each, in order, before the normal answer.
@@ -143,6 +140,7 @@ impl FakeJira {
             issues: issues.into_iter().map(|i| (i.id, i)).collect(),
             changelog_page: 1000,
             worklog_page: 1000,
+            worklog_issue_page: 5000,
             status_ids: workflow()
                 .into_iter()
                 .map(|(id, name)| (name, id))
@@ -419,7 +417,7 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                 s.hits = Some((jql.to_string(), ids));
             }
             let ids: &[u64] = s.hits.as_ref().map_or(&[], |h| &h.1);
-            let page: Vec<Value> = ids
+            let mut page: Vec<Value> = ids
                 .iter()
                 .skip(start)
                 .take(max)
@@ -428,59 +426,25 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                 .collect();
             let end = start + page.len();
             let last = end >= ids.len();
+            let with_worklogs = body["fields"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|x| x == "worklog"));
+            if with_worklogs {
+                for issue in &mut page {
+                    let id = issue["id"].as_str().and_then(|i| i.parse().ok());
+                    if let Some(id) = id {
+                        issue["fields"]["worklog"] = worklogs::inline(&mut s, id, zone);
+                    }
+                }
+            }
             let mut out = json!({ "issues": page, "isLast": last });
             if !last {
                 out["nextPageToken"] = json!(format!("p{end}"));
             }
             Reply::json(&out)
         }
-        ("GET", "/rest/api/3/worklog/updated") => {
-            let since: i64 = r
-                .param("since")
-                .first()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            let mut changed: Vec<&Worklog> = s
-                .worklogs
-                .iter()
-                .filter(|w| w.updated.timestamp_millis() >= since)
-                .collect();
-            changed.sort_by_key(|w| (w.updated, w.id));
-            let page: Vec<&&Worklog> = changed.iter().take(s.worklog_page).collect();
-            let until = page
-                .last()
-                .map_or(since, |w| w.updated.timestamp_millis() + 1);
-            Reply::json(&json!({
-                "values": page.iter().map(|w| json!({
-                    "worklogId": w.id, "updatedTime": w.updated.timestamp_millis()
-                })).collect::<Vec<_>>(),
-                "since": since,
-                "until": until,
-                "lastPage": changed.len() <= s.worklog_page,
-            }))
-        }
-        ("POST", "/rest/api/3/worklog/list") => {
-            let ids: Vec<u64> = body["ids"]
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_u64).collect())
-                .unwrap_or_default();
-            let logs: Vec<Value> = s
-                .worklogs
-                .iter()
-                .filter(|w| ids.contains(&w.id))
-                .map(|w| json!({
-                    "id": w.id.to_string(),
-                    "issueId": w.issue.to_string(),
-                    "author": { "accountId": "a", "displayName": w.author },
-                    "started": time(w.started, zone),
-                    "timeSpentSeconds": w.seconds,
-                    "comment": { "type": "doc", "version": 1, "content": [
-                        { "type": "paragraph", "content": [ { "type": "text", "text": w.comment } ] }
-                    ]},
-                }))
-                .collect();
-            Reply::json(&Value::Array(logs))
-        }
+        ("GET", "/rest/api/3/worklog/updated") => worklogs::updated(&s, &r),
+        ("POST", "/rest/api/3/worklog/list") => worklogs::list(&mut s, &body, zone),
         ("POST", "/rest/api/3/changelog/bulkfetch") => {
             let ids: Vec<u64> = body["issueIdsOrKeys"]
                 .as_array()
@@ -550,6 +514,7 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
                     }
                     Reply::raw(204, "")
                 }
+                ("GET", "worklog") => worklogs::of_issue(&mut s, id, &r, zone),
                 ("GET", "transitions") => Reply::json(&json!({ "transitions": [
                     { "id": "11", "name": "Start", "to": { "name": "In Progress" } },
                     { "id": "31", "name": "Finish", "to": { "name": "Done" } },

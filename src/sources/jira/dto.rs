@@ -342,6 +342,21 @@ pub struct WorklogChange {
     pub worklog_id: u64,
 }
 
+/// Some of one issue's worklogs: a search's `worklog` field (the first twenty) and a page of
+/// `GET /rest/api/3/issue/{id}/worklog` have this shape.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorklogPage {
+    #[serde(default)]
+    pub start_at: usize,
+    /// How many the issue has, all pages together.
+    #[serde(default)]
+    pub total: usize,
+    /// One odd worklog costs itself only.
+    #[serde(default)]
+    pub worklogs: Lenient<Worklog>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Worklog {

@@ -8,8 +8,8 @@
 //!
 //! Real sites are messier than the docs: changelogs name statuses renamed or retired since
 //! (`status`), one issue may hold a field of another type (`issues`), worklogs are listed
-//! site-wide (`worklog`). The connector never fails a sync over one odd record: it skips it
-//! and says which and why.
+//! site-wide, so a source of some projects takes them from its issues instead (`worklog`).
+//! The connector never fails a sync over one odd record: it skips it and says which and why.
 
 mod catalog;
 mod dto;
@@ -21,7 +21,7 @@ mod trial;
 mod worklog;
 mod write;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,6 +35,7 @@ use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Trial, Windo
 use crate::domain::{ChangeSet, Interner, Project, Sweep, Ticket};
 use issues::{OddIssues, unplaced_warning};
 use status::{Outcome, Statuses};
+use worklog::IssueWorklogs;
 
 const PAGE: usize = 100;
 const SWEEP_PAGE: usize = 1000;
@@ -108,8 +109,6 @@ pub struct JiraSource {
 struct SyncNotes {
     /// Changelog statuses placed neither by id nor by name.
     unplaced: BTreeSet<String>,
-    /// The tickets read, which are the source's own (the search names its projects).
-    tickets: HashSet<u64>,
 }
 
 impl JiraSource {
@@ -253,6 +252,9 @@ impl JiraSource {
         .map(String::from)
         .to_vec();
         f.extend(self.points.clone());
+        if self.worklogs_by_issue() {
+            f.push("worklog".to_string());
+        }
         f
     }
 
@@ -286,6 +288,7 @@ impl JiraSource {
         // Each page is mapped as it arrives, borrowing from its body: nothing of the JSON
         // outlives the page.
         let mut fresh: Vec<(Ticket, DateTime<Utc>)> = Vec::new();
+        let mut logged = IssueWorklogs::default();
         loop {
             let search = dto::Search {
                 jql: &jql,
@@ -294,16 +297,21 @@ impl JiraSource {
                 next_page_token: token.as_deref(),
             };
             let body = self.post_body("/rest/api/3/search/jql", &search).await?;
-            let reading = search::SearchSeed::fields(self.points.as_deref());
+            let reading = search::SearchSeed::fields(self.points.as_deref())
+                .with_worklogs(self.worklogs_by_issue());
             let page = body.parse_seed(reading)?;
             token = page.next_page_token.filter(|_| page.is_last != Some(true));
             for issue in page.issues {
+                let fields = issue.as_ref().ok().and_then(|i| i.fields.as_ref());
+                let worklog = fields.and_then(|f| f.worklog);
                 let Some((ticket, updated)) = self.read_issue(issue, &mut odd) else {
                     continue;
                 };
                 window.set_offset(updated.offset().local_minus_utc());
                 let updated = updated.with_timezone(&Utc);
+                // An issue read before at this update time has no worklog changed since.
                 if !window.seen(ticket.id, updated) {
+                    self.inline_worklogs(ticket.id, &ticket.key, worklog, &mut logged);
                     fresh.push((ticket, updated));
                 }
             }
@@ -318,6 +326,7 @@ impl JiraSource {
 
         let ids: Vec<u64> = fresh.iter().map(|(t, _)| t.id).collect();
         let mut histories = self.changelogs(&ids, &mut odd.histories).await?;
+        changes.time_entries = self.issue_worklogs(logged, &mut changes.warnings).await?;
         for (mut ticket, updated) in fresh {
             let mut log = histories.remove(&ticket.id).unwrap_or_default();
             let outcome = Outcome {
@@ -329,7 +338,6 @@ impl JiraSource {
                 status::work_started(&mut log.moves, &self.statuses, outcome, unplaced);
             log.transitions.sort_by_key(|t| t.at);
             window.add(ticket.id, updated);
-            self.seen.tickets.insert(ticket.id);
             changes.tickets.push(ticket);
             changes.transitions.extend(log.transitions);
         }
@@ -346,7 +354,11 @@ impl JiraSource {
                 });
             }
         } else {
-            changes.time_entries = self.worklogs(sync_start, &mut changes.warnings).await?;
+            if !self.worklogs_by_issue() {
+                changes.time_entries = self
+                    .site_worklogs(sync_start, &mut changes.warnings)
+                    .await?;
+            }
             if sweeping {
                 changes.sweep = self
                     .all_ids(&mut changes.warnings)

@@ -49,6 +49,9 @@ pub struct Fields<'a> {
     pub resolution: Option<NameOnly>,
     pub resolutiondate: Option<DateTime<FixedOffset>>,
     pub project: ProjectKey,
+    /// The issue's first worklogs and how many it has, left unread until the issue is known
+    /// to be new to the sync; `None` unless asked for.
+    pub worklog: Option<&'a RawValue>,
 }
 
 /// Reads a search page.
@@ -59,18 +62,30 @@ pub struct SearchSeed<'p> {
     with_fields: bool,
     /// The id of the site's story points field, if it has one.
     points: Option<&'p str>,
+    /// Whether the `worklog` field is kept (raw) for the sync to read.
+    worklogs: bool,
 }
 
 impl<'p> SearchSeed<'p> {
     pub const IDS: SearchSeed<'static> = SearchSeed {
         with_fields: false,
         points: None,
+        worklogs: false,
     };
 
     pub fn fields(points: Option<&'p str>) -> SearchSeed<'p> {
         SearchSeed {
             with_fields: true,
             points,
+            worklogs: false,
+        }
+    }
+
+    /// The same reading, keeping each issue's `worklog` field when `keep` is set.
+    pub fn with_worklogs(self, keep: bool) -> SearchSeed<'p> {
+        SearchSeed {
+            worklogs: keep,
+            ..self
         }
     }
 }
@@ -221,7 +236,7 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
         let (mut summary, mut status, mut assignee, mut priority) = (None, None, None, None);
         let (mut labels, mut created, mut updated) = (None, None, None);
         let (mut resolution, mut resolutiondate, mut project) = (None, None, None);
-        let mut points = Points::Absent;
+        let (mut points, mut worklog) = (Points::Absent, None);
         while let Some(name) = map.next_key::<Text<'de>>()? {
             // The field goes with the error: a user can find it in the issue.
             let named = |e: A::Error| {
@@ -241,6 +256,7 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
                     resolutiondate = map.next_value::<Option<Time>>().map_err(named)?;
                 }
                 "project" => project = Some(map.next_value().map_err(named)?),
+                "worklog" if self.0.worklogs => worklog = map.next_value().map_err(named)?,
                 n if Some(n) == self.0.points => points = map.next_value::<Points>()?,
                 _ => drop(map.next_value::<IgnoredAny>()?),
             }
@@ -257,6 +273,7 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
             resolution,
             resolutiondate: resolutiondate.map(|t| t.0),
             project: project.ok_or_else(|| missing("project"))?,
+            worklog,
         };
         Ok(Some((fields, points)))
     }
@@ -410,6 +427,34 @@ mod tests {
         assert_eq!(f.resolutiondate, None);
         assert_eq!(f.project.key, "OPS");
         assert!(b.fields.is_none() && b.points.is_none(), "ids only");
+    }
+
+    #[test]
+    fn the_worklog_field_is_kept_raw_only_when_asked_for() {
+        let base = r#""status":{"name":"x","statusCategory":{"key":"new"}},"project":{"key":"A"},"created":"2024-01-31T09:15:00.000+0530","updated":"2024-01-31T09:15:00.000+0530""#;
+        let log = r#"{"startAt":0,"total":1,"worklogs":[{"id":"9"}]}"#;
+        let json = format!(
+            r#"{{"issues":[{{"id":"1","fields":{{{base},"worklog":{log}}}}},{{"id":"2","fields":{{{base},"worklog":null}}}}]}}"#
+        );
+        let read = |keep: bool| {
+            let mut reader = serde_json::Deserializer::from_str(&json);
+            let seed = SearchSeed::fields(None).with_worklogs(keep);
+            let page = seed.deserialize(&mut reader).expect("page");
+            page.issues
+                .iter()
+                .map(|i| {
+                    let f = i
+                        .as_ref()
+                        .expect("readable")
+                        .fields
+                        .as_ref()
+                        .expect("fields");
+                    f.worklog.map(|w| w.get().to_string())
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(read(true), [Some(log.to_string()), None]);
+        assert_eq!(read(false), [None, None], "skipped unread");
     }
 
     #[test]

@@ -48,22 +48,36 @@ async fn next_failure(
     }
 }
 
-#[tokio::test]
-async fn rejected_credentials_are_sent_once_and_again_only_on_refresh() {
+/// A Redmine source whose server answers every request with `status`, synced every 50 ms:
+/// the requests it saw, the sync events, and the refresh key.
+fn watch(
+    status: u16,
+    key_var: &str,
+) -> (
+    Arc<AtomicUsize>,
+    tokio::sync::mpsc::UnboundedReceiver<SyncEvent>,
+    lookout::sync::Refresh,
+) {
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
     let addr = routed::serve(Arc::new(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
-        Reply::raw(401, "")
+        Reply::raw(status, "{}")
     }));
-    let source: Box<dyn Source> = Box::new(redmine(format!("http://{addr}"), "CARGO_PKG_NAME"));
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    // An interval of 50 ms: ten intervals pass while the test watches.
+    let source: Box<dyn Source> = Box::new(redmine(format!("http://{addr}"), key_var));
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let refresh = spawn_all(
         Store::temporary().expect("store"),
         vec![(source, Duration::from_millis(50))],
         tx,
     );
+    (hits, rx, refresh)
+}
+
+#[tokio::test]
+async fn rejected_credentials_are_sent_once_and_again_only_on_refresh() {
+    // Synced every 50 ms: ten intervals pass while a test watches for half a second.
+    let (hits, mut rx, refresh) = watch(401, "CARGO_PKG_NAME");
     let (failure, next) = next_failure(&mut rx).await;
     assert_eq!(failure.kind, FailureKind::Credentials);
     assert_eq!(next, None, "no retry is scheduled");
@@ -92,20 +106,9 @@ async fn rejected_credentials_are_sent_once_and_again_only_on_refresh() {
 
 #[tokio::test]
 async fn a_missing_credential_waits_for_the_user_too() {
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = hits.clone();
-    let addr = routed::serve(Arc::new(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        Reply::raw(200, "{}")
-    }));
     let var = "LOOKOUT_TEST_VARIABLE_NOBODY_SETS";
-    let source: Box<dyn Source> = Box::new(redmine(format!("http://{addr}"), var));
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let _refresh = spawn_all(
-        Store::temporary().expect("store"),
-        vec![(source, Duration::from_millis(50))],
-        tx,
-    );
+    // Synced every 50 ms: ten intervals pass while a test watches for half a second.
+    let (hits, mut rx, _refresh) = watch(200, var);
     let (failure, next) = next_failure(&mut rx).await;
     assert_eq!(failure.kind, FailureKind::Config);
     assert!(failure.message.contains(var), "{}", failure.message);
@@ -124,22 +127,12 @@ async fn a_missing_credential_waits_for_the_user_too() {
 
 #[tokio::test]
 async fn a_server_error_is_retried_with_backoff() {
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = hits.clone();
-    let addr = routed::serve(Arc::new(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        Reply::raw(500, "oops")
-    }));
-    let source: Box<dyn Source> = Box::new(redmine(format!("http://{addr}"), "CARGO_PKG_NAME"));
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let _refresh = spawn_all(
-        Store::temporary().expect("store"),
-        vec![(source, Duration::from_millis(50))],
-        tx,
-    );
+    // Synced every 50 ms: ten intervals pass while a test watches for half a second.
+    let (hits, mut rx, _refresh) = watch(500, "CARGO_PKG_NAME");
     let (first, next) = next_failure(&mut rx).await;
     assert_eq!(first.kind, FailureKind::Unreachable);
     assert!(next.is_some(), "a retry is scheduled");
     let (second, _) = next_failure(&mut rx).await;
     assert_eq!(second.kind, FailureKind::Unreachable, "and it came");
+    assert!(hits.load(Ordering::SeqCst) >= 2, "the server saw the retry");
 }

@@ -77,19 +77,19 @@ impl Pass {
     }
 
     pub fn saw(&mut self, t: &Ticket) -> Seen {
-        let project_moved = match self.projects.get_mut(&t.project) {
+        let project_moved = match self.projects.get_mut(t.project.as_str()) {
             Some(first) if *first <= t.created => false,
             Some(first) => {
                 *first = t.created;
                 true
             }
             None => {
-                self.projects.insert(t.project.clone(), t.created);
+                self.projects.insert(t.project.to_string(), t.created);
                 true
             }
         };
         let new_member = match &t.assignee {
-            Some(a) => self.members.insert((t.project.clone(), a.clone())),
+            Some(a) => self.members.insert((t.project.to_string(), a.to_string())),
             None => false,
         };
         Seen {

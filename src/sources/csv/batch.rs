@@ -26,7 +26,8 @@ impl Batch {
             self.projects.insert(ticket.project.to_string());
         }
         if let (true, Some(login)) = (seen.new_member, &ticket.assignee) {
-            self.members.push((ticket.project.to_string(), login.to_string()));
+            self.members
+                .push((ticket.project.to_string(), login.to_string()));
         }
         // A key seen twice: the later row is the newer export of that ticket.
         match self.at.get(&ticket.id) {

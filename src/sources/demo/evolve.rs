@@ -149,11 +149,7 @@ fn advance(
             ticket: t.id,
             id: note_id,
             at: now,
-            author: t
-                .assignee
-                .as_deref()
-                .unwrap_or("triage")
-                .to_string(),
+            author: t.assignee.as_deref().unwrap_or("triage").to_string(),
             body: rng.pick(NOTES).copied().unwrap_or("").to_string(),
         });
     }

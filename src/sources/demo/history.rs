@@ -328,11 +328,7 @@ fn add_ticket(
             ticket: id,
             id: note_id,
             at,
-            author: ticket
-                .assignee
-                .as_deref()
-                .unwrap_or("triage")
-                .to_string(),
+            author: ticket.assignee.as_deref().unwrap_or("triage").to_string(),
             body: rng.pick(NOTES).copied().unwrap_or("").to_string(),
         });
     }

@@ -108,9 +108,9 @@ fn clean_all(
         p.url.as_mut().map(clean_in_place);
     }
     for m in members {
-        clean_in_place(&mut m.project);
-        clean_in_place(&mut m.login);
-        clean_in_place(&mut m.display_name);
+        clean_short(&mut m.project);
+        clean_short(&mut m.login);
+        clean_short(&mut m.display_name);
     }
     for t in tickets {
         clean_ticket(t);

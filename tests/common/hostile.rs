@@ -31,9 +31,9 @@ pub fn poison(c: &mut ChangeSet) {
         w(&mut p.name);
     }
     for m in &mut c.members {
-        w(&mut m.project);
-        w(&mut m.login);
-        w(&mut m.display_name);
+        short(&mut m.project);
+        short(&mut m.login);
+        short(&mut m.display_name);
     }
     for t in &mut c.tickets {
         short(&mut t.project);

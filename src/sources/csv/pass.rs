@@ -113,10 +113,10 @@ impl Pass {
 
     pub fn member(source: &str, project: &str, login: &str) -> Member {
         Member {
-            source: source.to_string(),
-            project: project.to_string(),
-            login: login.to_string(),
-            display_name: login.to_string(),
+            source: source.into(),
+            project: project.into(),
+            login: login.into(),
+            display_name: login.into(),
         }
     }
 

@@ -99,7 +99,7 @@ fn advance(
     now: DateTime<Utc>,
     changes: &mut ChangeSet,
 ) {
-    let team: Vec<String> = {
+    let team: Vec<compact_str::CompactString> = {
         let project = &world.data.tickets[index].project;
         world
             .data
@@ -127,7 +127,7 @@ fn advance(
             from: None,
             to: who.as_deref().map(Into::into),
         });
-        t.assignee = who.map(Into::into);
+        t.assignee = who;
     }
     changes.transitions.push(Transition {
         source: source.as_str().into(),

@@ -100,10 +100,10 @@ fn generate_project(
         .collect();
     for (login, name) in &team {
         world.data.members.push(Member {
-            source: source.clone(),
-            project: story.key.to_string(),
-            login: login.to_string(),
-            display_name: name.to_string(),
+            source: source.as_str().into(),
+            project: story.key.into(),
+            login: (*login).into(),
+            display_name: (*name).into(),
         });
     }
     let logins: Vec<&str> = team.iter().map(|(l, _)| *l).collect();

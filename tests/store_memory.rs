@@ -127,14 +127,14 @@ fn a_loaded_ticket_keeps_only_its_title_and_labels_on_the_heap() {
     // short field (source, project, key, status, assignee, label, resolution) is held
     // inline. Each allocation costs the allocator's header and rounding on top of its bytes.
     assert!(
-        per_ticket.0 <= 4.0,
+        per_ticket.0 <= 3.5,
         "{:.2} heap allocations held per loaded ticket",
         per_ticket.0
     );
     // The ticket itself (under 300 bytes), its title, labels and changes, its share of the
-    // analysis.
+    // analysis; not the members, which the dashboard never looks at.
     assert!(
-        per_ticket.1 <= 700.0,
+        per_ticket.1 <= 600.0,
         "{:.0} bytes held per loaded ticket",
         per_ticket.1
     );

@@ -31,7 +31,7 @@ pub struct Loaded {
 
 /// Reads the whole store and analyses it; runs on a blocking thread.
 pub fn load_and_analyse(store: &Store, view: &ViewSpec) -> Result<Loaded, StoreError> {
-    let mut portfolio = store.load()?;
+    let mut portfolio = store.load_for_analysis()?;
     portfolio.retain_sources(&view.sources);
     portfolio.set_targets(&view.targets);
     analysed(store, view, portfolio, Utc::now())

@@ -105,7 +105,7 @@ fn advance(
             .data
             .members
             .iter()
-            .filter(|m| &m.project == project)
+            .filter(|m| m.project == project)
             .map(|m| m.login.clone())
             .collect()
     };

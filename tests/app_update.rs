@@ -258,7 +258,7 @@ fn the_stalled_selection_follows_its_ticket_across_reloads() {
         source: "demo".into(),
         id,
         project: "A".into(),
-        key: format!("A-{id}"),
+        key: format!("A-{id}").into(),
         title: String::new(),
         status: "In Review".into(),
         assignee: None,

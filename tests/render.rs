@@ -114,7 +114,7 @@ fn stalled_tab_shows_reasons() {
         let s = screen(&state, w, h);
         assert!(s.contains("flagged"), "{w}x{h}:\n{s}");
         assert!(
-            s.contains(&top.key),
+            s.contains(top.key.as_str()),
             "{w}x{h}: top stalled ticket {} missing:\n{s}",
             top.key
         );
@@ -163,7 +163,7 @@ fn project_detail_lists_its_tickets() {
         );
         let first = &state.portfolio.tickets[detail.tickets[0]];
         assert!(
-            s.contains(&first.key),
+            s.contains(first.key.as_str()),
             "{w}x{h}: {} missing:\n{s}",
             first.key
         );

@@ -285,6 +285,26 @@ fn transitions_merge_into_history_without_duplicates() {
 }
 
 #[test]
+fn a_load_for_the_dashboard_leaves_members_on_disk() {
+    let store = Store::temporary().expect("store");
+    let mut c = bulk("s", 1, 3, "c1");
+    c.members.push(lookout::domain::Member {
+        source: "s".into(),
+        project: "BULK".into(),
+        login: "ana".into(),
+        display_name: "Ana".into(),
+    });
+    store.write(&c).expect("write");
+    let everything = store.load().expect("load");
+    assert_eq!(everything.members.len(), 1);
+    let shown = store.load_for_analysis().expect("load for analysis");
+    assert!(shown.members.is_empty());
+    assert_eq!(shown.tickets, everything.tickets);
+    assert_eq!(shown.transitions, everything.transitions);
+    assert_eq!(shown.projects, everything.projects);
+}
+
+#[test]
 fn the_last_view_is_kept_for_the_next_start() {
     let dir = tempfile::tempdir().expect("temp dir");
     let p = {

@@ -91,8 +91,8 @@ pub fn batch(first: u64, rng: &mut Rng) -> ChangeSet {
         c.tickets.push(Ticket {
             source: "bench".into(),
             id,
-            project: format!("P{}", id % PROJECTS),
-            key: format!("P{}-{id}", id % PROJECTS),
+            project: format!("P{}", id % PROJECTS).into(),
+            key: format!("P{}-{id}", id % PROJECTS).into(),
             title: format!("Benchmark ticket number {id} with a title of ordinary length"),
             status: STATUSES[stage].into(),
             category,

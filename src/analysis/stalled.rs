@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::baseline::{Baselines, Yardstick};
@@ -46,15 +47,16 @@ pub enum Severity {
     Flag,
 }
 
+/// Short fields as on `Ticket`: a large portfolio stalls by the tens of thousands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StalledTicket {
-    pub source: String,
+    pub source: CompactString,
     pub id: u64,
-    pub project: String,
-    pub key: String,
+    pub project: CompactString,
+    pub key: CompactString,
     pub title: String,
-    pub status: String,
-    pub assignee: Option<String>,
+    pub status: CompactString,
+    pub assignee: Option<CompactString>,
     pub in_status_days: f64,
     /// How far past its threshold the worst signal is (1.0 = at the threshold).
     pub ratio: f64,
@@ -286,7 +288,7 @@ mod tests {
     ) -> Ticket {
         Ticket {
             project: project.into(),
-            key: format!("{project}-{id}"),
+            key: compact_str::format_compact!("{project}-{id}"),
             status: status.into(),
             category,
             started: started.map(at),

@@ -31,7 +31,7 @@ pub struct Loaded {
 
 /// Reads the whole store and analyses it; runs on a blocking thread.
 pub fn load_and_analyse(store: &Store, view: &ViewSpec) -> Result<Loaded, StoreError> {
-    let mut portfolio = store.load()?;
+    let mut portfolio = store.load_for_analysis()?;
     portfolio.retain_sources(&view.sources);
     portfolio.set_targets(&view.targets);
     analysed(store, view, portfolio, Utc::now())
@@ -66,8 +66,11 @@ fn analysed(
         .into_iter()
         .filter(|s| view.sources.contains(&s.source))
         .collect();
-    let analysis = analyse(&portfolio, &stored, now, &view.policy);
-    let snapshots = unsaved_snapshots(&stored, &analysis, now.date_naive());
+    let mut analysis = analyse(&portfolio, &stored, now, &view.policy);
+    // Moved out, not copied: the screens never read them, and held for the session they
+    // would weigh a day's snapshot of every project for every trend day.
+    let days = std::mem::take(&mut analysis.snapshots);
+    let snapshots = unsaved_snapshots(&stored, days, now.date_naive());
     Ok(Loaded {
         portfolio,
         analysis,
@@ -75,19 +78,17 @@ fn analysed(
     })
 }
 
-/// Today's snapshots (with their live stalled counts) and any day the store lacks.
-fn unsaved_snapshots(stored: &[Snapshot], analysis: &Analysis, today: NaiveDate) -> Vec<Snapshot> {
+/// Today's snapshots (with their live stalled counts) and any day the store lacks, of the
+/// analysed `days`.
+fn unsaved_snapshots(stored: &[Snapshot], days: Vec<Snapshot>, today: NaiveDate) -> Vec<Snapshot> {
     let have: HashSet<(&str, &str, NaiveDate)> = stored
         .iter()
         .map(|s| (s.source.as_str(), s.project.as_str(), s.day))
         .collect();
-    analysis
-        .snapshots
-        .iter()
+    days.into_iter()
         .filter(|s| {
             s.day == today || !have.contains(&(s.source.as_str(), s.project.as_str(), s.day))
         })
-        .cloned()
         .collect()
 }
 

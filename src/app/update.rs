@@ -238,9 +238,9 @@ fn apply(state: &mut State, action: Action) -> Outcome {
                 return Outcome::default();
             }
             // Cycle through the projects that have stalled work, then back to all.
-            let mut projects: Vec<(String, String)> = Vec::new();
+            let mut projects = Vec::new();
             for s in &state.analysis.stalled {
-                let p = (s.source.clone(), s.project.clone());
+                let p = (s.source.to_string(), s.project.to_string());
                 if !projects.contains(&p) {
                     projects.push(p);
                 }

@@ -11,6 +11,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Arc;
 
+use compact_str::CompactString;
+
 use super::{ChangeSet, Member, Note, Portfolio, Project, Ticket, TimeEntry, Transition};
 use crate::text::{clean_block_in_place, clean_in_place, needs_cleaning, sanitize};
 
@@ -106,9 +108,9 @@ fn clean_all(
         p.url.as_mut().map(clean_in_place);
     }
     for m in members {
-        clean_in_place(&mut m.project);
-        clean_in_place(&mut m.login);
-        clean_in_place(&mut m.display_name);
+        clean_short(&mut m.project);
+        clean_short(&mut m.login);
+        clean_short(&mut m.display_name);
     }
     for t in tickets {
         clean_ticket(t);
@@ -128,14 +130,21 @@ fn clean_all(
 }
 
 fn clean_ticket(t: &mut Ticket) {
-    clean_in_place(&mut t.project);
-    clean_in_place(&mut t.key);
+    clean_short(&mut t.project);
+    clean_short(&mut t.key);
     clean_in_place(&mut t.title);
-    clean_in_place(&mut t.status);
-    t.assignee.as_mut().map(clean_in_place);
-    t.labels.iter_mut().for_each(clean_in_place);
-    t.resolution.as_mut().map(clean_in_place);
+    clean_short(&mut t.status);
+    t.assignee.as_mut().map(clean_short);
+    t.labels.iter_mut().for_each(clean_short);
+    t.resolution.as_mut().map(clean_short);
     t.url.as_mut().map(clean_in_place);
+}
+
+/// `clean_in_place` for a ticket's short fields: a clean one (nearly all) is left as it is.
+fn clean_short(s: &mut CompactString) {
+    if needs_cleaning(s) {
+        *s = sanitize(s).into();
+    }
 }
 
 /// Transitions share their status strings: a clean one (nearly all) keeps its shared copy.

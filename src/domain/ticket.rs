@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// Where a status sits in the flow, whatever the tracker calls it.
@@ -45,20 +46,24 @@ impl Priority {
 
 /// A unit of work. Text fields are untrusted tracker text: sanitise before drawing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// A full load holds hundreds of thousands of these: the short fields (names, keys, statuses)
+/// are `CompactString`s, kept inline up to 24 bytes instead of one heap allocation each.
+/// They encode exactly as `String`, so the stored bytes do not depend on it.
 pub struct Ticket {
-    pub source: String,
+    pub source: CompactString,
     pub id: u64,
-    pub project: String,
+    pub project: CompactString,
     /// Human key as the tracker shows it, e.g. `OPS-123`.
-    pub key: String,
+    pub key: CompactString,
     pub title: String,
-    pub status: String,
+    pub status: CompactString,
     pub category: StatusCategory,
-    pub assignee: Option<String>,
+    pub assignee: Option<CompactString>,
     pub priority: Priority,
     /// Story points or hours, whatever the tracker uses.
     pub estimate: Option<f64>,
-    pub labels: Vec<String>,
+    pub labels: Vec<CompactString>,
     #[serde(with = "super::instant")]
     pub created: DateTime<Utc>,
     #[serde(with = "super::instant")]
@@ -70,14 +75,14 @@ pub struct Ticket {
     #[serde(with = "super::instant::optional")]
     pub resolved: Option<DateTime<Utc>>,
     /// The tracker's resolution name (Fixed, Duplicate, Won't Do...), where it has one.
-    pub resolution: Option<String>,
+    pub resolution: Option<CompactString>,
     pub url: Option<String>,
 }
 
 impl Ticket {
     pub fn reference(&self) -> super::TicketRef {
         super::TicketRef {
-            source: self.source.clone(),
+            source: self.source.to_string(),
             id: self.id,
         }
     }
@@ -114,7 +119,7 @@ impl Ticket {
             source: "s".into(),
             id,
             project: "P".into(),
-            key: format!("P-{id}"),
+            key: compact_str::format_compact!("P-{id}"),
             title: "t".into(),
             status: "To Do".into(),
             category: StatusCategory::Todo,

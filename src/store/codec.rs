@@ -17,6 +17,17 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("cannot encode: {e}")))
 }
 
+/// `value` encoded after `prefix`, into one buffer sized exactly once: for a large value (the
+/// cached view of a big portfolio) a growing buffer and a copy behind the prefix held up to
+/// three times its size at once.
+pub fn encode_after<T: Serialize>(mut prefix: Vec<u8>, value: &T) -> Result<Vec<u8>, StoreError> {
+    let size = postcard::experimental::serialized_size(value)
+        .map_err(|e| StoreError::Corrupt(format!("cannot encode: {e}")))?;
+    prefix.reserve_exact(size);
+    postcard::to_extend(value, prefix)
+        .map_err(|e| StoreError::Corrupt(format!("cannot encode: {e}")))
+}
+
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt(format!("unreadable record: {e}")))
 }

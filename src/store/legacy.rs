@@ -78,22 +78,22 @@ struct TicketRecordV2 {
 impl From<TicketV2> for Ticket {
     fn from(t: TicketV2) -> Ticket {
         Ticket {
-            source: t.source,
+            source: t.source.into(),
             id: t.id,
-            project: t.project,
-            key: t.key,
+            project: t.project.into(),
+            key: t.key.into(),
             title: t.title,
-            status: t.status,
+            status: t.status.into(),
             category: t.category,
-            assignee: t.assignee,
+            assignee: t.assignee.map(Into::into),
             priority: t.priority,
             estimate: t.estimate,
-            labels: t.labels,
+            labels: t.labels.into_iter().map(Into::into).collect(),
             created: t.created,
             updated: t.updated,
             started: t.started,
             resolved: t.resolved,
-            resolution: t.resolution,
+            resolution: t.resolution.map(Into::into),
             url: t.url,
         }
     }

@@ -1,16 +1,18 @@
 //! Reading a few tickets back after a small sync, so the app can refresh its in-memory copy
 //! instead of decoding the whole store again.
 //!
-//! What it returns is exactly what a full `load` holds for those tickets (soft-deleted ones
-//! left out), plus the source's projects and members, which are small.
+//! What it returns is exactly what a full `load_for_analysis` holds for those tickets
+//! (soft-deleted ones left out), plus the source's projects, which are few. Like that load it
+//! leaves members on disk: a large source has hundreds of thousands, and nothing shown uses
+//! them.
 
-use super::{DELETED, MEMBERS, NOTES, PROJECTS, Store, StoreError, TICKETS, TIME_ENTRIES};
+use super::{DELETED, NOTES, PROJECTS, Store, StoreError, TICKETS, TIME_ENTRIES};
 use super::{codec, keys, record::TicketRecord};
-use crate::domain::{Interner, Member, Note, Portfolio, Project, TimeEntry};
+use crate::domain::{Interner, Note, Portfolio, Project, TimeEntry};
 
 impl Store {
     /// The stored state of tickets `ids` of `source`, with their histories, time entries and
-    /// notes, and every project and member of `source`.
+    /// notes, and every project of `source`.
     pub fn load_tickets(&self, source: &str, ids: &[u64]) -> Result<Portfolio, StoreError> {
         let _reading = self.consistency.read().unwrap_or_else(|e| e.into_inner());
         let mut strings = Interner::default();
@@ -37,7 +39,6 @@ impl Store {
             part.notes.extend(self.children::<Note>(NOTES, &key)?);
         }
         part.projects = self.of_source::<Project>(PROJECTS, source)?;
-        part.members = self.of_source::<Member>(MEMBERS, source)?;
         Ok(part)
     }
 

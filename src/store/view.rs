@@ -24,8 +24,7 @@ impl Store {
     /// Keeps the last analysis so the next start can draw it before the full load finishes.
     /// It is stamped with the layout it was written in (see `view_stamp`).
     pub fn save_view(&self, view: &Analysis) -> Result<(), StoreError> {
-        let mut bytes = view_stamp();
-        bytes.extend_from_slice(&codec::encode(view)?);
+        let bytes = codec::encode_after(view_stamp(), view)?;
         self.trees[META].insert(VIEW_KEY, bytes)?;
         self.trees[META].flush()?;
         Ok(())

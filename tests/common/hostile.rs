@@ -25,22 +25,23 @@ pub const REMAINS: [&str; 5] = ["[31m", "]52;c;", "]0;", "0;x", "aGk="];
 /// statuses and a member's login stay equal to what they refer to.
 pub fn poison(c: &mut ChangeSet) {
     let w = |s: &mut String| *s = wrap(s);
+    let short = |s: &mut compact_str::CompactString| *s = wrap(s).into();
     for p in &mut c.projects {
         w(&mut p.key);
         w(&mut p.name);
     }
     for m in &mut c.members {
-        w(&mut m.project);
-        w(&mut m.login);
-        w(&mut m.display_name);
+        short(&mut m.project);
+        short(&mut m.login);
+        short(&mut m.display_name);
     }
     for t in &mut c.tickets {
-        w(&mut t.project);
-        w(&mut t.key);
+        short(&mut t.project);
+        short(&mut t.key);
         w(&mut t.title);
-        w(&mut t.status);
-        t.assignee.as_mut().map(w);
-        t.labels.iter_mut().for_each(w);
+        short(&mut t.status);
+        t.assignee.as_mut().map(short);
+        t.labels.iter_mut().for_each(short);
     }
     for t in &mut c.transitions {
         for s in [&mut t.from, &mut t.to].into_iter().flatten() {

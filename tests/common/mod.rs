@@ -34,7 +34,7 @@ pub fn ticket(
         source: source.into(),
         id,
         project: project.into(),
-        key: format!("{project}-{id}"),
+        key: compact_str::format_compact!("{project}-{id}"),
         title: format!("Ticket {id}"),
         status: status.into(),
         category,

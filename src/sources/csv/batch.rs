@@ -23,10 +23,11 @@ impl Batch {
     pub fn push(&mut self, pass: &mut Pass, ticket: Ticket, transitions: Vec<Transition>) {
         let seen = pass.saw(&ticket);
         if seen.project_moved {
-            self.projects.insert(ticket.project.clone());
+            self.projects.insert(ticket.project.to_string());
         }
         if let (true, Some(login)) = (seen.new_member, &ticket.assignee) {
-            self.members.push((ticket.project.clone(), login.clone()));
+            self.members
+                .push((ticket.project.to_string(), login.to_string()));
         }
         // A key seen twice: the later row is the newer export of that ticket.
         match self.at.get(&ticket.id) {

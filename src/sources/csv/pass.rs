@@ -77,19 +77,19 @@ impl Pass {
     }
 
     pub fn saw(&mut self, t: &Ticket) -> Seen {
-        let project_moved = match self.projects.get_mut(&t.project) {
+        let project_moved = match self.projects.get_mut(t.project.as_str()) {
             Some(first) if *first <= t.created => false,
             Some(first) => {
                 *first = t.created;
                 true
             }
             None => {
-                self.projects.insert(t.project.clone(), t.created);
+                self.projects.insert(t.project.to_string(), t.created);
                 true
             }
         };
         let new_member = match &t.assignee {
-            Some(a) => self.members.insert((t.project.clone(), a.clone())),
+            Some(a) => self.members.insert((t.project.to_string(), a.to_string())),
             None => false,
         };
         Seen {
@@ -113,10 +113,10 @@ impl Pass {
 
     pub fn member(source: &str, project: &str, login: &str) -> Member {
         Member {
-            source: source.to_string(),
-            project: project.to_string(),
-            login: login.to_string(),
-            display_name: login.to_string(),
+            source: source.into(),
+            project: project.into(),
+            login: login.into(),
+            display_name: login.into(),
         }
     }
 

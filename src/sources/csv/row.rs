@@ -139,21 +139,21 @@ pub fn ticket_of(
         _ => {}
     }
     let ticket = Ticket {
-        source: source.to_string(),
+        source: source.into(),
         id,
-        project: project.to_string(),
-        key: key.to_string(),
+        project: project.into(),
+        key: key.into(),
         title: get(c.title).unwrap_or(key).to_string(),
-        status,
+        status: status.into(),
         category,
-        assignee: get(c.assignee).map(str::to_string),
+        assignee: get(c.assignee).map(Into::into),
         priority: get(c.priority).map(priority_of).unwrap_or(Priority::Medium),
         estimate,
         labels: get(c.labels)
             .map(|l| {
                 l.split([' ', ',', ';'])
                     .filter(|x| !x.is_empty())
-                    .map(str::to_string)
+                    .map(Into::into)
                     .collect()
             })
             .unwrap_or_default(),
@@ -165,7 +165,7 @@ pub fn ticket_of(
             resolved
         }),
         resolved,
-        resolution: get(c.resolution).map(str::to_string),
+        resolution: get(c.resolution).map(Into::into),
         url: None,
     };
     Ok((ticket, transitions))

@@ -51,16 +51,16 @@ fn new_ticket(world: &mut World, rng: &mut Rng, now: DateTime<Utc>) -> Ticket {
         .unwrap_or("ATLAS");
     let id = world.next_id();
     Ticket {
-        source: world.source.clone(),
+        source: world.source.as_str().into(),
         id,
-        project: project.to_string(),
-        key: format!("{project}-{}", world.count_in(project) + 1),
+        project: project.into(),
+        key: compact_str::format_compact!("{project}-{}", world.count_in(project) + 1),
         title: format!(
             "{} {}",
             rng.pick(VERBS).copied().unwrap_or("Fix"),
             rng.pick(OBJECTS).copied().unwrap_or("bug")
         ),
-        status: TODO.to_string(),
+        status: TODO.into(),
         category: category_of(TODO),
         assignee: None,
         priority: if rng.chance(0.2) {
@@ -99,13 +99,13 @@ fn advance(
     now: DateTime<Utc>,
     changes: &mut ChangeSet,
 ) {
-    let team: Vec<String> = {
+    let team: Vec<compact_str::CompactString> = {
         let project = &world.data.tickets[index].project;
         world
             .data
             .members
             .iter()
-            .filter(|m| &m.project == project)
+            .filter(|m| m.project == project)
             .map(|m| m.login.clone())
             .collect()
     };
@@ -137,19 +137,19 @@ fn advance(
         from: Some(t.status.as_str().into()),
         to: Some(next.into()),
     });
-    t.status = next.to_string();
+    t.status = next.into();
     t.category = category_of(next);
     t.updated = now;
     t.started = t.started.or((next == IN_PROGRESS).then_some(now));
     t.resolved = (next == DONE).then_some(now);
-    t.resolution = (next == DONE).then(|| "Done".to_string());
+    t.resolution = (next == DONE).then(|| "Done".into());
     if rng.chance(0.3) {
         changes.notes.push(Note {
             source,
             ticket: t.id,
             id: note_id,
             at: now,
-            author: t.assignee.clone().unwrap_or_else(|| "triage".to_string()),
+            author: t.assignee.as_deref().unwrap_or("triage").to_string(),
             body: rng.pick(NOTES).copied().unwrap_or("").to_string(),
         });
     }

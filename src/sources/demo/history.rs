@@ -100,10 +100,10 @@ fn generate_project(
         .collect();
     for (login, name) in &team {
         world.data.members.push(Member {
-            source: source.clone(),
-            project: story.key.to_string(),
-            login: login.to_string(),
-            display_name: name.to_string(),
+            source: source.as_str().into(),
+            project: story.key.into(),
+            login: (*login).into(),
+            display_name: (*name).into(),
         });
     }
     let logins: Vec<&str> = team.iter().map(|(l, _)| *l).collect();
@@ -257,19 +257,19 @@ fn add_ticket(
         rng.pick(OBJECTS).copied().unwrap_or("bug")
     );
     let mut ticket = Ticket {
-        source: source.clone(),
+        source: source.as_str().into(),
         id,
-        project: story.key.to_string(),
-        key: format!("{}-{}", story.key, world.count_in(story.key) + 1),
+        project: story.key.into(),
+        key: compact_str::format_compact!("{}-{}", story.key, world.count_in(story.key) + 1),
         title,
-        status: TODO.to_string(),
+        status: TODO.into(),
         category: category_of(TODO),
         assignee: None,
         priority: pick_priority(rng),
         estimate: Some(pick_points(rng)),
         labels: rng
             .pick(LABELS)
-            .map(|l| vec![l.to_string()])
+            .map(|l| vec![(*l).into()])
             .unwrap_or_default(),
         created,
         updated: created,
@@ -281,7 +281,7 @@ fn add_ticket(
     for pair in plan.windows(2) {
         let (prev, next) = (&pair[0], &pair[1]);
         if next.status == IN_PROGRESS && ticket.assignee.is_none() {
-            ticket.assignee.clone_from(&assignee);
+            ticket.assignee = assignee.as_deref().map(Into::into);
             world.data.transitions.push(Transition {
                 source: source.as_str().into(),
                 ticket: id,
@@ -300,7 +300,7 @@ fn add_ticket(
             from: Some(prev.status.into()),
             to: Some(next.status.into()),
         });
-        ticket.status = next.status.to_string();
+        ticket.status = next.status.into();
         ticket.category = category_of(next.status);
         ticket.updated = next.at;
         ticket.started = ticket
@@ -316,7 +316,7 @@ fn add_ticket(
                 4..=6 => "Duplicate",
                 _ => "Done",
             }
-            .to_string(),
+            .into(),
         );
     }
     if rng.chance(0.35) {
@@ -328,10 +328,7 @@ fn add_ticket(
             ticket: id,
             id: note_id,
             at,
-            author: ticket
-                .assignee
-                .clone()
-                .unwrap_or_else(|| "triage".to_string()),
+            author: ticket.assignee.as_deref().unwrap_or("triage").to_string(),
             body: rng.pick(NOTES).copied().unwrap_or("").to_string(),
         });
     }
@@ -355,7 +352,7 @@ fn log_time(world: &mut World, rng: &mut Rng, t: &Ticket, from: DateTime<Utc>, n
             ticket: t.id,
             id,
             at,
-            member: member.clone(),
+            member: member.to_string(),
             hours: 0.5 + rng.below(12) as f64 * 0.5,
             comment: String::new(),
         });

@@ -100,7 +100,7 @@ impl World {
             .next()
             .and_then(|n| n.parse::<u64>().ok())
             .unwrap_or(0);
-        let seen = self.per_project.entry(t.project.clone()).or_insert(0);
+        let seen = self.per_project.entry(t.project.to_string()).or_insert(0);
         *seen = (*seen).max(number);
         self.data.tickets.push(t);
     }

@@ -94,10 +94,10 @@ impl JiraSource {
                         .into_iter()
                         .filter(|u| u.account_type.as_deref().is_none_or(|t| t == "atlassian"))
                         .map(|u| Member {
-                            source: self.name.clone(),
-                            project: p.key.clone(),
-                            login: u.account_id,
-                            display_name: u.display_name,
+                            source: self.name.as_str().into(),
+                            project: p.key.as_str().into(),
+                            login: u.account_id.into(),
+                            display_name: u.display_name.into(),
                         }),
                 );
                 if n < 100 {
@@ -109,7 +109,7 @@ impl JiraSource {
         let projects = listed
             .into_iter()
             .map(|p| Project {
-                source: self.name.clone(),
+                source: self.name.as_str().into(),
                 url: Some(format!("{site}/browse/{}", p.key)),
                 key: p.key,
                 name: p.name,

@@ -57,28 +57,28 @@ pub fn ticket(
     let resolved = (category == StatusCategory::Done)
         .then(|| f.resolutiondate.unwrap_or(f.updated).with_timezone(&Utc));
     Ticket {
-        source: source.to_string(),
+        source: source.into(),
         id,
-        project: f.project.key,
+        project: f.project.key.into(),
         url: Some(format!("{}/browse/{key}", site.trim_end_matches('/'))),
-        key,
+        key: key.into(),
         title: f.summary,
-        status: f.status.name,
+        status: f.status.name.into(),
         category,
-        assignee: f.assignee.map(|a| a.display_name),
+        assignee: f.assignee.map(|a| a.display_name.into()),
         priority: f
             .priority
             .as_ref()
             .map(|p| priority(&p.name))
             .unwrap_or(Priority::Medium),
         estimate,
-        labels: f.labels,
+        labels: f.labels.into_iter().map(Into::into).collect(),
         created: f.created.with_timezone(&Utc),
         updated: f.updated.with_timezone(&Utc),
         // Filled from the changelog.
         started: None,
         resolved,
-        resolution: f.resolution.map(|r| r.name),
+        resolution: f.resolution.map(|r| r.name.into()),
     }
 }
 

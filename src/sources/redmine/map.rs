@@ -157,18 +157,19 @@ pub fn issue(source: &Arc<str>, base: &str, c: &Catalog, i: dto::Issue) -> Mappe
     let done = category == StatusCategory::Done;
     let resolved: Option<DateTime<Utc>> = done.then(|| i.closed_on.unwrap_or(i.updated_on));
     let mut ticket = Ticket {
-        source: source.to_string(),
+        source: (**source).into(),
         id: i.id,
         project: c
             .projects
             .get(&i.project.id)
             .cloned()
-            .unwrap_or_else(|| i.project.name.clone()),
-        key: format!("#{}", i.id),
+            .unwrap_or_else(|| i.project.name.clone())
+            .into(),
+        key: compact_str::format_compact!("#{}", i.id),
         title: i.subject,
-        status: i.status.name.clone(),
+        status: i.status.name.as_str().into(),
         category,
-        assignee: i.assigned_to.map(|a| a.name),
+        assignee: i.assigned_to.map(|a| a.name.into()),
         priority: c.priority(i.priority.id),
         estimate: i.estimated_hours,
         labels: Vec::new(),
@@ -177,7 +178,7 @@ pub fn issue(source: &Arc<str>, base: &str, c: &Catalog, i: dto::Issue) -> Mappe
         started: started.or(resolved),
         resolved,
         // Redmine's closed statuses double as resolutions ("Rejected" delivers nothing).
-        resolution: done.then_some(i.status.name),
+        resolution: done.then_some(i.status.name.into()),
         url: Some(format!("{}/issues/{}", base.trim_end_matches('/'), i.id)),
     };
     ticket.keep_work_in_order();

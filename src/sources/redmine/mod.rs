@@ -184,10 +184,10 @@ impl RedmineSource {
                 for user in memberships.into_iter().filter_map(|m| m.user) {
                     catalog.users.insert(user.id, user.name.clone());
                     members.push(Member {
-                        source: self.name.clone(),
-                        project: p.identifier.clone(),
-                        login: user.id.to_string(),
-                        display_name: user.name,
+                        source: self.name.as_str().into(),
+                        project: p.identifier.as_str().into(),
+                        login: compact_str::ToCompactString::to_compact_string(&user.id),
+                        display_name: user.name.into(),
                     });
                 }
                 if seen >= page.total_count || seen % PAGE != 0 {

@@ -3,6 +3,7 @@
 //! Trackers are synced into a local store by background tasks; the TUI opens on the store at
 //! once and redraws as syncs land. See DESIGN notes in each module's header for what it owns.
 
+pub mod advisor;
 pub mod analysis;
 pub mod app;
 pub mod cli;

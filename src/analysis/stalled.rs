@@ -65,18 +65,7 @@ pub struct StalledTicket {
     pub reason: String,
 }
 
-/// Compact age: minutes, hours, days or weeks, whichever reads best.
-pub fn format_days(d: f64) -> String {
-    if d < 1.0 / 24.0 {
-        format!("{}m", (d * 1440.0).round() as i64)
-    } else if d < 1.0 {
-        format!("{}h", (d * 24.0).round() as i64)
-    } else if d < 100.0 {
-        format!("{}d", d.floor() as i64)
-    } else {
-        format!("{}w", (d / 7.0).floor() as i64)
-    }
-}
+pub use crate::domain::dates::format_days;
 
 /// A status name that means the work is waiting on something outside the team.
 pub fn is_blocked_status(status: &str) -> bool {

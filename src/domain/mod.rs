@@ -3,6 +3,7 @@
 //! Pure data with no I/O. Every entity carries the name of the source it came from so that
 //! several trackers can share one store without their ids colliding.
 
+mod change;
 mod change_set;
 mod clean;
 pub mod dates;
@@ -14,10 +15,12 @@ mod patch;
 mod portfolio;
 mod project;
 mod snapshot;
+mod suggestion;
 mod ticket;
 mod time_entry;
 mod transition;
 
+pub use change::{Change, Facts, Seen, TrackerAction};
 pub use change_set::{ChangeSet, Sweep};
 pub use interner::Interner;
 pub use member::Member;
@@ -25,6 +28,10 @@ pub use note::Note;
 pub use portfolio::{Histories, Portfolio};
 pub use project::Project;
 pub use snapshot::Snapshot;
+pub use suggestion::{
+    Band, Decision, Evidence, Kind, Proposal, RejectReason, Signal, Subject, Suggestion,
+    SuggestionState, Unit, Verdict,
+};
 pub use ticket::{Priority, StatusCategory, Ticket, is_non_delivery};
 pub use time_entry::TimeEntry;
 pub use transition::{Field, Transition};

@@ -3,7 +3,6 @@
 //! A source turns a tracker's view of the world into domain change sets. It never touches the
 //! store or the UI; the sync loop owns when it runs and what happens with what it returns.
 
-mod action;
 pub mod csv;
 pub mod demo;
 pub mod http;
@@ -16,7 +15,7 @@ mod window;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
-pub use action::{Change, TrackerAction};
+pub use crate::domain::{Change, Facts, Seen, TrackerAction};
 pub use http::Budget;
 pub use sweep::SweepClock;
 pub use window::Window;
@@ -112,6 +111,22 @@ pub trait Source: Send {
     /// sources without such a query (a file is checked by reading it).
     fn trial(&mut self) -> BoxFuture<'_, Result<Option<Trial>, SourceError>> {
         Box::pin(async { Ok(None) })
+    }
+
+    /// The ticket's writable fields as the tracker has them now, read fresh (for a write's
+    /// precondition and its pre-image). Sources that cannot write say so.
+    fn facts<'a>(
+        &'a mut self,
+        ticket: u64,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Facts, SourceError>> {
+        let name = self.name().to_string();
+        let _ = ticket;
+        Box::pin(async move {
+            Err(SourceError::Unsupported(format!(
+                "{name} is read-only; cannot read {key} back for a change"
+            )))
+        })
     }
 
     /// Makes one change in the tracker. Sources that cannot write say so.

@@ -1,0 +1,7 @@
+//! The advisor: suggestions built from the store and the analysis by deterministic rules,
+//! optionally refined by a model, and the user's decisions about them.
+//!
+//! Rules always work, offline. A model may only keep, drop, re-rank or reword the rules'
+//! candidates and choose among the targets they offer; nothing it writes becomes an action.
+
+pub mod rules;

@@ -42,6 +42,7 @@ pub(super) fn sources(
             name: name.clone(),
             interval,
             kind,
+            read_only: src.read_only.unwrap_or(false),
         });
     }
     Ok(out)

@@ -4,27 +4,38 @@
 //! one step (new tickets, transitions), so the UI visibly refreshes. The cursor records the
 //! step count; the tracker's state itself is rebuilt from the store on restart, as a real
 //! tracker would still hold it on its server.
+//!
+//! With a `Desk` (see `desk`) the demo takes writes: a change is stored at once, and every
+//! demo source on the same store picks it up before its next step, so a step never moves a
+//! ticket from the copy it had before the change.
 
+mod desk;
 mod evolve;
 mod history;
 mod stories;
 mod vocab;
 mod world;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
+pub use desk::{Desk, DeskChange};
 pub use history::generate;
 pub use stories::{Story, portfolio};
 pub use world::{DONE, IN_PROGRESS, IN_REVIEW, TODO, World};
 
-use super::{Source, SourceError};
+use super::{Facts, Source, SourceError, TrackerAction};
 use crate::domain::{ChangeSet, Portfolio};
 
 pub struct DemoSource {
     name: String,
     seed: u64,
     world: Option<World>,
+    desk: Option<Arc<dyn Desk>>,
+    /// The last desk change this source's world has taken in.
+    absorbed: u64,
 }
 
 impl DemoSource {
@@ -36,7 +47,68 @@ impl DemoSource {
             name: name.to_string(),
             seed,
             world,
+            desk: None,
+            absorbed: 0,
         }
+    }
+
+    /// A demo that takes writes through `desk`. What the desk recorded until now is already
+    /// in `stored`; later changes are taken in before each step.
+    pub fn with_desk(mut self, desk: Arc<dyn Desk>) -> DemoSource {
+        self.absorbed = desk.last().unwrap_or(0);
+        self.desk = Some(desk);
+        self
+    }
+
+    fn desk(&self) -> Result<&Arc<dyn Desk>, SourceError> {
+        self.desk
+            .as_ref()
+            .ok_or_else(|| SourceError::Unsupported(format!("{} is read-only here", self.name)))
+    }
+
+    /// Changes written to the demo since this world last looked, put into it so that a step
+    /// carries them on.
+    fn absorb(&mut self) -> Result<(), SourceError> {
+        let Some(desk) = &self.desk else {
+            return Ok(());
+        };
+        let changes = desk
+            .since(self.absorbed)
+            .map_err(|e| SourceError::Unreachable(format!("the demo's changes: {e}")))?;
+        for (seq, change) in changes {
+            self.absorbed = seq;
+            if change.source != self.name {
+                continue;
+            }
+            if let Some(world) = &mut self.world
+                && let Some(t) = world
+                    .data
+                    .tickets
+                    .iter_mut()
+                    .find(|t| t.id == change.ticket.id)
+            {
+                *t = change.ticket;
+            }
+        }
+        Ok(())
+    }
+
+    fn current(&self, ticket: u64, key: &str) -> Result<crate::domain::Ticket, SourceError> {
+        self.desk()?
+            .ticket(&self.name, ticket)
+            .map_err(|e| SourceError::Unreachable(format!("the demo's {key}: {e}")))?
+            .ok_or_else(|| SourceError::NotFound(format!("the demo has no ticket {key}")))
+    }
+
+    fn write(&self, action: &TrackerAction) -> Result<(), SourceError> {
+        let ticket = self.current(action.ticket, &action.key)?;
+        let now = Utc::now();
+        // Demo notes count up from 1; a written note takes an id far above them.
+        let note_id = (1 << 48) | now.timestamp_micros().unsigned_abs();
+        let change = desk::change(&self.name, ticket, action, note_id, now)?;
+        self.desk()?
+            .record(&change)
+            .map_err(|e| SourceError::Unreachable(format!("the demo could not store it: {e}")))
     }
 
     fn sync(&mut self, cursor: Option<&str>, now: DateTime<Utc>) -> Result<ChangeSet, SourceError> {
@@ -69,7 +141,26 @@ impl Source for DemoSource {
         cursor: Option<String>,
         now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<ChangeSet, SourceError>> {
-        let result = self.sync(cursor.as_deref(), now);
+        let result = self
+            .absorb()
+            .and_then(|()| self.sync(cursor.as_deref(), now));
+        Box::pin(async move { result })
+    }
+
+    fn facts<'a>(
+        &'a mut self,
+        ticket: u64,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Facts, SourceError>> {
+        let result = self.current(ticket, key).map(|t| desk::facts(&t));
+        Box::pin(async move { result })
+    }
+
+    fn apply<'a>(
+        &'a mut self,
+        action: &'a TrackerAction,
+    ) -> BoxFuture<'a, Result<(), SourceError>> {
+        let result = self.write(action);
         Box::pin(async move { result })
     }
 }

@@ -27,7 +27,8 @@ impl Store {
         let tree = self.db.open_tree(tree)?;
         let bytes = serde_json::to_vec(value)
             .map_err(|e| StoreError::Corrupt(format!("cannot encode a record: {e}")))?;
-        let id = self.db.generate_id()?;
+        // sled counts from 0; sequence numbers start at 1 so that 0 can mean "before all".
+        let id = self.db.generate_id()? + 1;
         tree.insert(id.to_be_bytes(), bytes)?;
         tree.flush()?;
         Ok(id)

@@ -164,3 +164,90 @@ impl Source for DemoSource {
         Box::pin(async move { result })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::domain::{Change, Ticket};
+
+    /// A desk in memory: the tickets it holds, and its log.
+    #[derive(Default)]
+    struct Memory {
+        tickets: Mutex<Vec<Ticket>>,
+        log: Mutex<Vec<DeskChange>>,
+    }
+
+    impl Desk for Memory {
+        fn ticket(&self, _: &str, id: u64) -> Result<Option<Ticket>, String> {
+            let held = self.tickets.lock().map_err(|e| e.to_string())?;
+            Ok(held.iter().find(|t| t.id == id).cloned())
+        }
+        fn record(&self, change: &DeskChange) -> Result<(), String> {
+            let mut held = self.tickets.lock().map_err(|e| e.to_string())?;
+            held.retain(|t| t.id != change.ticket.id);
+            held.push(change.ticket.clone());
+            self.log
+                .lock()
+                .map_err(|e| e.to_string())?
+                .push(change.clone());
+            Ok(())
+        }
+        fn since(&self, after: u64) -> Result<Vec<(u64, DeskChange)>, String> {
+            let log = self.log.lock().map_err(|e| e.to_string())?;
+            Ok((1..)
+                .zip(log.iter().cloned())
+                .filter(|(seq, _)| *seq > after)
+                .collect())
+        }
+        fn last(&self) -> Result<u64, String> {
+            Ok(self.log.lock().map_err(|e| e.to_string())?.len() as u64)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_write_reaches_the_running_demo_before_its_next_step() {
+        let now = Utc::now();
+        let mut running = DemoSource::new("demo", 7, &Portfolio::default());
+        let first = running.fetch(None, now).await.expect("first sync");
+        let desk = Arc::new(Memory::default());
+        desk.tickets
+            .lock()
+            .expect("desk")
+            .clone_from(&first.tickets);
+        let mut running = running.with_desk(desk.clone());
+        let mut writer = DemoSource::new("demo", 7, &Portfolio::default()).with_desk(desk);
+        let target = first
+            .tickets
+            .iter()
+            .find(|t| t.is_open())
+            .expect("an open ticket");
+        let action = TrackerAction {
+            ticket: target.id,
+            key: target.key.to_string(),
+            change: Change::Assign {
+                login: "someone-new".into(),
+            },
+        };
+        let before = writer.facts(target.id, &target.key).await.expect("facts");
+        assert_eq!(before.status, target.status.as_str());
+        writer.apply(&action).await.expect("written");
+        running.fetch(Some("0".into()), now).await.expect("a step");
+        let world = running.world.as_ref().expect("world");
+        let held = world
+            .data
+            .tickets
+            .iter()
+            .find(|t| t.id == target.id)
+            .expect("held");
+        assert_eq!(held.assignee.as_deref(), Some("someone-new"));
+    }
+
+    #[tokio::test]
+    async fn without_a_desk_the_demo_says_it_cannot_write() {
+        let mut demo = DemoSource::new("demo", 7, &Portfolio::default());
+        let err = demo.facts(1, "ATLAS-1").await.expect_err("read-only");
+        assert!(err.to_string().contains("read-only"), "{err}");
+    }
+}

@@ -20,7 +20,7 @@ pub async fn current(
 ) -> anyhow::Result<Vec<Suggestion>> {
     let portfolio = super::sync::load_or_sync(settings, store).await?;
     let reader = store.clone();
-    let policy = settings.stall.clone();
+    let policy = settings.stall;
     let candidates = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<Suggestion>> {
         Ok(candidates(&portfolio, &reader.snapshots()?, &policy, now))
     })

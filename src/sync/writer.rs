@@ -226,3 +226,118 @@ fn level_of(name: &str) -> Priority {
         _ => Priority::Medium,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Kind, Subject};
+
+    fn before() -> Facts {
+        Facts {
+            status: "In Review".into(),
+            assignee: None,
+            assignee_login: None,
+            priority: Priority::Low,
+            priority_name: "Minor".into(),
+        }
+    }
+
+    fn accepted(change: Change) -> Decision {
+        Decision {
+            suggestion: "s".into(),
+            kind: Kind::Reassign,
+            subject: Subject::Ticket {
+                source: "jira".into(),
+                id: 7,
+                key: "OPS-7".into(),
+                project: "OPS".into(),
+            },
+            verdict: Verdict::Accept,
+            at: chrono::Utc::now(),
+            reason: None,
+            note: None,
+            fingerprint: 1,
+            write: Some((
+                TrackerAction {
+                    ticket: 7,
+                    key: "OPS-7".into(),
+                    change,
+                },
+                before(),
+            )),
+        }
+    }
+
+    #[test]
+    fn an_undo_writes_the_pre_image_back_against_what_lookout_left() {
+        let undo = undo_request(&accepted(Change::Assign {
+            login: "acc-9".into(),
+        }))
+        .expect("undo");
+        assert_eq!(undo.source, "jira");
+        assert_eq!(undo.action.change, Change::Unassign, "nobody had it before");
+        assert_eq!(undo.seen.assignee.as_deref(), Some("acc-9"));
+        assert_eq!(undo.seen.status, "In Review");
+
+        let undo = undo_request(&accepted(Change::SetPriority {
+            priority: "Blocker".into(),
+        }))
+        .expect("undo");
+        assert_eq!(
+            undo.action.change,
+            Change::SetPriority {
+                priority: "Minor".into()
+            }
+        );
+        assert_eq!(undo.seen.priority, Priority::Highest);
+
+        let undo = undo_request(&accepted(Change::Transition {
+            status: "Done".into(),
+        }))
+        .expect("undo");
+        assert_eq!(
+            undo.action.change,
+            Change::Transition {
+                status: "In Review".into()
+            }
+        );
+        assert_eq!(undo.seen.status, "Done");
+    }
+
+    #[test]
+    fn comments_and_labels_are_not_undone_by_a_write() {
+        for change in [
+            Change::Comment { body: "hi".into() },
+            Change::AddLabel { label: "x".into() },
+        ] {
+            let d = accepted(change);
+            assert_eq!(undo_request(&d), None);
+            assert!(undo_impossible(&d).is_some_and(|m| m.contains("in the tracker")));
+        }
+        let mut rejected = accepted(Change::Unassign);
+        rejected.verdict = Verdict::Reject;
+        assert_eq!(undo_request(&rejected), None);
+    }
+
+    #[test]
+    fn a_person_may_be_named_by_login_and_a_status_in_any_case() {
+        let now = Facts {
+            status: "In Progress".into(),
+            assignee: Some("Ana Lima".into()),
+            assignee_login: Some("acc-1".into()),
+            priority: Priority::Medium,
+            priority_name: "Medium".into(),
+        };
+        let seen = |status: &str, who: &str| Seen {
+            status: status.into(),
+            assignee: Some(who.into()),
+            priority: Priority::Medium,
+        };
+        assert!(moved(&seen("In Progress", "Ana Lima"), &now).is_empty());
+        assert!(moved(&seen("in progress", "acc-1"), &now).is_empty());
+        assert_eq!(
+            moved(&seen("In Progress", "acc-2"), &now),
+            vec!["assignee is now Ana Lima, you saw acc-2".to_string()]
+        );
+    }
+}

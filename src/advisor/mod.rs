@@ -4,4 +4,5 @@
 //! Rules always work, offline. A model may only keep, drop, re-rank or reword the rules'
 //! candidates and choose among the targets they offer; nothing it writes becomes an action.
 
+pub mod llm;
 pub mod rules;

@@ -94,7 +94,7 @@ impl Context {
             }
         }
         for (key, mut list) in notes {
-            list.sort_by(|a, b| b.at.cmp(&a.at));
+            list.sort_by_key(|n| std::cmp::Reverse(n.at));
             if let Some(t) = found.get_mut(&key) {
                 t.notes = list
                     .iter()
@@ -108,7 +108,7 @@ impl Context {
             .iter()
             .filter(|d| d.verdict == Verdict::Reject)
             .collect();
-        rejected.sort_by(|a, b| b.at.cmp(&a.at));
+        rejected.sort_by_key(|d| std::cmp::Reverse(d.at));
         let recent_rejections = rejected
             .into_iter()
             .take(REJECTIONS)

@@ -500,6 +500,23 @@ async fn json_mode_and_prompt_mode_put_the_schema_in_the_prompt_and_validate_ali
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refinement_runs_on_a_spawned_task() {
+    let server = ChatServer::start(vec![answer(json!([
+        {"id": "raise_priority:demo:8", "target": "priority:High", "rationale": "Due soon."}
+    ]))]);
+    let llm = std::sync::Arc::new(Llm::new(&settings(&server), None).expect("client"));
+    let (c, ctx) = (candidates(), context());
+    let task = tokio::spawn({
+        let llm = llm.clone();
+        async move { llm.refine(&c, &ctx).await }
+    });
+    let r = task.await.expect("the task ends");
+    assert_eq!(r.outcome, Outcome::Refined { calls: 1 });
+    assert_eq!(r.suggestions.len(), 1);
+    assert_eq!(llm.usage().calls, 1);
+}
+
 #[test]
 fn an_unset_key_variable_is_named() {
     let mut s = AiSettings::new("http://127.0.0.1:9/v1", "m");

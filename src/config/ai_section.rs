@@ -137,6 +137,26 @@ mod tests {
     }
 
     #[test]
+    fn the_commented_example_parses_once_uncommented() {
+        let example = include_str!("../../config.example.toml");
+        let from = example.find("# [ai]\n").expect("an [ai] example");
+        let section: String = example[from..]
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .filter_map(|l| {
+                l.strip_prefix("# [ai]")
+                    .map(|_| "[ai]")
+                    .or(l.strip_prefix("#   "))
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let ai = parse(&section).expect("parses").ai.expect("configured");
+        assert_eq!(ai.api_base, "http://127.0.0.1:8080/v1");
+        assert_eq!(ai.structured, Structured::Strict);
+        assert_eq!(ai.daily_budget, Some(1.0));
+    }
+
+    #[test]
     fn no_section_means_no_model() {
         assert!(parse("").expect("parses").ai.is_none());
     }

@@ -3,60 +3,33 @@
 //! round trip, validation, the usage file). Run with
 //! `cargo run --example llm_latency [CALLS] [CANDIDATES]`.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+#[path = "../tests/llm_support/fixtures.rs"]
+mod fixtures;
 #[path = "../tests/llm_support/server.rs"]
 mod server;
 
 use std::time::{Duration, Instant};
 
 use lookout::advisor::llm::{AiSettings, Context, Llm, Outcome};
-use lookout::domain::{
-    Band, Change, Evidence, Kind, Portfolio, Priority, Proposal, Seen, Signal, Subject, Suggestion,
-    SuggestionState, TrackerAction, Unit,
-};
+use lookout::domain::{Change, Kind, Portfolio, Suggestion};
 
 fn candidate(i: u64, fingerprint: u64) -> Suggestion {
-    let key = format!("OPS-{i}");
-    Suggestion {
-        id: format!("reassign:demo:{i}"),
-        kind: Kind::Reassign,
-        subject: Subject::Ticket {
-            source: "demo".into(),
-            id: i,
-            key: key.clone(),
-            project: "OPS".into(),
-        },
-        proposal: Some(Proposal {
-            source: "demo".into(),
-            action: TrackerAction {
-                ticket: i,
-                key,
-                change: Change::Assign {
-                    login: "ana".into(),
-                },
-            },
-            alternatives: vec![Change::Assign { login: "cy".into() }],
-            seen: Seen {
-                status: "In Review".into(),
-                assignee: Some("Bo".into()),
-                priority: Priority::Medium,
-            },
-        }),
-        evidence: vec![Evidence {
-            signal: Signal::InStatus {
-                status: "In Review".into(),
-            },
-            value: 9.0,
-            baseline: Some(3.0),
-            unit: Unit::Days,
-        }],
-        confidence: 0.8,
-        band: Band::High,
-        impact: 1.0,
-        fingerprint,
-        rationale: "in Review 9d (P85 here: 3d)".into(),
-        related: None,
-        state: SuggestionState::Pending,
-    }
+    let ana = Change::Assign {
+        login: "ana".into(),
+    };
+    let cy = Change::Assign { login: "cy".into() };
+    let proposal = fixtures::proposal(i, ana, vec![cy]);
+    let id = format!("reassign:demo:{i}");
+    let mut s = fixtures::suggestion(
+        &id,
+        Kind::Reassign,
+        fixtures::ticket_subject(i),
+        Some(proposal),
+    );
+    s.fingerprint = fingerprint;
+    s
 }
 
 #[tokio::main]

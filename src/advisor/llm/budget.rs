@@ -31,6 +31,28 @@ impl Usage {
     }
 }
 
+impl std::fmt::Display for Usage {
+    /// The status line's reading: "AI today: 3 calls, 12.4k tokens in, 1.2k out, cost 0.04".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tokens = |n: u64| {
+            if n >= 1000 {
+                format!("{:.1}k", n as f64 / 1000.0)
+            } else {
+                n.to_string()
+            }
+        };
+        write!(
+            f,
+            "AI today: {} call{}, {} tokens in, {} out, cost {:.2}",
+            self.calls,
+            if self.calls == 1 { "" } else { "s" },
+            tokens(self.tokens_in),
+            tokens(self.tokens_out),
+            self.cost
+        )
+    }
+}
+
 pub struct Ledger {
     file: Option<PathBuf>,
     today: Mutex<Usage>,
@@ -107,5 +129,18 @@ mod tests {
         assert_eq!((u.calls, u.tokens_in, u.tokens_out), (2, 2000, 400));
         assert!(!reopened.spent(Some(1.0), at(2, 0)));
         assert_eq!(reopened.record(1, 1, 0.1, at(2, 1)).calls, 1);
+    }
+
+    #[test]
+    fn reads_as_one_line() {
+        let mut u = Usage::none(at(1, 0).date_naive());
+        u.calls = 3;
+        u.tokens_in = 12_400;
+        u.tokens_out = 950;
+        u.cost = 0.041;
+        assert_eq!(
+            u.to_string(),
+            "AI today: 3 calls, 12.4k tokens in, 950 out, cost 0.04"
+        );
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::baseline::{Baselines, Yardstick};
 use super::flow::{days, status_since};
-use crate::domain::{Histories, Portfolio, StatusCategory};
+use crate::domain::{Evidence, Histories, Portfolio, Signal as Sign, StatusCategory, Unit};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StallPolicy {
@@ -61,8 +61,13 @@ pub struct StalledTicket {
     /// How far past its threshold the worst signal is (1.0 = at the threshold).
     pub ratio: f64,
     pub severity: Severity,
-    /// Every signal that fired, worst first, with its numbers.
+    /// Every signal that fired, worst first, with its numbers: made from `evidence`.
     pub reason: String,
+    /// Every signal that fired, worst first, as typed values. Time in status and age carry
+    /// the flag percentile (P85) as their baseline, silence the quiet limit, reopenings the
+    /// count that first raises them (2); a blocked status has none.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
 }
 
 pub use crate::domain::dates::format_days;
@@ -78,17 +83,60 @@ pub fn is_blocked_status(status: &str) -> bool {
 struct Signal {
     severity: Severity,
     ratio: f64,
-    text: String,
+    evidence: Evidence,
+    /// For a percentile signal: the level crossed, its value and where it came from, which
+    /// the sentence names (the evidence keeps the flag percentile).
+    crossed: Option<(f64, f64, &'static str)>,
 }
 
-/// Judges `value` days of `subject` against the percentiles of `measure`: a signal above the
-/// warn or flag percentile, e.g. "In Review 9d; P85 of In Review here: 3d".
+impl Signal {
+    /// The reason's words for this signal, from its evidence.
+    fn text(&self) -> String {
+        let e = &self.evidence;
+        match (&e.signal, self.crossed) {
+            (Sign::InStatus { status }, Some((pct, threshold, basis))) => {
+                percentile_text(status, e.value, pct, status, basis, threshold)
+            }
+            (Sign::Age, Some((pct, threshold, basis))) => {
+                percentile_text("in progress", e.value, pct, "cycle time", basis, threshold)
+            }
+            (Sign::Blocked { status }, _) => {
+                format!("blocked ({status}) for {}", format_days(e.value))
+            }
+            (Sign::Reopened, _) => format!("reopened {} times", e.value.round() as i64),
+            (Sign::Inactive, _) => format!(
+                "no change, note or time logged for {}",
+                format_days(e.value)
+            ),
+            _ => e.sentence(),
+        }
+    }
+}
+
+/// "In Review 9d; P85 of In Review here: 3d".
+fn percentile_text(
+    subject: &str,
+    value: f64,
+    pct: f64,
+    measure: &str,
+    basis: &str,
+    threshold: f64,
+) -> String {
+    format!(
+        "{subject} {}; P{:.0} of {measure} {basis}: {}",
+        format_days(value),
+        pct * 100.0,
+        format_days(threshold)
+    )
+}
+
+/// Judges `value` days against the percentiles `y`: a signal above the warn or flag
+/// percentile, carrying `signal` as its evidence.
 fn against(
     value: f64,
     y: Option<Yardstick<'_>>,
     policy: &StallPolicy,
-    subject: &str,
-    measure: &str,
+    signal: Sign,
 ) -> Option<Signal> {
     let y = y?;
     let (warn, flag) = (
@@ -108,13 +156,13 @@ fn against(
     Some(Signal {
         severity,
         ratio: value / threshold.max(1e-9),
-        text: format!(
-            "{subject} {}; P{:.0} of {measure} {}: {}",
-            format_days(value),
-            pct * 100.0,
-            y.basis(),
-            format_days(threshold)
-        ),
+        evidence: Evidence {
+            signal,
+            value,
+            baseline: Some(flag),
+            unit: Unit::Days,
+        },
+        crossed: Some((pct, threshold, y.basis())),
     })
 }
 
@@ -163,16 +211,13 @@ pub fn stalled_with(
         let in_status = days(now - since);
         let mut signals: Vec<Signal> = Vec::new();
         let dwell = baselines.dwell(&t.source, &t.project, &t.status);
-        signals.extend(against(in_status, dwell, policy, &t.status, &t.status));
+        let in_status_signal = Sign::InStatus {
+            status: t.status.to_string(),
+        };
+        signals.extend(against(in_status, dwell, policy, in_status_signal));
         if let Some(started) = t.started {
             let cycle = baselines.cycle(&t.source, &t.project);
-            signals.extend(against(
-                days(now - started),
-                cycle,
-                policy,
-                "in progress",
-                "cycle time",
-            ));
+            signals.extend(against(days(now - started), cycle, policy, Sign::Age));
         }
         let touched = [
             history.last().map(|h| h.at),
@@ -194,7 +239,13 @@ pub fn stalled_with(
                     Severity::Warn
                 },
                 ratio: quiet / policy.quiet_days,
-                text: format!("no change, note or time logged for {}", format_days(quiet)),
+                evidence: Evidence {
+                    signal: Sign::Inactive,
+                    value: quiet,
+                    baseline: Some(policy.quiet_days),
+                    unit: Unit::Days,
+                },
+                crossed: None,
             });
         }
         if is_blocked_status(&t.status) && in_status >= policy.min_days {
@@ -205,7 +256,15 @@ pub fn stalled_with(
                     Severity::Warn
                 },
                 ratio: in_status,
-                text: format!("blocked ({}) for {}", t.status, format_days(in_status)),
+                evidence: Evidence {
+                    signal: Sign::Blocked {
+                        status: t.status.to_string(),
+                    },
+                    value: in_status,
+                    baseline: None,
+                    unit: Unit::Days,
+                },
+                crossed: None,
             });
         }
         let reopened = baselines.reopenings(history);
@@ -217,7 +276,13 @@ pub fn stalled_with(
                     Severity::Warn
                 },
                 ratio: reopened as f64 / 2.0,
-                text: format!("reopened {reopened} times"),
+                evidence: Evidence {
+                    signal: Sign::Reopened,
+                    value: reopened as f64,
+                    baseline: Some(2.0),
+                    unit: Unit::Count,
+                },
+                crossed: None,
             });
         }
         if signals.is_empty() {
@@ -241,9 +306,10 @@ pub fn stalled_with(
             severity: signals[0].severity,
             reason: signals
                 .iter()
-                .map(|s| s.text.as_str())
+                .map(Signal::text)
                 .collect::<Vec<_>>()
                 .join("; "),
+            evidence: signals.into_iter().map(|s| s.evidence).collect(),
         });
     }
     out.sort_by(|a, b| {
@@ -362,6 +428,41 @@ mod tests {
             "{}",
             s[0].reason
         );
+    }
+
+    #[test]
+    fn the_reason_is_read_from_typed_evidence() {
+        let mut p = history(20, "P");
+        add(
+            &mut p,
+            ticket(
+                100,
+                "P",
+                "In Review",
+                StatusCategory::InProgress,
+                Some(40),
+                None,
+            ),
+            vec![
+                moved(100, 40, "To Do", "In Progress"),
+                moved(100, 41, "In Progress", "In Review"),
+            ],
+        );
+        let s = find_stalled(&p, at(46), &StallPolicy::default());
+        let e = &s[0].evidence;
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!(
+            e[0].signal,
+            Sign::InStatus {
+                status: "In Review".into()
+            }
+        );
+        assert_eq!((e[0].value, e[0].baseline), (5.0, Some(1.0)));
+        assert_eq!(
+            (&e[1].signal, e[1].value, e[1].baseline),
+            (&Sign::Age, 6.0, Some(5.0))
+        );
+        assert_eq!(e[0].unit, Unit::Days);
     }
 
     #[test]

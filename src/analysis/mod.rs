@@ -10,9 +10,11 @@ pub mod forecast;
 pub mod health;
 pub mod projection;
 pub mod quantile;
+pub mod sizing;
 pub mod stalled;
 pub mod summary;
 pub mod trend;
+pub mod workload;
 
 pub use stalled::{StallPolicy, StalledTicket};
 pub use summary::{Analysis, ProjectSummary, analyse};

@@ -1,0 +1,77 @@
+//! Ask for information: a ticket waiting in a blocked or waiting status for a week or more,
+//! or with no change, note or time logged for twice the quiet limit. The proposal is a
+//! short, polite comment asking what it waits on.
+//!
+//! Review statuses are left to the reviewer nudge, which asks the right person.
+
+use super::candidate::{Draft, evidence, proposal};
+use super::context::{Context, is_review_status, ticket_subject, weight};
+use crate::domain::dates::format_days;
+use crate::domain::{Change, Kind, Signal, Unit};
+
+/// Days in a blocked or waiting status before asking what it waits on.
+pub const BLOCKED_DAYS: f64 = 7.0;
+/// Multiples of the quiet limit without any activity before asking whether work goes on.
+pub const QUIET_MULTIPLE: f64 = 2.0;
+
+pub fn ask(c: &Context<'_>, out: &mut Vec<Draft>) {
+    for s in &c.analysis.stalled {
+        if is_review_status(&s.status) {
+            continue;
+        }
+        let blocked = s.evidence.iter().find_map(|e| match &e.signal {
+            Signal::Blocked { .. } if e.value >= BLOCKED_DAYS => Some(evidence(
+                e.signal.clone(),
+                e.value,
+                Some(BLOCKED_DAYS),
+                Unit::Days,
+            )),
+            _ => None,
+        });
+        let quiet = s
+            .evidence
+            .iter()
+            .find(|e| {
+                e.signal == Signal::Inactive
+                    && e.baseline.is_some_and(|b| e.value >= QUIET_MULTIPLE * b)
+            })
+            .cloned();
+        if blocked.is_none() && quiet.is_none() {
+            continue;
+        }
+        let Some(t) = c.stalled_ticket(s) else {
+            continue;
+        };
+        let body = match (&blocked, &quiet) {
+            (Some(b), _) => format!(
+                "This has been waiting in {} for {}. What is it waiting on, and is there \
+                 anything we can do to move it along?",
+                t.status,
+                format_days(b.value)
+            ),
+            (None, Some(q)) => format!(
+                "Nothing has changed here for {}. Is this still being worked on, and is there \
+                 anything it needs to move forward?",
+                format_days(q.value)
+            ),
+            (None, None) => continue,
+        };
+        let longest = blocked
+            .iter()
+            .chain(quiet.iter())
+            .map(|e| e.value / e.baseline.unwrap_or(1.0).max(1e-9))
+            .fold(0.0, f64::max);
+        let confidence =
+            if blocked.is_some() { 0.7 } else { 0.5 } + 0.05 * (longest - 1.0).clamp(0.0, 4.0);
+        out.push(Draft {
+            kind: Kind::AskInfo,
+            subject: ticket_subject(t),
+            related: None,
+            proposal: Some(proposal(t, Change::Comment { body }, Vec::new())),
+            evidence: blocked.into_iter().chain(quiet).collect(),
+            confidence,
+            impact: longest.min(5.0) * weight(t.priority),
+            lead: "waiting without word".into(),
+        });
+    }
+}

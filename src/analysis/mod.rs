@@ -11,6 +11,7 @@ pub mod health;
 pub mod projection;
 pub mod quantile;
 pub mod sizing;
+mod stall_signal;
 pub mod stalled;
 pub mod summary;
 pub mod trend;

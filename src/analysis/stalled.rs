@@ -13,8 +13,9 @@ use chrono::{DateTime, Utc};
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use super::baseline::{Baselines, Yardstick};
+use super::baseline::Baselines;
 use super::flow::{days, status_since};
+use super::stall_signal::{Signal, against};
 use crate::domain::{Evidence, Histories, Portfolio, Signal as Sign, StatusCategory, Unit};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,92 +79,6 @@ pub fn is_blocked_status(status: &str) -> bool {
     ["block", "on hold", "waiting", "impeded", "paused"]
         .iter()
         .any(|w| s.contains(w))
-}
-
-struct Signal {
-    severity: Severity,
-    ratio: f64,
-    evidence: Evidence,
-    /// For a percentile signal: the level crossed, its value and where it came from, which
-    /// the sentence names (the evidence keeps the flag percentile).
-    crossed: Option<(f64, f64, &'static str)>,
-}
-
-impl Signal {
-    /// The reason's words for this signal, from its evidence.
-    fn text(&self) -> String {
-        let e = &self.evidence;
-        match (&e.signal, self.crossed) {
-            (Sign::InStatus { status }, Some((pct, threshold, basis))) => {
-                percentile_text(status, e.value, pct, status, basis, threshold)
-            }
-            (Sign::Age, Some((pct, threshold, basis))) => {
-                percentile_text("in progress", e.value, pct, "cycle time", basis, threshold)
-            }
-            (Sign::Blocked { status }, _) => {
-                format!("blocked ({status}) for {}", format_days(e.value))
-            }
-            (Sign::Reopened, _) => format!("reopened {} times", e.value.round() as i64),
-            (Sign::Inactive, _) => format!(
-                "no change, note or time logged for {}",
-                format_days(e.value)
-            ),
-            _ => e.sentence(),
-        }
-    }
-}
-
-/// "In Review 9d; P85 of In Review here: 3d".
-fn percentile_text(
-    subject: &str,
-    value: f64,
-    pct: f64,
-    measure: &str,
-    basis: &str,
-    threshold: f64,
-) -> String {
-    format!(
-        "{subject} {}; P{:.0} of {measure} {basis}: {}",
-        format_days(value),
-        pct * 100.0,
-        format_days(threshold)
-    )
-}
-
-/// Judges `value` days against the percentiles `y`: a signal above the warn or flag
-/// percentile, carrying `signal` as its evidence.
-fn against(
-    value: f64,
-    y: Option<Yardstick<'_>>,
-    policy: &StallPolicy,
-    signal: Sign,
-) -> Option<Signal> {
-    let y = y?;
-    let (warn, flag) = (
-        y.quantile(policy.warn_quantile)?,
-        y.quantile(policy.flag_quantile)?,
-    );
-    if value < policy.min_days {
-        return None;
-    }
-    let (severity, threshold, pct) = if value > flag {
-        (Severity::Flag, flag, policy.flag_quantile)
-    } else if value > warn {
-        (Severity::Warn, warn, policy.warn_quantile)
-    } else {
-        return None;
-    };
-    Some(Signal {
-        severity,
-        ratio: value / threshold.max(1e-9),
-        evidence: Evidence {
-            signal,
-            value,
-            baseline: Some(flag),
-            unit: Unit::Days,
-        },
-        crossed: Some((pct, threshold, y.basis())),
-    })
 }
 
 /// The percentile levels stall detection and health ask the baselines for.

@@ -86,11 +86,8 @@ pub fn fingerprint(id: &str, kind: Kind, evidence: &[Evidence]) -> u64 {
     h.write(id.as_bytes());
     for e in evidence {
         h.write(&[0]);
-        h.write(
-            serde_json::to_string(&e.signal)
-                .unwrap_or_default()
-                .as_bytes(),
-        );
+        // The signal as its JSON (kind and names), written straight into the hash.
+        let _ = serde_json::to_writer(Hashing(&mut h), &e.signal);
         h.write(&rounded(e.value, e.unit).to_be_bytes());
         match e.baseline {
             Some(b) => h.write(&rounded(b, e.unit).to_be_bytes()),
@@ -98,6 +95,20 @@ pub fn fingerprint(id: &str, kind: Kind, evidence: &[Evidence]) -> u64 {
         }
     }
     h.finish()
+}
+
+/// Feeds what is written to it into a hash.
+struct Hashing<'h>(&'h mut Fnv);
+
+impl std::io::Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A write to `t`, checked against the ticket as the rules saw it.

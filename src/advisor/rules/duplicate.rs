@@ -87,15 +87,17 @@ fn done_status(tickets: &[&Ticket]) -> Option<String> {
 
 /// Pairs (duplicate, original, similarity) within one project's candidate tickets.
 fn pairs<'a>(tickets: &[&'a Ticket]) -> Vec<(&'a Ticket, &'a Ticket, f64)> {
-    let lowered: Vec<String> = tickets.iter().map(|t| words::lowered(&t.title)).collect();
-    let mut vocabulary: HashMap<&str, u32, FnvBuild> = HashMap::default();
+    // Words are known by their 64-bit hashes: two words colliding is far less likely than
+    // two titles being alike.
+    let mut vocabulary: HashMap<u64, u32, FnvBuild> = HashMap::default();
     let mut df: Vec<u32> = Vec::new();
     let mut docs: Vec<Doc<'a>> = Vec::with_capacity(tickets.len());
-    for (t, l) in tickets.iter().zip(&lowered) {
-        let ws = words::words(l);
+    let mut ws = Vec::new();
+    for t in tickets {
+        words::hashes(&t.title, &mut ws);
         let mut ids: Vec<u32> = Vec::with_capacity(ws.len());
         if ws.len() >= MIN_WORDS {
-            for w in ws {
+            for &w in &ws {
                 let next = vocabulary.len() as u32;
                 let id = *vocabulary.entry(w).or_insert(next);
                 if id as usize == df.len() {

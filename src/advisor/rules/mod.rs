@@ -6,17 +6,15 @@
 //! health evidence, summaries) rather than measuring again; they never write anything and
 //! never read ticket text except titles and labels, compared as words.
 
-mod ask_info;
 mod candidate;
 mod context;
 mod duplicate;
 mod priority;
-mod reassign;
-mod rebalance;
-mod review;
 mod risk;
 mod split;
+mod waiting;
 mod words;
+mod workload;
 
 use chrono::{DateTime, Utc};
 
@@ -35,15 +33,15 @@ pub fn suggest(
 ) -> Vec<Suggestion> {
     let c = context::Context::new(portfolio, analysis, members, now);
     let mut drafts = Vec::new();
-    reassign::reassign(&c, &mut drafts);
+    workload::reassign(&c, &mut drafts);
     priority::raise(&c, &mut drafts);
     priority::lower(&c, &mut drafts);
     split::split(&c, &mut drafts);
-    ask_info::ask(&c, &mut drafts);
+    waiting::ask(&c, &mut drafts);
     duplicate::duplicates(&c, &mut drafts);
-    rebalance::rebalance(&c, &mut drafts);
+    workload::rebalance(&c, &mut drafts);
     risk::flag(&c, &mut drafts);
-    review::nudge(&c, &mut drafts);
+    waiting::nudge(&c, &mut drafts);
     let mut out: Vec<Suggestion> = drafts.into_iter().map(candidate::Draft::finish).collect();
     out.sort_by(|a, b| {
         b.band

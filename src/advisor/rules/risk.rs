@@ -7,7 +7,6 @@
 
 use super::candidate::{Draft, evidence};
 use super::context::Context;
-use crate::analysis::ProjectSummary;
 use crate::domain::{Evidence, Kind, Signal, Subject, Unit};
 
 /// A target chance under this is at risk.
@@ -21,9 +20,9 @@ pub const SCOPE_GROWTH: f64 = 1.5;
 /// ...and at least this many arrivals in four weeks.
 pub const MIN_ARRIVALS: f64 = 8.0;
 
-/// Delivered per week in the last 4 weeks, and in the (up to) 12 weeks before them.
-pub fn throughput(p: &ProjectSummary) -> Option<(f64, f64)> {
-    let w = &p.weekly_delivered;
+/// Delivered per week in the last 4 weeks of `w` (oldest first), and in the (up to) 12
+/// weeks before them; `None` with fewer than 8 weeks.
+pub fn throughput(w: &[u32]) -> Option<(f64, f64)> {
     let n = w.len();
     if n < 8 {
         return None;
@@ -46,7 +45,7 @@ pub fn flag(c: &Context<'_>, out: &mut Vec<Draft>) {
             weight += 1.0 + (TARGET_CHANCE - e.value) * 2.0;
             found.push(e.clone());
         }
-        if let Some((recent, usual)) = throughput(p)
+        if let Some((recent, usual)) = throughput(&p.weekly_delivered)
             && usual >= MIN_USUAL_PER_WEEK
             && recent < THROUGHPUT_DROP * usual
         {
@@ -92,5 +91,20 @@ pub fn flag(c: &Context<'_>, out: &mut Vec<Draft>) {
             impact: weight * (1.0 + open.ln_1p() / 2.0),
             lead: format!("{} is at risk", p.name),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::throughput;
+
+    #[test]
+    fn recent_weeks_against_up_to_twelve_before() {
+        assert_eq!(throughput(&[3; 7]), None, "too few weeks");
+        assert_eq!(throughput(&[2, 2, 2, 2, 1, 1, 1, 1]), Some((1.0, 2.0)));
+        let mut w = vec![9; 10];
+        w.extend([4; 12]);
+        w.extend([0, 1, 0, 1]);
+        assert_eq!(throughput(&w), Some((0.5, 4.0)), "older weeks are left out");
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::{Portfolio, StatusCategory};
+use crate::domain::{Portfolio, StatusCategory, Ticket};
 
 /// In-progress tickets per assignee (as tickets name them).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -21,19 +21,24 @@ pub struct Workload<'a> {
 impl<'a> Workload<'a> {
     pub fn of(p: &'a Portfolio) -> Workload<'a> {
         let mut w = Workload::default();
-        for t in &p.tickets {
-            if t.category != StatusCategory::InProgress {
-                continue;
-            }
-            let Some(who) = t.assignee.as_deref() else {
-                continue;
-            };
-            *w.by_project
-                .entry((t.source.as_str(), t.project.as_str(), who))
-                .or_default() += 1;
-            *w.by_source.entry((t.source.as_str(), who)).or_default() += 1;
-        }
+        p.tickets.iter().for_each(|t| w.count(t));
         w
+    }
+
+    /// Counts one ticket, for callers already walking the tickets for something else (a
+    /// large portfolio is read from memory once instead of twice).
+    pub fn count(&mut self, t: &'a Ticket) {
+        if t.category != StatusCategory::InProgress {
+            return;
+        }
+        let Some(who) = t.assignee.as_deref() else {
+            return;
+        };
+        *self
+            .by_project
+            .entry((t.source.as_str(), t.project.as_str(), who))
+            .or_default() += 1;
+        *self.by_source.entry((t.source.as_str(), who)).or_default() += 1;
     }
 
     /// Open in-progress tickets `who` holds across `source`.
@@ -79,7 +84,6 @@ pub fn median(counts: &[usize]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Ticket;
     use chrono::Utc;
 
     fn working(id: u64, project: &str, who: Option<&str>, category: StatusCategory) -> Ticket {

@@ -8,14 +8,15 @@ use chrono::{DateTime, Utc};
 use crate::analysis::baseline::FnvBuild;
 use crate::analysis::workload::Workload;
 use crate::analysis::{Analysis, ProjectSummary, StalledTicket};
-use crate::domain::{Member, Portfolio, Priority, Subject, Ticket};
+use crate::domain::{Member, Portfolio, Priority, StatusCategory, Subject, Ticket};
 
 pub struct Context<'a> {
-    pub portfolio: &'a Portfolio,
     pub analysis: &'a Analysis,
     pub now: DateTime<Utc>,
     pub workload: Workload<'a>,
-    tickets: HashMap<(&'a str, u64), usize, FnvBuild>,
+    /// The ticket of each stalled entry, by (source, id): a few thousand, where a map of
+    /// every ticket would be a hundred thousand entries to build and miss the cache in.
+    stalled: HashMap<(&'a str, u64), Option<&'a Ticket>, FnvBuild>,
     /// (source, project) -> position in `projects`; looked up by position so that what is
     /// found keeps the portfolio's lifetime, not the key's.
     projects: HashMap<(&'a str, &'a str), usize, FnvBuild>,
@@ -32,21 +33,29 @@ impl<'a> Context<'a> {
         now: DateTime<Utc>,
     ) -> Context<'a> {
         let mut c = Context {
-            portfolio,
             analysis,
             now,
-            workload: Workload::of(portfolio),
-            tickets: HashMap::default(),
+            workload: Workload::default(),
+            stalled: analysis
+                .stalled
+                .iter()
+                .map(|s| ((s.source.as_str(), s.id), None))
+                .collect(),
             projects: HashMap::default(),
             by_project: Vec::new(),
             summaries: Vec::new(),
             members: Vec::new(),
         };
-        c.tickets.reserve(portfolio.tickets.len());
-        for (i, t) in portfolio.tickets.iter().enumerate() {
-            c.tickets.insert((t.source.as_str(), t.id), i);
+        // One walk over the tickets (a large portfolio is tens of megabytes: each walk costs).
+        for t in &portfolio.tickets {
             let at = c.slot(t.source.as_str(), t.project.as_str());
             c.by_project[at].push(t);
+            c.workload.count(t);
+            if t.category == StatusCategory::InProgress
+                && let Some(slot) = c.stalled.get_mut(&(t.source.as_str(), t.id))
+            {
+                *slot = Some(t);
+            }
         }
         for s in &analysis.projects {
             let at = c.slot(s.source.as_str(), s.key.as_str());
@@ -74,14 +83,12 @@ impl<'a> Context<'a> {
         self.projects.get(&(source, project)).copied()
     }
 
-    pub fn ticket(&self, source: &str, id: u64) -> Option<&'a Ticket> {
-        let i = *self.tickets.get(&(source, id))?;
-        self.portfolio.tickets.get(i)
-    }
-
-    /// The ticket a stalled entry is about.
+    /// The ticket a stalled entry of the analysis is about.
     pub fn stalled_ticket(&self, s: &StalledTicket) -> Option<&'a Ticket> {
-        self.ticket(&s.source, s.id)
+        self.stalled
+            .get(&(s.source.as_str(), s.id))
+            .copied()
+            .flatten()
     }
 
     pub fn tickets_of(&self, source: &str, project: &str) -> &[&'a Ticket] {

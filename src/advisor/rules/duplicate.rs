@@ -17,8 +17,8 @@ use std::hash::Hasher;
 
 use super::candidate::{Draft, evidence, proposal};
 use super::context::{Context, ticket_subject, weight};
-use super::words;
-use crate::analysis::baseline::{Fnv, FnvBuild};
+use super::words::{self, MixBuild};
+use crate::analysis::baseline::Fnv;
 use crate::analysis::flow::days;
 use crate::domain::{Change, Kind, Signal, StatusCategory, Ticket, Unit};
 
@@ -29,12 +29,14 @@ pub const RECENT_DAYS: f64 = 180.0;
 /// Words in more titles than this (in one project) are not probed.
 pub const MAX_POSTINGS: usize = 64;
 
+/// A title's words, as ranges into two shared arrays (one allocation for all the titles of a
+/// project rather than two per title).
 struct Doc<'a> {
     ticket: &'a Ticket,
     /// Word ids, ascending.
-    words: Vec<u32>,
+    words: std::ops::Range<usize>,
     /// The rarest words, as many as any title this similar must share one of.
-    prefix: Vec<u32>,
+    prefix: std::ops::Range<usize>,
 }
 
 fn jaccard(a: &[u32], b: &[u32]) -> f64 {
@@ -89,13 +91,14 @@ fn done_status(tickets: &[&Ticket]) -> Option<String> {
 fn pairs<'a>(tickets: &[&'a Ticket]) -> Vec<(&'a Ticket, &'a Ticket, f64)> {
     // Words are known by their 64-bit hashes: two words colliding is far less likely than
     // two titles being alike.
-    let mut vocabulary: HashMap<u64, u32, FnvBuild> = HashMap::default();
+    let mut vocabulary: HashMap<u64, u32, MixBuild> = HashMap::default();
     let mut df: Vec<u32> = Vec::new();
     let mut docs: Vec<Doc<'a>> = Vec::with_capacity(tickets.len());
+    let mut all: Vec<u32> = Vec::with_capacity(tickets.len() * 6);
     let mut ws = Vec::new();
     for t in tickets {
         words::hashes(&t.title, &mut ws);
-        let mut ids: Vec<u32> = Vec::with_capacity(ws.len());
+        let start = all.len();
         if ws.len() >= MIN_WORDS {
             for &w in &ws {
                 let next = vocabulary.len() as u32;
@@ -104,46 +107,52 @@ fn pairs<'a>(tickets: &[&'a Ticket]) -> Vec<(&'a Ticket, &'a Ticket, f64)> {
                     df.push(0);
                 }
                 df[id as usize] += 1;
-                ids.push(id);
+                all.push(id);
             }
         }
-        ids.sort_unstable();
+        all[start..].sort_unstable();
         docs.push(Doc {
             ticket: t,
-            words: ids,
-            prefix: Vec::new(),
+            words: start..all.len(),
+            prefix: 0..0,
         });
     }
+    let mut prefixes: Vec<u32> = Vec::with_capacity(docs.len() * 2);
+    let mut rare = Vec::new();
     for d in &mut docs {
-        let mut rare = d.words.clone();
+        rare.clear();
+        rare.extend_from_slice(&all[d.words.clone()]);
         rare.sort_by_key(|w| (df[*w as usize], *w));
         let n = rare.len();
         let keep = n + 1 - ((THRESHOLD * n as f64) - 1e-9).ceil() as usize;
         rare.truncate(keep.min(n));
         rare.retain(|w| df[*w as usize] as usize <= MAX_POSTINGS);
-        d.prefix = rare;
+        let start = prefixes.len();
+        prefixes.extend_from_slice(&rare);
+        d.prefix = start..prefixes.len();
     }
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); df.len()];
-    let mut exact: HashMap<u64, usize, FnvBuild> = HashMap::default();
+    let mut exact: HashMap<u64, usize, MixBuild> = HashMap::default();
     let mut stamp: Vec<usize> = vec![usize::MAX; docs.len()];
     let mut out = Vec::new();
     for (i, d) in docs.iter().enumerate() {
         if d.words.is_empty() {
             continue;
         }
-        let hash = set_hash(&d.words);
+        let mine = &all[d.words.clone()];
+        let hash = set_hash(mine);
         let mut best: Option<(usize, f64)> = None;
         let mut consider = |j: usize, stamp: &mut Vec<usize>| {
             if stamp[j] == i {
                 return;
             }
             stamp[j] = i;
-            let o = &docs[j];
-            let (a, b) = (d.words.len() as f64, o.words.len() as f64);
+            let theirs = &all[docs[j].words.clone()];
+            let (a, b) = (mine.len() as f64, theirs.len() as f64);
             if a.min(b) < THRESHOLD * a.max(b) {
                 return;
             }
-            let s = jaccard(&d.words, &o.words);
+            let s = jaccard(mine, theirs);
             if s >= THRESHOLD && best.is_none_or(|(_, b)| s > b) {
                 best = Some((j, s));
             }
@@ -151,13 +160,14 @@ fn pairs<'a>(tickets: &[&'a Ticket]) -> Vec<(&'a Ticket, &'a Ticket, f64)> {
         if let Some(&j) = exact.get(&hash) {
             consider(j, &mut stamp);
         }
-        for w in &d.prefix {
+        let prefix = &prefixes[d.prefix.clone()];
+        for w in prefix {
             for &j in &postings[*w as usize] {
                 consider(j as usize, &mut stamp);
             }
         }
         exact.entry(hash).or_insert(i);
-        for w in &d.prefix {
+        for w in prefix {
             postings[*w as usize].push(i as u32);
         }
         if let Some((j, s)) = best {

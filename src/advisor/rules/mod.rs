@@ -23,6 +23,21 @@ use crate::domain::{Member, Portfolio, Suggestion};
 
 pub use candidate::fingerprint;
 
+type Rule = fn(&context::Context<'_>, &mut Vec<candidate::Draft>);
+
+/// The rules in two groups of about equal work on a large portfolio (people's experience on
+/// one side, duplicate titles on the other), run side by side: suggestions are built off the
+/// UI thread, and a second core halves the wait.
+const FIRST: [Rule; 3] = [workload::reassign, priority::raise, priority::lower];
+const SECOND: [Rule; 6] = [
+    duplicate::duplicates,
+    split::split,
+    waiting::ask,
+    waiting::nudge,
+    workload::rebalance,
+    risk::flag,
+];
+
 /// Every candidate the rules find, strongest first: by confidence band, then impact (then
 /// id, so equal ones keep one order).
 pub fn suggest(
@@ -32,22 +47,34 @@ pub fn suggest(
     now: DateTime<Utc>,
 ) -> Vec<Suggestion> {
     let c = context::Context::new(portfolio, analysis, members, now);
-    let mut drafts = Vec::new();
-    workload::reassign(&c, &mut drafts);
-    priority::raise(&c, &mut drafts);
-    priority::lower(&c, &mut drafts);
-    split::split(&c, &mut drafts);
-    waiting::ask(&c, &mut drafts);
-    duplicate::duplicates(&c, &mut drafts);
-    workload::rebalance(&c, &mut drafts);
-    risk::flag(&c, &mut drafts);
-    waiting::nudge(&c, &mut drafts);
-    let mut out: Vec<Suggestion> = drafts.into_iter().map(candidate::Draft::finish).collect();
-    out.sort_by(|a, b| {
+    let run = |rules: &[Rule]| -> Vec<Suggestion> {
+        let mut drafts = Vec::new();
+        for rule in rules {
+            rule(&c, &mut drafts);
+        }
+        drafts.into_iter().map(candidate::Draft::finish).collect()
+    };
+    let (mut found, second) = std::thread::scope(|s| {
+        let second = s.spawn(|| run(&SECOND));
+        (run(&FIRST), second.join())
+    });
+    match second {
+        Ok(more) => found.extend(more),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+    strongest_first(found)
+}
+
+/// Sorts by positions rather than moving whole suggestions at every comparison step.
+fn strongest_first(found: Vec<Suggestion>) -> Vec<Suggestion> {
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&found[a], &found[b]);
         b.band
             .cmp(&a.band)
             .then(b.impact.total_cmp(&a.impact))
             .then_with(|| a.id.cmp(&b.id))
     });
-    out
+    let mut slots: Vec<Option<Suggestion>> = found.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }

@@ -20,8 +20,19 @@ pub const LABEL: u8 = 1;
 /// portfolio from allocating a string per word.
 pub fn hashes(text: &str, out: &mut Vec<u64>) {
     out.clear();
-    for w in text.split(|c: char| !c.is_alphanumeric()) {
-        if w.chars().nth(1).is_none() || COMMON.iter().any(|c| c.eq_ignore_ascii_case(w)) {
+    let ascii = text.is_ascii();
+    let words = text.split(|c: char| {
+        if ascii {
+            !c.is_ascii_alphanumeric()
+        } else {
+            !c.is_alphanumeric()
+        }
+    });
+    for w in words {
+        // The common words are all four letters or shorter.
+        if w.chars().nth(1).is_none()
+            || (w.len() <= 5 && COMMON.iter().any(|c| c.eq_ignore_ascii_case(w)))
+        {
             continue;
         }
         let h = hash(WORD, w);
@@ -36,12 +47,46 @@ pub fn hashes(text: &str, out: &mut Vec<u64>) {
 pub fn hash(kind: u8, word: &str) -> u64 {
     let mut h = Fnv::default();
     h.write(&[kind]);
-    let mut buf = [0u8; 4];
-    for c in word.chars().flat_map(char::to_lowercase) {
-        h.write(c.encode_utf8(&mut buf).as_bytes());
+    if word.is_ascii() {
+        // Nearly every word: lower-cased byte by byte, without decoding characters.
+        for b in word.bytes() {
+            h.write(&[b.to_ascii_lowercase()]);
+        }
+    } else {
+        let mut buf = [0u8; 4];
+        for c in word.chars().flat_map(char::to_lowercase) {
+            h.write(c.encode_utf8(&mut buf).as_bytes());
+        }
     }
     h.finish()
 }
+
+/// A hasher for keys that are already hashes (words) or small numbers (people): one
+/// multiply per number instead of one per byte.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mix(u64);
+
+impl Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(26) ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+}
+
+pub type MixBuild = std::hash::BuildHasherDefault<Mix>;
 
 #[cfg(test)]
 mod tests {
@@ -61,5 +106,6 @@ mod tests {
         assert_eq!(got, want);
         assert_eq!(hash(WORD, "Fix"), hash(WORD, "fix"));
         assert_ne!(hash(WORD, "fix"), hash(LABEL, "fix"));
+        assert_eq!(hash(WORD, "ÉTÉ"), hash(WORD, "été"), "beyond ASCII too");
     }
 }

@@ -14,13 +14,14 @@
 //! work, one holding at least twice the median and three tickets more than it. Advisory: it
 //! names who and how much; moving the work is left to the people.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::candidate::{Draft, evidence, proposal};
 use super::context::{Context, is_review_status, ticket_subject, weight};
-use super::words;
+use super::words::{self, MixBuild};
+use crate::analysis::StalledTicket;
 use crate::analysis::baseline::FnvBuild;
 use crate::analysis::stalled::{Severity, is_blocked_status};
 use crate::analysis::workload::median;
@@ -31,12 +32,13 @@ pub const MAX_ALTERNATIVES: usize = 5;
 /// Deliveries older than this many days do not count as experience.
 pub const EXPERIENCE_DAYS: i64 = 365;
 
-/// Delivered tickets per (assignee, label or title word) in one project; assignees are
-/// numbered so that counting hashes a number, not a name.
+/// Who delivered what in one project in the last year: for each title word or label that
+/// some stalled ticket there has, each person (numbered) with how many of their deliveries
+/// had it.
 #[derive(Default)]
 struct Experience<'a> {
     people: HashMap<&'a str, u32, FnvBuild>,
-    done: HashMap<(u32, u64), u32, FnvBuild>,
+    done: HashMap<u64, Vec<(u32, u32)>, MixBuild>,
 }
 
 /// The ticket's title words and labels, as hashes, into `out`.
@@ -46,7 +48,7 @@ fn features(t: &Ticket, out: &mut Vec<u64>) {
 }
 
 impl<'a> Experience<'a> {
-    fn of(tickets: &[&'a Ticket], now: DateTime<Utc>) -> Experience<'a> {
+    fn of(tickets: &[&'a Ticket], wanted: &HashSet<u64, MixBuild>, now: DateTime<Utc>) -> Self {
         let mut e = Experience::default();
         let mut found = Vec::new();
         let since = now - Duration::days(EXPERIENCE_DAYS);
@@ -60,21 +62,34 @@ impl<'a> Experience<'a> {
             let next = e.people.len() as u32;
             let who = *e.people.entry(who).or_insert(next);
             features(t, &mut found);
-            for f in &found {
-                *e.done.entry((who, *f)).or_default() += 1;
+            for f in found.iter().filter(|f| wanted.contains(f)) {
+                let by = e.done.entry(*f).or_default();
+                match by.iter_mut().find(|(p, _)| *p == who) {
+                    Some((_, n)) => *n += 1,
+                    None => by.push((who, 1)),
+                }
             }
         }
         e
     }
 
-    fn similar(&self, who: &str, features: &[u64]) -> u32 {
-        let Some(&who) = self.people.get(who) else {
-            return 0;
-        };
-        features
+    /// Per person (by number), the most deliveries behind any one of `features`.
+    fn similar(&self, features: &[u64], into: &mut Vec<u32>) {
+        into.clear();
+        into.resize(self.people.len(), 0);
+        for by in features.iter().filter_map(|f| self.done.get(f)) {
+            for &(p, n) in by {
+                into[p as usize] = into[p as usize].max(n);
+            }
+        }
+    }
+
+    /// How many similar deliveries `m` has, under either of their names.
+    fn of_member(&self, m: &Member, similar: &[u32]) -> u32 {
+        names(m)
             .iter()
-            .filter_map(|f| self.done.get(&(who, *f)))
-            .copied()
+            .filter_map(|n| self.people.get(n))
+            .map(|p| similar[*p as usize])
             .max()
             .unwrap_or(0)
     }
@@ -84,10 +99,19 @@ fn names(m: &Member) -> [&str; 2] {
     [m.display_name.as_str(), m.login.as_str()]
 }
 
-pub fn reassign(c: &Context<'_>, out: &mut Vec<Draft>) {
-    let mut experience: HashMap<(&str, &str), Experience<'_>> = HashMap::new();
-    // The median of the people holding work in each source, found once per source.
-    let mut usual_in: HashMap<&str, f64> = HashMap::new();
+/// A flagged stall with members holding less work than its assignee.
+struct Stall<'a> {
+    stalled: &'a StalledTicket,
+    ticket: &'a Ticket,
+    current: &'a str,
+    current_wip: usize,
+    features: Vec<u64>,
+    /// Members other than the assignee holding less, with how much they hold.
+    lighter: Vec<(&'a Member, usize)>,
+}
+
+fn stalls<'a>(c: &Context<'a>) -> Vec<Stall<'a>> {
+    let mut out = Vec::new();
     for s in &c.analysis.stalled {
         if s.severity != Severity::Flag
             || is_review_status(&s.status)
@@ -98,34 +122,70 @@ pub fn reassign(c: &Context<'_>, out: &mut Vec<Draft>) {
         let (Some(t), Some(current)) = (c.stalled_ticket(s), s.assignee.as_deref()) else {
             continue;
         };
-        let members = c.members_of(&t.source, &t.project);
-        if members.is_empty() {
-            continue;
-        }
-        let held = |m: &Member| -> usize {
-            let [d, l] = names(m);
-            c.workload.of_person(&t.source, d)
-                + if l != d {
-                    c.workload.of_person(&t.source, l)
-                } else {
-                    0
-                }
-        };
         let current_wip = c.workload.of_person(&t.source, current);
-        let exp = experience
-            .entry((t.source.as_str(), t.project.as_str()))
-            .or_insert_with(|| Experience::of(c.tickets_of(&t.source, &t.project), c.now));
-        let mut wanted = Vec::new();
-        features(t, &mut wanted);
-        let mut offered: Vec<(&Member, usize, u32)> = members
+        let lighter: Vec<(&Member, usize)> = c
+            .members_of(&t.source, &t.project)
             .iter()
             .filter(|m| !names(m).contains(&current))
             .map(|m| {
                 let [d, l] = names(m);
-                let similar = exp.similar(d, &wanted).max(exp.similar(l, &wanted));
-                (*m, held(m), similar)
+                let other = if l != d {
+                    c.workload.of_person(&t.source, l)
+                } else {
+                    0
+                };
+                (*m, c.workload.of_person(&t.source, d) + other)
             })
-            .filter(|(_, wip, similar)| *similar >= 1 && *wip < current_wip)
+            .filter(|(_, held)| *held < current_wip)
+            .collect();
+        if lighter.is_empty() {
+            continue;
+        }
+        let mut wanted = Vec::new();
+        features(t, &mut wanted);
+        out.push(Stall {
+            stalled: s,
+            ticket: t,
+            current,
+            current_wip,
+            features: wanted,
+            lighter,
+        });
+    }
+    out
+}
+
+pub fn reassign(c: &Context<'_>, out: &mut Vec<Draft>) {
+    let stalls = stalls(c);
+    // Only the words and labels of the project's stalled tickets are ever asked about.
+    let mut wanted: HashMap<(&str, &str), HashSet<u64, MixBuild>> = HashMap::new();
+    for x in &stalls {
+        wanted
+            .entry((x.ticket.source.as_str(), x.ticket.project.as_str()))
+            .or_default()
+            .extend(x.features.iter().copied());
+    }
+    let experience: HashMap<(&str, &str), Experience<'_>> = wanted
+        .iter()
+        .map(|(&(source, project), words)| {
+            let e = Experience::of(c.tickets_of(source, project), words, c.now);
+            ((source, project), e)
+        })
+        .collect();
+    // The median of the people holding work in each source, found once per source.
+    let mut usual_in: HashMap<&str, f64> = HashMap::new();
+    let mut by_person = Vec::new();
+    for x in stalls {
+        let (s, t, current, current_wip) = (x.stalled, x.ticket, x.current, x.current_wip);
+        let Some(exp) = experience.get(&(t.source.as_str(), t.project.as_str())) else {
+            continue;
+        };
+        exp.similar(&x.features, &mut by_person);
+        let mut offered: Vec<(&Member, usize, u32)> = x
+            .lighter
+            .iter()
+            .map(|&(m, held)| (m, held, exp.of_member(m, &by_person)))
+            .filter(|(_, _, similar)| *similar >= 1)
             .collect();
         if offered.is_empty() {
             continue;

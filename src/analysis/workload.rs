@@ -6,16 +6,17 @@
 
 use std::collections::HashMap;
 
+use super::baseline::FnvBuild;
 use crate::domain::{Portfolio, StatusCategory, Ticket};
 
 /// In-progress tickets per assignee (as tickets name them).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Workload<'a> {
     /// (source, project, assignee) -> open in-progress tickets.
-    pub by_project: HashMap<(&'a str, &'a str, &'a str), usize>,
+    pub by_project: HashMap<(&'a str, &'a str, &'a str), usize, FnvBuild>,
     /// (source, assignee) -> open in-progress tickets in every project of the source: a
     /// person's load does not stop at a project's edge.
-    pub by_source: HashMap<(&'a str, &'a str), usize>,
+    pub by_source: HashMap<(&'a str, &'a str), usize, FnvBuild>,
 }
 
 impl<'a> Workload<'a> {

@@ -33,9 +33,15 @@ impl Draft {
     pub fn finish(self) -> Suggestion {
         let id = id_of(self.kind, &self.subject, self.related.as_ref());
         let confidence = self.confidence.clamp(0.0, 1.0);
-        let readings: Vec<String> = self.evidence.iter().map(Evidence::sentence).collect();
-        let rationale =
-            format!("{}: {}", self.lead, readings.join("; ")).replace(['\n', '\r'], " ");
+        let mut rationale = self.lead;
+        for (i, e) in self.evidence.iter().enumerate() {
+            rationale.push_str(if i == 0 { ": " } else { "; " });
+            rationale.push_str(&e.sentence());
+        }
+        // One line, whatever a status or a name held.
+        if rationale.contains(['\n', '\r']) {
+            rationale = rationale.replace(['\n', '\r'], " ");
+        }
         Suggestion {
             fingerprint: fingerprint(&id, self.kind, &self.evidence),
             id,

@@ -5,7 +5,7 @@
 //! than its assignee and have delivered similar tickets in this project.
 //!
 //! Similar means sharing a label or a title word with the ticket; how similar a member's
-//! experience is counts the tickets delivered in the last year behind the best-shared one of
+//! experience is counts the tickets delivered in the last six months behind the best-shared one of
 //! those (older work says little about who knows the code now). Work in progress counts a
 //! person's in-progress tickets across the source (a person's load does not stop at a
 //! project's edge), and is judged against the median of the source's people who hold any.
@@ -30,9 +30,9 @@ use crate::domain::{Change, Kind, Member, Signal, Subject, Ticket, Unit};
 /// At most this many other members are offered besides the best.
 pub const MAX_ALTERNATIVES: usize = 5;
 /// Deliveries older than this many days do not count as experience.
-pub const EXPERIENCE_DAYS: i64 = 365;
+pub const EXPERIENCE_DAYS: i64 = 180;
 
-/// Who delivered what in one project in the last year: for each title word or label that
+/// Who delivered what in one project in the last six months: for each title word or label that
 /// some stalled ticket there has, each person (numbered) with how many of their deliveries
 /// had it.
 #[derive(Default)]

@@ -23,7 +23,7 @@ pub struct Component {
     pub risk: Option<f64>,
     pub reason: String,
     /// The measured values behind the risk, as typed data.
-    #[serde(default)]
+    #[serde(default, with = "super::evidence_wire")]
     pub evidence: Vec<Evidence>,
 }
 

@@ -5,6 +5,7 @@
 
 pub mod backtest;
 pub mod baseline;
+mod evidence_wire;
 pub mod flow;
 pub mod forecast;
 pub mod health;

@@ -67,7 +67,7 @@ pub struct StalledTicket {
     /// Every signal that fired, worst first, as typed values. Time in status and age carry
     /// the flag percentile (P85) as their baseline, silence the quiet limit, reopenings the
     /// count that first raises them (2); a blocked status has none.
-    #[serde(default)]
+    #[serde(default, with = "super::evidence_wire")]
     pub evidence: Vec<Evidence>,
 }
 

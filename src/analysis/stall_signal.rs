@@ -6,9 +6,77 @@
 //! percentile as its baseline, whichever was crossed, so every reader compares against the
 //! same yardstick; the sentence names the one crossed.
 
+use serde::{Deserialize, Serialize};
+
 use super::baseline::Yardstick;
 use super::stalled::{Severity, StallPolicy, format_days};
 use crate::domain::{Evidence, Signal as Sign, Unit};
+
+/// What a stall reading measures; the status it names is the ticket's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Measure {
+    InStatus,
+    Age,
+    Inactive,
+    Blocked,
+    Reopened,
+}
+
+/// One stall signal's numbers, as a stalled ticket keeps them: a large portfolio stalls by
+/// the tens of thousands and each holds its readings for as long as it is shown, so they are
+/// small (single precision is ample for days and counts) and name no status (the ticket
+/// has it). `StalledTicket::evidence` reads them as `domain::Evidence`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    pub measure: Measure,
+    pub value: f32,
+    pub baseline: Option<f32>,
+}
+
+impl Reading {
+    pub(super) fn of(e: &Evidence) -> Option<Reading> {
+        let measure = match e.signal {
+            Sign::InStatus { .. } => Measure::InStatus,
+            Sign::Age => Measure::Age,
+            Sign::Inactive => Measure::Inactive,
+            Sign::Blocked { .. } => Measure::Blocked,
+            Sign::Reopened => Measure::Reopened,
+            _ => return None,
+        };
+        Some(Reading {
+            measure,
+            value: e.value as f32,
+            baseline: e.baseline.map(|b| b as f32),
+        })
+    }
+
+    /// The reading as evidence about a ticket in `status`.
+    pub fn evidence(&self, status: &str) -> Evidence {
+        let (signal, unit) = match self.measure {
+            Measure::InStatus => (
+                Sign::InStatus {
+                    status: status.to_string(),
+                },
+                Unit::Days,
+            ),
+            Measure::Age => (Sign::Age, Unit::Days),
+            Measure::Inactive => (Sign::Inactive, Unit::Days),
+            Measure::Blocked => (
+                Sign::Blocked {
+                    status: status.to_string(),
+                },
+                Unit::Days,
+            ),
+            Measure::Reopened => (Sign::Reopened, Unit::Count),
+        };
+        Evidence {
+            signal,
+            value: f64::from(self.value),
+            baseline: self.baseline.map(f64::from),
+            unit,
+        }
+    }
+}
 
 pub(super) struct Signal {
     pub severity: Severity,

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::baseline::Baselines;
 use super::flow::{days, status_since};
+pub use super::stall_signal::{Measure, Reading};
 use super::stall_signal::{Signal, against};
 use crate::domain::{Evidence, Histories, Portfolio, Signal as Sign, StatusCategory, Unit};
 
@@ -62,13 +63,32 @@ pub struct StalledTicket {
     /// How far past its threshold the worst signal is (1.0 = at the threshold).
     pub ratio: f64,
     pub severity: Severity,
-    /// Every signal that fired, worst first, with its numbers: made from `evidence`.
+    /// Every signal that fired, worst first, with its numbers: made from its evidence.
     pub reason: String,
     /// Every signal that fired, worst first, as typed values. Time in status and age carry
     /// the flag percentile (P85) as their baseline, silence the quiet limit, reopenings the
     /// count that first raises them (2); a blocked status has none.
-    #[serde(default, with = "super::evidence_wire")]
-    pub evidence: Vec<Evidence>,
+    /// (Read them as `domain::Evidence` with `evidence()`.)
+    #[serde(default)]
+    pub readings: Box<[Reading]>,
+}
+
+impl StalledTicket {
+    /// Every signal that fired, worst first, as typed evidence.
+    pub fn evidence(&self) -> Vec<Evidence> {
+        self.readings
+            .iter()
+            .map(|r| r.evidence(&self.status))
+            .collect()
+    }
+
+    /// The first reading of `measure`, as evidence.
+    pub fn evidence_of(&self, measure: Measure) -> Option<Evidence> {
+        self.readings
+            .iter()
+            .find(|r| r.measure == measure)
+            .map(|r| r.evidence(&self.status))
+    }
 }
 
 pub use crate::domain::dates::format_days;
@@ -224,7 +244,10 @@ pub fn stalled_with(
                 .map(Signal::text)
                 .collect::<Vec<_>>()
                 .join("; "),
-            evidence: signals.into_iter().map(|s| s.evidence).collect(),
+            readings: signals
+                .iter()
+                .filter_map(|s| Reading::of(&s.evidence))
+                .collect(),
         });
     }
     out.sort_by(|a, b| {
@@ -364,7 +387,7 @@ mod tests {
             ],
         );
         let s = find_stalled(&p, at(46), &StallPolicy::default());
-        let e = &s[0].evidence;
+        let e = &s[0].evidence();
         assert_eq!(e.len(), 2, "{e:?}");
         assert_eq!(
             e[0].signal,

@@ -14,7 +14,7 @@ use super::candidate::{Draft, evidence, proposal};
 use super::context::{Context, ticket_subject};
 use super::risk::TARGET_CHANCE;
 use crate::analysis::flow::days;
-use crate::analysis::stalled::Severity;
+use crate::analysis::stalled::{Measure, Severity};
 use crate::domain::{Change, Kind, Priority, Signal, StatusCategory, Unit};
 
 const LEVELS: [Priority; 5] = [
@@ -58,10 +58,9 @@ pub fn raise(c: &Context<'_>, out: &mut Vec<Draft>) {
         };
         let mut found = Vec::new();
         let mut confidence: f64 = 0.35;
-        let reopened = s.evidence.iter().find(|e| e.signal == Signal::Reopened);
-        if let Some(e) = reopened {
+        if let Some(e) = s.evidence_of(Measure::Reopened) {
             confidence += 0.2 + 0.1 * (e.value - 2.0).clamp(0.0, 2.0);
-            found.push(e.clone());
+            found.push(e);
         }
         let target = c
             .summary(&t.source, &t.project)

@@ -10,8 +10,9 @@
 
 use super::candidate::{Draft, evidence, proposal};
 use super::context::{Context, is_review_status, ticket_subject, weight};
+use crate::analysis::stalled::Measure;
 use crate::domain::dates::format_days;
-use crate::domain::{Change, Kind, Signal, Unit};
+use crate::domain::{Change, Kind, Unit};
 
 /// Days in a blocked or waiting status before asking what it waits on.
 pub const BLOCKED_DAYS: f64 = 7.0;
@@ -23,23 +24,13 @@ pub fn ask(c: &Context<'_>, out: &mut Vec<Draft>) {
         if is_review_status(&s.status) {
             continue;
         }
-        let blocked = s.evidence.iter().find_map(|e| match &e.signal {
-            Signal::Blocked { .. } if e.value >= BLOCKED_DAYS => Some(evidence(
-                e.signal.clone(),
-                e.value,
-                Some(BLOCKED_DAYS),
-                Unit::Days,
-            )),
-            _ => None,
-        });
+        let blocked = s
+            .evidence_of(Measure::Blocked)
+            .filter(|e| e.value >= BLOCKED_DAYS)
+            .map(|e| evidence(e.signal, e.value, Some(BLOCKED_DAYS), Unit::Days));
         let quiet = s
-            .evidence
-            .iter()
-            .find(|e| {
-                e.signal == Signal::Inactive
-                    && e.baseline.is_some_and(|b| e.value >= QUIET_MULTIPLE * b)
-            })
-            .cloned();
+            .evidence_of(Measure::Inactive)
+            .filter(|e| e.baseline.is_some_and(|b| e.value >= QUIET_MULTIPLE * b));
         if blocked.is_none() && quiet.is_none() {
             continue;
         }
@@ -85,11 +76,10 @@ pub fn nudge(c: &Context<'_>, out: &mut Vec<Draft>) {
         if !is_review_status(&s.status) {
             continue;
         }
-        let Some(e) = s.evidence.iter().find(|e| {
-            matches!(&e.signal, Signal::InStatus { .. })
-                && e.unit == Unit::Days
-                && e.baseline.is_some_and(|b| e.value > b)
-        }) else {
+        let Some(e) = s
+            .evidence_of(Measure::InStatus)
+            .filter(|e| e.baseline.is_some_and(|b| e.value > b))
+        else {
             continue;
         };
         let Some(t) = c.stalled_ticket(s) else {
@@ -109,7 +99,7 @@ pub fn nudge(c: &Context<'_>, out: &mut Vec<Draft>) {
             subject: ticket_subject(t),
             related: None,
             proposal: Some(proposal(t, Change::Comment { body }, Vec::new())),
-            evidence: vec![e.clone()],
+            evidence: vec![e],
             confidence: 0.55 + 0.1 * (ratio - 1.0).clamp(0.0, 3.5),
             impact: ratio.min(5.0) * weight(t.priority),
             lead: "review is waiting".into(),

@@ -210,7 +210,7 @@ pub fn reassign(c: &Context<'_>, out: &mut Vec<Draft>) {
             )
         };
         let mut found = Vec::new();
-        found.extend(s.evidence.first().cloned());
+        found.extend(s.readings.first().map(|r| r.evidence(&s.status)));
         let shown = c.display(&t.source, &t.project, current);
         found.push(wip(shown, current_wip));
         found.push(wip(&best.display_name, best_wip));

@@ -266,6 +266,7 @@ fn the_stalled_selection_follows_its_ticket_across_reloads() {
         ratio: 2.5,
         severity: Severity::Flag,
         reason: String::new(),
+        readings: Default::default(),
     };
     let mut s = state_with(vec![summary("A", 0, 0)]);
     let analysis = Analysis {

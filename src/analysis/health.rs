@@ -1,5 +1,6 @@
-//! Project health as transparent components, each with its reason. The composite only ranks
-//! projects; the components are what a person reads.
+//! Project health as transparent components, each with its reason and the typed evidence the
+//! reason is read from (which the rule advisor reads too). The composite only ranks projects;
+//! the components are what a person reads.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -9,13 +10,36 @@ use super::flow::{arrived_within, days, done_within};
 use super::forecast::{Method, Settings};
 use super::projection::{Question, forecast_of, history_of};
 use super::stalled::format_days;
-use crate::domain::{Portfolio, StatusCategory, Ticket};
+use crate::domain::{Evidence, Portfolio, Signal, StatusCategory, Ticket, Unit};
+
+/// The chance of the target date a project should have: the forecasts' usual level.
+pub const WANTED_CHANCE: f64 = 0.85;
+/// Deliveries in 90 days that make a project's data "ok" for forecasting.
+pub const ENOUGH_DELIVERED: f64 = 30.0;
 
 /// One component: 0 is fine, 1 is as bad as it gets; `None` when it cannot be judged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Component {
     pub risk: Option<f64>,
     pub reason: String,
+    /// The measured values behind the risk, as typed data.
+    #[serde(default, with = "super::evidence_wire")]
+    pub evidence: Vec<Evidence>,
+}
+
+fn evidence(signal: Signal, value: f64, baseline: Option<f64>, unit: Unit) -> Vec<Evidence> {
+    vec![Evidence {
+        signal,
+        value,
+        baseline,
+        unit,
+    }]
+}
+
+fn health(component: &str) -> Signal {
+    Signal::Health {
+        component: component.to_string(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -74,18 +98,29 @@ pub fn assess(
             _ if open == 0 => Component {
                 risk: Some(0.0),
                 reason: format!("nothing open; target {target}"),
+                evidence: Vec::new(),
             },
-            Some(chance) => Component {
-                risk: Some(1.0 - chance),
-                reason: format!(
-                    "{:.0}% chance of finishing {open} open items by {target}",
-                    chance * 100.0
-                ),
-            },
+            Some(chance) => {
+                let e = evidence(
+                    Signal::TargetChance,
+                    chance,
+                    Some(WANTED_CHANCE),
+                    Unit::Share,
+                );
+                Component {
+                    risk: Some(1.0 - e[0].value),
+                    reason: format!(
+                        "{:.0}% chance of finishing {open} open items by {target}",
+                        e[0].value * 100.0
+                    ),
+                    evidence: e,
+                }
+            }
             // No deliveries to forecast from, and work still open: as bad as it gets.
             None => Component {
                 risk: Some(1.0),
                 reason: format!("no deliveries to forecast from; {open} open items due {target}"),
+                evidence: evidence(Signal::TargetChance, 0.0, Some(WANTED_CHANCE), Unit::Share),
             },
         },
     );
@@ -93,13 +128,19 @@ pub fn assess(
     let predictability = when.as_ref().and_then(|f| {
         let p50 = f.statements.iter().find(|s| s.level == 0.5)?.value? as f64;
         let p85 = f.statements.iter().find(|s| s.level == 0.85)?.value? as f64;
-        let spread = (p85 - p50) / p50.max(1.0);
+        let e = evidence(
+            health("spread"),
+            (p85 - p50) / p50.max(1.0),
+            None,
+            Unit::Share,
+        );
         Some(Component {
-            risk: Some((spread / 1.0).clamp(0.0, 1.0)),
+            risk: Some(e[0].value.clamp(0.0, 1.0)),
             reason: format!(
                 "P85 is {:.0}% later than P50 ({p85:.0} vs {p50:.0} days)",
-                spread * 100.0
+                e[0].value * 100.0
             ),
+            evidence: e,
         })
     });
 
@@ -114,13 +155,22 @@ pub fn assess(
                 .iter()
                 .filter(|t| days(now - t.started.unwrap_or(t.created)) > p85)
                 .count();
-            (!wip.is_empty()).then(|| Component {
-                risk: Some(old as f64 / wip.len() as f64),
-                reason: format!(
-                    "{old} of {} in progress are older than P85 cycle time {}",
-                    wip.len(),
-                    format_days(p85)
-                ),
+            (!wip.is_empty()).then(|| {
+                let e = evidence(
+                    health("aging"),
+                    old as f64 / wip.len() as f64,
+                    None,
+                    Unit::Share,
+                );
+                Component {
+                    risk: Some(e[0].value),
+                    reason: format!(
+                        "{old} of {} in progress are older than P85 cycle time {}",
+                        wip.len(),
+                        format_days(p85)
+                    ),
+                    evidence: e,
+                }
             })
         })
     };
@@ -132,10 +182,18 @@ pub fn assess(
             done_within(tickets, now, window),
         );
         (arrived + delivered > 0).then(|| {
-            let ratio = arrived as f64 / delivered.max(1) as f64;
+            let e = evidence(
+                Signal::ScopeGrowth,
+                arrived as f64,
+                Some(delivered as f64),
+                Unit::Count,
+            );
+            let (arrived, delivered) = (e[0].value, e[0].baseline.unwrap_or(0.0));
+            let ratio = arrived / delivered.max(1.0);
             Component {
                 risk: Some(((ratio - 1.0) / 1.5).clamp(0.0, 1.0)),
                 reason: format!("{arrived} arrived vs {delivered} delivered in 4 weeks"),
+                evidence: e,
             }
         })
     };
@@ -143,7 +201,7 @@ pub fn assess(
     let data = {
         let (risk, verdict) = if history.len() < 60 || recent < 10 {
             (1.0, "thin")
-        } else if recent < 30 {
+        } else if f64::from(recent) < ENOUGH_DELIVERED {
             (0.5, "modest")
         } else {
             (0.0, "ok")
@@ -153,6 +211,12 @@ pub fn assess(
             reason: format!(
                 "{verdict}: {recent} delivered in 90 days, {} days of history",
                 history.len()
+            ),
+            evidence: evidence(
+                health("data"),
+                f64::from(recent),
+                Some(ENOUGH_DELIVERED),
+                Unit::Count,
             ),
         })
     };

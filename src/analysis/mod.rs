@@ -5,14 +5,18 @@
 
 pub mod backtest;
 pub mod baseline;
+mod evidence_wire;
 pub mod flow;
 pub mod forecast;
 pub mod health;
 pub mod projection;
 pub mod quantile;
+pub mod sizing;
+mod stall_signal;
 pub mod stalled;
 pub mod summary;
 pub mod trend;
+pub mod workload;
 
 pub use stalled::{StallPolicy, StalledTicket};
 pub use summary::{Analysis, ProjectSummary, analyse};

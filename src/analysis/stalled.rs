@@ -13,9 +13,11 @@ use chrono::{DateTime, Utc};
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use super::baseline::{Baselines, Yardstick};
+use super::baseline::Baselines;
 use super::flow::{days, status_since};
-use crate::domain::{Histories, Portfolio, StatusCategory};
+pub use super::stall_signal::{Measure, Reading};
+use super::stall_signal::{Signal, against};
+use crate::domain::{Evidence, Histories, Portfolio, Signal as Sign, StatusCategory, Unit};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StallPolicy {
@@ -61,8 +63,32 @@ pub struct StalledTicket {
     /// How far past its threshold the worst signal is (1.0 = at the threshold).
     pub ratio: f64,
     pub severity: Severity,
-    /// Every signal that fired, worst first, with its numbers.
+    /// Every signal that fired, worst first, with its numbers: made from its evidence.
     pub reason: String,
+    /// Every signal that fired, worst first, as typed values. Time in status and age carry
+    /// the flag percentile (P85) as their baseline, silence the quiet limit, reopenings the
+    /// count that first raises them (2); a blocked status has none.
+    /// (Read them as `domain::Evidence` with `evidence()`.)
+    #[serde(default)]
+    pub readings: Box<[Reading]>,
+}
+
+impl StalledTicket {
+    /// Every signal that fired, worst first, as typed evidence.
+    pub fn evidence(&self) -> Vec<Evidence> {
+        self.readings
+            .iter()
+            .map(|r| r.evidence(&self.status))
+            .collect()
+    }
+
+    /// The first reading of `measure`, as evidence.
+    pub fn evidence_of(&self, measure: Measure) -> Option<Evidence> {
+        self.readings
+            .iter()
+            .find(|r| r.measure == measure)
+            .map(|r| r.evidence(&self.status))
+    }
 }
 
 pub use crate::domain::dates::format_days;
@@ -73,49 +99,6 @@ pub fn is_blocked_status(status: &str) -> bool {
     ["block", "on hold", "waiting", "impeded", "paused"]
         .iter()
         .any(|w| s.contains(w))
-}
-
-struct Signal {
-    severity: Severity,
-    ratio: f64,
-    text: String,
-}
-
-/// Judges `value` days of `subject` against the percentiles of `measure`: a signal above the
-/// warn or flag percentile, e.g. "In Review 9d; P85 of In Review here: 3d".
-fn against(
-    value: f64,
-    y: Option<Yardstick<'_>>,
-    policy: &StallPolicy,
-    subject: &str,
-    measure: &str,
-) -> Option<Signal> {
-    let y = y?;
-    let (warn, flag) = (
-        y.quantile(policy.warn_quantile)?,
-        y.quantile(policy.flag_quantile)?,
-    );
-    if value < policy.min_days {
-        return None;
-    }
-    let (severity, threshold, pct) = if value > flag {
-        (Severity::Flag, flag, policy.flag_quantile)
-    } else if value > warn {
-        (Severity::Warn, warn, policy.warn_quantile)
-    } else {
-        return None;
-    };
-    Some(Signal {
-        severity,
-        ratio: value / threshold.max(1e-9),
-        text: format!(
-            "{subject} {}; P{:.0} of {measure} {}: {}",
-            format_days(value),
-            pct * 100.0,
-            y.basis(),
-            format_days(threshold)
-        ),
-    })
 }
 
 /// The percentile levels stall detection and health ask the baselines for.
@@ -163,16 +146,13 @@ pub fn stalled_with(
         let in_status = days(now - since);
         let mut signals: Vec<Signal> = Vec::new();
         let dwell = baselines.dwell(&t.source, &t.project, &t.status);
-        signals.extend(against(in_status, dwell, policy, &t.status, &t.status));
+        let in_status_signal = Sign::InStatus {
+            status: t.status.to_string(),
+        };
+        signals.extend(against(in_status, dwell, policy, in_status_signal));
         if let Some(started) = t.started {
             let cycle = baselines.cycle(&t.source, &t.project);
-            signals.extend(against(
-                days(now - started),
-                cycle,
-                policy,
-                "in progress",
-                "cycle time",
-            ));
+            signals.extend(against(days(now - started), cycle, policy, Sign::Age));
         }
         let touched = [
             history.last().map(|h| h.at),
@@ -194,7 +174,13 @@ pub fn stalled_with(
                     Severity::Warn
                 },
                 ratio: quiet / policy.quiet_days,
-                text: format!("no change, note or time logged for {}", format_days(quiet)),
+                evidence: Evidence {
+                    signal: Sign::Inactive,
+                    value: quiet,
+                    baseline: Some(policy.quiet_days),
+                    unit: Unit::Days,
+                },
+                crossed: None,
             });
         }
         if is_blocked_status(&t.status) && in_status >= policy.min_days {
@@ -205,7 +191,15 @@ pub fn stalled_with(
                     Severity::Warn
                 },
                 ratio: in_status,
-                text: format!("blocked ({}) for {}", t.status, format_days(in_status)),
+                evidence: Evidence {
+                    signal: Sign::Blocked {
+                        status: t.status.to_string(),
+                    },
+                    value: in_status,
+                    baseline: None,
+                    unit: Unit::Days,
+                },
+                crossed: None,
             });
         }
         let reopened = baselines.reopenings(history);
@@ -217,7 +211,13 @@ pub fn stalled_with(
                     Severity::Warn
                 },
                 ratio: reopened as f64 / 2.0,
-                text: format!("reopened {reopened} times"),
+                evidence: Evidence {
+                    signal: Sign::Reopened,
+                    value: reopened as f64,
+                    baseline: Some(2.0),
+                    unit: Unit::Count,
+                },
+                crossed: None,
             });
         }
         if signals.is_empty() {
@@ -241,9 +241,13 @@ pub fn stalled_with(
             severity: signals[0].severity,
             reason: signals
                 .iter()
-                .map(|s| s.text.as_str())
+                .map(Signal::text)
                 .collect::<Vec<_>>()
                 .join("; "),
+            readings: signals
+                .iter()
+                .filter_map(|s| Reading::of(&s.evidence))
+                .collect(),
         });
     }
     out.sort_by(|a, b| {
@@ -362,6 +366,41 @@ mod tests {
             "{}",
             s[0].reason
         );
+    }
+
+    #[test]
+    fn the_reason_is_read_from_typed_evidence() {
+        let mut p = history(20, "P");
+        add(
+            &mut p,
+            ticket(
+                100,
+                "P",
+                "In Review",
+                StatusCategory::InProgress,
+                Some(40),
+                None,
+            ),
+            vec![
+                moved(100, 40, "To Do", "In Progress"),
+                moved(100, 41, "In Progress", "In Review"),
+            ],
+        );
+        let s = find_stalled(&p, at(46), &StallPolicy::default());
+        let e = &s[0].evidence();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!(
+            e[0].signal,
+            Sign::InStatus {
+                status: "In Review".into()
+            }
+        );
+        assert_eq!((e[0].value, e[0].baseline), (5.0, Some(1.0)));
+        assert_eq!(
+            (&e[1].signal, e[1].value, e[1].baseline),
+            (&Sign::Age, 6.0, Some(5.0))
+        );
+        assert_eq!(e[0].unit, Unit::Days);
     }
 
     #[test]

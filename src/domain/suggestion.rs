@@ -164,6 +164,13 @@ pub enum Signal {
     Health {
         component: String,
     },
+    /// Open work age against the project's P90 cycle time (an item too big for its flow).
+    LongRunning,
+    /// Open tickets at a priority above `above`, against what the project delivers in four
+    /// weeks: more of it than the team can start soon.
+    Backlog {
+        above: String,
+    },
 }
 
 /// One measured fact behind a suggestion or a flag: a value and what it is judged against.
@@ -205,6 +212,10 @@ impl Evidence {
             Signal::Blocks => format!("blocks {v}"),
             Signal::DueDate => with(format!("due in {v}"), "forecast"),
             Signal::Health { component } => with(format!("{component} risk {v}"), "usual"),
+            Signal::LongRunning => with(format!("open {v}"), "P90 cycle time here"),
+            Signal::Backlog { above } => {
+                with(format!("{v} open above {above}"), "delivered in 4 weeks")
+            }
         }
     }
 }

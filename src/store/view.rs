@@ -12,7 +12,7 @@ const VIEW_KEY: &[u8] = b"view";
 /// The layout of the cached view: raise it whenever `Analysis` or anything it holds changes
 /// shape. The codec is not self-describing, so a view of another layout could decode into
 /// wrong numbers rather than fail.
-const VIEW_LAYOUT: u32 = 1;
+const VIEW_LAYOUT: u32 = 2;
 
 /// What a cached view starts with: its layout and the lookout that wrote it, so that neither
 /// an older nor a newer lookout draws numbers decoded from a layout it does not know.

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::vocab::{NOTES, OBJECTS, VERBS};
+use super::vocab::{NOTES, OBJECTS, VERBS, title};
 use super::world::{DONE, IN_PROGRESS, IN_REVIEW, TODO, World, category_of};
 use crate::domain::{ChangeSet, Field, Note, Priority, Ticket, Transition};
 use crate::rng::Rng;
@@ -55,10 +55,10 @@ fn new_ticket(world: &mut World, rng: &mut Rng, now: DateTime<Utc>) -> Ticket {
         id,
         project: project.into(),
         key: compact_str::format_compact!("{project}-{}", world.count_in(project) + 1),
-        title: format!(
-            "{} {}",
+        title: title(
             rng.pick(VERBS).copied().unwrap_or("Fix"),
-            rng.pick(OBJECTS).copied().unwrap_or("bug")
+            rng.pick(OBJECTS).copied().unwrap_or("bug"),
+            id,
         ),
         status: TODO.into(),
         category: category_of(TODO),

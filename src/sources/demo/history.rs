@@ -8,7 +8,7 @@
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
 
 use super::stories::{Story, portfolio};
-use super::vocab::{LABELS, NOTES, OBJECTS, PEOPLE, VERBS};
+use super::vocab::{LABELS, NOTES, OBJECTS, PEOPLE, VERBS, title};
 use super::world::{DONE, IN_PROGRESS, IN_REVIEW, TODO, World, category_of};
 use crate::domain::{Field, Member, Note, Priority, Project, Ticket, TimeEntry, Transition};
 use crate::rng::Rng;
@@ -20,7 +20,34 @@ pub fn generate(source: &str, seed: u64, now: DateTime<Utc>) -> World {
     for (index, story) in portfolio().iter().enumerate() {
         generate_project(&mut world, &mut rng, story, index, now);
     }
+    refile(&mut world, "HALO", 2, now);
     world
+}
+
+/// Customers of a support desk report the same problem twice: the `n` oldest waiting tickets
+/// of `project` are filed again, word for word, two days later (no random draws, so the rest
+/// of the demo stays as it is).
+fn refile(world: &mut World, project: &str, n: usize, now: DateTime<Utc>) {
+    let mut waiting: Vec<Ticket> = world
+        .data
+        .tickets
+        .iter()
+        .filter(|t| t.project == project && t.status == TODO)
+        .filter(|t| t.created + Duration::days(2) <= now)
+        .cloned()
+        .collect();
+    waiting.sort_by_key(|t| (t.created, t.id));
+    for original in waiting.into_iter().take(n) {
+        let id = world.next_id();
+        let created = original.created + Duration::days(2);
+        world.push_ticket(Ticket {
+            id,
+            key: compact_str::format_compact!("{project}-{}", world.count_in(project) + 1),
+            created,
+            updated: created,
+            ..original
+        });
+    }
 }
 
 fn days(d: f64) -> Duration {
@@ -251,10 +278,10 @@ fn add_ticket(
     } else {
         rng.pick(logins).map(|s| s.to_string())
     };
-    let title = format!(
-        "{} {}",
+    let title = title(
         rng.pick(VERBS).copied().unwrap_or("Fix"),
-        rng.pick(OBJECTS).copied().unwrap_or("bug")
+        rng.pick(OBJECTS).copied().unwrap_or("bug"),
+        id,
     );
     let mut ticket = Ticket {
         source: source.as_str().into(),

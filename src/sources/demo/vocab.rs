@@ -47,6 +47,58 @@ pub const OBJECTS: &[&str] = &[
     "password reset flow",
 ];
 
+/// Where a piece of work applies. Picked by ticket id, not by the random stream, so the
+/// demo's other numbers do not depend on it; with it, two tickets share a title about as
+/// rarely as in a real tracker, and the duplicates the demo files on purpose stand out.
+pub const PLACES: &[&str] = &[
+    "for EU customers",
+    "on Android",
+    "on iOS",
+    "in the admin console",
+    "for enterprise plans",
+    "after failover",
+    "behind the proxy",
+    "during checkout",
+    "for partner accounts",
+    "in staging",
+    "under heavy load",
+    "for new signups",
+    "in Safari",
+    "for legacy tenants",
+    "across regions",
+    "at month end",
+    "with SSO enabled",
+    "for trial users",
+    "in dark mode",
+    "over IPv6",
+    "on slow networks",
+    "for API clients",
+    "after upgrade",
+    "in batch mode",
+    "on Windows",
+    "for US accounts",
+    "during onboarding",
+    "on tablets",
+    "in reports",
+    "under quota",
+    "for resellers",
+    "on weekends",
+    "with two-factor login",
+    "for archived projects",
+    "in the mobile web",
+    "at startup",
+    "for shared inboxes",
+    "in offline mode",
+    "on the status page",
+    "for support agents",
+];
+
+/// A ticket title: the work, the thing and (by `id`) where.
+pub fn title(verb: &str, object: &str, id: u64) -> String {
+    let place = PLACES[(id.wrapping_mul(2_654_435_761) % PLACES.len() as u64) as usize];
+    format!("{verb} {object} {place}")
+}
+
 pub const NOTES: &[&str] = &[
     "Reproduced on staging.",
     "Waiting on a second reviewer.",

@@ -11,6 +11,7 @@ use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
+use super::advise;
 use super::event::{Effect, Event, ForecastJob};
 use super::load::{self, Loaded, ViewSpec, load_and_analyse};
 use super::state::State;
@@ -121,9 +122,6 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
         state.load_generation,
         tx.clone(),
     );
-    // One load at a time: a reload asked for while one runs waits for it, then runs once.
-    let mut loading = true;
-    let mut reload_pending: Option<u64> = None;
     let mut refresh: Option<sync::Refresh> = None;
     let mut redraw = true;
 
@@ -141,40 +139,14 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                 _ = sigint.recv() => Event::Terminate,
                 _ = sigquit.recv() => Event::Terminate,
             };
-            match &event {
-                Event::Loaded { portfolio, .. } => {
-                    loading = false;
-                    if refresh.is_none() {
-                        let sources = sync::build_sources(&settings.sources, portfolio);
-                        refresh = Some(sync::spawn_all(store.clone(), sources, sync_tx.clone()));
-                    }
-                }
-                Event::LoadFailed { error, .. } => {
-                    loading = false;
-                    if refresh.is_none() {
-                        anyhow::bail!("cannot read the store: {error}");
-                    }
-                }
-                _ => {}
-            }
-            if !loading && let Some(generation) = reload_pending.take() {
-                loading = true;
-                spawn_load(store.clone(), view.clone(), generation, tx.clone());
-            }
             let outcome = update(&mut state, event);
             redraw = outcome.redraw;
             for effect in outcome.effects {
                 match effect {
-                    Effect::Reload { generation } if loading => reload_pending = Some(generation),
                     Effect::Reload { generation } => {
-                        loading = true;
                         spawn_load(store.clone(), view.clone(), generation, tx.clone());
                     }
-                    // A patch of what is shown is only right on top of the newest load: while
-                    // one runs, read everything again once it is done.
-                    Effect::Refresh { generation, .. } if loading => reload_pending = Some(generation),
                     Effect::Refresh { generation, source, tickets } => {
-                        loading = true;
                         let job = (generation, source, tickets);
                         spawn_refresh(store.clone(), view.clone(), state.portfolio.clone(), job, tx.clone());
                     }
@@ -182,12 +154,30 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                         let store = store.clone();
                         tokio::task::spawn_blocking(move || load::persist(&store, &analysis, &snapshots));
                     }
+                    Effect::StartSync => {
+                        let sources = sync::build_sources(&settings.sources, &state.portfolio);
+                        refresh = Some(sync::spawn_all(store.clone(), sources, sync_tx.clone()));
+                    }
                     Effect::SyncNow => {
                         if let Some(r) = &refresh {
                             r.now();
                         }
                     }
                     Effect::Forecast(job) => spawn_forecast(state.portfolio.clone(), job, tx.clone()),
+                    Effect::Advise { generation } => advise::spawn_advice(
+                        state.portfolio.clone(),
+                        state.analysis.clone(),
+                        generation,
+                        tx.clone(),
+                    ),
+                    Effect::Decide(decision) => advise::keep_decision(decision),
+                    Effect::Apply { suggestion, order } => {
+                        advise::spawn_apply(suggestion, order, tx.clone());
+                    }
+                    Effect::Revert { suggestion, decision } => {
+                        advise::spawn_revert(suggestion, decision, tx.clone());
+                    }
+                    Effect::Fail { message } => anyhow::bail!("{message}"),
                     Effect::Quit => return Ok(()),
                 }
             }

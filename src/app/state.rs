@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::advice::Advice;
+use super::loop_state::LoopState;
 use crate::analysis::Analysis;
 use crate::analysis::forecast::Method;
 use crate::analysis::projection::ThroughputForecast;
@@ -17,16 +19,23 @@ pub enum Tab {
     Projects,
     Stalled,
     Forecasts,
+    Suggestions,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Projects, Tab::Stalled, Tab::Forecasts];
+    pub const ALL: [Tab; 4] = [
+        Tab::Projects,
+        Tab::Stalled,
+        Tab::Forecasts,
+        Tab::Suggestions,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Projects => "Projects",
             Tab::Stalled => "Stalled",
             Tab::Forecasts => "Forecasts",
+            Tab::Suggestions => "Suggestions",
         }
     }
 }
@@ -156,6 +165,10 @@ pub struct State {
     pub shown_generation: u64,
     pub loaded: bool,
     pub load_error: Option<Clean>,
+    pub advice: Advice,
+    /// What the last decision or write came to, for the status bar.
+    pub message: Option<Clean>,
+    pub run: LoopState,
     pub quit: bool,
 }
 
@@ -201,6 +214,9 @@ impl State {
             shown_generation: 0,
             loaded: false,
             load_error: None,
+            advice: Advice::default(),
+            message: None,
+            run: LoopState::starting(),
             quit: false,
         }
     }

@@ -42,18 +42,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         placeholder(frame, inner, text, theme);
         return;
     }
+    let Some(selected) = advice.selected() else {
+        return;
+    };
+    let lines = detail_lines(state, selected, theme);
     let (list_area, detail_area) = if rest.width >= WIDE {
         let [l, d] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(rest);
         (l, d)
     } else {
-        let detail = (rest.height / 2).max(8).min(rest.height.saturating_sub(5));
+        // As tall as the detail needs, wrapped, but never more than half: the list stays
+        // usable at 80x24.
+        let inner = rest.width.saturating_sub(2).max(1) as usize;
+        let needed: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+        let detail = (needed as u16 + 2).clamp(6, (rest.height / 2).max(6));
         let [l, d] = Layout::vertical([Constraint::Min(5), Constraint::Length(detail)]).areas(rest);
         (l, d)
     };
     draw_list(frame, list_area, state, block, theme);
-    if let Some(s) = advice.selected() {
-        draw_detail(frame, detail_area, state, s, theme);
-    }
+    draw_detail(frame, detail_area, state, lines, theme);
 }
 
 /// Acceptance per kind, and the model's use today.
@@ -143,7 +149,10 @@ fn subject_key(s: &Subject) -> &str {
     }
 }
 
-fn draw_detail(frame: &mut Frame, area: Rect, state: &State, s: &Suggestion, theme: &Theme) {
+/// The selected suggestion: what it is, why, what accepting writes, the evidence, and for a
+/// ticket its last status changes. What accepting does comes before the evidence, so a short
+/// pane never cuts it off.
+fn detail_lines<'a>(state: &'a State, s: &'a Suggestion, theme: &Theme) -> Vec<Line<'a>> {
     let bullet = if state.unicode { "• " } else { "- " };
     let arrow = if state.unicode { " → " } else { " -> " };
     let mut lines = vec![Line::from(vec![
@@ -160,7 +169,6 @@ fn draw_detail(frame: &mut Frame, area: Rect, state: &State, s: &Suggestion, the
         Span::styled(format!("  {}", s.state.label()), theme.dim()),
     ])];
     lines.push(Line::from(s.rationale.as_str()));
-    // What accepting does comes before the evidence: at 80x24 it must never be cut off.
     lines.push(match &s.proposal {
         Some(p) => Line::from(vec![
             Span::styled("will write: ", theme.header()),
@@ -199,6 +207,10 @@ fn draw_detail(frame: &mut Frame, area: Rect, state: &State, s: &Suggestion, the
             Span::raw(moves.join(", ")),
         ]));
     }
+    lines
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, state: &State, lines: Vec<Line>, theme: &Theme) {
     let keys = [
         (Action::Accept, "accept"),
         (Action::Reject, "reject"),

@@ -283,3 +283,37 @@ fn hostile_text_in_a_rationale_or_note_reaches_no_pane_raw() {
     hostile::assert_inert(s.as_bytes(), "suggestions detail");
     assert!(s.contains("like CRUX-3"), "{s}");
 }
+
+#[test]
+fn a_ticket_with_a_suggestion_is_marked_in_its_project_list() {
+    let mut state = demo_state();
+    press(&mut state, KeyCode::Enter);
+    let detail = state.detail.clone().expect("the project's tickets");
+    let t = state.portfolio.tickets[detail.tickets[0]].clone();
+    let mut list = advice::every_kind();
+    list[0].subject = Subject::Ticket {
+        source: "demo".into(),
+        id: t.id,
+        key: t.key.to_string(),
+        project: t.project.to_string(),
+    };
+    let generation = state.advice.generation;
+    update(
+        &mut state,
+        Event::Advised {
+            generation,
+            suggestions: list,
+            note: None,
+            usage: None,
+        },
+    );
+    for (w, h) in SIZES {
+        let s = screen(&state, w, h);
+        let row = s
+            .lines()
+            .find(|l| l.contains(&format!(" {} ", t.key)))
+            .expect("the ticket's row");
+        assert!(row.contains('◆'), "{w}x{h}: {row:?}");
+        assert_eq!(s.matches('◆').count(), 1, "{w}x{h}: only that ticket:\n{s}");
+    }
+}

@@ -79,7 +79,7 @@ fn summary_line<'a>(state: &'a State, theme: &Theme) -> Line<'a> {
     let u = advice.usage;
     spans.push(Span::styled("  AI today ", theme.header()));
     spans.push(Span::raw(format!(
-        "{} calls, {} tokens, {:.2}",
+        "{} calls, {} tokens, cost {:.2}",
         u.calls, u.tokens, u.cost
     )));
     if let Some(note) = &advice.note {

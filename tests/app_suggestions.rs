@@ -103,17 +103,25 @@ fn accept_confirms_then_writes_exactly_the_proposal_and_keeps_the_pre_image() {
 
 #[test]
 fn read_only_confirms_nothing_and_says_so() {
-    let mut s = advice::showing(advice::every_kind(), Portfolio::default(), true);
-    select(&mut s, Kind::Reassign);
-    let id = s.advice.selected().expect("selected").id.clone();
-    let mut effects = Vec::new();
-    for e in [ch('a'), key(KeyCode::Enter), ch('a'), ch('y')] {
-        effects.extend(update(&mut s, e).effects);
+    let everywhere = advice::showing(advice::every_kind(), Portfolio::default(), true);
+    let mut this_source = advice::showing(advice::every_kind(), Portfolio::default(), false);
+    this_source.read_only_sources = vec!["demo".into()];
+    for mut s in [everywhere, this_source] {
+        select(&mut s, Kind::Reassign);
+        let id = s.advice.selected().expect("selected").id.clone();
+        let mut effects = Vec::new();
+        for e in [ch('a'), key(KeyCode::Enter), ch('a'), ch('y')] {
+            effects.extend(update(&mut s, e).effects);
+        }
+        assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");
+        assert_eq!(state_of(&id, &s), SuggestionState::Pending);
+        let message = s.message.clone().expect("a message");
+        assert!(
+            message.contains("read-only: nothing was sent to demo"),
+            "{}",
+            &*message
+        );
     }
-    assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");
-    assert_eq!(state_of(&id, &s), SuggestionState::Pending);
-    let message = s.message.clone().expect("a message");
-    assert!(message.contains("read-only"), "{}", &*message);
 }
 
 #[test]

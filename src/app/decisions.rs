@@ -84,7 +84,7 @@ fn undo(state: &mut State) -> Outcome {
         return Outcome::redraw();
     };
     if last.verdict == Verdict::Accept && last.write.is_some() {
-        if state.read_only {
+        if state.read_only_for(last.subject.source()) {
             say(
                 state,
                 format!("read-only: the write to {} stays", last.subject),
@@ -175,7 +175,7 @@ fn confirm(state: &mut State, id: &str) -> Outcome {
     let Some(p) = s.proposal.clone() else {
         return Outcome::redraw();
     };
-    if state.read_only {
+    if state.read_only_for(&p.source) {
         say(
             state,
             format!("read-only: nothing was sent to {} ({})", p.source, p.action),

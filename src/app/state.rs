@@ -147,6 +147,8 @@ pub struct State {
     /// Whether the terminal takes UTF-8 (sparkline blocks) or needs ASCII.
     pub unicode: bool,
     pub read_only: bool,
+    /// Sources read-only on their own (`read_only = true` in their table).
+    pub read_only_sources: Vec<String>,
     pub portfolio: Arc<Portfolio>,
     pub analysis: Arc<Analysis>,
     /// Order of `analysis.projects` rows on screen.
@@ -182,6 +184,7 @@ impl State {
             color,
             unicode: true,
             read_only,
+            read_only_sources: Vec::new(),
             portfolio: Arc::new(Portfolio::default()),
             analysis: Arc::new(Analysis::default()),
             project_order: Vec::new(),
@@ -223,6 +226,11 @@ impl State {
 }
 
 impl State {
+    /// Whether writes to this source are refused (everywhere, or for it alone).
+    pub fn read_only_for(&self, source: &str) -> bool {
+        self.read_only || self.read_only_sources.iter().any(|s| s == source)
+    }
+
     /// The Stalled rows on screen (indices into `analysis.stalled`), after the project filter.
     pub fn visible_stalled(&self) -> Vec<usize> {
         let all = &self.analysis.stalled;

@@ -47,9 +47,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, id: &str, theme: &Them
         state.keymap.hint(Action::Open),
         state.keymap.hint(Action::Back),
     );
-    if state.read_only {
+    if state.read_only_for(&p.source) {
         lines.push(Line::from(Span::styled(
-            "read-only: nothing will be sent to any tracker",
+            format!("read-only: nothing will be sent to {}", p.source),
             theme.flag(),
         )));
         lines.push(Line::from(format!("{enter} or {esc} close")));

@@ -95,7 +95,26 @@ fn the_tab_lists_every_kind_with_a_readable_detail_at_both_sizes() {
     }
     let s = screen(&state, 80, 24);
     assert!(s.contains("accepted no decisions yet"), "{s}");
-    assert!(s.contains("AI today 0 calls, 0 tokens"), "{s}");
+    assert!(s.contains("AI off: rules only"), "{s}");
+    let generation = state.advice.generation;
+    update(
+        &mut state,
+        Event::Advised {
+            generation,
+            suggestions: advice::every_kind(),
+            note: None,
+            usage: Some(lookout::app::AiUsage {
+                calls: 3,
+                tokens: 4120,
+                cost: 0.0125,
+            }),
+        },
+    );
+    let s = screen(&state, 80, 24);
+    assert!(
+        s.contains("AI today 3 calls, 4120 tokens, cost 0.01"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -53,7 +53,6 @@ pub enum AuditEntry {
     Decision(Decision),
     Write {
         at: DateTime<Utc>,
-        suggestion: String,
         source: String,
         action: TrackerAction,
         /// `Err` holds why nothing was written, already cleaned.
@@ -117,7 +116,8 @@ pub struct Advice {
     /// The selected suggestion's ticket, its last status changes (oldest first).
     pub history: Vec<HistoryLine>,
     pub rates: Vec<KindRate>,
-    pub usage: AiUsage,
+    /// The day's model use; `None` when no model is configured (the rules' list stands).
+    pub usage: Option<AiUsage>,
     /// Newest first.
     pub audit: Vec<AuditEntry>,
 }

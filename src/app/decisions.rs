@@ -251,14 +251,14 @@ pub fn on_applied(state: &mut State, id: &str, result: Result<Facts, String>) ->
             d.write = Some((p.action.clone(), before));
             set_state(state, id, SuggestionState::Applied);
             say(state, format!("written to {}: {}", p.source, p.action));
-            log_write(state, at, &s.id, &p.source, &p.action, Ok(()));
+            log_write(state, at, &p.source, &p.action, Ok(()));
             decide(state, d)
         }
         Err(why) => {
             let why = Clean::new(why);
             set_state(state, id, SuggestionState::Failed);
             say(state, format!("nothing written: {why}"));
-            log_write(state, at, &s.id, &p.source, &p.action, Err(why));
+            log_write(state, at, &p.source, &p.action, Err(why));
             Outcome::redraw()
         }
     }
@@ -340,7 +340,6 @@ fn decide(state: &mut State, d: Decision) -> Outcome {
 fn log_write(
     state: &mut State,
     at: chrono::DateTime<Utc>,
-    id: &str,
     source: &str,
     action: &crate::domain::TrackerAction,
     result: Result<(), Clean>,
@@ -349,7 +348,6 @@ fn log_write(
         0,
         AuditEntry::Write {
             at,
-            suggestion: id.to_string(),
             source: source.to_string(),
             action: action.clone(),
             result,

@@ -47,8 +47,8 @@ pub fn on_advised(
     advice.list = suggestions;
     advice.ready = true;
     advice.note = note.map(Clean::new);
-    if let Some(u) = usage {
-        advice.usage = u;
+    if usage.is_some() {
+        advice.usage = usage;
     }
     advice.selected = keep
         .and_then(|id| advice.list.iter().position(|s| s.id == id))
@@ -67,10 +67,8 @@ pub fn on_feedback(
     for entry in &mut audit {
         match entry {
             AuditEntry::Decision(d) => clean_decision(d),
-            AuditEntry::Write {
-                suggestion, action, ..
-            } => {
-                clean_in_place(suggestion);
+            AuditEntry::Write { source, action, .. } => {
+                clean_in_place(source);
                 clean_change(&mut action.change);
                 clean_in_place(&mut action.key);
             }

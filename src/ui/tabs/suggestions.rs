@@ -76,12 +76,16 @@ fn summary_line<'a>(state: &'a State, theme: &Theme) -> Line<'a> {
     } else {
         spans.push(Span::raw(rated.join(", ")));
     }
-    let u = advice.usage;
-    spans.push(Span::styled("  AI today ", theme.header()));
-    spans.push(Span::raw(format!(
-        "{} calls, {} tokens, cost {:.2}",
-        u.calls, u.tokens, u.cost
-    )));
+    match advice.usage {
+        Some(u) => {
+            spans.push(Span::styled("  AI today ", theme.header()));
+            spans.push(Span::raw(format!(
+                "{} calls, {} tokens, cost {:.2}",
+                u.calls, u.tokens, u.cost
+            )));
+        }
+        None => spans.push(Span::styled("  AI off: rules only", theme.dim())),
+    }
     if let Some(note) = &advice.note {
         spans.push(Span::styled(
             format!("  rules only: {}", &**note),

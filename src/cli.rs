@@ -76,6 +76,46 @@ pub enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// The advisor's suggestions (or accept, reject or undo one).
+    Suggestions {
+        #[command(subcommand)]
+        decide: Option<Decide>,
+        /// `table` for people, `json` for scripts.
+        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+        format: String,
+    },
+    /// Every decision and tracker write lookout made, oldest first.
+    Audit {
+        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+        format: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Decide {
+    /// Accept a suggestion: shows what will be written to which tracker and asks first.
+    Accept {
+        id: String,
+        /// Write without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Reject a suggestion: it stays hidden until its evidence changes.
+    Reject {
+        id: String,
+        #[arg(long, value_parser = crate::commands::decide::parse_reason)]
+        reason: Option<crate::domain::RejectReason>,
+        /// Free text kept with the decision.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Undo an accepted suggestion: writes the ticket's earlier values back.
+    Undo {
+        id: String,
+        /// Write without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// Where this run keeps its store and log; a demo run's directory vanishes when it ends.
@@ -128,6 +168,32 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 
 fn parse_method(s: &str) -> Result<Method, String> {
     Method::parse(s).ok_or_else(|| format!("{s:?} is not a method; use calibrated or classic"))
+}
+
+async fn suggestions(
+    settings: &Settings,
+    store: &Store,
+    decide: Option<Decide>,
+    format: &str,
+) -> anyhow::Result<ExitCode> {
+    use crate::commands::{decide, suggestions};
+    match decide {
+        None => {
+            let list = suggestions::current(settings, store, chrono::Utc::now()).await?;
+            if format == "json" {
+                let rows: Vec<_> = list.iter().map(suggestions::to_json).collect();
+                println!("{}", crate::text::json::to_string_pretty(&rows)?);
+            } else {
+                print!("{}", suggestions::table(&list));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Decide::Accept { id, yes }) => decide::accept(settings, store, &id, yes).await,
+        Some(Decide::Reject { id, reason, note }) => {
+            decide::reject(settings, store, &id, reason, note).await
+        }
+        Some(Decide::Undo { id, yes }) => decide::undo(settings, store, &id, yes).await,
+    }
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -220,6 +286,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime.block_on(crate::commands::sync::forever(&settings, store))
         }
         Some(Command::Backtest { .. } | Command::Doctor) => Ok(ExitCode::SUCCESS),
+        Some(Command::Suggestions { decide, format }) => {
+            runtime.block_on(suggestions(&settings, &store, decide, &format))
+        }
+        Some(Command::Audit { format }) => {
+            let entries = crate::commands::audit::entries(&store)?;
+            if format == "json" {
+                println!("{}", crate::text::json::to_string_pretty(&entries)?);
+            } else {
+                print!("{}", crate::commands::audit::table(&entries));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Forecast {
             project,
             items,

@@ -11,12 +11,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use fake_jira::{FakeJira, generate};
+use lookout::domain::{Decision, Kind, Seen, Subject, Verdict};
 use lookout::domain::{Field, Portfolio, StatusCategory};
 use lookout::sources::http::Policy;
 use lookout::sources::jira::{JiraSource, Settings};
 use lookout::sources::{Change, Source, TrackerAction};
 use lookout::store::Store;
-use lookout::sync::{SyncEvent, spawn_all, sync_once};
+use lookout::sync::{
+    SyncEvent, WriteError, WriteRequest, Writers, spawn_all, sync_once, undo_request,
+};
 use routed::Reply;
 
 /// Tests cannot set environment variables in their own process (edition 2024), so the
@@ -586,4 +589,168 @@ async fn a_killed_sync_restarts_to_the_same_store() {
     );
     let store = Store::open(&dir.path().join("data")).expect("store opens after a kill");
     assert_same_store(&store, &reference);
+}
+
+fn seen(status: &str, assignee: Option<&str>, priority: lookout::domain::Priority) -> Seen {
+    Seen {
+        status: status.into(),
+        assignee: assignee.map(Into::into),
+        priority,
+    }
+}
+
+fn accepted(action: TrackerAction, before: lookout::domain::Facts) -> Decision {
+    Decision {
+        suggestion: format!("test:{}", action.key),
+        kind: Kind::Reassign,
+        subject: Subject::Ticket {
+            source: "jira".into(),
+            id: action.ticket,
+            key: action.key.clone(),
+            project: "OPS".into(),
+        },
+        verdict: Verdict::Accept,
+        at: Utc::now(),
+        reason: None,
+        note: None,
+        fingerprint: 1,
+        write: Some((action, before)),
+    }
+}
+
+#[tokio::test]
+async fn accept_write_and_undo_restore_each_field_in_jira() {
+    use lookout::domain::Priority;
+    let fake = FakeJira::start(generate(3, &["OPS"], start()), zone());
+    let writers = Writers::spawn(
+        vec![("jira".into(), Box::new(source(&fake, TOKEN_VAR)), false)],
+        None,
+    );
+    let act = |change| TrackerAction {
+        ticket: 10_001,
+        key: "OPS-1".into(),
+        change,
+    };
+    let steps = [
+        (
+            Change::Assign {
+                login: "acc-9".into(),
+            },
+            seen("In Progress", None, Priority::Medium),
+        ),
+        (
+            Change::SetPriority {
+                priority: "Highest".into(),
+            },
+            seen("In Progress", None, Priority::Medium),
+        ),
+        (
+            Change::Transition {
+                status: "Done".into(),
+            },
+            seen("In Progress", None, Priority::Medium),
+        ),
+    ];
+    for (change, seen) in steps {
+        let original = fake.with(|s| s.issues[&10_001].clone());
+        let action = act(change);
+        let applied = writers
+            .apply(WriteRequest {
+                source: "jira".into(),
+                action: action.clone(),
+                seen,
+            })
+            .await
+            .expect("written");
+        assert_eq!(applied.before.status, "In Progress");
+        assert_eq!(applied.before.assignee, None);
+        assert_eq!(applied.before.priority_name, "Medium");
+        assert_ne!(
+            fake.with(|s| s.issues[&10_001].clone()),
+            original,
+            "{action}"
+        );
+        let undo = undo_request(&accepted(action.clone(), applied.before)).expect("undoable");
+        writers.apply(undo).await.expect("undone");
+        let back = fake.with(|s| s.issues[&10_001].clone());
+        assert_eq!(back.status, original.status, "{action}");
+        assert_eq!(back.assignee, original.assignee, "{action}");
+        assert_eq!(back.priority, original.priority, "{action}");
+    }
+}
+
+#[tokio::test]
+async fn a_ticket_that_moved_is_not_written_and_the_user_is_told() {
+    use lookout::domain::Priority;
+    let fake = FakeJira::start(generate(3, &["OPS"], start()), zone());
+    let writers = Writers::spawn(
+        vec![("jira".into(), Box::new(source(&fake, TOKEN_VAR)), false)],
+        None,
+    );
+    let err = writers
+        .apply(WriteRequest {
+            source: "jira".into(),
+            action: TrackerAction {
+                ticket: 10_003,
+                key: "OPS-3".into(),
+                change: Change::Assign {
+                    login: "acc-9".into(),
+                },
+            },
+            // OPS-3 is Done, with Person 3, at Low.
+            seen: seen("In Review", Some("Person 3"), Priority::Low),
+        })
+        .await
+        .expect_err("moved");
+    assert!(matches!(err, WriteError::Moved(_)), "{err}");
+    assert!(
+        err.to_string()
+            .contains(r#"status is now "Done", you saw "In Review""#),
+        "{err}"
+    );
+    let writes = fake.with(|s| s.log.iter().filter(|(m, _, _)| m != "GET").count());
+    assert_eq!(writes, 0, "nothing but the read reached Jira");
+    assert_eq!(
+        fake.with(|s| s.issues[&10_003].assignee.clone()),
+        Some(("acc-3".into(), "Person 3".into()))
+    );
+}
+
+#[tokio::test]
+async fn read_only_sends_nothing_to_jira_whatever_is_asked() {
+    use lookout::domain::Priority;
+    let fake = FakeJira::start(generate(3, &["OPS"], start()), zone());
+    let writers = Writers::spawn(
+        vec![("jira".into(), Box::new(source(&fake, TOKEN_VAR)), true)],
+        None,
+    );
+    for change in [
+        Change::Assign {
+            login: "acc-9".into(),
+        },
+        Change::Unassign,
+        Change::Transition {
+            status: "Done".into(),
+        },
+        Change::SetPriority {
+            priority: "High".into(),
+        },
+        Change::AddLabel { label: "x".into() },
+        Change::Comment { body: "x".into() },
+    ] {
+        let err = writers
+            .apply(WriteRequest {
+                source: "jira".into(),
+                action: TrackerAction {
+                    ticket: 10_001,
+                    key: "OPS-1".into(),
+                    change,
+                },
+                seen: seen("In Progress", None, Priority::Medium),
+            })
+            .await
+            .expect_err("read-only");
+        assert!(matches!(err, WriteError::ReadOnly(_)), "{err}");
+    }
+    assert_eq!(fake.with(|s| s.log.len()), 0, "no request reached Jira");
 }

@@ -329,3 +329,166 @@ async fn sync_and_write_back_against_a_real_redmine() {
         "the write synced back too"
     );
 }
+
+/// A fresh project with one developer; returns its identifier and the user's id.
+async fn project_with_member(rm: &Redmine, tag: i64) -> (String, u64) {
+    let ident = format!("lw{tag}");
+    rm.post(
+        "/projects.json",
+        json!({ "project": {
+            "name": format!("Lookout writes {tag}"), "identifier": ident,
+            "enabled_module_names": ["issue_tracking"]
+        }}),
+    )
+    .await;
+    let user = rm
+        .post(
+            "/users.json",
+            json!({ "user": {
+                "login": format!("wr{tag}"), "firstname": "Wren", "lastname": format!("W{tag}"),
+                "mail": format!("wr{tag}@example.com"), "password": "lookout-test-pass"
+            }}),
+        )
+        .await["user"]["id"]
+        .as_u64()
+        .expect("user id");
+    let developer = rm.id_named("/roles.json", "roles", "Developer").await;
+    rm.post(
+        &format!("/projects/{ident}/memberships.json"),
+        json!({ "membership": { "user_id": user, "role_ids": [developer] } }),
+    )
+    .await;
+    (ident, user)
+}
+
+#[tokio::test]
+#[ignore = "needs a live Redmine: see README, Development"]
+async fn accept_write_undo_and_a_moved_issue_against_a_real_redmine() {
+    use lookout::domain::{Decision, Kind, Priority, Seen, Subject, Verdict};
+    use lookout::sync::{WriteError, WriteRequest, Writers, undo_request};
+
+    let rm = Redmine::from_env();
+    let (ident, user) = project_with_member(&rm, Utc::now().timestamp_millis()).await;
+    let issue = rm.issue(&ident, "Write me").await;
+    let settings = Settings {
+        url: rm.url.clone(),
+        api_key_env: KEY_VAR.into(),
+        projects: vec![ident.clone()],
+        sweep_every: Duration::ZERO,
+    };
+    let writers = Writers::spawn(
+        vec![(
+            "ops".into(),
+            Box::new(RedmineSource::new("ops", settings, Policy::default())),
+            false,
+        )],
+        None,
+    );
+    let fresh = Seen {
+        status: "New".into(),
+        assignee: None,
+        priority: Priority::Medium,
+    };
+    let state = |v: &Value| {
+        let i = &v["issue"];
+        (
+            i["status"]["name"].as_str().map(str::to_string),
+            i["assigned_to"]["id"].as_u64(),
+            i["priority"]["name"].as_str().map(str::to_string),
+        )
+    };
+    let original = state(&rm.get(&format!("/issues/{issue}.json")).await);
+    assert_eq!(original, (Some("New".into()), None, Some("Normal".into())));
+
+    for change in [
+        Change::Assign {
+            login: user.to_string(),
+        },
+        Change::Transition {
+            status: "In Progress".into(),
+        },
+        Change::SetPriority {
+            priority: "High".into(),
+        },
+    ] {
+        let action = TrackerAction {
+            ticket: issue,
+            key: format!("#{issue}"),
+            change,
+        };
+        let applied = writers
+            .apply(WriteRequest {
+                source: "ops".into(),
+                action: action.clone(),
+                seen: fresh.clone(),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{action}: {e}"));
+        assert_eq!(applied.before.priority_name, "Normal");
+        assert_eq!(applied.before.assignee_login, None);
+        let written = state(&rm.get(&format!("/issues/{issue}.json")).await);
+        assert_ne!(written, original, "{action} reached Redmine");
+        let decision = Decision {
+            suggestion: format!("live:{issue}"),
+            kind: Kind::Reassign,
+            subject: Subject::Ticket {
+                source: "ops".into(),
+                id: issue,
+                key: format!("#{issue}"),
+                project: ident.clone(),
+            },
+            verdict: Verdict::Accept,
+            at: Utc::now(),
+            reason: None,
+            note: None,
+            fingerprint: 1,
+            write: Some((action.clone(), applied.before)),
+        };
+        let undo = undo_request(&decision).expect("undoable");
+        writers
+            .apply(undo)
+            .await
+            .unwrap_or_else(|e| panic!("undo {action}: {e}"));
+        let back = state(&rm.get(&format!("/issues/{issue}.json")).await);
+        assert_eq!(back, original, "undo of {action}");
+    }
+
+    // Someone moves the issue in Redmine; lookout's accept then writes nothing.
+    let in_progress = rm
+        .id_named("/issue_statuses.json", "issue_statuses", "In Progress")
+        .await;
+    rm.put(
+        &format!("/issues/{issue}.json"),
+        json!({ "issue": { "status_id": in_progress } }),
+    )
+    .await;
+    let journals = |v: &Value| v["issue"]["journals"].as_array().map_or(0, Vec::len);
+    let before = rm
+        .get(&format!("/issues/{issue}.json?include=journals"))
+        .await;
+    let err = writers
+        .apply(WriteRequest {
+            source: "ops".into(),
+            action: TrackerAction {
+                ticket: issue,
+                key: format!("#{issue}"),
+                change: Change::Assign {
+                    login: user.to_string(),
+                },
+            },
+            seen: fresh,
+        })
+        .await
+        .expect_err("the issue moved");
+    assert!(matches!(err, WriteError::Moved(_)), "{err}");
+    assert!(
+        err.to_string()
+            .contains(r#"status is now "In Progress", you saw "New""#),
+        "{err}"
+    );
+    let after = rm
+        .get(&format!("/issues/{issue}.json?include=journals"))
+        .await;
+    assert_eq!(journals(&after), journals(&before), "nothing was written");
+    assert_eq!(after["issue"]["assigned_to"], Value::Null);
+}

@@ -4,4 +4,11 @@
 //! Rules always work, offline. A model may only keep, drop, re-rank or reword the rules'
 //! candidates and choose among the targets they offer; nothing it writes becomes an action.
 
+pub mod audit;
+pub mod feedback;
+pub mod ledger;
 pub mod rules;
+
+pub use audit::{AuditEntry, AuditEvent};
+pub use feedback::KindRates;
+pub use ledger::Ledger;

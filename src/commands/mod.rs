@@ -1,6 +1,9 @@
 //! Headless subcommands: each turns settings and a store (or a file) into printed output.
 
+pub mod audit;
 pub mod backtest;
+pub mod decide;
 pub mod doctor;
 pub mod forecast;
+pub mod suggestions;
 pub mod sync;

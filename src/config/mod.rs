@@ -50,6 +50,8 @@ pub struct SourceSettings {
     pub name: String,
     pub interval: Duration,
     pub kind: SourceKind,
+    /// Never write to this source's tracker (`read_only = true` in its table).
+    pub read_only: bool,
 }
 
 impl SourceSettings {
@@ -58,6 +60,7 @@ impl SourceSettings {
             name: "demo".to_string(),
             interval: DEFAULT_DEMO_INTERVAL,
             kind: SourceKind::Demo { seed: DEMO_SEED },
+            read_only: false,
         }
     }
 }

@@ -51,6 +51,8 @@ pub struct RawSource {
     pub kind: Spanned<String>,
     pub name: Spanned<String>,
     pub interval: Option<Spanned<String>>,
+    /// Any kind: never write to this tracker.
+    pub read_only: Option<bool>,
     pub seed: Option<Spanned<u64>>,
     /// csv: the file to import.
     pub path: Option<Spanned<String>>,

@@ -42,6 +42,7 @@ pub(super) fn sources(
             name: name.clone(),
             interval,
             kind,
+            read_only: src.read_only.unwrap_or(false),
         });
     }
     Ok(out)
@@ -80,4 +81,32 @@ fn kind(doc: &Doc<'_>, src: &RawSource) -> Result<SourceKind, ConfigError> {
         "redmine" => tracker_source::redmine_kind(doc.path, doc.text, src)?,
         _ => tracker_source::jira_kind(doc.path, doc.text, src)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::{ConfigError, Settings};
+
+    #[test]
+    fn any_source_may_be_read_only_on_its_own() {
+        let text = "[[source]]\nkind = \"demo\"\nname = \"a\"\nread_only = true\n\
+                    [[source]]\nkind = \"demo\"\nname = \"b\"\n";
+        let s = Settings::parse(Path::new("c.toml"), text).expect("parses");
+        assert!(!s.read_only);
+        let own: Vec<bool> = s.sources.iter().map(|x| x.read_only).collect();
+        assert_eq!(own, [true, false]);
+    }
+
+    #[test]
+    fn a_read_only_that_is_not_a_boolean_names_its_line() {
+        let text = "[[source]]\nkind = \"demo\"\nname = \"a\"\nread_only = \"yes\"\n";
+        match Settings::parse(Path::new("c.toml"), text) {
+            Err(ConfigError::At { line, key, .. }) => {
+                assert_eq!((line, key.as_str()), (4, "source[1].read_only"));
+            }
+            other => panic!("expected a located error, got {other:?}"),
+        }
+    }
 }

@@ -22,6 +22,9 @@ pub enum Change {
     Assign {
         login: String,
     },
+    /// Leave the ticket with nobody assigned (what an undo of an assignment restores when
+    /// the ticket had nobody before).
+    Unassign,
     /// Move to the status of this name, through whatever the tracker's workflow allows.
     Transition {
         status: String,
@@ -43,6 +46,7 @@ impl fmt::Display for TrackerAction {
         let key = &self.key;
         match &self.change {
             Change::Assign { login } => write!(f, "assign {key} to {login}"),
+            Change::Unassign => write!(f, "unassign {key}"),
             Change::Transition { status } => write!(f, "move {key} to {status:?}"),
             Change::SetPriority { priority } => write!(f, "set {key} to priority {priority}"),
             Change::AddLabel { label } => write!(f, "label {key} {label:?}"),

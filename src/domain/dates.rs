@@ -32,6 +32,19 @@ pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.and_utc())
 }
 
+/// Compact age: minutes, hours, days or weeks, whichever reads best.
+pub fn format_days(d: f64) -> String {
+    if d < 1.0 / 24.0 {
+        format!("{}m", (d * 1440.0).round() as i64)
+    } else if d < 1.0 {
+        format!("{}h", (d * 24.0).round() as i64)
+    } else if d < 100.0 {
+        format!("{}d", d.floor() as i64)
+    } else {
+        format!("{}w", (d / 7.0).floor() as i64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_instant;
@@ -54,18 +67,5 @@ mod tests {
         );
         assert!(parse_instant("yesterday").is_none());
         assert!(parse_instant("").is_none());
-    }
-}
-
-/// Compact age: minutes, hours, days or weeks, whichever reads best.
-pub fn format_days(d: f64) -> String {
-    if d < 1.0 / 24.0 {
-        format!("{}m", (d * 1440.0).round() as i64)
-    } else if d < 1.0 {
-        format!("{}h", (d * 24.0).round() as i64)
-    } else if d < 100.0 {
-        format!("{}d", d.floor() as i64)
-    } else {
-        format!("{}w", (d / 7.0).floor() as i64)
     }
 }

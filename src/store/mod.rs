@@ -13,6 +13,7 @@ mod codec;
 mod error;
 mod guard;
 mod inspect;
+pub mod journal;
 mod keys;
 mod legacy;
 mod lock;

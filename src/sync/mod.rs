@@ -7,8 +7,10 @@
 //! key instead. The app keeps working on stored data meanwhile.
 
 mod build;
+mod desk;
 mod failure;
 mod summary;
+mod writer;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,9 +18,10 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, mpsc};
 
-pub use build::build_sources;
+pub use build::{build_sources, build_writable_sources, build_writers};
 pub use failure::{Failure, FailureKind};
 pub use summary::{PATCH_LIMIT, SyncSummary};
+pub use writer::{Applied, WriteError, WriteRequest, Writers, undo_impossible, undo_request};
 
 use crate::domain::ChangeSet;
 use crate::sources::{Budget, Source, SourceError};

@@ -507,12 +507,23 @@ fn handle(state: &Arc<Mutex<State>>, zone: FixedOffset, r: Request) -> Reply {
             s.hits = None;
             match (method, tail) {
                 ("PUT", "assignee") => {
-                    let acc = body["accountId"].as_str().unwrap_or("").to_string();
+                    // `null` unassigns, as Jira documents.
+                    let acc = body["accountId"].as_str().map(str::to_string);
                     if let Some(i) = s.issues.get_mut(&id) {
-                        i.assignee = Some((acc.clone(), format!("User {acc}")));
+                        i.assignee = acc.map(|a| (a.clone(), format!("User {a}")));
                         i.updated = now;
                     }
                     Reply::raw(204, "")
+                }
+                ("GET", "") => {
+                    let i = &s.issues[&id];
+                    Reply::json(&json!({ "id": id.to_string(), "key": i.key, "fields": {
+                        "status": { "name": i.status },
+                        "assignee": i.assignee.as_ref().map(|(acc, name)| {
+                            json!({ "accountId": acc, "displayName": name })
+                        }),
+                        "priority": { "name": i.priority },
+                    }}))
                 }
                 ("GET", "worklog") => worklogs::of_issue(&mut s, id, &r, zone),
                 ("GET", "transitions") => Reply::json(&json!({ "transitions": [

@@ -169,6 +169,21 @@ pub struct ProjectKey {
     pub key: String,
 }
 
+/// An issue read for a write's precondition: only the fields a change touches.
+#[derive(Debug, Deserialize)]
+pub struct FactsIssue {
+    pub fields: FactsFields,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FactsFields {
+    pub status: NameOnly,
+    #[serde(default)]
+    pub assignee: Option<User>,
+    #[serde(default)]
+    pub priority: Option<NameOnly>,
+}
+
 #[derive(Debug, Deserialize)]
 pub struct NameOnly {
     pub name: String,

@@ -31,7 +31,7 @@ use reqwest::RequestBuilder;
 use serde_json::Value;
 
 use super::http::{Body, Http, HttpError, Policy};
-use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
+use super::{Budget, Facts, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
 use crate::domain::{ChangeSet, Interner, Project, Sweep, Ticket};
 use issues::{OddIssues, unplaced_warning};
 use status::{Outcome, Statuses};
@@ -432,6 +432,14 @@ impl Source for JiraSource {
 
     fn trial(&mut self) -> BoxFuture<'_, Result<Option<Trial>, SourceError>> {
         Box::pin(async move { Ok(Some(self.trial_read().await?)) })
+    }
+
+    fn facts<'a>(
+        &'a mut self,
+        ticket: u64,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<Facts, SourceError>> {
+        Box::pin(self.read_facts(ticket))
     }
 
     fn apply<'a>(

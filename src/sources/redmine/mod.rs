@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use super::http::{Http, HttpError, Policy};
 use super::lenient::{Listing, field_at_fault, warn_each};
-use super::{Budget, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
+use super::{Budget, Facts, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
 use crate::domain::{ChangeSet, Member, Project, Sweep, TimeEntry};
 use map::Catalog;
 
@@ -483,6 +483,14 @@ impl Source for RedmineSource {
 
     fn trial(&mut self) -> BoxFuture<'_, Result<Option<Trial>, SourceError>> {
         Box::pin(async move { Ok(Some(self.trial_read().await?)) })
+    }
+
+    fn facts<'a>(
+        &'a mut self,
+        ticket: u64,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<Facts, SourceError>> {
+        Box::pin(self.read_facts(ticket))
     }
 
     fn apply<'a>(

@@ -1,11 +1,39 @@
-//! Changes lookout makes in Redmine: one `PUT /issues/{id}.json` each.
+//! Changes lookout makes in Redmine: one `PUT /issues/{id}.json` each, and the issue's
+//! writable fields read fresh before one (its precondition and pre-image).
 
 use serde_json::{Value, json};
 
 use super::{RedmineSource, dto};
-use crate::sources::{Change, SourceError, TrackerAction};
+use crate::sources::{Change, Facts, SourceError, TrackerAction};
 
 impl RedmineSource {
+    /// The issue as Redmine has it now: the assignee's name and user id (the login a write
+    /// takes), and the priority's name and its level among Redmine's priorities.
+    pub(super) async fn read_facts(&mut self, ticket: u64) -> Result<Facts, SourceError> {
+        if self.catalog.priorities.is_empty() {
+            self.refresh_catalog(&mut Vec::new()).await?;
+        }
+        let now: dto::OneIssue = self.get(&format!("/issues/{ticket}.json"), &[]).await?;
+        let issue = now.issue;
+        let level = self
+            .catalog
+            .priorities
+            .iter()
+            .find(|p| p.0 == issue.priority.id)
+            .map(|p| p.2)
+            .unwrap_or(crate::domain::Priority::Medium);
+        Ok(Facts {
+            status: crate::text::sanitize(&issue.status.name),
+            assignee: issue
+                .assigned_to
+                .as_ref()
+                .map(|a| crate::text::sanitize(&a.name)),
+            assignee_login: issue.assigned_to.as_ref().map(|a| a.id.to_string()),
+            priority: level,
+            priority_name: crate::text::sanitize(&issue.priority.name),
+        })
+    }
+
     pub(super) async fn write(&mut self, action: &TrackerAction) -> Result<(), SourceError> {
         if self.catalog.statuses.is_empty() {
             self.refresh_catalog(&mut Vec::new()).await?;
@@ -21,6 +49,8 @@ impl RedmineSource {
                 })?;
                 json!({ "assigned_to_id": id })
             }
+            // Redmine clears a field given an empty value.
+            Change::Unassign => json!({ "assigned_to_id": "" }),
             Change::Transition { status } => {
                 let id = self.catalog.status_id(status).ok_or_else(|| {
                     let known: Vec<&str> = self

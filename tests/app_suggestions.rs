@@ -243,6 +243,13 @@ fn undoing_an_applied_write_restores_the_pre_image_in_the_tracker() {
         Some(&now),
         "the undo keeps what it overwrote"
     );
+    assert_eq!(
+        undo.write.as_ref().map(|(a, _)| a.change.clone()),
+        Some(lookout::domain::Change::Assign {
+            login: "alice".into()
+        }),
+        "and the write it made: the assignee back"
+    );
     assert_eq!(state_of(&id, &s), SuggestionState::Undone);
 }
 
@@ -353,4 +360,28 @@ fn the_audit_log_opens_scrolls_and_closes() {
     assert!(s.advice.popup.is_none());
     update(&mut s, ch('A'));
     assert!(matches!(s.advice.popup, Some(Popup::Audit { .. })));
+}
+
+#[test]
+fn a_comment_cannot_be_taken_back_so_its_undo_is_only_recorded() {
+    let mut s = advice::showing(advice::every_kind(), Portfolio::default(), false);
+    select(&mut s, Kind::NudgeReviewer);
+    let id = s.advice.selected().expect("selected").id.clone();
+    update(&mut s, ch('a'));
+    update(&mut s, key(KeyCode::Enter));
+    update(
+        &mut s,
+        Event::Applied {
+            suggestion: id.clone(),
+            result: Ok(before()),
+        },
+    );
+    let out = update(&mut s, ch('u'));
+    let [Effect::Decide(undo)] = out.effects.as_slice() else {
+        panic!("no write can undo a comment: {:?}", out.effects);
+    };
+    assert_eq!((undo.verdict, undo.write.clone()), (Verdict::Undo, None));
+    assert_eq!(state_of(&id, &s), SuggestionState::Undone);
+    let message = s.message.clone().expect("a message");
+    assert!(message.contains("undone in lookout only"), "{}", &*message);
 }

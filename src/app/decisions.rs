@@ -83,7 +83,8 @@ fn undo(state: &mut State) -> Outcome {
         say(state, "nothing to undo".to_string());
         return Outcome::redraw();
     };
-    if last.verdict == Verdict::Accept && last.write.is_some() {
+    let cannot = crate::sync::undo_impossible(&last).filter(|_| last.verdict == Verdict::Accept);
+    if last.verdict == Verdict::Accept && last.write.is_some() && cannot.is_none() {
         if state.read_only_for(last.subject.source()) {
             say(
                 state,
@@ -108,11 +109,20 @@ fn undo(state: &mut State) -> Outcome {
         write: None,
         ..last.clone()
     };
-    set_state(state, &last.suggestion, SuggestionState::Pending);
-    say(
-        state,
-        format!("undone: {} of {}", verdict_word(last.verdict), last.subject),
-    );
+    // What a write cannot take back (a comment, a label) stays in the tracker; the decision
+    // is undone in lookout and the user is told where to finish it.
+    let (to, message) = match cannot {
+        Some(why) => (
+            SuggestionState::Undone,
+            format!("undone in lookout only: {why}"),
+        ),
+        None => (
+            SuggestionState::Pending,
+            format!("undone: {} of {}", verdict_word(last.verdict), last.subject),
+        ),
+    };
+    set_state(state, &last.suggestion, to);
+    say(state, message);
     decide(state, d)
 }
 
@@ -272,7 +282,8 @@ pub fn on_reverted(state: &mut State, id: &str, result: Result<Facts, String>) -
     };
     match result {
         Ok(before) => {
-            let action = last.write.as_ref().map(|(a, _)| a.clone());
+            // The undo keeps the write it made and what that overwrote, as an accept does.
+            let action = crate::sync::undo_request(&last).map(|r| r.action);
             let d = Decision {
                 verdict: Verdict::Undo,
                 at: Utc::now(),

@@ -11,7 +11,7 @@ use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use super::advise;
+use super::advise::Advisor;
 use super::event::{Effect, Event, ForecastJob};
 use super::load::{self, Loaded, ViewSpec, load_and_analyse};
 use super::state::State;
@@ -21,7 +21,7 @@ use crate::analysis::projection::forecast;
 use crate::config::Settings;
 use crate::domain::Portfolio;
 use crate::store::Store;
-use crate::sync::{self, SyncEvent};
+use crate::sync::{self, SyncEvent, Writers};
 
 /// The last session's analysis, so the first frame needs no full load.
 fn spawn_cached_view(store: Store, tx: mpsc::UnboundedSender<Event>) {
@@ -115,6 +115,14 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
     install_panic_exit();
     let mut keys = EventStream::new();
 
+    state.read_only_sources = settings
+        .sources
+        .iter()
+        .filter(|s| s.read_only)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut advisor = Advisor::new(&store, tx.clone());
+    advisor.feedback();
     spawn_cached_view(store.clone(), tx.clone());
     spawn_load(
         store.clone(),
@@ -155,8 +163,13 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                         tokio::task::spawn_blocking(move || load::persist(&store, &analysis, &snapshots));
                     }
                     Effect::StartSync => {
-                        let sources = sync::build_sources(&settings.sources, &state.portfolio);
-                        refresh = Some(sync::spawn_all(store.clone(), sources, sync_tx.clone()));
+                        // The demo tracker takes writes through the store, so its next sync
+                        // shows what was written.
+                        let sources = sync::build_writable_sources(&settings.sources, &state.portfolio, &store);
+                        let r = sync::spawn_all(store.clone(), sources, sync_tx.clone());
+                        let writers = sync::build_writers(&settings.sources, &state.portfolio, &store, settings.read_only);
+                        advisor.set_writers(Writers::spawn(writers, Some(r.clone())));
+                        refresh = Some(r);
                     }
                     Effect::SyncNow => {
                         if let Some(r) = &refresh {
@@ -164,19 +177,12 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                         }
                     }
                     Effect::Forecast(job) => spawn_forecast(state.portfolio.clone(), job, tx.clone()),
-                    Effect::Advise { generation } => advise::spawn_advice(
-                        state.portfolio.clone(),
-                        state.analysis.clone(),
-                        generation,
-                        tx.clone(),
-                    ),
-                    Effect::Decide(decision) => advise::keep_decision(decision),
-                    Effect::Apply { suggestion, order } => {
-                        advise::spawn_apply(suggestion, order, tx.clone());
+                    Effect::Advise { generation } => {
+                        advisor.advise(state.portfolio.clone(), state.analysis.clone(), generation);
                     }
-                    Effect::Revert { suggestion, decision } => {
-                        advise::spawn_revert(suggestion, decision, tx.clone());
-                    }
+                    Effect::Decide(decision) => advisor.decide(decision),
+                    Effect::Apply { suggestion, order } => advisor.apply(suggestion, order),
+                    Effect::Revert { suggestion, decision } => advisor.revert(suggestion, decision),
                     Effect::Fail { message } => anyhow::bail!("{message}"),
                     Effect::Quit => return Ok(()),
                 }

@@ -214,6 +214,7 @@ fn clean_subject(s: &mut Subject) {
 fn clean_change(c: &mut Change) {
     match c {
         Change::Assign { login } => clean_in_place(login),
+        Change::Unassign => {}
         Change::Transition { status } => clean_in_place(status),
         Change::SetPriority { priority } => clean_in_place(priority),
         Change::AddLabel { label } => clean_in_place(label),

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod feedback;
 pub mod ledger;
+pub mod llm;
 pub mod rules;
 
 pub use audit::{AuditEntry, AuditEvent};

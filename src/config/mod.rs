@@ -3,6 +3,7 @@
 //! Every error names the file, the line and the key. Secrets never live in the file: a source
 //! names the environment variable that holds them.
 
+mod ai_section;
 mod csv_source;
 mod duration;
 mod error;
@@ -23,6 +24,7 @@ pub use paths::data_dir;
 
 use chrono::NaiveDate;
 
+use crate::advisor::llm::AiSettings;
 use crate::analysis::StallPolicy;
 use crate::keys::Keymap;
 use raw::RawConfig;
@@ -77,6 +79,8 @@ pub struct Settings {
     pub sources: Vec<SourceSettings>,
     /// Target dates by project key (`KEY` or `SOURCE/KEY`), overriding the tracker's.
     pub targets: BTreeMap<String, NaiveDate>,
+    /// The model that may refine suggestions; `None` leaves them to the rules alone.
+    pub ai: Option<AiSettings>,
 }
 
 impl Settings {
@@ -91,6 +95,7 @@ impl Settings {
             keymap: Keymap::default_table().map_err(ConfigError::Other)?,
             sources: vec![SourceSettings::demo()],
             targets: BTreeMap::new(),
+            ai: None,
         })
     }
 
@@ -121,6 +126,9 @@ impl Settings {
         sections::stall(&doc, &raw.stall, &mut s.stall)?;
         sections::targets(&doc, &raw.targets, &mut s.targets)?;
         key_section::rebind(&doc, &raw.keys, &mut s.keymap)?;
+        if let Some(ai) = &raw.ai {
+            s.ai = Some(ai_section::ai(&doc, ai)?);
+        }
         if !raw.source.is_empty() {
             s.sources = source_section::sources(&doc, &raw.source)?;
         }

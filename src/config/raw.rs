@@ -21,6 +21,7 @@ pub struct RawConfig {
     pub source: Vec<RawSource>,
     #[serde(default)]
     pub targets: BTreeMap<Spanned<String>, Spanned<String>>,
+    pub ai: Option<Spanned<super::ai_section::RawAi>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

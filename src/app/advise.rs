@@ -14,22 +14,39 @@ use tokio::sync::mpsc;
 
 use super::advice::{AiUsage, AuditEntry, KindRate, WriteOrder};
 use super::event::Event;
+use crate::advisor::llm::{Context, Llm, Outcome as LlmOutcome, Usage};
 use crate::advisor::{self, AuditEvent, Ledger};
 use crate::analysis::Analysis;
+use crate::config::Settings;
 use crate::domain::{Decision, Facts, Portfolio, TrackerAction};
 use crate::store::Store;
 use crate::sync::{WriteRequest, Writers};
 
+/// Rejections the model is shown as counter-examples.
+const COUNTER_EXAMPLES: usize = 10;
+
 pub struct Advisor {
     ledger: Ledger,
+    llm: Option<Arc<Llm>>,
+    /// Why the configured model cannot be used, said with every list until a restart.
+    llm_error: Option<String>,
     writers: Option<Writers>,
     tx: mpsc::UnboundedSender<Event>,
 }
 
 impl Advisor {
-    pub fn new(store: &Store, tx: mpsc::UnboundedSender<Event>) -> Advisor {
+    pub fn new(store: &Store, settings: &Settings, tx: mpsc::UnboundedSender<Event>) -> Advisor {
+        let (llm, llm_error) = match &settings.ai {
+            Some(ai) => match Llm::new(ai, Some(store.clone())) {
+                Ok(llm) => (Some(Arc::new(llm)), None),
+                Err(e) => (None, Some(e.to_string())),
+            },
+            None => (None, None),
+        };
         Advisor {
             ledger: Ledger::new(store),
+            llm,
+            llm_error,
             writers: None,
             tx,
         }
@@ -46,20 +63,51 @@ impl Advisor {
         tokio::task::spawn_blocking(move || send_figures(&ledger, &tx, true));
     }
 
+    /// The rules' candidates, reconciled with the user's decisions, then refined by the
+    /// model when one is configured; whatever the model does, the rules' list stands.
     pub fn advise(&self, portfolio: Arc<Portfolio>, analysis: Arc<Analysis>, generation: u64) {
         let (ledger, tx) = (self.ledger.clone(), self.tx.clone());
-        tokio::task::spawn_blocking(move || {
+        let (llm, llm_error) = (self.llm.clone(), self.llm_error.clone());
+        tokio::spawn(async move {
             let now = Utc::now();
-            let candidates =
-                advisor::rules::suggest(&portfolio, &analysis, &portfolio.members, now);
-            let (list, note) = match ledger.reconcile(candidates, now) {
-                Ok(list) => (list, None),
-                Err(e) => {
+            let p = portfolio.clone();
+            let refines = llm.is_some();
+            let built = tokio::task::spawn_blocking(move || {
+                let candidates = advisor::rules::suggest(&p, &analysis, &p.members, now);
+                let list = ledger.reconcile(candidates, now)?;
+                let rejections = if refines {
+                    ledger.recent_rejections(COUNTER_EXAMPLES)?
+                } else {
+                    Vec::new()
+                };
+                Ok::<_, crate::store::StoreError>((list, rejections))
+            })
+            .await;
+            let (list, rejections) = match built {
+                Ok(Ok(built)) => built,
+                Ok(Err(e)) => {
                     tracing::warn!("cannot read the decisions to build suggestions: {e}");
-                    (Vec::new(), Some(e.to_string()))
+                    let _ = tx.send(advised(generation, Vec::new(), Some(e.to_string()), None));
+                    return;
+                }
+                Err(e) => {
+                    tracing::error!("building suggestions stopped: {e}");
+                    return;
                 }
             };
-            let _ = tx.send(advised(generation, list, note, None));
+            let Some(llm) = llm else {
+                let _ = tx.send(advised(generation, list, llm_error, None));
+                return;
+            };
+            let context = Context::build(&portfolio, &list, &rejections);
+            let refined = llm.refine(&list, &context).await;
+            let note = match refined.outcome {
+                LlmOutcome::Refined { .. } | LlmOutcome::Cached => None,
+                LlmOutcome::Failed(why) => Some(format!("the model failed: {why}")),
+                LlmOutcome::BudgetSpent => Some("the day's model budget is spent".to_string()),
+            };
+            let usage = usage(&refined.usage);
+            let _ = tx.send(advised(generation, refined.suggestions, note, Some(usage)));
         });
     }
 
@@ -181,6 +229,14 @@ fn advised(
         suggestions,
         note,
         usage,
+    }
+}
+
+fn usage(u: &Usage) -> AiUsage {
+    AiUsage {
+        calls: u.calls,
+        tokens: u.tokens_in + u.tokens_out,
+        cost: u.cost,
     }
 }
 

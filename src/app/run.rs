@@ -121,7 +121,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
         .filter(|s| s.read_only)
         .map(|s| s.name.clone())
         .collect();
-    let mut advisor = Advisor::new(&store, tx.clone());
+    let mut advisor = Advisor::new(&store, &settings, tx.clone());
     advisor.feedback();
     spawn_cached_view(store.clone(), tx.clone());
     spawn_load(

@@ -121,9 +121,15 @@ fn tabs_cycle_and_digits_jump() {
     update(&mut s, key(KeyCode::Tab));
     assert_eq!(s.tab, Tab::Forecasts);
     update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.tab, Tab::Suggestions);
+    update(&mut s, key(KeyCode::Tab));
     assert_eq!(s.tab, Tab::Projects);
     update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.tab, Tab::Suggestions);
+    update(&mut s, ch('3'));
     assert_eq!(s.tab, Tab::Forecasts);
+    update(&mut s, ch('4'));
+    assert_eq!(s.tab, Tab::Suggestions);
     update(&mut s, ch('2'));
     assert_eq!(s.tab, Tab::Stalled);
     update(&mut s, ch('1'));
@@ -234,18 +240,34 @@ fn a_sync_reloads_only_what_it_changed_and_stale_loads_are_dropped() {
         }],
         "a few tickets are read back and patched in"
     );
+    // A reload asked for while that read runs waits for it, then runs once.
     let out = update(&mut s, synced(changed(None)));
     let third = s.load_generation;
-    assert_eq!(out.effects, vec![Effect::Reload { generation: third }]);
+    assert!(out.effects.is_empty(), "{:?}", out.effects);
+    let out = update(&mut s, synced(changed(None)));
+    let fourth = s.load_generation;
+    assert!(out.effects.is_empty(), "{:?}", out.effects);
+    assert!(fourth > third);
 
     // A slow load may land after a newer one was asked for: it is still newer than the screen.
-    assert!(update(&mut s, loaded(second, "SECOND").0).redraw);
+    let out = update(&mut s, loaded(second, "SECOND").0);
+    assert!(out.redraw);
+    let reloads: Vec<&Effect> = out
+        .effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Reload { .. } | Effect::Refresh { .. }))
+        .collect();
+    assert_eq!(
+        reloads,
+        vec![&Effect::Reload { generation: fourth }],
+        "the waiting reload runs once, for the newest ask"
+    );
     assert_eq!(s.analysis.projects[0].key, "SECOND");
-    assert!(update(&mut s, loaded(third, "THIRD").0).redraw);
+    assert!(update(&mut s, loaded(fourth, "FOURTH").0).redraw);
     let late = update(&mut s, loaded(second, "SECOND").0);
     assert!(!late.redraw && late.effects.is_empty());
     assert_eq!(
-        s.analysis.projects[0].key, "THIRD",
+        s.analysis.projects[0].key, "FOURTH",
         "an older load must not replace a newer one"
     );
 }
@@ -532,4 +554,101 @@ fn ctrl_c_quits_even_while_typing_and_nothing_open_asks_nothing() {
     );
     assert_eq!(out.effects, vec![Effect::Quit]);
     assert!(s.quit);
+}
+
+fn fresh() -> State {
+    State::new(
+        Keymap::default_table().expect("keymap"),
+        &["demo".into()],
+        true,
+        false,
+    )
+}
+
+fn loaded_event(generation: u64) -> Event {
+    Event::Loaded {
+        generation,
+        portfolio: Arc::new(Portfolio::default()),
+        analysis: Arc::new(Analysis::default()),
+        snapshots: vec![],
+    }
+}
+
+#[test]
+fn syncing_starts_after_the_first_load_only_and_reloads_wait_for_it() {
+    let mut s = fresh();
+    // The first load runs from the start: a sync's reload waits for it.
+    let out = update(
+        &mut s,
+        Event::Sync(SyncEvent::Synced {
+            source: "demo".into(),
+            summary: SyncSummary {
+                tickets_changed: 1,
+                touched: None,
+                ..SyncSummary::start()
+            },
+            warnings: vec![],
+            at: common::at(1),
+            next: common::at(1),
+            budget: None,
+        }),
+    );
+    assert!(out.effects.is_empty(), "{:?}", out.effects);
+    let waiting = s.load_generation;
+    let out = update(&mut s, loaded_event(1));
+    assert_eq!(
+        out.effects
+            .iter()
+            .filter(|e| matches!(e, Effect::StartSync))
+            .count(),
+        1
+    );
+    assert!(out.effects.contains(&Effect::Reload {
+        generation: waiting
+    }));
+    assert!(
+        out.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Advise { .. })),
+        "a shown load asks for advice: {:?}",
+        out.effects
+    );
+    let out = update(&mut s, loaded_event(waiting));
+    assert!(
+        !out.effects.contains(&Effect::StartSync),
+        "syncing starts once: {:?}",
+        out.effects
+    );
+}
+
+#[test]
+fn a_first_load_that_fails_ends_lookout_with_the_reason_and_a_later_one_does_not() {
+    let mut s = fresh();
+    let out = update(
+        &mut s,
+        Event::LoadFailed {
+            generation: 1,
+            error: "the store is damaged".into(),
+        },
+    );
+    assert!(s.quit);
+    assert!(matches!(
+        out.effects.as_slice(),
+        [Effect::Fail { message }] if message.contains("the store is damaged")
+    ));
+
+    let mut s = fresh();
+    update(&mut s, loaded_event(1));
+    s.load_generation = 2;
+    s.run.loading = true;
+    let out = update(
+        &mut s,
+        Event::LoadFailed {
+            generation: 2,
+            error: "busy".into(),
+        },
+    );
+    assert!(!s.quit && out.effects.is_empty(), "{:?}", out.effects);
+    assert!(!s.run.loading);
+    assert_eq!(s.load_error.as_deref(), Some("busy"));
 }

@@ -119,7 +119,7 @@ fn broken_toml_names_the_line() {
 
 #[test]
 fn keys_can_be_rebound() {
-    let s = Settings::parse(Path::new("ok.toml"), "[keys]\nquit = [\"x\"]\n").expect("valid");
+    let s = Settings::parse(Path::new("ok.toml"), "[keys]\nquit = [\"Q\"]\n").expect("valid");
     let quit = s
         .keymap
         .bindings
@@ -127,7 +127,7 @@ fn keys_can_be_rebound() {
         .find(|b| b.action == lookout::keys::Action::Quit)
         .expect("quit");
     assert_eq!(quit.keys.len(), 1);
-    assert_eq!(quit.keys[0].label(), "x");
+    assert_eq!(quit.keys[0].label(), "Q");
 }
 
 fn lookout(args: &[&str], data: &Path) -> std::process::Output {
@@ -232,7 +232,7 @@ fn a_key_bound_to_two_actions_is_refused() {
     // Moving quit away first makes the same key free.
     Settings::parse(
         Path::new("ok.toml"),
-        "[keys]\nquit = [\"x\"]\nrefresh = [\"q\"]\n",
+        "[keys]\nquit = [\"Q\"]\nrefresh = [\"q\"]\n",
     )
     .expect("no clash");
 }

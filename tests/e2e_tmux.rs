@@ -249,3 +249,74 @@ fn the_screen_refreshes_by_itself_as_the_demo_moves() {
     tmux.keys("q");
     assert_eq!(wait_exit(dir.path()), "0");
 }
+
+/// The audit popup's entry count, e.g. 3 from "Audit log: 3 entries".
+fn audit_entries(screen: &str) -> Option<usize> {
+    let at = screen.find("Audit log: ")?;
+    screen[at + 11..].split_whitespace().next()?.parse().ok()
+}
+
+#[test]
+#[ignore = "needs tmux, and the demo's rules, ledger and writer: cargo test --test e2e_tmux -- --ignored"]
+fn decisions_and_the_audit_log_outlive_a_restart() {
+    require_tmux();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let socket = format!("lookout-e2e-advice-{}", std::process::id());
+    let tmux = start(dir.path(), &socket, "");
+    tmux.wait_for("the demo portfolio", |s| {
+        s.contains("Crux Platform") && s.contains("demo ok")
+    });
+
+    tmux.keys("4");
+    tmux.wait_for("the demo's suggestions", |s| {
+        s.contains("pending of") && (s.contains("will write:") || s.contains("advisory:"))
+    });
+    // Accept the first suggestion: through the confirmation when it writes.
+    tmux.keys("a");
+    let s = tmux.wait_for("a confirmation or an advisory accept", |s| {
+        s.contains("Enter write") || s.contains("accepted:")
+    });
+    if s.contains("Enter write") {
+        assert!(s.contains("tracker: demo"), "{s}");
+        tmux.keys("Enter");
+        tmux.wait_for("the write to land", |s| s.contains("written to demo"));
+    }
+    // Reject the next one with a reason, then undo that reject.
+    tmux.keys("j");
+    tmux.keys("x");
+    tmux.wait_for("the reason popup", |s| s.contains("already handled"));
+    tmux.keys("3");
+    tmux.keys("Enter");
+    tmux.wait_for("the reject", |s| s.contains("rejected:"));
+    tmux.keys("u");
+    tmux.wait_for("the undo", |s| s.contains("undone:"));
+    tmux.keys("A");
+    let before = tmux.wait_for("the audit log", |s| {
+        audit_entries(s).is_some_and(|n| n >= 3)
+    });
+    let entries = audit_entries(&before).expect("entries");
+    tmux.keys("Escape");
+    tmux.keys("q");
+    assert_eq!(wait_exit(dir.path()), "0");
+    drop(tmux);
+    std::fs::remove_file(dir.path().join("exit-code")).expect("the first exit code");
+
+    let tmux = start(dir.path(), &format!("{socket}-again"), "");
+    tmux.wait_for("the demo portfolio again", |s| s.contains("Crux Platform"));
+    tmux.keys("4");
+    tmux.wait_for("the suggestions again", |s| s.contains("pending of"));
+    tmux.keys("A");
+    let after = tmux.wait_for("the kept audit log", |s| {
+        audit_entries(s).is_some_and(|n| n >= entries)
+    });
+    for line in ["accept ", "reject ", "undo   "] {
+        assert!(after.contains(line), "{line:?} was not kept:\n{after}");
+    }
+    assert!(
+        after.contains("already handled"),
+        "the reason was kept:\n{after}"
+    );
+    tmux.keys("Escape");
+    tmux.keys("q");
+    assert_eq!(wait_exit(dir.path()), "0");
+}

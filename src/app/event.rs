@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
 
+use super::advice::{AiUsage, AuditEntry, KindRate, WriteOrder};
 use crate::analysis::Analysis;
 use crate::analysis::forecast::Method;
 use crate::analysis::projection::{Question, ThroughputForecast};
-use crate::domain::{Portfolio, Snapshot};
+use crate::domain::{Decision, Facts, Portfolio, Snapshot, Suggestion};
 use crate::sync::SyncEvent;
 
 #[derive(Debug)]
@@ -34,6 +35,34 @@ pub enum Event {
     LoadFailed {
         generation: u64,
         error: String,
+    },
+    /// The advisor's list for the newest load: the rules' candidates reconciled with the
+    /// user's decisions, refined by the model when one is configured.
+    Advised {
+        generation: u64,
+        suggestions: Vec<Suggestion>,
+        /// Why the model's refinement was not used, when it was not.
+        note: Option<String>,
+        /// The day's model usage so far, when a model is configured.
+        usage: Option<AiUsage>,
+    },
+    /// A confirmed write reached the tracker (`Ok` holds the ticket's values before it) or
+    /// did not (`Err` says why; nothing was written).
+    Applied {
+        suggestion: String,
+        result: Result<Facts, String>,
+    },
+    /// The write that undoes an applied suggestion, as `Applied`.
+    Reverted {
+        suggestion: String,
+        result: Result<Facts, String>,
+    },
+    /// The ledger's figures after a decision was kept: acceptance per kind, the audit log
+    /// (newest first) and, at start, the last decision that can still be undone.
+    Feedback {
+        rates: Vec<KindRate>,
+        audit: Vec<AuditEntry>,
+        last_undoable: Option<Decision>,
     },
     /// SIGTERM, SIGHUP or the terminal going away: leave cleanly.
     Terminate,
@@ -62,6 +91,29 @@ pub enum Effect {
     SyncNow,
     /// Compute a forecast off the UI task.
     Forecast(ForecastJob),
+    /// Start every source's sync task: asked once, after the first load is shown.
+    StartSync,
+    /// Build suggestions for what is shown, tagging the answer with this generation.
+    Advise {
+        generation: u64,
+    },
+    /// Keep a decision in the ledger and the audit log.
+    Decide(Decision),
+    /// Send a confirmed write to the tracker; the answer comes back as `Event::Applied`.
+    Apply {
+        suggestion: String,
+        order: WriteOrder,
+    },
+    /// Undo the write of this accepted decision (restore its pre-image); the answer comes back
+    /// as `Event::Reverted`.
+    Revert {
+        suggestion: String,
+        decision: Decision,
+    },
+    /// Leave with this message: the store could not be read at start.
+    Fail {
+        message: String,
+    },
     Quit,
 }
 

@@ -4,16 +4,24 @@
 //! results back as events; loads carry a generation so a slow, stale load never overwrites a
 //! newer one.
 
+mod advice;
+mod advise;
+mod decisions;
 mod event;
 pub mod forecasts;
 mod load;
+mod loop_state;
 mod outcome;
 mod run;
 mod state;
+mod suggestions;
+mod sync_events;
 mod update;
 
+pub use advice::{Advice, AiUsage, AuditEntry, HistoryLine, KindRate, Popup, WriteOrder};
 pub use event::{Effect, Event, ForecastJob};
 pub use load::{Loaded, ViewSpec, load_and_analyse, persist, refresh};
+pub use loop_state::LoopState;
 pub use outcome::Outcome;
 pub use run::run;
 pub use state::selected_project;

@@ -11,6 +11,7 @@ use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
+use super::advise::Advisor;
 use super::event::{Effect, Event, ForecastJob};
 use super::load::{self, Loaded, ViewSpec, load_and_analyse};
 use super::state::State;
@@ -20,7 +21,7 @@ use crate::analysis::projection::forecast;
 use crate::config::Settings;
 use crate::domain::Portfolio;
 use crate::store::Store;
-use crate::sync::{self, SyncEvent};
+use crate::sync::{self, SyncEvent, Writers};
 
 /// The last session's analysis, so the first frame needs no full load.
 fn spawn_cached_view(store: Store, tx: mpsc::UnboundedSender<Event>) {
@@ -114,6 +115,14 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
     install_panic_exit();
     let mut keys = EventStream::new();
 
+    state.read_only_sources = settings
+        .sources
+        .iter()
+        .filter(|s| s.read_only)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut advisor = Advisor::new(&store, &settings, tx.clone());
+    advisor.feedback();
     spawn_cached_view(store.clone(), tx.clone());
     spawn_load(
         store.clone(),
@@ -121,9 +130,6 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
         state.load_generation,
         tx.clone(),
     );
-    // One load at a time: a reload asked for while one runs waits for it, then runs once.
-    let mut loading = true;
-    let mut reload_pending: Option<u64> = None;
     let mut refresh: Option<sync::Refresh> = None;
     let mut redraw = true;
 
@@ -141,40 +147,14 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                 _ = sigint.recv() => Event::Terminate,
                 _ = sigquit.recv() => Event::Terminate,
             };
-            match &event {
-                Event::Loaded { portfolio, .. } => {
-                    loading = false;
-                    if refresh.is_none() {
-                        let sources = sync::build_sources(&settings.sources, portfolio);
-                        refresh = Some(sync::spawn_all(store.clone(), sources, sync_tx.clone()));
-                    }
-                }
-                Event::LoadFailed { error, .. } => {
-                    loading = false;
-                    if refresh.is_none() {
-                        anyhow::bail!("cannot read the store: {error}");
-                    }
-                }
-                _ => {}
-            }
-            if !loading && let Some(generation) = reload_pending.take() {
-                loading = true;
-                spawn_load(store.clone(), view.clone(), generation, tx.clone());
-            }
             let outcome = update(&mut state, event);
             redraw = outcome.redraw;
             for effect in outcome.effects {
                 match effect {
-                    Effect::Reload { generation } if loading => reload_pending = Some(generation),
                     Effect::Reload { generation } => {
-                        loading = true;
                         spawn_load(store.clone(), view.clone(), generation, tx.clone());
                     }
-                    // A patch of what is shown is only right on top of the newest load: while
-                    // one runs, read everything again once it is done.
-                    Effect::Refresh { generation, .. } if loading => reload_pending = Some(generation),
                     Effect::Refresh { generation, source, tickets } => {
-                        loading = true;
                         let job = (generation, source, tickets);
                         spawn_refresh(store.clone(), view.clone(), state.portfolio.clone(), job, tx.clone());
                     }
@@ -182,12 +162,28 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                         let store = store.clone();
                         tokio::task::spawn_blocking(move || load::persist(&store, &analysis, &snapshots));
                     }
+                    Effect::StartSync => {
+                        // The demo tracker takes writes through the store, so its next sync
+                        // shows what was written.
+                        let sources = sync::build_writable_sources(&settings.sources, &state.portfolio, &store);
+                        let r = sync::spawn_all(store.clone(), sources, sync_tx.clone());
+                        let writers = sync::build_writers(&settings.sources, &state.portfolio, &store, settings.read_only);
+                        advisor.set_writers(Writers::spawn(writers, Some(r.clone())));
+                        refresh = Some(r);
+                    }
                     Effect::SyncNow => {
                         if let Some(r) = &refresh {
                             r.now();
                         }
                     }
                     Effect::Forecast(job) => spawn_forecast(state.portfolio.clone(), job, tx.clone()),
+                    Effect::Advise { generation } => {
+                        advisor.advise(state.portfolio.clone(), state.analysis.clone(), generation);
+                    }
+                    Effect::Decide(decision) => advisor.decide(decision),
+                    Effect::Apply { suggestion, order } => advisor.apply(suggestion, order),
+                    Effect::Revert { suggestion, decision } => advisor.revert(suggestion, decision),
+                    Effect::Fail { message } => anyhow::bail!("{message}"),
                     Effect::Quit => return Ok(()),
                 }
             }

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::advice::Advice;
+use super::loop_state::LoopState;
 use crate::analysis::Analysis;
 use crate::analysis::forecast::Method;
 use crate::analysis::projection::ThroughputForecast;
@@ -17,16 +19,23 @@ pub enum Tab {
     Projects,
     Stalled,
     Forecasts,
+    Suggestions,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Projects, Tab::Stalled, Tab::Forecasts];
+    pub const ALL: [Tab; 4] = [
+        Tab::Projects,
+        Tab::Stalled,
+        Tab::Forecasts,
+        Tab::Suggestions,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Projects => "Projects",
             Tab::Stalled => "Stalled",
             Tab::Forecasts => "Forecasts",
+            Tab::Suggestions => "Suggestions",
         }
     }
 }
@@ -138,6 +147,8 @@ pub struct State {
     /// Whether the terminal takes UTF-8 (sparkline blocks) or needs ASCII.
     pub unicode: bool,
     pub read_only: bool,
+    /// Sources read-only on their own (`read_only = true` in their table).
+    pub read_only_sources: Vec<String>,
     pub portfolio: Arc<Portfolio>,
     pub analysis: Arc<Analysis>,
     /// Order of `analysis.projects` rows on screen.
@@ -156,6 +167,10 @@ pub struct State {
     pub shown_generation: u64,
     pub loaded: bool,
     pub load_error: Option<Clean>,
+    pub advice: Advice,
+    /// What the last decision or write came to, for the status bar.
+    pub message: Option<Clean>,
+    pub run: LoopState,
     pub quit: bool,
 }
 
@@ -169,6 +184,7 @@ impl State {
             color,
             unicode: true,
             read_only,
+            read_only_sources: Vec::new(),
             portfolio: Arc::new(Portfolio::default()),
             analysis: Arc::new(Analysis::default()),
             project_order: Vec::new(),
@@ -201,12 +217,20 @@ impl State {
             shown_generation: 0,
             loaded: false,
             load_error: None,
+            advice: Advice::default(),
+            message: None,
+            run: LoopState::starting(),
             quit: false,
         }
     }
 }
 
 impl State {
+    /// Whether writes to this source are refused (everywhere, or for it alone).
+    pub fn read_only_for(&self, source: &str) -> bool {
+        self.read_only || self.read_only_sources.iter().any(|s| s == source)
+    }
+
     /// The Stalled rows on screen (indices into `analysis.stalled`), after the project filter.
     pub fn visible_stalled(&self) -> Vec<usize> {
         let all = &self.analysis.stalled;

@@ -5,20 +5,21 @@
 use std::cmp::Ordering;
 
 use super::event::{Effect, Event};
-use super::forecasts;
 use super::outcome::Outcome;
 use super::state::selected_project;
-use super::state::{InputKind, ProjectDetail, SortKey, SourceStatus, State, SyncState, Tab};
+use super::state::{InputKind, ProjectDetail, SortKey, State, Tab};
+use super::sync_events::on_sync;
+use super::{decisions, forecasts, loop_state, suggestions};
 use crate::analysis::ProjectSummary;
 use crate::domain::StatusCategory;
 use crate::keys::Action;
-use crate::sync::SyncEvent;
 
 /// How far page keys move.
 const PAGE: usize = 10;
 
 pub fn update(state: &mut State, event: Event) -> Outcome {
     match event {
+        Event::Key(key) if state.advice.popup.is_some() => decisions::on_popup_key(state, &key),
         Event::Key(key) if state.forecast.input.is_some() => {
             let today = state
                 .analysis
@@ -28,6 +29,13 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             forecasts::on_input_key(state, &key, today)
         }
         Event::Key(key) => match state.keymap.action_for(&key) {
+            // A message stays until the user does something else.
+            Some(action) if state.message.is_some() => {
+                state.message = None;
+                let mut out = apply(state, action);
+                out.redraw = true;
+                out
+            }
             Some(action) => apply(state, action),
             None => Outcome::default(),
         },
@@ -48,13 +56,17 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             analysis,
             snapshots,
         } => {
+            let mut effects = loop_state::on_loaded(state);
             if generation <= state.shown_generation {
-                return Outcome::default();
+                return Outcome {
+                    redraw: false,
+                    effects,
+                };
             }
-            let persist = Effect::Persist {
+            effects.push(Effect::Persist {
                 analysis: analysis.clone(),
                 snapshots,
-            };
+            });
             state.shown_generation = generation;
             let stalled = state.selected_stalled().map(|s| (s.source.clone(), s.id));
             let ticket = state.detail.as_ref().and_then(|d| {
@@ -89,97 +101,51 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
                 }
                 state.detail = Some(detail);
             }
-            forecasts::with_request(state, Outcome::with(persist))
+            effects.push(suggestions::advise(state));
+            suggestions::changed(state);
+            forecasts::with_request(
+                state,
+                Outcome {
+                    redraw: true,
+                    effects,
+                },
+            )
         }
         Event::LoadFailed { generation, error } => {
-            if generation <= state.shown_generation {
-                return Outcome::default();
+            let effects = loop_state::on_load_failed(state, &error);
+            if generation > state.shown_generation {
+                state.load_error = Some(error.into());
             }
-            state.load_error = Some(error.into());
-            Outcome::redraw()
+            Outcome {
+                redraw: true,
+                effects,
+            }
         }
+        Event::Advised {
+            generation,
+            suggestions,
+            note,
+            usage,
+        } => suggestions::on_advised(state, generation, suggestions, note, usage),
+        Event::Applied { suggestion, result } => decisions::on_applied(state, &suggestion, result),
+        Event::Reverted { suggestion, result } => {
+            decisions::on_reverted(state, &suggestion, result)
+        }
+        Event::Feedback {
+            rates,
+            audit,
+            last_undoable,
+        } => suggestions::on_feedback(state, rates, audit, last_undoable),
         Event::Terminate => apply(state, Action::Quit),
     }
 }
 
-fn status_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceStatus {
-    if let Some(i) = state.sources.iter().position(|s| s.name == name) {
-        return &mut state.sources[i];
-    }
-    state.sources.push(SourceStatus {
-        name: name.to_string(),
-        state: SyncState::Waiting,
-        last_ok: None,
-        next: None,
-        last_error: None,
-        warnings: 0,
-        budget: None,
-    });
-    let last = state.sources.len() - 1;
-    &mut state.sources[last]
-}
-
-fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
-    match event {
-        SyncEvent::Started { source } => {
-            status_mut(state, &source).state = SyncState::Syncing;
-            Outcome::redraw()
-        }
-        SyncEvent::Synced {
-            source,
-            summary,
-            warnings,
-            at,
-            next,
-            budget,
-        } => {
-            let s = status_mut(state, &source);
-            s.warnings = warnings.len();
-            s.budget = budget;
-            s.state = SyncState::Ok;
-            s.last_ok = Some(at);
-            s.next = Some(next);
-            // Nothing new: the screen keeps its numbers (ages move on at the next change).
-            if summary.is_empty() {
-                return Outcome::redraw();
-            }
-            state.load_generation += 1;
-            let generation = state.load_generation;
-            match summary.touched {
-                // A few tickets: read them back and patch what is shown.
-                Some(tickets) if state.loaded => Outcome::with(Effect::Refresh {
-                    generation,
-                    source,
-                    tickets,
-                }),
-                _ => {
-                    tracing::debug!(source = %source, "reloading after sync: {}", summary.line());
-                    Outcome::with(Effect::Reload { generation })
-                }
-            }
-        }
-        SyncEvent::Failed {
-            source,
-            failure,
-            next,
-            budget,
-        } => {
-            let s = status_mut(state, &source);
-            s.budget = budget.or(s.budget);
-            s.state = SyncState::Failed(failure.clone());
-            s.last_error = Some(failure);
-            s.next = next;
-            Outcome::redraw()
-        }
-    }
-}
-
-fn clamp(selected: usize, len: usize) -> usize {
+pub(super) fn clamp(selected: usize, len: usize) -> usize {
     selected.min(len.saturating_sub(1))
 }
 
 /// Moves a selection by a signed step within `len` rows.
-fn moved(selected: usize, len: usize, action: Action) -> usize {
+pub(super) fn moved(selected: usize, len: usize, action: Action) -> usize {
     let last = len.saturating_sub(1);
     match action {
         Action::Down => (selected + 1).min(last),
@@ -220,7 +186,8 @@ fn apply(state: &mut State, action: Action) -> Outcome {
         | Action::PrevTab
         | Action::TabProjects
         | Action::TabStalled
-        | Action::TabForecasts => {
+        | Action::TabForecasts
+        | Action::TabSuggestions => {
             let i = Tab::ALL.iter().position(|t| *t == state.tab).unwrap_or(0);
             let n = Tab::ALL.len();
             state.tab = match action {
@@ -228,7 +195,8 @@ fn apply(state: &mut State, action: Action) -> Outcome {
                 Action::PrevTab => Tab::ALL[(i + n - 1) % n],
                 Action::TabProjects => Tab::Projects,
                 Action::TabStalled => Tab::Stalled,
-                _ => Tab::Forecasts,
+                Action::TabForecasts => Tab::Forecasts,
+                _ => Tab::Suggestions,
             };
             state.detail = None;
             forecasts::with_request(state, Outcome::redraw())
@@ -266,6 +234,12 @@ fn apply(state: &mut State, action: Action) -> Outcome {
         }
         Action::ToggleMethod if state.tab == Tab::Forecasts => forecasts::toggle_method(state),
         Action::AskItems | Action::AskDate | Action::ToggleMethod => Outcome::default(),
+        Action::Accept | Action::Reject | Action::Undo | Action::AuditLog
+            if state.tab == Tab::Suggestions =>
+        {
+            decisions::on_action(state, action)
+        }
+        Action::Accept | Action::Reject | Action::Undo | Action::AuditLog => Outcome::default(),
         Action::Down
         | Action::Up
         | Action::PageDown
@@ -274,6 +248,8 @@ fn apply(state: &mut State, action: Action) -> Outcome {
         | Action::Bottom => {
             if let Some(d) = &mut state.detail {
                 d.selected = moved(d.selected, d.tickets.len(), action);
+            } else if state.tab == Tab::Suggestions {
+                return suggestions::on_move(state, action);
             } else if state.tab == Tab::Stalled {
                 let rows = state.visible_stalled().len();
                 state.stalled_selected = moved(state.stalled_selected, rows, action);

@@ -27,10 +27,15 @@ pub enum Action {
     AskItems,
     AskDate,
     ToggleMethod,
+    TabSuggestions,
+    Accept,
+    Reject,
+    Undo,
+    AuditLog,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 27] = [
         Action::Quit,
         Action::Help,
         Action::NextTab,
@@ -53,6 +58,11 @@ impl Action {
         Action::AskItems,
         Action::AskDate,
         Action::ToggleMethod,
+        Action::TabSuggestions,
+        Action::Accept,
+        Action::Reject,
+        Action::Undo,
+        Action::AuditLog,
     ];
 
     /// The snake_case name used in config files.

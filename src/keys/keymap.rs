@@ -95,6 +95,7 @@ pub enum Context {
     Projects,
     Stalled,
     Forecasts,
+    Suggestions,
 }
 
 impl Context {
@@ -105,6 +106,7 @@ impl Context {
             Context::Projects => "Projects",
             Context::Stalled => "Stalled",
             Context::Forecasts => "Forecasts",
+            Context::Suggestions => "Suggestions",
         }
     }
 }

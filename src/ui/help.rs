@@ -17,6 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Context::Projects,
         Context::Stalled,
         Context::Forecasts,
+        Context::Suggestions,
     ];
     let section = |context: Context, keys_width: usize| -> Vec<Line> {
         let mut lines = vec![Line::from(Span::styled(context.title(), theme.header()))];

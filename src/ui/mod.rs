@@ -6,6 +6,7 @@
 //! that came from outside lookout by another way.
 
 mod help;
+mod popups;
 mod status_bar;
 pub mod tabs;
 mod theme;
@@ -34,41 +35,19 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Tab::Projects => tabs::projects::draw(frame, body, state, &theme),
             Tab::Stalled => tabs::stalled::draw(frame, body, state, &theme),
             Tab::Forecasts => tabs::forecasts::draw(frame, body, state, &theme),
+            Tab::Suggestions => tabs::suggestions::draw(frame, body, state, &theme),
         }
     }
     status_bar::draw(frame, bottom, state, &theme);
+    if state.advice.popup.is_some() {
+        popups::draw(frame, body, state, &theme);
+    }
     if state.help {
         help::draw(frame, body, state, &theme);
     }
 }
 
 fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let mut spans = vec![Span::styled(" lookout ", theme.brand())];
-    for (i, tab) in Tab::ALL.iter().enumerate() {
-        let label = match tab {
-            Tab::Projects => format!(
-                " {} {} ({}) ",
-                i + 1,
-                tab.title(),
-                state.analysis.projects.len()
-            ),
-            Tab::Stalled => format!(
-                " {} {} ({}) ",
-                i + 1,
-                tab.title(),
-                state.analysis.stalled.len()
-            ),
-            Tab::Forecasts => format!(" {} {} ", i + 1, tab.title()),
-        };
-        let style = if *tab == state.tab {
-            theme.tab_active()
-        } else {
-            theme.tab()
-        };
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(label, style));
-    }
-    let left = Line::from(spans);
     let right = match state.analysis.now {
         Some(now) => format!(
             "as of {} ",
@@ -76,6 +55,53 @@ fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         ),
         None => "loading ".to_string(),
     };
+    let pending = state
+        .advice
+        .list
+        .iter()
+        .filter(|s| s.state == crate::domain::SuggestionState::Pending)
+        .count();
+    let label = |i: usize, tab: &Tab, counts: bool| {
+        let count = match tab {
+            Tab::Projects => Some(state.analysis.projects.len()),
+            Tab::Stalled => Some(state.analysis.stalled.len()),
+            Tab::Forecasts => None,
+            Tab::Suggestions => state.advice.ready.then_some(pending),
+        };
+        match count.filter(|_| counts) {
+            Some(n) => format!("{} {} ({n})", i + 1, tab.title()),
+            None => format!("{} {}", i + 1, tab.title()),
+        }
+    };
+    // Four tabs and the clock do not fit 80 columns with padding and counts: drop the padding
+    // first, then the counts, never a tab.
+    let room = (area.width as usize).saturating_sub(right.len());
+    let layouts = [(" ", true), ("", true), ("", false)];
+    let (pad, counts) = layouts
+        .into_iter()
+        .find(|(pad, counts)| {
+            let tabs: usize = Tab::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, t)| unicode_width(&label(i, t, *counts)) + 1 + 2 * pad.len())
+                .sum();
+            9 + tabs <= room
+        })
+        .unwrap_or(("", false));
+    let mut spans = vec![Span::styled(" lookout ", theme.brand())];
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let style = if *tab == state.tab {
+            theme.tab_active()
+        } else {
+            theme.tab()
+        };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            format!("{pad}{}{pad}", label(i, tab, counts)),
+            style,
+        ));
+    }
+    let left = Line::from(spans);
     let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right.len() as u16)])
         .areas(area);
     frame.render_widget(Paragraph::new(left), l);
@@ -90,6 +116,12 @@ pub(crate) fn key_width<'a>(keys: impl Iterator<Item = &'a str>) -> u16 {
 
 fn unicode_width(s: &str) -> usize {
     ratatui::text::Span::raw(s).width()
+}
+
+/// The mark of a ticket with a suggestion waiting (see the Suggestions tab): a diamond, or
+/// an asterisk where the terminal cannot draw one.
+pub(crate) fn marker(state: &State) -> &'static str {
+    if state.unicode { "◆" } else { "*" }
 }
 
 /// A one-line message in the middle of an empty pane.

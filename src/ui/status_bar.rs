@@ -44,6 +44,10 @@ fn budget(b: crate::sources::Budget) -> Option<(String, bool)> {
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut spans = Vec::new();
+    // What the last decision or write came to matters more than the sources' clocks.
+    if let Some(m) = &state.message {
+        spans.push(Span::styled(format!(" {}", shorten(m, 72)), theme.warn()));
+    }
     if let Some(e) = &state.load_error {
         spans.push(Span::styled(
             format!(" store: {}", shorten(e, 60)),

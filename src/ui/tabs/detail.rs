@@ -36,6 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         return;
     }
     let now = state.analysis.now.unwrap_or_else(chrono::Utc::now);
+    let marker = crate::ui::marker(state);
     let rows = detail.tickets.iter().map(|&i| {
         let t = &tickets[i];
         let age = format_days(crate::analysis::flow::days(now - t.updated));
@@ -44,7 +45,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
             StatusCategory::InProgress => theme.ok(),
             StatusCategory::Todo => theme.tab(),
         };
+        let advised = state.advice.marks(&t.source, t.id);
         Row::new(vec![
+            Cell::from(if advised { marker } else { "" }).style(theme.header()),
             Cell::from(t.key.as_str()),
             Cell::from(t.status.as_str()).style(style),
             Cell::from(t.assignee.as_deref().unwrap_or("-")),
@@ -54,6 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         ])
     });
     let widths = [
+        Constraint::Length(1),
         Constraint::Length(key_width(
             detail.tickets.iter().map(|&i| tickets[i].key.as_str()),
         )),
@@ -64,7 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         Constraint::Fill(1),
     ];
     let header =
-        Row::new(["Key", "Status", "Assignee", "Prio", "Upd.", "Title"]).style(theme.header());
+        Row::new(["", "Key", "Status", "Assignee", "Prio", "Upd.", "Title"]).style(theme.header());
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)

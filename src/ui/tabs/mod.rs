@@ -5,3 +5,4 @@ pub mod forecasts;
 mod project_panel;
 pub mod projects;
 pub mod stalled;
+pub mod suggestions;

@@ -52,7 +52,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let [t, w] = Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
         (t, Some(w))
     };
-    let mut header = vec!["Key", "Title", "Status", "Assignee", "In st."];
+    let marker = crate::ui::marker(state);
+    let mut header = vec!["", "Key", "Title", "Status", "Assignee", "In st."];
     if wide {
         header.push("Reason");
     }
@@ -62,7 +63,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         } else {
             theme.warn()
         };
+        let advised = state.advice.marks(&s.source, s.id);
         let mut cells = vec![
+            Cell::from(if advised { marker } else { "" }).style(theme.header()),
             Cell::from(s.key.as_str()).style(mark),
             Cell::from(s.title.as_str()),
             Cell::from(s.status.as_str()),
@@ -75,6 +78,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Row::new(cells)
     });
     let mut widths = vec![
+        Constraint::Length(1),
         Constraint::Length(key_width(stalled.iter().map(|s| s.key.as_str()))),
         Constraint::Fill(2),
         Constraint::Length(11),

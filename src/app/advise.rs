@@ -26,6 +26,8 @@ use crate::sync::{WriteRequest, Writers};
 const COUNTER_EXAMPLES: usize = 10;
 
 pub struct Advisor {
+    /// Members are read from here for each list: a dashboard load leaves them on disk.
+    store: Store,
     ledger: Ledger,
     llm: Option<Arc<Llm>>,
     /// Why the configured model cannot be used, said with every list until a restart.
@@ -44,6 +46,7 @@ impl Advisor {
             None => (None, None),
         };
         Advisor {
+            store: store.clone(),
             ledger: Ledger::new(store),
             llm,
             llm_error,
@@ -68,12 +71,19 @@ impl Advisor {
     pub fn advise(&self, portfolio: Arc<Portfolio>, analysis: Arc<Analysis>, generation: u64) {
         let (ledger, tx) = (self.ledger.clone(), self.tx.clone());
         let (llm, llm_error) = (self.llm.clone(), self.llm_error.clone());
+        let store = self.store.clone();
         tokio::spawn(async move {
             let now = Utc::now();
             let p = portfolio.clone();
             let refines = llm.is_some();
             let built = tokio::task::spawn_blocking(move || {
-                let candidates = advisor::rules::suggest(&p, &analysis, &p.members, now);
+                // A portfolio loaded whole carries its members; the dashboard's does not.
+                let members = if p.members.is_empty() {
+                    store.members()?
+                } else {
+                    p.members.clone()
+                };
+                let candidates = advisor::rules::suggest(&p, &analysis, &members, now);
                 let list = ledger.reconcile(candidates, now)?;
                 let rejections = if refines {
                     ledger.recent_rejections(COUNTER_EXAMPLES)?

@@ -155,7 +155,17 @@ fn clean_suggestion(s: &mut Suggestion) {
             Signal::Wip { member } => clean_in_place(member),
             Signal::Similarity { other } => clean_in_place(other),
             Signal::Health { component } => clean_in_place(component),
-            _ => {}
+            Signal::Backlog { above } => clean_in_place(above),
+            Signal::Age
+            | Signal::Inactive
+            | Signal::Reopened
+            | Signal::Estimate
+            | Signal::LongRunning
+            | Signal::TargetChance
+            | Signal::Throughput
+            | Signal::ScopeGrowth
+            | Signal::Blocks
+            | Signal::DueDate => {}
         }
     }
     if let Some(p) = &mut s.proposal {

@@ -257,7 +257,7 @@ fn audit_entries(screen: &str) -> Option<usize> {
 }
 
 #[test]
-#[ignore = "needs tmux, and the demo's rules, ledger and writer: cargo test --test e2e_tmux -- --ignored"]
+#[ignore = "needs tmux: cargo test --test e2e_tmux -- --ignored"]
 fn decisions_and_the_audit_log_outlive_a_restart() {
     require_tmux();
     let dir = tempfile::tempdir().expect("temp dir");

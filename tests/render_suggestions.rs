@@ -12,7 +12,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lookout::analysis::{StallPolicy, analyse};
 use lookout::app::{Event, State, update};
-use lookout::domain::{Kind, Portfolio, Subject};
+use lookout::domain::{Change, Kind, Portfolio, Subject};
 use lookout::sources::demo::generate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -145,6 +145,30 @@ fn the_confirm_popup_shows_exactly_the_write_and_the_tracker() {
     press(&mut state, KeyCode::Char('a'));
     let s = screen(&state, 80, 24);
     assert!(s.contains("| Could this get a review?") && s.contains("| It has waited a while."));
+    assert!(s.contains("Enter write"), "{s}");
+
+    // A comment long enough to wrap several times still leaves the keys in sight.
+    let mut list = advice::every_kind();
+    for x in &mut list {
+        if let Some(p) = &mut x.proposal
+            && let Change::Comment { body } = &mut p.action.change
+        {
+            *body = "This has been waiting for a review far longer than reviews here usually \
+                     take; could a reviewer take a look, or say what it still needs before it \
+                     can move on? "
+                .repeat(2);
+        }
+    }
+    let mut state = advice::showing(list, Portfolio::default(), false);
+    while state.advice.selected().map(|s| s.kind) != Some(Kind::NudgeReviewer) {
+        press(&mut state, KeyCode::Char('j'));
+    }
+    press(&mut state, KeyCode::Char('a'));
+    let s = screen(&state, 80, 24);
+    assert!(
+        s.contains("Enter write") && s.contains("tracker: demo"),
+        "{s}"
+    );
 }
 
 #[test]

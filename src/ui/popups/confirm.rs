@@ -3,7 +3,7 @@
 //! will be sent.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -42,29 +42,46 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, id: &str, theme: &Them
             p.seen.priority.label()
         )),
     ]));
-    lines.push(Line::from(""));
     let (enter, esc) = (
         state.keymap.hint(Action::Open),
         state.keymap.hint(Action::Back),
     );
+    // The keys sit in their own footer so a long comment, however it wraps, never hides them.
+    let mut footer = Vec::new();
     if state.read_only_for(&p.source) {
-        lines.push(Line::from(Span::styled(
+        footer.push(Line::from(Span::styled(
             format!("read-only: nothing will be sent to {}", p.source),
             theme.flag(),
         )));
-        lines.push(Line::from(format!("{enter} or {esc} close")));
+        footer.push(Line::from(format!("{enter} or {esc} close")));
     } else {
-        lines.push(Line::from(format!("{enter} write   {esc} cancel")));
+        footer.push(Line::from(format!("{enter} write   {esc} cancel")));
     }
-    let height = lines.len() as u16 + 2;
-    let popup = centered(frame, area, 72, height);
+    let inner = usize::from(WIDTH.min(area.width).saturating_sub(2).max(1));
+    let body_rows: usize = lines.iter().map(|l| wrapped_rows(l.width(), inner)).sum();
+    let footer_rows = footer.len() as u16;
+    let height = (body_rows as u16).saturating_add(footer_rows + 3);
+    let popup = centered(frame, area, WIDTH, height);
     let block = Block::bordered()
         .title(format!(" Accept: {} ", s.subject))
         .border_style(theme.border());
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    let inside = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [body, _, keys] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(footer_rows),
+    ])
+    .areas(inside);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    frame.render_widget(Paragraph::new(footer), keys);
+}
+
+const WIDTH: u16 = 72;
+
+/// Rows a line takes when wrapped at `width` columns; word wrapping may break a little
+/// earlier than the last column, hence the allowance.
+fn wrapped_rows(line_width: usize, width: usize) -> usize {
+    let with_slack = line_width + line_width / 8;
+    with_slack.div_ceil(width).max(1)
 }

@@ -13,13 +13,15 @@ use lookout::sources::demo::generate;
 use lookout::sources::{Source, SourceError};
 use lookout::store::Store;
 use lookout::sync::{Failure, FailureKind, sync_once};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use futures::future::BoxFuture;
 
 #[path = "common/hostile.rs"]
 mod hostile;
+#[path = "common/screen.rs"]
+mod screen;
+
+use screen::screen;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
@@ -57,22 +59,6 @@ fn press(state: &mut State, c: char) {
         state,
         Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
     );
-}
-
-fn screen(state: &State, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    terminal
-        .draw(|f| lookout::ui::draw(f, state))
-        .expect("draw");
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        for x in 0..w {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (200, 60)];

@@ -5,6 +5,10 @@
 mod advice;
 #[path = "common/hostile.rs"]
 mod hostile;
+#[path = "common/screen.rs"]
+mod screen;
+
+use screen::screen;
 
 use std::sync::Arc;
 
@@ -14,29 +18,11 @@ use lookout::analysis::{StallPolicy, analyse};
 use lookout::app::{Event, State, update};
 use lookout::domain::{Change, Kind, Portfolio, Subject};
 use lookout::sources::demo::generate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn press(state: &mut State, code: KeyCode) {
     update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn screen(state: &State, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    terminal
-        .draw(|f| lookout::ui::draw(f, state))
-        .expect("draw");
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        for x in 0..w {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn now() -> DateTime<Utc> {

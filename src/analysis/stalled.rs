@@ -333,8 +333,8 @@ mod tests {
         assert!(find_stalled(&history(20, "P"), at(60), &StallPolicy::default()).is_empty());
     }
 
-    #[test]
-    fn long_review_is_flagged_with_its_numbers() {
+    /// Twenty delivered tickets of `P`, and one in review since day 41.
+    fn in_review_since_day_41() -> Portfolio {
         let mut p = history(20, "P");
         add(
             &mut p,
@@ -351,6 +351,12 @@ mod tests {
                 moved(100, 41, "In Progress", "In Review"),
             ],
         );
+        p
+    }
+
+    #[test]
+    fn long_review_is_flagged_with_its_numbers() {
+        let p = in_review_since_day_41();
         let s = find_stalled(&p, at(46), &StallPolicy::default());
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].severity, Severity::Flag);
@@ -370,22 +376,7 @@ mod tests {
 
     #[test]
     fn the_reason_is_read_from_typed_evidence() {
-        let mut p = history(20, "P");
-        add(
-            &mut p,
-            ticket(
-                100,
-                "P",
-                "In Review",
-                StatusCategory::InProgress,
-                Some(40),
-                None,
-            ),
-            vec![
-                moved(100, 40, "To Do", "In Progress"),
-                moved(100, 41, "In Progress", "In Review"),
-            ],
-        );
+        let p = in_review_since_day_41();
         let s = find_stalled(&p, at(46), &StallPolicy::default());
         let e = &s[0].evidence();
         assert_eq!(e.len(), 2, "{e:?}");

@@ -60,7 +60,7 @@ fn accept(state: &mut State) -> Outcome {
         return Outcome::redraw();
     }
     // Advisory: nothing to write, so accepting is only the decision.
-    let d = decision(&s, Verdict::Accept);
+    let d = Decision::about(&s, Verdict::Accept);
     set_state(state, &s.id, SuggestionState::Accepted);
     say(state, format!("accepted: {} (nothing to write)", s.subject));
     decide(state, d)
@@ -219,7 +219,7 @@ fn reject_key(
             let Some(s) = state.advice.find(&id).cloned() else {
                 return Outcome::redraw();
             };
-            let mut d = decision(&s, Verdict::Reject);
+            let mut d = Decision::about(&s, Verdict::Reject);
             d.reason = reason;
             let note = note.trim();
             d.note = (!note.is_empty()).then(|| Clean::new(note).into_string());
@@ -257,7 +257,7 @@ pub fn on_applied(state: &mut State, id: &str, result: Result<Facts, String>) ->
     let at = Utc::now();
     match result {
         Ok(before) => {
-            let mut d = decision(&s, Verdict::Accept);
+            let mut d = Decision::about(&s, Verdict::Accept);
             d.write = Some((p.action.clone(), before));
             set_state(state, id, SuggestionState::Applied);
             say(state, format!("written to {}: {}", p.source, p.action));
@@ -301,20 +301,6 @@ pub fn on_reverted(state: &mut State, id: &str, result: Result<Facts, String>) -
             state.advice.undo.push(last);
             Outcome::redraw()
         }
-    }
-}
-
-fn decision(s: &Suggestion, verdict: Verdict) -> Decision {
-    Decision {
-        suggestion: s.id.clone(),
-        kind: s.kind,
-        subject: s.subject.clone(),
-        verdict,
-        at: Utc::now(),
-        reason: None,
-        note: None,
-        fingerprint: s.fingerprint,
-        write: None,
     }
 }
 

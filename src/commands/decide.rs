@@ -10,7 +10,7 @@ use chrono::Utc;
 
 use crate::advisor::Ledger;
 use crate::config::Settings;
-use crate::domain::{Decision, RejectReason, Suggestion, SuggestionState, Verdict};
+use crate::domain::{Decision, RejectReason, SuggestionState, Verdict};
 use crate::store::Store;
 use crate::sync::{self, WriteError, WriteRequest, Writers};
 use crate::text::Clean;
@@ -23,20 +23,6 @@ pub fn parse_reason(s: &str) -> Result<RejectReason, String> {
         .ok_or_else(|| {
             format!("{s:?} is not a reason; use wrong, not-now, already-handled or other")
         })
-}
-
-fn decision(s: &Suggestion, verdict: Verdict) -> Decision {
-    Decision {
-        suggestion: s.id.clone(),
-        kind: s.kind,
-        subject: s.subject.clone(),
-        verdict,
-        at: Utc::now(),
-        reason: None,
-        note: None,
-        fingerprint: s.fingerprint,
-        write: None,
-    }
 }
 
 /// Whether writes to `source` are allowed by the settings; the error says how to allow them.
@@ -108,7 +94,7 @@ pub async fn accept(
     }
     let ledger = Ledger::new(store);
     let Some(p) = &s.proposal else {
-        ledger.record(&decision(s, Verdict::Accept))?;
+        ledger.record(&Decision::about(s, Verdict::Accept))?;
         println!(
             "accepted {} (advice only: nothing to write)",
             Clean::new(id)
@@ -128,7 +114,7 @@ pub async fn accept(
     };
     match write(settings, store, &ledger, request).await {
         Ok(before) => {
-            let mut d = decision(s, Verdict::Accept);
+            let mut d = Decision::about(s, Verdict::Accept);
             d.write = Some((p.action.clone(), before));
             ledger.record(&d)?;
             println!(
@@ -140,7 +126,7 @@ pub async fn accept(
         // The user decides again on what the tracker shows now: no decision is kept.
         Err(e @ (WriteError::Moved(_) | WriteError::ReadOnly(_))) => bail!(e),
         Err(e) => {
-            ledger.record(&decision(s, Verdict::Accept))?;
+            ledger.record(&Decision::about(s, Verdict::Accept))?;
             bail!(e)
         }
     }
@@ -155,7 +141,7 @@ pub async fn reject(
 ) -> anyhow::Result<ExitCode> {
     let list = super::suggestions::current(settings, store, Utc::now()).await?;
     let s = super::suggestions::find(&list, id)?;
-    let mut d = decision(s, Verdict::Reject);
+    let mut d = Decision::about(s, Verdict::Reject);
     d.reason = reason;
     d.note = note.map(|n| crate::text::sanitize(&n));
     Ledger::new(store).record(&d)?;

@@ -371,3 +371,20 @@ pub struct Decision {
     /// The write an accept made (or an undo reverted), with the ticket's values before it.
     pub write: Option<(TrackerAction, Facts)>,
 }
+
+impl Decision {
+    /// A decision about `s` taken now, with no reason, note or write yet.
+    pub fn about(s: &Suggestion, verdict: Verdict) -> Decision {
+        Decision {
+            suggestion: s.id.clone(),
+            kind: s.kind,
+            subject: s.subject.clone(),
+            verdict,
+            at: Utc::now(),
+            reason: None,
+            note: None,
+            fingerprint: s.fingerprint,
+            write: None,
+        }
+    }
+}

@@ -104,9 +104,9 @@ fn sorting_keeps_the_selected_project() {
     assert_eq!(s.sort, SortKey::Name);
     assert!(!s.sort_descending, "names sort A to Z");
     assert_eq!(selected(&s), "C");
-    assert_eq!(s.project_selected, 2);
-    update(&mut s, ch('S'));
-    assert_eq!(s.project_selected, 0, "reversed: C comes first");
+    assert_eq!(s.projects.selected, 2);
+    update(&mut s, ch('R'));
+    assert_eq!(s.projects.selected, 0, "reversed: C comes first");
     update(&mut s, ch('s'));
     assert_eq!(s.sort, SortKey::Todo);
     update(&mut s, ch('g'));
@@ -142,13 +142,13 @@ fn esc_closes_help_then_detail_and_help_swallows_movement() {
     update(&mut s, key(KeyCode::Enter));
     assert!(s.detail.is_some());
     update(&mut s, ch('?'));
-    assert!(s.help);
-    let before = s.project_selected;
+    assert!(s.showing_help());
+    let before = s.projects.selected;
     update(&mut s, ch('2'));
     assert_eq!(s.tab, Tab::Projects, "help is modal");
-    assert_eq!(s.project_selected, before);
+    assert_eq!(s.projects.selected, before);
     update(&mut s, key(KeyCode::Esc));
-    assert!(!s.help && s.detail.is_some());
+    assert!(!s.showing_help() && s.detail.is_some());
     update(&mut s, key(KeyCode::Esc));
     assert!(s.detail.is_none());
     let quiet = update(&mut s, key(KeyCode::Esc));
@@ -310,7 +310,10 @@ fn the_stalled_selection_follows_its_ticket_across_reloads() {
     );
     update(&mut s, ch('2'));
     update(&mut s, ch('j'));
-    assert_eq!(s.analysis.stalled[s.stalled_selected].id, 2);
+    assert_eq!(
+        s.analysis.stalled[s.stalled.current().expect("a row")].id,
+        2
+    );
     let reordered = Analysis {
         now: None,
         projects: vec![],
@@ -327,7 +330,8 @@ fn the_stalled_selection_follows_its_ticket_across_reloads() {
         },
     );
     assert_eq!(
-        s.analysis.stalled[s.stalled_selected].id, 2,
+        s.analysis.stalled[s.stalled.current().expect("a row")].id,
+        2,
         "the same ticket stays selected"
     );
 }

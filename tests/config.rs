@@ -4,7 +4,9 @@
 use std::path::Path;
 use std::process::Command;
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lookout::config::{ConfigError, Settings, SourceKind};
+use lookout::keys::Scope;
 
 fn error_of(text: &str) -> (usize, String, String) {
     match Settings::parse(Path::new("bad.toml"), text) {
@@ -124,10 +126,65 @@ fn keys_can_be_rebound() {
         .keymap
         .bindings
         .iter()
-        .find(|b| b.action == lookout::keys::Action::Quit)
+        .find(|b| b.command.action == lookout::keys::Action::Quit)
         .expect("quit");
     assert_eq!(quit.keys.len(), 1);
     assert_eq!(quit.keys[0].label(), "Q");
+}
+
+fn command_in(s: &Settings, key: char, scopes: &[Scope]) -> Option<String> {
+    let event = KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE);
+    s.keymap.command_for(&event, scopes).map(|c| c.name())
+}
+
+#[test]
+fn keys_rebind_in_one_scope_take_several_keys_and_carry_data() {
+    let text = "[keys]\n\"stalled.filter_project\" = [\"P\", \"f\"]\n\
+                \"ticket.assign:@me\" = [\"M\"]\n\
+                \"suggestions.accept\" = [\"Y\"]\n";
+    let s = Settings::parse(Path::new("ok.toml"), text).expect("valid");
+    let stalled = [Scope::Stalled, Scope::Ticket, Scope::List, Scope::Global];
+    assert_eq!(
+        command_in(&s, 'P', &stalled).as_deref(),
+        Some("filter_project")
+    );
+    assert_eq!(
+        command_in(&s, 'f', &stalled).as_deref(),
+        Some("filter_project")
+    );
+    assert_eq!(command_in(&s, 'M', &stalled).as_deref(), Some("assign:@me"));
+    // `a` still assigns on a ticket; in Suggestions, Y accepts and `a` no longer does.
+    assert_eq!(command_in(&s, 'a', &stalled).as_deref(), Some("assign"));
+    let suggestions = [Scope::Suggestions, Scope::List, Scope::Global];
+    assert_eq!(command_in(&s, 'Y', &suggestions).as_deref(), Some("accept"));
+    assert_eq!(command_in(&s, 'a', &suggestions), None);
+    // Rebinding quit without a scope leaves ctrl-c quitting from inside a text line.
+    let s = Settings::parse(Path::new("ok.toml"), "[keys]\nquit = [\"Q\"]\n").expect("valid");
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let input = s
+        .keymap
+        .command_for(&ctrl_c, &[Scope::Input])
+        .map(|c| c.name());
+    assert_eq!(input.as_deref(), Some("quit"));
+    assert_eq!(command_in(&s, 'Q', &[Scope::Input]), None);
+}
+
+#[test]
+fn a_conflict_inside_one_scope_names_the_line_and_a_bad_scope_is_refused() {
+    let (line, key, msg) = error_of("[keys]\n\n\"ticket.comment\" = [\"a\"]\n");
+    assert_eq!((line, key.as_str()), (3, "keys.ticket.comment"));
+    assert!(msg.contains("in scope ticket"), "{msg}");
+    // The same key in another scope is no conflict.
+    Settings::parse(
+        Path::new("ok.toml"),
+        "[keys]\n\"forecasts.toggle_method\" = [\"a\"]\n",
+    )
+    .expect("a in forecasts and in suggestions");
+    let (line, _, msg) = error_of("[keys]\n\"sidebar.quit\" = [\"q\"]\n");
+    assert_eq!(line, 2);
+    assert!(msg.contains("not a scope"), "{msg}");
+    let (_, _, msg) = error_of("[keys]\n\"quit:now\" = [\"q\"]\n");
+    assert!(msg.contains("takes no argument"), "{msg}");
 }
 
 fn lookout(args: &[&str], data: &Path) -> std::process::Output {
@@ -229,6 +286,7 @@ fn a_key_bound_to_two_actions_is_refused() {
         msg.contains("quit and refresh") || msg.contains("refresh and quit"),
         "{msg}"
     );
+    assert!(msg.contains("scope global"), "{msg}");
     // Moving quit away first makes the same key free.
     Settings::parse(
         Path::new("ok.toml"),

@@ -115,15 +115,25 @@ fn stalled_tab_shows_reasons() {
     }
 }
 
+/// Everything the help overlay shows at `w`x`h`, scrolled from top to bottom.
+fn help_text(state: &mut State, w: u16, h: u16) -> String {
+    let mut all = String::new();
+    for _ in 0..120 {
+        all.push_str(&screen(state, w, h));
+        press(state, 'j');
+    }
+    all
+}
+
 #[test]
 fn help_overlay_comes_from_the_keymap() {
-    let mut state = loaded_state(demo_portfolio());
-    press(&mut state, '?');
     let keymap = Keymap::default_table().expect("keymap");
     for (w, h) in SIZES {
-        let s = screen(&state, w, h);
+        let mut state = loaded_state(demo_portfolio());
+        press(&mut state, '?');
+        let s = help_text(&mut state, w, h);
         assert!(s.contains("Help"), "{w}x{h}:\n{s}");
-        for b in &keymap.bindings {
+        for b in keymap.bindings.iter().filter(|b| !b.keys.is_empty()) {
             assert!(
                 s.contains(&b.description),
                 "{w}x{h}: {:?} missing:\n{s}",
@@ -147,7 +157,7 @@ fn project_detail_lists_its_tickets() {
             s.contains(&format!("{}: ", detail.key)) && s.contains("Esc back"),
             "{w}x{h}:\n{s}"
         );
-        let first = &state.portfolio.tickets[detail.tickets[0]];
+        let first = &state.portfolio.tickets[detail.list.rows[0]];
         assert!(
             s.contains(first.key.as_str()),
             "{w}x{h}: {} missing:\n{s}",
@@ -265,7 +275,7 @@ fn hostile_tracker_text_reaches_no_pane_raw() {
         Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
     );
     let detail = state.detail.clone().expect("detail opened");
-    let first = state.portfolio.tickets[detail.tickets[0]].clone();
+    let first = state.portfolio.tickets[detail.list.rows[0]].clone();
     assert_pane_inert(&state, "detail", &["CRUX: ", &first.key]);
 
     press(&mut state, '?');
@@ -358,10 +368,15 @@ fn rejected_credentials_say_what_to_do_at_80_columns() {
 #[test]
 fn help_fits_a_tmux_pane_with_a_status_line() {
     let mut state = loaded_state(demo_portfolio());
+    press(&mut state, '2');
     press(&mut state, '?');
-    let s = screen(&state, 80, 23);
+    // The first page shows the Stalled tab's own keys and the global ones.
+    let first = screen(&state, 80, 23);
+    assert!(first.contains("Cycle project filter"), "{first}");
+    assert!(first.contains("Quit lookout"), "{first}");
+    let s = help_text(&mut state, 80, 23);
     let keymap = Keymap::default_table().expect("keymap");
-    for b in &keymap.bindings {
+    for b in keymap.bindings.iter().filter(|b| !b.keys.is_empty()) {
         assert!(
             s.contains(&b.description),
             "{:?} cut off at 80x23:\n{s}",
@@ -488,7 +503,7 @@ fn stalled_tab_filters_by_project() {
     let (_, project) = state.stalled_filter.clone().expect("a filter");
     let s = screen(&state, 200, 60);
     assert!(s.contains(&format!("Stalled in {project}:")), "{s}");
-    let shown = state.visible_stalled();
+    let shown = state.stalled.rows.clone();
     assert!(
         !shown.is_empty()
             && shown
@@ -510,7 +525,8 @@ fn a_long_reason_wraps_instead_of_being_cut() {
     let mut state = loaded_state(demo_portfolio());
     press(&mut state, '2');
     let row = state
-        .visible_stalled()
+        .stalled
+        .rows
         .iter()
         .position(|&i| state.analysis.stalled[i].reason.len() > 70)
         .expect("a ticket with several signals");

@@ -318,7 +318,7 @@ fn a_ticket_with_a_suggestion_is_marked_in_its_project_list() {
     let mut state = demo_state();
     press(&mut state, KeyCode::Enter);
     let detail = state.detail.clone().expect("the project's tickets");
-    let t = state.portfolio.tickets[detail.tickets[0]].clone();
+    let t = state.portfolio.tickets[detail.list.rows[0]].clone();
     let mut list = advice::every_kind();
     list[0].subject = Subject::Ticket {
         source: "demo".into(),

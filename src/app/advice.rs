@@ -5,6 +5,7 @@
 //! Only data lives here; `suggestions` changes it. Everything in it was cleaned where it
 //! entered (`suggestions::on_advised`, `suggestions::on_feedback`), so the screens draw it as is.
 
+use super::text_line::TextLine;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -79,7 +80,7 @@ pub enum Popup {
     Reject {
         suggestion: String,
         reason: Option<RejectReason>,
-        note: String,
+        note: TextLine,
     },
     /// The audit log, newest first, scrolled by this many lines.
     Audit { scroll: usize },

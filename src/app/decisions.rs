@@ -7,15 +7,16 @@
 //! as where writes happen, so no key can even ask for a write.
 
 use chrono::Utc;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::advice::{AuditEntry, KindRate, Popup, WriteOrder};
 use super::event::Effect;
 use super::outcome::Outcome;
 use super::state::State;
 use super::suggestions::{changed, decidable};
+use super::text_line::TextLine;
 use crate::domain::{Decision, Facts, RejectReason, Suggestion, SuggestionState, Verdict};
-use crate::keys::Action;
+use crate::keys::{Action, Command};
 use crate::text::Clean;
 
 /// A reject note longer than this is cut: it is a reason, not a report.
@@ -73,7 +74,7 @@ fn start_reject(state: &mut State) -> Outcome {
     state.advice.popup = Some(Popup::Reject {
         suggestion: s.id,
         reason: None,
-        note: String::new(),
+        note: TextLine::new(NOTE_MAX),
     });
     Outcome::redraw()
 }
@@ -127,27 +128,24 @@ fn undo(state: &mut State) -> Outcome {
 }
 
 /// Keys while a popup is open: it takes them all, except the quit chord.
-pub fn on_popup_key(state: &mut State, key: &KeyEvent) -> Outcome {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && key.code == KeyCode::Char('c') {
-        state.quit = true;
-        return Outcome::with(Effect::Quit);
+pub fn on_popup_key(state: &mut State, key: &KeyEvent, command: Option<Command>) -> Outcome {
+    let action = command.map(|c| c.action);
+    if action == Some(Action::Quit) && !matches!(state.advice.popup, Some(Popup::Reject { .. })) {
+        return quit(state);
     }
     match state.advice.popup.clone() {
         Some(Popup::Reject {
             suggestion,
             reason,
             note,
-        }) => reject_key(state, key, suggestion, reason, note),
-        Some(Popup::Confirm { suggestion }) => match (state.keymap.action_for(key), key.code) {
-            (Some(Action::Open), _) | (_, KeyCode::Char('y')) => confirm(state, &suggestion),
-            (Some(Action::Back), _) | (_, KeyCode::Char('n')) => close(state),
-            (Some(Action::Quit), _) => quit(state),
+        }) => reject_key(state, key, action, suggestion, reason, note),
+        Some(Popup::Confirm { suggestion }) => match action {
+            Some(Action::Confirm | Action::Open) => confirm(state, &suggestion),
+            Some(Action::Back) => close(state),
             _ => Outcome::default(),
         },
-        Some(Popup::Audit { scroll }) => match state.keymap.action_for(key) {
-            Some(Action::Back | Action::AuditLog | Action::Open) => close(state),
-            Some(Action::Quit) => quit(state),
+        Some(Popup::Audit { scroll }) => match action {
+            Some(Action::Back | Action::AuditLog | Action::Open | Action::Confirm) => close(state),
             Some(
                 a @ (Action::Down
                 | Action::Up
@@ -157,7 +155,7 @@ pub fn on_popup_key(state: &mut State, key: &KeyEvent) -> Outcome {
                 | Action::Bottom),
             ) => {
                 let len = state.advice.audit.len();
-                let scroll = super::update::moved(scroll, len, a);
+                let scroll = super::list_view::moved(scroll, len, a);
                 state.advice.popup = Some(Popup::Audit { scroll });
                 Outcome::redraw()
             }
@@ -208,34 +206,39 @@ fn confirm(state: &mut State, id: &str) -> Outcome {
 fn reject_key(
     state: &mut State,
     key: &KeyEvent,
+    action: Option<Action>,
     id: String,
     mut reason: Option<RejectReason>,
-    mut note: String,
+    mut note: TextLine,
 ) -> Outcome {
-    match key.code {
-        KeyCode::Esc => return close(state),
-        KeyCode::Enter => {
+    match action {
+        Some(Action::Quit) => return quit(state),
+        Some(Action::Back) => return close(state),
+        Some(Action::Confirm) => {
             state.advice.popup = None;
             let Some(s) = state.advice.find(&id).cloned() else {
                 return Outcome::redraw();
             };
             let mut d = Decision::about(&s, Verdict::Reject);
             d.reason = reason;
-            let note = note.trim();
+            let note = note.value().trim();
             d.note = (!note.is_empty()).then(|| Clean::new(note).into_string());
             set_state(state, &id, SuggestionState::Rejected);
             say(state, format!("rejected: {}", s.subject));
             return decide(state, d);
         }
-        KeyCode::Backspace => {
-            note.pop();
-        }
+        _ => {}
+    }
+    match key.code {
         // Reasons sit on number keys until a note is begun; then digits are text.
-        KeyCode::Char(c @ '1'..='4') if note.is_empty() => {
+        KeyCode::Char(c @ '1'..='4') if note.value().is_empty() => {
             reason = Some(RejectReason::ALL[c as usize - '1' as usize]);
         }
-        KeyCode::Char(c) if !c.is_control() && note.chars().count() < NOTE_MAX => note.push(c),
-        _ => return Outcome::default(),
+        _ => {
+            if !note.handle(key) {
+                return Outcome::default();
+            }
+        }
     }
     state.advice.popup = Some(Popup::Reject {
         suggestion: id,

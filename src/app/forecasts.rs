@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
-use crate::keys::Action;
+use super::text_line::{Accepts, TextLine};
+use crate::keys::{Action, Command};
 
 use super::event::{Effect, ForecastJob};
 use super::outcome::Outcome;
@@ -73,7 +74,7 @@ pub fn on_result(state: &mut State, generation: u64, result: Arc<ThroughputForec
 pub fn start_input(state: &mut State, kind: InputKind) -> Outcome {
     state.forecast.input = Some(Input {
         kind,
-        text: String::new(),
+        line: TextLine::new(10).accepting(Accepts::Digits),
         error: None,
     });
     Outcome {
@@ -96,60 +97,51 @@ pub fn toggle_method(state: &mut State) -> Outcome {
     )
 }
 
-/// Keys while a line is being typed: text, Backspace, Enter to ask, the back key to cancel;
-/// a ctrl-key quit still quits.
-pub fn on_input_key(state: &mut State, key: &KeyEvent, today: NaiveDate) -> Outcome {
-    let action = state.keymap.action_for(key);
-    if action == Some(Action::Quit) && key.modifiers.contains(KeyModifiers::CONTROL) {
-        state.quit = true;
-        return Outcome {
-            redraw: true,
-            effects: vec![Effect::Quit],
-        };
-    }
-    if action == Some(Action::Back) {
-        state.forecast.input = None;
-        return Outcome {
-            redraw: true,
-            effects: Vec::new(),
-        };
+/// Keys while a line is being typed: Enter to ask, the back key to cancel, quit still quits;
+/// the rest edits the line (digits and `-` only).
+pub fn on_input_key(
+    state: &mut State,
+    key: &KeyEvent,
+    command: Option<Command>,
+    today: NaiveDate,
+) -> Outcome {
+    let action = command.map(|c| c.action);
+    match action {
+        Some(Action::Quit) => {
+            state.quit = true;
+            return Outcome::with(Effect::Quit);
+        }
+        Some(Action::Back) => {
+            state.forecast.input = None;
+            return Outcome::redraw();
+        }
+        _ => {}
     }
     let Some(input) = state.forecast.input.as_mut() else {
         return Outcome::default();
     };
-    match key.code {
-        KeyCode::Backspace => {
-            input.text.pop();
-            input.error = None;
+    if action != Some(Action::Confirm) {
+        if !input.line.handle(key) {
+            return Outcome::default();
         }
-        KeyCode::Char(c) if input.text.len() < 10 && (c.is_ascii_digit() || c == '-') => {
-            input.text.push(c);
-            input.error = None;
-        }
-        KeyCode::Enter => match parse(input, today) {
-            Ok(ask) => {
-                state.forecast.ask = ask;
-                state.forecast.input = None;
-                return with_request(
-                    state,
-                    Outcome {
-                        redraw: true,
-                        effects: Vec::new(),
-                    },
-                );
-            }
-            Err(e) => input.error = Some(e),
-        },
-        _ => return Outcome::default(),
+        input.error = None;
+        return Outcome::redraw();
     }
-    Outcome {
-        redraw: true,
-        effects: Vec::new(),
+    match parse(input, today) {
+        Ok(ask) => {
+            state.forecast.ask = ask;
+            state.forecast.input = None;
+            with_request(state, Outcome::redraw())
+        }
+        Err(e) => {
+            input.error = Some(e);
+            Outcome::redraw()
+        }
     }
 }
 
 fn parse(input: &Input, today: NaiveDate) -> Result<Ask, String> {
-    let text = input.text.trim();
+    let text = input.line.value().trim();
     match input.kind {
         InputKind::Items if text.is_empty() => Ok(Ask::Remaining),
         InputKind::Items => match text.parse::<u32>() {

@@ -9,24 +9,35 @@ mod advise;
 mod decisions;
 mod event;
 pub mod forecasts;
+mod list_view;
 mod load;
 mod loop_state;
+mod mode;
 mod outcome;
+mod palette;
+mod prompt;
+mod route;
 mod run;
 mod state;
 mod suggestions;
 mod sync_events;
+mod text_line;
 mod update;
 
 pub use advice::{Advice, AiUsage, AuditEntry, HistoryLine, KindRate, Popup, WriteOrder};
 pub use event::{Effect, Event, ForecastJob};
+pub use list_view::ListView;
 pub use load::{Loaded, ViewSpec, load_and_analyse, persist, refresh};
 pub use loop_state::LoopState;
+pub use mode::{Mode, Prompt, PromptKind};
 pub use outcome::Outcome;
+pub use palette::SHOWN as PALETTE_ROWS;
+pub use route::{beneath_modes, scopes};
 pub use run::run;
 pub use state::selected_project;
 pub use state::{
     Ask, ForecastView, Input, InputKind, ProjectDetail, SortKey, SourceStatus, State, SyncState,
     Tab,
 };
+pub use text_line::{Accepts, TextLine};
 pub use update::update;

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 
 use chrono::Utc;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -22,6 +22,9 @@ use crate::config::Settings;
 use crate::domain::Portfolio;
 use crate::store::Store;
 use crate::sync::{self, SyncEvent, Writers};
+
+/// Events handled at most before a frame is drawn, so a flood of input still shows progress.
+const BURST: usize = 256;
 
 /// The last session's analysis, so the first frame needs no full load.
 fn spawn_cached_view(store: Store, tx: mpsc::UnboundedSender<Event>) {
@@ -147,44 +150,60 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                 _ = sigint.recv() => Event::Terminate,
                 _ = sigquit.recv() => Event::Terminate,
             };
-            let outcome = update(&mut state, event);
-            redraw = outcome.redraw;
-            for effect in outcome.effects {
-                match effect {
-                    Effect::Reload { generation } => {
-                        spawn_load(store.clone(), view.clone(), generation, tx.clone());
-                    }
-                    Effect::Refresh { generation, source, tickets } => {
-                        let job = (generation, source, tickets);
-                        spawn_refresh(store.clone(), view.clone(), state.portfolio.clone(), job, tx.clone());
-                    }
-                    Effect::Persist { analysis, snapshots } => {
-                        let store = store.clone();
-                        tokio::task::spawn_blocking(move || load::persist(&store, &analysis, &snapshots));
-                    }
-                    Effect::StartSync => {
-                        // The demo tracker takes writes through the store, so its next sync
-                        // shows what was written.
-                        let sources = sync::build_writable_sources(&settings.sources, &state.portfolio, &store);
-                        let r = sync::spawn_all(store.clone(), sources, sync_tx.clone());
-                        let writers = sync::build_writers(&settings.sources, &state.portfolio, &store, settings.read_only);
-                        advisor.set_writers(Writers::spawn(writers, Some(r.clone())));
-                        refresh = Some(r);
-                    }
-                    Effect::SyncNow => {
-                        if let Some(r) = &refresh {
-                            r.now();
+            // Whatever else is already queued is handled before the next frame: a held key
+            // over SSH arrives as a burst, and one frame for the burst is all the user sees.
+            let mut events = vec![event];
+            while events.len() < BURST {
+                let ready = match keys.next().now_or_never() {
+                    Some(key) => translate(key),
+                    None => rx.try_recv().ok().or_else(|| sync_rx.try_recv().ok().map(Event::Sync)),
+                };
+                match ready {
+                    Some(e) => events.push(e),
+                    None => break,
+                }
+            }
+            redraw = false;
+            for event in events {
+                let outcome = update(&mut state, event);
+                redraw |= outcome.redraw;
+                for effect in outcome.effects {
+                    match effect {
+                        Effect::Reload { generation } => {
+                            spawn_load(store.clone(), view.clone(), generation, tx.clone());
                         }
+                        Effect::Refresh { generation, source, tickets } => {
+                            let job = (generation, source, tickets);
+                            spawn_refresh(store.clone(), view.clone(), state.portfolio.clone(), job, tx.clone());
+                        }
+                        Effect::Persist { analysis, snapshots } => {
+                            let store = store.clone();
+                            tokio::task::spawn_blocking(move || load::persist(&store, &analysis, &snapshots));
+                        }
+                        Effect::StartSync => {
+                            // The demo tracker takes writes through the store, so its next sync
+                            // shows what was written.
+                            let sources = sync::build_writable_sources(&settings.sources, &state.portfolio, &store);
+                            let r = sync::spawn_all(store.clone(), sources, sync_tx.clone());
+                            let writers = sync::build_writers(&settings.sources, &state.portfolio, &store, settings.read_only);
+                            advisor.set_writers(Writers::spawn(writers, Some(r.clone())));
+                            refresh = Some(r);
+                        }
+                        Effect::SyncNow => {
+                            if let Some(r) = &refresh {
+                                r.now();
+                            }
+                        }
+                        Effect::Forecast(job) => spawn_forecast(state.portfolio.clone(), job, tx.clone()),
+                        Effect::Advise { generation } => {
+                            advisor.advise(state.portfolio.clone(), state.analysis.clone(), generation);
+                        }
+                        Effect::Decide(decision) => advisor.decide(decision),
+                        Effect::Apply { suggestion, order } => advisor.apply(suggestion, order),
+                        Effect::Revert { suggestion, decision } => advisor.revert(suggestion, decision),
+                        Effect::Fail { message } => anyhow::bail!("{message}"),
+                        Effect::Quit => return Ok(()),
                     }
-                    Effect::Forecast(job) => spawn_forecast(state.portfolio.clone(), job, tx.clone()),
-                    Effect::Advise { generation } => {
-                        advisor.advise(state.portfolio.clone(), state.analysis.clone(), generation);
-                    }
-                    Effect::Decide(decision) => advisor.decide(decision),
-                    Effect::Apply { suggestion, order } => advisor.apply(suggestion, order),
-                    Effect::Revert { suggestion, decision } => advisor.revert(suggestion, decision),
-                    Effect::Fail { message } => anyhow::bail!("{message}"),
-                    Effect::Quit => return Ok(()),
                 }
             }
         }

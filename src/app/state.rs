@@ -5,7 +5,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::advice::Advice;
+use super::list_view::ListView;
 use super::loop_state::LoopState;
+use super::mode::Mode;
+use super::text_line::TextLine;
 use crate::analysis::Analysis;
 use crate::analysis::forecast::Method;
 use crate::analysis::projection::ThroughputForecast;
@@ -50,10 +53,10 @@ pub enum Ask {
 }
 
 /// A line being typed into the Forecasts tab.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Input {
     pub kind: InputKind,
-    pub text: String,
+    pub line: TextLine,
     pub error: Option<String>,
 }
 
@@ -133,14 +136,16 @@ pub struct SourceStatus {
 pub struct ProjectDetail {
     pub source: String,
     pub key: String,
-    /// Indices into `State::portfolio.tickets`, open work first.
-    pub tickets: Vec<usize>,
-    pub selected: usize,
+    /// Rows are indices into `State::portfolio.tickets`, open work first.
+    pub list: ListView,
+    /// Open tickets among the rows, counted when they are listed, not on every frame.
+    pub open: usize,
 }
 
 pub struct State {
     pub tab: Tab,
-    pub help: bool,
+    /// What is in front of the tab, front last.
+    pub modes: Vec<Mode>,
     pub detail: Option<ProjectDetail>,
     pub keymap: Keymap,
     pub color: bool,
@@ -151,10 +156,10 @@ pub struct State {
     pub read_only_sources: Vec<String>,
     pub portfolio: Arc<Portfolio>,
     pub analysis: Arc<Analysis>,
-    /// Order of `analysis.projects` rows on screen.
-    pub project_order: Vec<usize>,
-    pub project_selected: usize,
-    pub stalled_selected: usize,
+    /// `analysis.projects` rows in screen order; Projects and Forecasts share the selection.
+    pub projects: ListView,
+    /// `analysis.stalled` rows after the project filter, computed when either changes.
+    pub stalled: ListView,
     pub sort: SortKey,
     pub sort_descending: bool,
     pub sources: Vec<SourceStatus>,
@@ -178,7 +183,7 @@ impl State {
     pub fn new(keymap: Keymap, source_names: &[String], color: bool, read_only: bool) -> State {
         State {
             tab: Tab::Projects,
-            help: false,
+            modes: Vec::new(),
             detail: None,
             keymap,
             color,
@@ -187,9 +192,8 @@ impl State {
             read_only_sources: Vec::new(),
             portfolio: Arc::new(Portfolio::default()),
             analysis: Arc::new(Analysis::default()),
-            project_order: Vec::new(),
-            project_selected: 0,
-            stalled_selected: 0,
+            projects: ListView::default(),
+            stalled: ListView::default(),
             sort: SortKey::Stalled,
             sort_descending: true,
             sources: source_names
@@ -231,29 +235,52 @@ impl State {
         self.read_only || self.read_only_sources.iter().any(|s| s == source)
     }
 
-    /// The Stalled rows on screen (indices into `analysis.stalled`), after the project filter.
-    pub fn visible_stalled(&self) -> Vec<usize> {
+    /// Rebuilds the Stalled rows (after a load or a filter change), keeping the same ticket
+    /// selected wherever it moved.
+    pub fn restall(&mut self) {
+        let keep = self.stalled_key();
+        self.restall_to(keep);
+    }
+
+    /// The selected Stalled ticket, by name (source, id), to find it again after a change.
+    pub fn stalled_key(&self) -> Option<(String, u64)> {
+        self.selected_stalled()
+            .map(|s| (s.source.to_string(), s.id))
+    }
+
+    /// Rebuilds the Stalled rows, selecting `keep` wherever it is now.
+    pub fn restall_to(&mut self, keep: Option<(String, u64)>) {
         let all = &self.analysis.stalled;
-        (0..all.len())
+        let rows: Vec<usize> = (0..all.len())
             .filter(|&i| {
                 self.stalled_filter
                     .as_ref()
                     .is_none_or(|(s, p)| all[i].source == *s && all[i].project == *p)
             })
-            .collect()
+            .collect();
+        let keep = keep.and_then(|(src, id)| {
+            rows.iter()
+                .copied()
+                .find(|&i| all[i].source == src && all[i].id == id)
+        });
+        self.stalled.replace(rows, keep);
     }
 
     pub fn selected_stalled(&self) -> Option<&StalledTicket> {
-        let rows = self.visible_stalled();
-        rows.get(self.stalled_selected)
-            .and_then(|&i| self.analysis.stalled.get(i))
+        self.stalled
+            .current()
+            .and_then(|i| self.analysis.stalled.get(i))
+    }
+
+    pub fn showing_help(&self) -> bool {
+        self.modes.iter().any(|m| matches!(m, Mode::Help(_)))
     }
 }
 
 /// The project the Projects and Forecasts tabs have selected, in screen order.
 pub fn selected_project(state: &State) -> Option<&ProjectSummary> {
     state
-        .project_order
-        .get(state.project_selected)
-        .and_then(|&i| state.analysis.projects.get(i))
+        .projects
+        .current()
+        .and_then(|i| state.analysis.projects.get(i))
 }

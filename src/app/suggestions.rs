@@ -89,7 +89,7 @@ pub fn on_feedback(
 /// Movement within the list.
 pub fn on_move(state: &mut State, action: Action) -> Outcome {
     let len = state.advice.list.len();
-    state.advice.selected = super::update::moved(state.advice.selected, len, action);
+    state.advice.selected = super::list_view::moved(state.advice.selected, len, action);
     history(state);
     Outcome::redraw()
 }

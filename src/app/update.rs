@@ -5,40 +5,21 @@
 use std::cmp::Ordering;
 
 use super::event::{Effect, Event};
+use super::list_view::{ListView, moved};
+use super::mode::Mode;
 use super::outcome::Outcome;
 use super::state::selected_project;
 use super::state::{InputKind, ProjectDetail, SortKey, State, Tab};
 use super::sync_events::on_sync;
 use super::{decisions, forecasts, loop_state, suggestions};
+use super::{palette, route};
 use crate::analysis::ProjectSummary;
 use crate::domain::StatusCategory;
-use crate::keys::Action;
-
-/// How far page keys move.
-const PAGE: usize = 10;
+use crate::keys::{Action, Command};
 
 pub fn update(state: &mut State, event: Event) -> Outcome {
     match event {
-        Event::Key(key) if state.advice.popup.is_some() => decisions::on_popup_key(state, &key),
-        Event::Key(key) if state.forecast.input.is_some() => {
-            let today = state
-                .analysis
-                .now
-                .unwrap_or_else(chrono::Utc::now)
-                .date_naive();
-            forecasts::on_input_key(state, &key, today)
-        }
-        Event::Key(key) => match state.keymap.action_for(&key) {
-            // A message stays until the user does something else.
-            Some(action) if state.message.is_some() => {
-                state.message = None;
-                let mut out = apply(state, action);
-                out.redraw = true;
-                out
-            }
-            Some(action) => apply(state, action),
-            None => Outcome::default(),
-        },
+        Event::Key(key) => route::on_key(state, &key),
         Event::Forecasted { generation, result } => forecasts::on_result(state, generation, result),
         Event::Resize => Outcome::redraw(),
         Event::Sync(e) => on_sync(state, e),
@@ -46,8 +27,11 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             if state.loaded {
                 return Outcome::default();
             }
+            let project = project_key(state);
+            let stalled = state.stalled_key();
             state.analysis = analysis;
-            resort(state);
+            resort_to(state, project);
+            state.restall_to(stalled);
             Outcome::redraw()
         }
         Event::Loaded {
@@ -68,37 +52,34 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
                 snapshots,
             });
             state.shown_generation = generation;
-            let stalled = state.selected_stalled().map(|s| (s.source.clone(), s.id));
             let ticket = state.detail.as_ref().and_then(|d| {
-                let t = &state.portfolio.tickets.get(*d.tickets.get(d.selected)?)?;
+                let t = state.portfolio.tickets.get(d.list.current()?)?;
                 Some((t.source.clone(), t.id))
             });
+            // What was selected, by name: the rows' indices mean nothing in the new analysis.
+            let project = project_key(state);
+            let stalled = state.stalled_key();
             state.portfolio = portfolio;
             state.analysis = analysis;
             state.loaded = true;
             state.load_error = None;
-            resort(state);
-            // Keep the same ticket selected across a reload, wherever it moved.
-            let list = &state.analysis.stalled;
-            let rows = state.visible_stalled();
-            state.stalled_selected = stalled
-                .and_then(|(src, id)| {
-                    rows.iter()
-                        .position(|&i| list[i].source == src && list[i].id == id)
-                })
-                .unwrap_or_else(|| clamp(state.stalled_selected, rows.len()));
+            resort_to(state, project);
+            state.restall_to(stalled);
             if let Some(d) = &state.detail {
-                let (source, key, selected) = (d.source.clone(), d.key.clone(), d.selected);
+                let (source, key, selected) = (d.source.clone(), d.key.clone(), d.list.selected);
                 let mut detail = detail_of(state, &source, &key, selected);
                 let tickets = &state.portfolio.tickets;
-                if let Some(i) = ticket.and_then(|(src, id)| {
+                // Keep the same ticket selected across a reload, wherever it moved.
+                let keep = ticket.and_then(|(src, id)| {
                     detail
-                        .tickets
+                        .list
+                        .rows
                         .iter()
-                        .position(|&i| tickets[i].source == src && tickets[i].id == id)
-                }) {
-                    detail.selected = i;
-                }
+                        .copied()
+                        .find(|&i| tickets[i].source == src && tickets[i].id == id)
+                });
+                let rows = std::mem::take(&mut detail.list.rows);
+                detail.list.replace(rows, keep);
                 state.detail = Some(detail);
             }
             effects.push(suggestions::advise(state));
@@ -136,43 +117,33 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             audit,
             last_undoable,
         } => suggestions::on_feedback(state, rates, audit, last_undoable),
-        Event::Terminate => apply(state, Action::Quit),
+        Event::Terminate => apply(state, &Command::new(Action::Quit)),
     }
 }
 
-pub(super) fn clamp(selected: usize, len: usize) -> usize {
-    selected.min(len.saturating_sub(1))
-}
+/// More lines than the help overlay ever has, so its scroll needs no keymap to bound it.
+const HELP_LINES: usize = 200;
 
-/// Moves a selection by a signed step within `len` rows.
-pub(super) fn moved(selected: usize, len: usize, action: Action) -> usize {
-    let last = len.saturating_sub(1);
-    match action {
-        Action::Down => (selected + 1).min(last),
-        Action::Up => selected.saturating_sub(1),
-        Action::PageDown => (selected + PAGE).min(last),
-        Action::PageUp => selected.saturating_sub(PAGE),
-        Action::Top => 0,
-        Action::Bottom => last,
-        _ => selected,
-    }
-}
-
-fn apply(state: &mut State, action: Action) -> Outcome {
+/// Runs a command in the context in front of the user.
+pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
+    let action = command.action;
     match action {
         Action::Quit => {
             state.quit = true;
             Outcome::with(Effect::Quit)
         }
         Action::Help => {
-            state.help = !state.help;
+            if state.showing_help() {
+                state.modes.retain(|m| !matches!(m, Mode::Help(_)));
+            } else {
+                state.modes.push(Mode::Help(0));
+            }
             Outcome::redraw()
         }
         Action::Back => {
-            if state.forecast.input.is_some() {
+            if state.modes.pop().is_some() {
+            } else if state.forecast.input.is_some() {
                 state.forecast.input = None;
-            } else if state.help {
-                state.help = false;
             } else if state.detail.is_some() {
                 state.detail = None;
             } else {
@@ -181,7 +152,22 @@ fn apply(state: &mut State, action: Action) -> Outcome {
             Outcome::redraw()
         }
         Action::Refresh => Outcome::with(Effect::SyncNow),
-        _ if state.help => Outcome::default(),
+        Action::Palette => palette::open(state),
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
+        | Action::Bottom
+            if state.showing_help() =>
+        {
+            if let Some(Mode::Help(scroll)) = state.modes.last_mut() {
+                // The overlay clamps what it draws; here the scroll only needs a bound.
+                *scroll = moved(*scroll, HELP_LINES, action);
+            }
+            Outcome::redraw()
+        }
+        _ if state.showing_help() => Outcome::default(),
         Action::NextTab
         | Action::PrevTab
         | Action::TabProjects
@@ -221,7 +207,8 @@ fn apply(state: &mut State, action: Action) -> Outcome {
                     i.and_then(|i| projects.get(i + 1)).cloned()
                 }
             };
-            state.stalled_selected = 0;
+            state.restall();
+            state.stalled.select(0);
             Outcome::redraw()
         }
         Action::AskItems | Action::AskDate if state.tab == Tab::Forecasts => {
@@ -247,16 +234,14 @@ fn apply(state: &mut State, action: Action) -> Outcome {
         | Action::Top
         | Action::Bottom => {
             if let Some(d) = &mut state.detail {
-                d.selected = moved(d.selected, d.tickets.len(), action);
+                d.list.step(action);
             } else if state.tab == Tab::Suggestions {
                 return suggestions::on_move(state, action);
             } else if state.tab == Tab::Stalled {
-                let rows = state.visible_stalled().len();
-                state.stalled_selected = moved(state.stalled_selected, rows, action);
+                state.stalled.step(action);
             } else {
                 // Projects and Forecasts share the project selection.
-                state.project_selected =
-                    moved(state.project_selected, state.project_order.len(), action);
+                state.projects.step(action);
                 return forecasts::with_request(state, Outcome::redraw());
             }
             Outcome::redraw()
@@ -272,6 +257,28 @@ fn apply(state: &mut State, action: Action) -> Outcome {
             state.detail = Some(detail_of(state, &source, &key, 0));
             Outcome::redraw()
         }
+        // Built on the triage, filter and sources work; until then they do nothing.
+        Action::Info
+        | Action::Sort
+        | Action::Filter
+        | Action::ClearFilter
+        | Action::Mark
+        | Action::MarkAll
+        | Action::ClearMarks
+        | Action::Assign
+        | Action::Move
+        | Action::SetPriority
+        | Action::AddLabel
+        | Action::Comment
+        | Action::OpenUrl
+        | Action::Copy
+        | Action::CopyUrl
+        | Action::Sources
+        | Action::SyncSource
+        | Action::PauseSource
+        | Action::Dismiss
+        | Action::Confirm
+        | Action::Complete => Outcome::default(),
         Action::SortNext | Action::SortReverse => {
             if state.tab != Tab::Projects {
                 return Outcome::default();
@@ -308,7 +315,16 @@ fn compare(a: &ProjectSummary, b: &ProjectSummary, key: SortKey) -> Ordering {
 
 /// Re-sorts the project rows, keeping the same project selected.
 fn resort(state: &mut State) {
-    let keep = selected_project(state).map(|p| (p.source.clone(), p.key.clone()));
+    let keep = project_key(state);
+    resort_to(state, keep);
+}
+
+fn project_key(state: &State) -> Option<(String, String)> {
+    selected_project(state).map(|p| (p.source.to_string(), p.key.to_string()))
+}
+
+/// Re-sorts the project rows, selecting `keep` (source, key) wherever it is now.
+fn resort_to(state: &mut State, keep: Option<(String, String)>) {
     let projects = &state.analysis.projects;
     let mut order: Vec<usize> = (0..projects.len()).collect();
     order.sort_by(|&a, &b| {
@@ -320,15 +336,13 @@ fn resort(state: &mut State) {
         };
         primary.then_with(|| projects[a].name.cmp(&projects[b].name))
     });
-    state.project_order = order;
-    state.project_selected = keep
-        .and_then(|(s, k)| {
-            state
-                .project_order
-                .iter()
-                .position(|&i| projects[i].source == s && projects[i].key == k)
-        })
-        .unwrap_or_else(|| clamp(state.project_selected, projects.len()));
+    let keep = keep.and_then(|(s, k)| {
+        order
+            .iter()
+            .copied()
+            .find(|&i| projects[i].source == s && projects[i].key == k)
+    });
+    state.projects.replace(order, keep);
 }
 
 fn detail_of(state: &State, source: &str, key: &str, selected: usize) -> ProjectDetail {
@@ -347,11 +361,13 @@ fn detail_of(state: &State, source: &str, key: &str, selected: usize) -> Project
             .cmp(&rank(b.category))
             .then(b.updated.cmp(&a.updated))
     });
-    let selected = clamp(selected, rows.len());
+    let open = rows.iter().filter(|&&i| tickets[i].is_open()).count();
+    let mut list = ListView::new(rows);
+    list.select(selected);
     ProjectDetail {
         source: source.to_string(),
         key: key.to_string(),
-        tickets: rows,
-        selected,
+        list,
+        open,
     }
 }

@@ -12,6 +12,7 @@ pub enum Action {
     TabProjects,
     TabStalled,
     TabForecasts,
+    TabSuggestions,
     Down,
     Up,
     PageDown,
@@ -19,23 +20,44 @@ pub enum Action {
     Top,
     Bottom,
     Open,
+    Info,
     Back,
     SortNext,
     SortReverse,
+    Sort,
     Refresh,
     FilterProject,
+    Filter,
+    ClearFilter,
+    Palette,
     AskItems,
     AskDate,
     ToggleMethod,
-    TabSuggestions,
     Accept,
     Reject,
     Undo,
     AuditLog,
+    Mark,
+    MarkAll,
+    ClearMarks,
+    Assign,
+    Move,
+    SetPriority,
+    AddLabel,
+    Comment,
+    OpenUrl,
+    Copy,
+    CopyUrl,
+    Sources,
+    SyncSource,
+    PauseSource,
+    Dismiss,
+    Confirm,
+    Complete,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 49] = [
         Action::Quit,
         Action::Help,
         Action::NextTab,
@@ -43,6 +65,7 @@ impl Action {
         Action::TabProjects,
         Action::TabStalled,
         Action::TabForecasts,
+        Action::TabSuggestions,
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -50,19 +73,40 @@ impl Action {
         Action::Top,
         Action::Bottom,
         Action::Open,
+        Action::Info,
         Action::Back,
         Action::SortNext,
         Action::SortReverse,
+        Action::Sort,
         Action::Refresh,
         Action::FilterProject,
+        Action::Filter,
+        Action::ClearFilter,
+        Action::Palette,
         Action::AskItems,
         Action::AskDate,
         Action::ToggleMethod,
-        Action::TabSuggestions,
         Action::Accept,
         Action::Reject,
         Action::Undo,
         Action::AuditLog,
+        Action::Mark,
+        Action::MarkAll,
+        Action::ClearMarks,
+        Action::Assign,
+        Action::Move,
+        Action::SetPriority,
+        Action::AddLabel,
+        Action::Comment,
+        Action::OpenUrl,
+        Action::Copy,
+        Action::CopyUrl,
+        Action::Sources,
+        Action::SyncSource,
+        Action::PauseSource,
+        Action::Dismiss,
+        Action::Confirm,
+        Action::Complete,
     ];
 
     /// The snake_case name used in config files.
@@ -83,5 +127,21 @@ impl Action {
 
     pub fn from_name(name: &str) -> Option<Action> {
         serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+    }
+
+    /// Actions that change a tracker; never on a key that other tools use for scrolling or
+    /// deleting a line (`ctrl-d`, `ctrl-k`), where a slip would write.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Action::Accept
+                | Action::Undo
+                | Action::Assign
+                | Action::Move
+                | Action::SetPriority
+                | Action::AddLabel
+                | Action::Comment
+                | Action::Confirm
+        )
     }
 }

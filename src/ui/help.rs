@@ -1,83 +1,85 @@
-//! The help overlay, generated from the keymap so it can never disagree with the keys.
+//! The help overlay, generated from the keymap so it can never disagree with the keys: the
+//! scopes in front of the user first, then the rest; scrolled when it is taller than the
+//! screen (80x24 in tmux).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::Theme;
+use super::popups::centered;
 use crate::app::State;
-use crate::keys::Action;
-use crate::keys::{Chord, Context};
+use crate::keys::{Action, Chord, Scope};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let contexts = [
-        Context::Global,
-        Context::List,
-        Context::Projects,
-        Context::Stalled,
-        Context::Forecasts,
-        Context::Suggestions,
-    ];
-    let section = |context: Context, keys_width: usize| -> Vec<Line> {
-        let mut lines = vec![Line::from(Span::styled(context.title(), theme.header()))];
-        for b in state
+/// Width of the keys column.
+const KEYS: usize = 16;
+
+/// Every line of the overlay: section titles and one line per keyed binding.
+pub fn lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    // The tab's own keys, then the global ones (what 80x24 shows without scrolling), then
+    // the rest of what is in front, then everything else.
+    let mut order: Vec<Scope> = crate::app::beneath_modes(state)
+        .into_iter()
+        .filter(|s| !matches!(s, Scope::Popup | Scope::Input | Scope::Global))
+        .collect();
+    order.insert(1.min(order.len()), Scope::Global);
+    for s in Scope::ALL {
+        if !order.contains(&s) {
+            order.push(s);
+        }
+    }
+    let mut out = Vec::new();
+    for scope in order {
+        let bindings: Vec<_> = state
             .keymap
             .bindings
             .iter()
-            .filter(|b| b.context == context)
-        {
+            .filter(|b| b.scope == scope && !b.keys.is_empty())
+            .collect();
+        if bindings.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(Line::from(""));
+        }
+        out.push(Line::from(Span::styled(scope.title(), theme.header())));
+        for b in bindings {
             let keys = b
                 .keys
                 .iter()
                 .map(Chord::label)
                 .collect::<Vec<_>>()
                 .join(", ");
-            lines.push(Line::from(vec![
-                Span::raw(format!(" {keys:<keys_width$} ")),
+            out.push(Line::from(vec![
+                Span::raw(format!(" {keys:<KEYS$} ")),
                 Span::raw(b.description.clone()),
             ]));
         }
-        lines
-    };
-    // One column when it fits; two side by side on short terminals (80x24 in tmux).
-    let one: Vec<Line> = contexts.iter().flat_map(|c| section(*c, 16)).collect();
-    let columns: Vec<Vec<Line>> = if one.len() as u16 + 2 <= area.height {
-        vec![one]
+    }
+    out
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize, theme: &Theme) {
+    let lines = lines(state, theme);
+    let height = area.height.min(lines.len() as u16 + 2);
+    let popup = centered(frame, area, 84, height);
+    let room = popup.height.saturating_sub(2) as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(room));
+    let more = if lines.len() > room {
+        format!(
+            ", {}/{} scroll, : runs any command by name",
+            state.keymap.hint(Action::Down),
+            state.keymap.hint(Action::Up)
+        )
     } else {
-        let left: Vec<Line> = contexts[..2].iter().flat_map(|c| section(*c, 12)).collect();
-        let right: Vec<Line> = contexts[2..].iter().flat_map(|c| section(*c, 6)).collect();
-        vec![left, right]
+        String::new()
     };
-    let tallest = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
-    let width = if columns.len() == 1 {
-        area.width.min(64)
-    } else {
-        area.width
-    };
-    let height = area.height.min(tallest + 2);
-    let [_, col, _] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Length(width),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
-    let [_, popup, _] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(height),
-        Constraint::Fill(1),
-    ])
-    .areas(col);
-    frame.render_widget(Clear, popup);
     let title = format!(
-        " Help: keys ({} to close) ",
+        " Help: keys ({} closes{more}) ",
         state.keymap.hint(Action::Back)
     );
     let block = Block::bordered().title(title).border_style(theme.border());
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let parts = Layout::horizontal(vec![Constraint::Fill(1); columns.len()]).split(inner);
-    for (lines, part) in columns.into_iter().zip(parts.iter()) {
-        frame.render_widget(Paragraph::new(lines), *part);
-    }
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
+    frame.render_widget(Paragraph::new(shown).block(block), popup);
 }

@@ -16,7 +16,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{State, Tab};
+use crate::app::{Mode, PromptKind, State, Tab};
 pub use theme::Theme;
 
 pub fn draw(frame: &mut Frame, state: &State) {
@@ -42,8 +42,14 @@ pub fn draw(frame: &mut Frame, state: &State) {
     if state.advice.popup.is_some() {
         popups::draw(frame, body, state, &theme);
     }
-    if state.help {
-        help::draw(frame, body, state, &theme);
+    for mode in &state.modes {
+        match mode {
+            Mode::Help(scroll) => help::draw(frame, body, state, *scroll, &theme),
+            Mode::Prompt(p) if p.kind == PromptKind::Palette => {
+                popups::palette::draw(frame, body, state, p, &theme);
+            }
+            Mode::Prompt(p) => popups::prompt_line(frame, bottom, p, &theme),
+        }
     }
 }
 

@@ -2,13 +2,15 @@
 
 pub mod audit;
 pub mod confirm;
+pub mod palette;
 pub mod reject;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::Clear;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
 
-use crate::app::{Popup, State};
+use crate::app::{Popup, Prompt, PromptKind, State};
 use crate::ui::Theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -40,4 +42,24 @@ pub(crate) fn centered(frame: &mut Frame, area: Rect, width: u16, height: u16) -
     .areas(col);
     frame.render_widget(Clear, popup);
     popup
+}
+
+/// A text line in place of the status bar (the filter), with its error when what is typed
+/// cannot be used yet.
+pub(crate) fn prompt_line(frame: &mut Frame, area: Rect, prompt: &Prompt, theme: &Theme) {
+    let label = match prompt.kind {
+        PromptKind::Filter => "/",
+        PromptKind::Palette => ":",
+    };
+    let width = (area.width as usize).saturating_sub(label.len() + 1);
+    let skip = prompt.line.scroll(width);
+    let text: String = prompt.line.value().chars().skip(skip).collect();
+    let mut spans = vec![Span::styled(label, theme.header()), Span::raw(text)];
+    if let Some(e) = &prompt.error {
+        spans.push(Span::styled(format!("  {e}"), theme.flag()));
+    }
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let x = area.x + (label.len() + prompt.line.cursor() - skip) as u16;
+    frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
 }

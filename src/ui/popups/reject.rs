@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::centered;
-use crate::app::State;
+use crate::app::{State, TextLine};
 use crate::domain::RejectReason;
 use crate::ui::Theme;
 
@@ -17,7 +17,7 @@ pub fn draw(
     state: &State,
     id: &str,
     reason: Option<RejectReason>,
-    note: &str,
+    note: &TextLine,
     theme: &Theme,
 ) {
     let subject = state
@@ -44,7 +44,7 @@ pub fn draw(
     }
     lines.push(Line::from(vec![
         Span::styled("note: ", theme.header()),
-        Span::raw(note),
+        Span::raw(note.value()),
         Span::styled("_", theme.dim()),
     ]));
     lines.push(Line::from(""));

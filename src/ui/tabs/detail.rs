@@ -12,19 +12,15 @@ use crate::ui::{Theme, key_width, placeholder};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail, theme: &Theme) {
     let tickets = &state.portfolio.tickets;
-    let open = detail
-        .tickets
-        .iter()
-        .filter(|&&i| tickets[i].is_open())
-        .count();
     let title = format!(
-        " {}: {open} open of {} ({} back) ",
+        " {}: {} open of {} ({} back) ",
         detail.key,
-        detail.tickets.len(),
+        detail.open,
+        detail.list.len(),
         state.keymap.hint(Action::Back)
     );
     let block = Block::bordered().title(title).border_style(theme.border());
-    if detail.tickets.is_empty() {
+    if detail.list.is_empty() {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let text = if state.loaded {
@@ -37,7 +33,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
     }
     let now = state.analysis.now.unwrap_or_else(chrono::Utc::now);
     let marker = crate::ui::marker(state);
-    let rows = detail.tickets.iter().map(|&i| {
+    // Only the rows on screen are built: a 50,000-ticket project costs what a page costs.
+    let window = detail
+        .list
+        .window(block.inner(area).height.saturating_sub(1) as usize);
+    let shown = &detail.list.rows[window.clone()];
+    let rows = shown.iter().map(|&i| {
         let t = &tickets[i];
         let age = format_days(crate::analysis::flow::days(now - t.updated));
         let style = match t.category {
@@ -58,9 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
     });
     let widths = [
         Constraint::Length(1),
-        Constraint::Length(key_width(
-            detail.tickets.iter().map(|&i| tickets[i].key.as_str()),
-        )),
+        Constraint::Length(key_width(shown.iter().map(|&i| tickets[i].key.as_str()))),
         Constraint::Length(11),
         Constraint::Length(8),
         Constraint::Length(7),
@@ -73,6 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         .header(header)
         .block(block)
         .row_highlight_style(theme.selected());
-    let mut table_state = TableState::default().with_selected(Some(detail.selected));
+    let mut table_state =
+        TableState::default().with_selected(Some(detail.list.selected - window.start));
     frame.render_stateful_widget(table, area, &mut table_state);
 }

@@ -68,7 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{label}: "), theme.header()),
-            Span::raw(format!("{}_", input.text)),
+            Span::raw(format!("{}_", input.line.value())),
             Span::styled("  Enter to ask, Esc to cancel", theme.dim()),
         ]));
         if let Some(e) = &input.error {

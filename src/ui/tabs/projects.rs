@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     };
     let title = format!(" Projects, sorted by {} ({order}) ", state.sort.label());
     let block = Block::bordered().title(title).border_style(theme.border());
-    if state.project_order.is_empty() {
+    if state.projects.is_empty() {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let text = if state.loaded {
@@ -51,7 +51,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             header.push(Cell::from("Source"));
         }
     }
-    let rows = state.project_order.iter().map(|&i| {
+    // The selected project's health under the table, when the table keeps a useful height.
+    let panel = project_panel::HEIGHT + 2;
+    let (table_area, panel_area) = if area.height >= panel + 10 {
+        let [t, p] = Layout::vertical([Constraint::Min(0), Constraint::Length(panel)]).areas(area);
+        (t, Some(p))
+    } else {
+        (area, None)
+    };
+    let window = state
+        .projects
+        .window(block.inner(table_area).height.saturating_sub(1) as usize);
+    let rows = state.projects.rows[window.clone()].iter().map(|&i| {
         let p = &state.analysis.projects[i];
         let mut cells = vec![Cell::from(format!("{} {}", p.key, p.name))];
         if show_source {
@@ -91,15 +102,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .header(Row::new(header).style(theme.header()))
         .block(block)
         .row_highlight_style(theme.selected());
-    let mut table_state = TableState::default().with_selected(Some(state.project_selected));
-    // The selected project's health under the table, when the table keeps a useful height.
-    let panel = project_panel::HEIGHT + 2;
-    let (table_area, panel_area) = if area.height >= panel + 10 {
-        let [t, p] = Layout::vertical([Constraint::Min(0), Constraint::Length(panel)]).areas(area);
-        (t, Some(p))
-    } else {
-        (area, None)
-    };
+    let mut table_state =
+        TableState::default().with_selected(Some(state.projects.selected - window.start));
     frame.render_stateful_widget(table, table_area, &mut table_state);
     if let (Some(panel_area), Some(p)) = (panel_area, crate::app::selected_project(state)) {
         project_panel::draw(frame, panel_area, p, theme, state.unicode);

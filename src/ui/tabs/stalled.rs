@@ -15,14 +15,12 @@ use crate::ui::{Theme, key_width, placeholder};
 const WIDE: u16 = 140;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let stalled: Vec<&StalledTicket> = state
-        .visible_stalled()
-        .into_iter()
-        .map(|i| &state.analysis.stalled[i])
-        .collect();
-    let flagged = stalled
+    let all = &state.analysis.stalled;
+    let list = &state.stalled;
+    let flagged = list
+        .rows
         .iter()
-        .filter(|s| s.severity == Severity::Flag)
+        .filter(|&&i| all[i].severity == Severity::Flag)
         .count();
     let scope = match &state.stalled_filter {
         Some((_, project)) => format!(" in {project}"),
@@ -30,11 +28,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     };
     let title = format!(
         " Stalled{scope}: {flagged} flagged, {} warnings, worst first ({}: project) ",
-        stalled.len() - flagged,
+        list.len() - flagged,
         state.keymap.hint(Action::FilterProject)
     );
     let block = Block::bordered().title(title).border_style(theme.border());
-    if stalled.is_empty() {
+    if list.is_empty() {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let text = if state.loaded {
@@ -57,6 +55,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if wide {
         header.push("Reason");
     }
+    // Only the rows on screen are built.
+    let window = list.window(block.inner(table_area).height.saturating_sub(1) as usize);
+    let stalled: Vec<&StalledTicket> = list.rows[window.clone()].iter().map(|&i| &all[i]).collect();
     let rows = stalled.iter().map(|s| {
         let mark = if s.severity == Severity::Flag {
             theme.flag()
@@ -92,10 +93,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .header(Row::new(header).style(theme.header()))
         .block(block)
         .row_highlight_style(theme.selected());
-    let mut table_state = TableState::default().with_selected(Some(state.stalled_selected));
+    let mut table_state = TableState::default().with_selected(Some(list.selected - window.start));
     frame.render_stateful_widget(table, table_area, &mut table_state);
 
-    if let (Some(area), Some(s)) = (why_area, stalled.get(state.stalled_selected)) {
+    if let (Some(area), Some(s)) = (why_area, state.selected_stalled()) {
         // The reason first (it may wrap onto two lines), then the title: a long title must
         // never push the reason out of the panel.
         let lines = vec![

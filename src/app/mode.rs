@@ -1,6 +1,8 @@
 //! What is in front of the tab, as a stack: the last mode gets the keys first, `Esc` pops it.
 //! Each mode names the key scopes it answers in, so a key means what the thing in front says.
 
+use ratatui::text::Line;
+
 use super::text_line::TextLine;
 use crate::keys::Scope;
 
@@ -10,6 +12,21 @@ pub enum Mode {
     Help(usize),
     /// A text line at the bottom of the screen.
     Prompt(Prompt),
+    /// One ticket's detail.
+    Ticket(DetailView),
+    /// One project's detail.
+    Project(DetailView),
+}
+
+/// A detail view: its lines, built once when it opens (and when the data under it changes),
+/// never per frame, and how far it is scrolled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailView {
+    /// The ticket (an index into the portfolio's tickets) or the project's (source, key).
+    pub ticket: usize,
+    pub project: Option<(String, String)>,
+    pub lines: Vec<Line<'static>>,
+    pub scroll: usize,
 }
 
 /// What a text line is for.
@@ -55,6 +72,8 @@ impl Mode {
         match self {
             Mode::Help(_) => &[Scope::Popup, Scope::List, Scope::Global],
             Mode::Prompt(_) => &[Scope::Input],
+            Mode::Ticket(_) => &[Scope::Detail, Scope::Ticket, Scope::List, Scope::Global],
+            Mode::Project(_) => &[Scope::Detail, Scope::List, Scope::Global],
         }
     }
 }

@@ -1,11 +1,15 @@
 //! Everything the screen shows, owned by the event loop and changed only by `update`.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+use compact_str::CompactString;
 
 use chrono::{DateTime, Utc};
 
 use super::advice::Advice;
 use super::list_view::ListView;
+use super::lists::{Sorting, StalledSort, TicketSort, sort_stalled};
 use super::loop_state::LoopState;
 use super::mode::Mode;
 use super::text_line::TextLine;
@@ -160,6 +164,13 @@ pub struct State {
     pub projects: ListView,
     /// `analysis.stalled` rows after the project filter, computed when either changes.
     pub stalled: ListView,
+    pub stalled_sort: Sorting<StalledSort>,
+    /// How a project's ticket list is sorted.
+    pub ticket_sort: Sorting<TicketSort>,
+    /// Where each ticket is in `portfolio.tickets`, by (source, id); rebuilt per load.
+    pub ticket_at: HashMap<(CompactString, u64), usize>,
+    /// Tickets marked for a bulk action, by (source, id): they stay marked across reloads.
+    pub marks: HashSet<(CompactString, u64)>,
     pub sort: SortKey,
     pub sort_descending: bool,
     pub sources: Vec<SourceStatus>,
@@ -194,6 +205,16 @@ impl State {
             analysis: Arc::new(Analysis::default()),
             projects: ListView::default(),
             stalled: ListView::default(),
+            stalled_sort: Sorting {
+                column: StalledSort::Worst,
+                descending: false,
+            },
+            ticket_sort: Sorting {
+                column: TicketSort::Open,
+                descending: false,
+            },
+            ticket_at: HashMap::new(),
+            marks: HashSet::new(),
             sort: SortKey::Stalled,
             sort_descending: true,
             sources: source_names
@@ -251,13 +272,14 @@ impl State {
     /// Rebuilds the Stalled rows, selecting `keep` wherever it is now.
     pub fn restall_to(&mut self, keep: Option<(String, u64)>) {
         let all = &self.analysis.stalled;
-        let rows: Vec<usize> = (0..all.len())
+        let mut rows: Vec<usize> = (0..all.len())
             .filter(|&i| {
                 self.stalled_filter
                     .as_ref()
                     .is_none_or(|(s, p)| all[i].source == *s && all[i].project == *p)
             })
             .collect();
+        sort_stalled(&mut rows, all, self.stalled_sort);
         let keep = keep.and_then(|(src, id)| {
             rows.iter()
                 .copied()

@@ -12,9 +12,8 @@ use super::state::selected_project;
 use super::state::{InputKind, ProjectDetail, SortKey, State, Tab};
 use super::sync_events::on_sync;
 use super::{decisions, forecasts, loop_state, suggestions};
-use super::{palette, route};
+use super::{lists, palette, route};
 use crate::analysis::ProjectSummary;
-use crate::domain::StatusCategory;
 use crate::keys::{Action, Command};
 
 pub fn update(state: &mut State, event: Event) -> Outcome {
@@ -59,6 +58,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             // What was selected, by name: the rows' indices mean nothing in the new analysis.
             let project = project_key(state);
             let stalled = state.stalled_key();
+            state.ticket_at = lists::index_tickets(&portfolio.tickets);
             state.portfolio = portfolio;
             state.analysis = analysis;
             state.loaded = true;
@@ -258,13 +258,16 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             Outcome::redraw()
         }
         // Built on the triage, filter and sources work; until then they do nothing.
+        Action::Mark | Action::MarkAll | Action::ClearMarks => lists::on_mark(state, action),
+        Action::SortNext | Action::SortReverse | Action::Sort
+            if state.detail.is_some() || state.tab == Tab::Stalled =>
+        {
+            lists::on_sort(state, command)
+        }
+        Action::Sort => Outcome::default(),
         Action::Info
-        | Action::Sort
         | Action::Filter
         | Action::ClearFilter
-        | Action::Mark
-        | Action::MarkAll
-        | Action::ClearMarks
         | Action::Assign
         | Action::Move
         | Action::SetPriority
@@ -350,17 +353,7 @@ fn detail_of(state: &State, source: &str, key: &str, selected: usize) -> Project
     let mut rows: Vec<usize> = (0..tickets.len())
         .filter(|&i| tickets[i].source == source && tickets[i].project == key)
         .collect();
-    let rank = |c: StatusCategory| match c {
-        StatusCategory::InProgress => 0,
-        StatusCategory::Todo => 1,
-        StatusCategory::Done => 2,
-    };
-    rows.sort_by(|&a, &b| {
-        let (a, b) = (&tickets[a], &tickets[b]);
-        rank(a.category)
-            .cmp(&rank(b.category))
-            .then(b.updated.cmp(&a.updated))
-    });
+    lists::sort_tickets(&mut rows, tickets, state.ticket_sort);
     let open = rows.iter().filter(|&&i| tickets[i].is_open()).count();
     let mut list = ListView::new(rows);
     list.select(selected);

@@ -7,11 +7,13 @@
 mod action;
 mod chord;
 mod command;
+mod doc;
 mod keymap;
 mod scope;
 
 pub use action::Action;
 pub use chord::Chord;
 pub use command::{Command, takes_argument};
+pub use doc::markdown;
 pub use keymap::{Binding, Conflict, Keymap};
 pub use scope::Scope;

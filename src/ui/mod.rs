@@ -49,8 +49,19 @@ pub fn draw(frame: &mut Frame, state: &State) {
                 popups::palette::draw(frame, body, state, p, &theme);
             }
             Mode::Prompt(p) => popups::prompt_line(frame, bottom, p, &theme),
+            Mode::Ticket(v) | Mode::Project(v) => draw_detail_view(frame, body, v, &theme),
         }
     }
+}
+
+/// A detail view over the tab: its prepared lines from its scroll position on.
+fn draw_detail_view(frame: &mut Frame, area: Rect, view: &crate::app::DetailView, theme: &Theme) {
+    let block = ratatui::widgets::Block::bordered().border_style(theme.border());
+    let room = block.inner(area).height as usize;
+    let scroll = view.scroll.min(view.lines.len().saturating_sub(room));
+    let shown: Vec<Line> = view.lines.iter().skip(scroll).take(room).cloned().collect();
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 
 fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -128,6 +139,29 @@ fn unicode_width(s: &str) -> usize {
 /// an asterisk where the terminal cannot draw one.
 pub(crate) fn marker(state: &State) -> &'static str {
     if state.unicode { "◆" } else { "*" }
+}
+
+/// The first column of a ticket row: marked for a bulk action, and a suggestion waiting.
+pub(crate) fn mark_cell(
+    state: &State,
+    marked: bool,
+    advised: bool,
+    marker: &'static str,
+) -> String {
+    let mark = match (marked, state.unicode) {
+        (false, _) => " ",
+        (true, true) => "✓",
+        (true, false) => "x",
+    };
+    format!("{mark}{}", if advised { marker } else { "" })
+}
+
+/// ", 3 marked" when tickets are marked, for list titles.
+pub(crate) fn marked_note(state: &State) -> String {
+    match state.marks.len() {
+        0 => String::new(),
+        n => format!(", {n} marked"),
+    }
 }
 
 /// A one-line message in the middle of an empty pane.

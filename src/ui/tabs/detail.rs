@@ -13,10 +13,12 @@ use crate::ui::{Theme, key_width, placeholder};
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail, theme: &Theme) {
     let tickets = &state.portfolio.tickets;
     let title = format!(
-        " {}: {} open of {} ({} back) ",
+        " {}: {} open of {}{}, by {} ({} back) ",
         detail.key,
         detail.open,
         detail.list.len(),
+        crate::ui::marked_note(state),
+        state.ticket_sort.column.label(),
         state.keymap.hint(Action::Back)
     );
     let block = Block::bordered().title(title).border_style(theme.border());
@@ -47,8 +49,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
             StatusCategory::Todo => theme.tab(),
         };
         let advised = state.advice.marks(&t.source, t.id);
+        let marked = state.marks.contains(&(t.source.clone(), t.id));
         Row::new(vec![
-            Cell::from(if advised { marker } else { "" }).style(theme.header()),
+            Cell::from(crate::ui::mark_cell(state, marked, advised, marker)).style(theme.header()),
             Cell::from(t.key.as_str()),
             Cell::from(t.status.as_str()).style(style),
             Cell::from(t.assignee.as_deref().unwrap_or("-")),
@@ -58,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         ])
     });
     let widths = [
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Length(key_width(shown.iter().map(|&i| tickets[i].key.as_str()))),
         Constraint::Length(11),
         Constraint::Length(8),

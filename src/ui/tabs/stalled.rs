@@ -27,8 +27,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         None => String::new(),
     };
     let title = format!(
-        " Stalled{scope}: {flagged} flagged, {} warnings, worst first ({}: project) ",
+        " Stalled{scope}: {flagged} flagged, {} warnings{}, by {} ({}: project) ",
         list.len() - flagged,
+        crate::ui::marked_note(state),
+        state.stalled_sort.column.label(),
         state.keymap.hint(Action::FilterProject)
     );
     let block = Block::bordered().title(title).border_style(theme.border());
@@ -65,8 +67,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.warn()
         };
         let advised = state.advice.marks(&s.source, s.id);
+        let marked = state.marks.contains(&(s.source.clone(), s.id));
         let mut cells = vec![
-            Cell::from(if advised { marker } else { "" }).style(theme.header()),
+            Cell::from(crate::ui::mark_cell(state, marked, advised, marker)).style(theme.header()),
             Cell::from(s.key.as_str()).style(mark),
             Cell::from(s.title.as_str()),
             Cell::from(s.status.as_str()),
@@ -79,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Row::new(cells)
     });
     let mut widths = vec![
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Length(key_width(stalled.iter().map(|s| s.key.as_str()))),
         Constraint::Fill(2),
         Constraint::Length(11),

@@ -187,7 +187,10 @@ mod tests {
         p.tickets
             .push(ticket(10, "OPS", Some("acc-3"), StatusCategory::InProgress));
         let list = assignable(&p, "jira", "OPS");
-        assert_eq!(list.last().map(|(m, n)| (m.login.as_str(), *n)), Some(("acc-1", 3)));
+        assert_eq!(
+            list.last().map(|(m, n)| (m.login.as_str(), *n)),
+            Some(("acc-1", 3))
+        );
         assert_eq!(list[1].0.login, "acc-3");
         assert_eq!(list[1].1, 2);
     }

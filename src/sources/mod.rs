@@ -129,6 +129,23 @@ pub trait Source: Send {
         })
     }
 
+    /// The statuses the tracker's workflow lets this ticket move to now, in the tracker's
+    /// order and with names as tickets show them (for a "move to" picker). Sources that
+    /// cannot say so.
+    fn statuses<'a>(
+        &'a mut self,
+        ticket: u64,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, SourceError>> {
+        let name = self.name().to_string();
+        let _ = ticket;
+        Box::pin(async move {
+            Err(SourceError::Unsupported(format!(
+                "{name} cannot list the statuses {key} may move to"
+            )))
+        })
+    }
+
     /// Makes one change in the tracker. Sources that cannot write say so.
     fn apply<'a>(
         &'a mut self,

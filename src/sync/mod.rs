@@ -7,6 +7,7 @@
 //! key instead. The app keeps working on stored data meanwhile.
 
 mod build;
+mod bulk;
 mod desk;
 mod failure;
 mod summary;
@@ -19,6 +20,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, mpsc};
 
 pub use build::{build_sources, build_writable_sources, build_writers};
+pub use bulk::{BulkProgress, BulkSummary, run_bulk};
 pub use failure::{Failure, FailureKind};
 pub use summary::{PATCH_LIMIT, SyncSummary};
 pub use writer::{Applied, WriteError, WriteRequest, Writers, undo_impossible, undo_request};

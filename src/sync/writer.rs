@@ -6,6 +6,10 @@
 //! facts read are the pre-image an undo restores. Read-only (global or per source) is
 //! enforced here, in the task, so no request reaches a tracker whatever a caller forgets.
 //! After a write the sync tasks are woken so the change shows.
+//!
+//! The same task answers which statuses a ticket may move to (for a "move to" picker): it
+//! asks through the connector that writes, and never while a write is in flight. Listing is
+//! a read, so read-only sources answer it too.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,11 +48,20 @@ pub enum WriteError {
     Failed(SourceError),
     #[error("the writer of {0} has stopped; restart lookout to write again")]
     Stopped(String),
+    #[error("the tracker did not say where the ticket can move: {0}")]
+    Statuses(SourceError),
 }
 
-struct Command {
-    request: WriteRequest,
-    reply: oneshot::Sender<Result<Applied, WriteError>>,
+enum Command {
+    Write {
+        request: WriteRequest,
+        reply: oneshot::Sender<Result<Applied, WriteError>>,
+    },
+    Statuses {
+        ticket: u64,
+        key: String,
+        reply: oneshot::Sender<Result<Vec<String>, WriteError>>,
+    },
 }
 
 /// The writers of every source. Cheap to clone; all clones talk to the same tasks.
@@ -79,14 +92,33 @@ impl Writers {
     /// Makes one change, if the ticket still looks as the user saw it.
     pub async fn apply(&self, request: WriteRequest) -> Result<Applied, WriteError> {
         let name = request.source.clone();
+        let (reply, answer) = oneshot::channel();
+        self.send(&name, Command::Write { request, reply })?;
+        answer.await.map_err(|_| WriteError::Stopped(name))?
+    }
+
+    /// The statuses the tracker lets the ticket move to now (see `Source::statuses`).
+    pub async fn statuses(
+        &self,
+        source: &str,
+        ticket: u64,
+        key: &str,
+    ) -> Result<Vec<String>, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        let key = key.to_string();
+        self.send(source, Command::Statuses { ticket, key, reply })?;
+        answer
+            .await
+            .map_err(|_| WriteError::Stopped(source.to_string()))?
+    }
+
+    fn send(&self, source: &str, command: Command) -> Result<(), WriteError> {
         let task = self
             .tasks
-            .get(&name)
-            .ok_or_else(|| WriteError::UnknownSource(name.clone()))?;
-        let (reply, answer) = oneshot::channel();
-        task.send(Command { request, reply })
-            .map_err(|_| WriteError::Stopped(name.clone()))?;
-        answer.await.map_err(|_| WriteError::Stopped(name))?
+            .get(source)
+            .ok_or_else(|| WriteError::UnknownSource(source.to_string()))?;
+        task.send(command)
+            .map_err(|_| WriteError::Stopped(source.to_string()))
     }
 }
 
@@ -97,7 +129,21 @@ async fn run(
     mut commands: mpsc::UnboundedReceiver<Command>,
     refresh: Option<Refresh>,
 ) {
-    while let Some(Command { request, reply }) = commands.recv().await {
+    while let Some(command) = commands.recv().await {
+        let (request, reply) = match command {
+            Command::Write { request, reply } => (request, reply),
+            Command::Statuses { ticket, key, reply } => {
+                let listed = source
+                    .statuses(ticket, &key)
+                    .await
+                    .map_err(WriteError::Statuses);
+                if let Err(e) = &listed {
+                    tracing::warn!(source = %name, "statuses of {key}: {e}");
+                }
+                let _ = reply.send(listed);
+                continue;
+            }
+        };
         let result = if read_only {
             Err(WriteError::ReadOnly(name.clone()))
         } else {

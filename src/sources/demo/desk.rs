@@ -34,6 +34,16 @@ pub trait Desk: Send + Sync {
 /// The demo's statuses, in workflow order; a transition may go to any of them.
 const STATUSES: [&str; 4] = [TODO, IN_PROGRESS, IN_REVIEW, DONE];
 
+/// The statuses the demo's workflow lets `t` move to: any other of its statuses (the demo
+/// reopens done work and sends reviews back, so no move is barred).
+pub fn moves(t: &Ticket) -> Vec<String> {
+    STATUSES
+        .into_iter()
+        .filter(|s| !s.eq_ignore_ascii_case(&t.status))
+        .map(String::from)
+        .collect()
+}
+
 pub fn facts(t: &Ticket) -> Facts {
     // The demo names people by their login, so the display name is the login.
     Facts {
@@ -210,6 +220,11 @@ mod tests {
         .expect("priority");
         assert_eq!(facts(&high.ticket).priority, Priority::High);
         assert_eq!(high.ticket.updated, now);
+    }
+
+    #[test]
+    fn a_ticket_may_move_to_any_other_status() {
+        assert_eq!(moves(&ticket()), [TODO, IN_REVIEW, DONE]);
     }
 
     #[test]

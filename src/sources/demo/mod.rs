@@ -100,6 +100,19 @@ impl DemoSource {
             .ok_or_else(|| SourceError::NotFound(format!("the demo has no ticket {key}")))
     }
 
+    /// Where the ticket can move: read from the desk when the demo takes writes, else from
+    /// the world this source runs.
+    fn moves(&self, ticket: u64, key: &str) -> Result<Vec<String>, SourceError> {
+        if self.desk.is_some() {
+            return self.current(ticket, key).map(|t| desk::moves(&t));
+        }
+        self.world
+            .as_ref()
+            .and_then(|w| w.data.tickets.iter().find(|t| t.id == ticket))
+            .map(desk::moves)
+            .ok_or_else(|| SourceError::NotFound(format!("the demo has no ticket {key}")))
+    }
+
     fn write(&self, action: &TrackerAction) -> Result<(), SourceError> {
         let ticket = self.current(action.ticket, &action.key)?;
         let now = Utc::now();
@@ -153,6 +166,15 @@ impl Source for DemoSource {
         key: &'a str,
     ) -> BoxFuture<'a, Result<Facts, SourceError>> {
         let result = self.current(ticket, key).map(|t| desk::facts(&t));
+        Box::pin(async move { result })
+    }
+
+    fn statuses<'a>(
+        &'a mut self,
+        ticket: u64,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, SourceError>> {
+        let result = self.moves(ticket, key);
         Box::pin(async move { result })
     }
 

@@ -261,7 +261,10 @@ pub struct Transitions {
 pub struct TransitionDto {
     pub id: String,
     pub name: String,
-    pub to: NameOnly,
+    /// The status the transition leads to; Jira Cloud sends it, but a transition without
+    /// one is still usable, named for where it goes.
+    #[serde(default)]
+    pub to: Option<NameOnly>,
 }
 
 /// Jira writes times as `2024-03-01T10:00:00.000+0100` (no colon in the offset).

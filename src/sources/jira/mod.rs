@@ -15,6 +15,7 @@ mod catalog;
 mod dto;
 mod issues;
 mod map;
+mod moves;
 mod search;
 mod status;
 mod trial;
@@ -440,6 +441,14 @@ impl Source for JiraSource {
         _key: &'a str,
     ) -> BoxFuture<'a, Result<Facts, SourceError>> {
         Box::pin(self.read_facts(ticket))
+    }
+
+    fn statuses<'a>(
+        &'a mut self,
+        ticket: u64,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, SourceError>> {
+        Box::pin(self.allowed_statuses(ticket))
     }
 
     fn apply<'a>(

@@ -1,5 +1,5 @@
 //! Changes lookout makes in Jira. Status moves go through the issue's available
-//! transitions (Jira has no "set status"), comments are written in ADF. Before a change the
+//! transitions (see `moves`), comments are written in ADF. Before a change the
 //! issue's writable fields are read fresh (its precondition and pre-image).
 
 use serde_json::{Value, json};
@@ -75,32 +75,12 @@ impl JiraSource {
                     .await
             }
             Change::Transition { status } => {
-                let path = format!("{issue}/transitions");
-                let available: dto::Transitions = self.get(&path, &[]).await?;
-                let chosen = available
-                    .transitions
-                    .iter()
-                    .find(|t| t.to.name.eq_ignore_ascii_case(status))
-                    .or_else(|| {
-                        available
-                            .transitions
-                            .iter()
-                            .find(|t| t.name.eq_ignore_ascii_case(status))
-                    })
-                    .ok_or_else(|| {
-                        let names: Vec<&str> = available
-                            .transitions
-                            .iter()
-                            .map(|t| t.to.name.as_str())
-                            .collect();
-                        SourceError::Refused(format!(
-                            "{} cannot move to {status:?} from where it is; it can move to: {}",
-                            action.key,
-                            names.join(", ")
-                        ))
-                    })?;
-                let body = json!({ "transition": { "id": chosen.id } });
-                self.send(Method::POST, &path, &body).await
+                let id = self
+                    .transition_to(action.ticket, &action.key, status)
+                    .await?;
+                let body = json!({ "transition": { "id": id } });
+                self.send(Method::POST, &format!("{issue}/transitions"), &body)
+                    .await
             }
         }
     }

@@ -170,3 +170,17 @@ pub struct TimeEntryDto {
 pub struct IdOnly {
     pub id: u64,
 }
+
+/// An issue read with `include=allowed_statuses`: Redmine 5.1 and later list the statuses
+/// its workflow lets the API user move it to; older servers leave the field out.
+#[derive(Debug, Deserialize)]
+pub struct IssueMoves {
+    pub issue: Moves,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Moves {
+    pub status: Named,
+    #[serde(default)]
+    pub allowed_statuses: Option<Vec<Status>>,
+}

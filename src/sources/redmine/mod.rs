@@ -6,6 +6,7 @@
 
 mod dto;
 mod map;
+mod moves;
 mod trial;
 mod write;
 
@@ -491,6 +492,14 @@ impl Source for RedmineSource {
         _key: &'a str,
     ) -> BoxFuture<'a, Result<Facts, SourceError>> {
         Box::pin(self.read_facts(ticket))
+    }
+
+    fn statuses<'a>(
+        &'a mut self,
+        ticket: u64,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, SourceError>> {
+        Box::pin(self.allowed_statuses(ticket))
     }
 
     fn apply<'a>(

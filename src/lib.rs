@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod filter;
 pub mod keys;
 pub mod report;
 pub mod rng;

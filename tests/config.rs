@@ -458,3 +458,15 @@ fn tracker_addresses_that_cannot_work_are_refused_at_their_line() {
         Settings::parse(Path::new("ok.toml"), &source(kind, url)).expect(url);
     }
 }
+
+#[test]
+fn me_is_a_list_of_names_and_a_wrong_type_names_its_line() {
+    let s = Settings::parse(Path::new("c.toml"), "me = [\"alice\", \"Alice Smith\"]\n")
+        .expect("a list of names");
+    assert_eq!(s.me, vec!["alice".to_string(), "Alice Smith".to_string()]);
+    let (line, key, msg) = error_of("# who I am\nme = \"alice\"\n");
+    assert_eq!((line, key.as_str()), (2, "me"));
+    assert!(msg.contains("sequence") || msg.contains("array"), "{msg}");
+    let (line, _, _) = error_of("me = [\n  \"alice\",\n  3,\n]\n");
+    assert_eq!(line, 3, "the line of the number");
+}

@@ -81,6 +81,8 @@ pub struct Settings {
     pub targets: BTreeMap<String, NaiveDate>,
     /// The model that may refine suggestions; `None` leaves them to the rules alone.
     pub ai: Option<AiSettings>,
+    /// The names and logins that `assignee:@me` in the filter line stands for.
+    pub me: Vec<String>,
 }
 
 impl Settings {
@@ -96,6 +98,7 @@ impl Settings {
             sources: vec![SourceSettings::demo()],
             targets: BTreeMap::new(),
             ai: None,
+            me: Vec::new(),
         })
     }
 
@@ -122,6 +125,7 @@ impl Settings {
         let doc = Doc { path, text };
         let mut s = Settings::defaults()?;
         s.file = Some(path.to_path_buf());
+        s.me = raw.me.clone().unwrap_or_default();
         sections::general(&doc, &raw, &mut s)?;
         sections::stall(&doc, &raw.stall, &mut s.stall)?;
         sections::targets(&doc, &raw.targets, &mut s.targets)?;

@@ -9,6 +9,8 @@ use toml::Spanned;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
+    /// The names and logins that `assignee:@me` in the filter line stands for.
+    pub me: Option<Vec<String>>,
     #[serde(default)]
     pub general: RawGeneral,
     #[serde(default)]

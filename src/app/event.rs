@@ -10,7 +10,7 @@ use crate::analysis::Analysis;
 use crate::analysis::forecast::Method;
 use crate::analysis::projection::{Question, ThroughputForecast};
 use crate::domain::{Decision, Facts, Portfolio, Snapshot, Suggestion};
-use crate::sync::SyncEvent;
+use crate::sync::{BulkProgress, BulkSummary, SyncEvent, WriteRequest};
 
 #[derive(Debug)]
 pub enum Event {
@@ -64,6 +64,14 @@ pub enum Event {
         audit: Vec<AuditEntry>,
         last_undoable: Option<Decision>,
     },
+    /// The statuses a ticket may move to, as its tracker answered.
+    Statuses {
+        result: Result<Vec<String>, String>,
+    },
+    /// One ticket of a bulk write answered.
+    BulkProgress(BulkProgress),
+    /// A bulk write ended.
+    BulkDone(BulkSummary),
     /// SIGTERM, SIGHUP or the terminal going away: leave cleanly.
     Terminate,
 }
@@ -109,6 +117,18 @@ pub enum Effect {
     Revert {
         suggestion: String,
         decision: Decision,
+    },
+    /// Ask the ticket's tracker which statuses it may move to; the answer comes back as
+    /// `Event::Statuses`.
+    Statuses {
+        source: String,
+        ticket: u64,
+        key: String,
+    },
+    /// Write these one by one; progress comes back as `Event::BulkProgress`, the end as
+    /// `Event::BulkDone`.
+    Bulk {
+        requests: Vec<WriteRequest>,
     },
     /// Leave with this message: the store could not be read at start.
     Fail {

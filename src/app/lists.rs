@@ -281,8 +281,15 @@ pub fn on_sort(state: &mut State, command: &Command) -> Outcome {
         state.ticket_sort = sorting;
         let tickets = &state.portfolio.tickets;
         if let Some(d) = &mut state.detail {
-            let mut rows = std::mem::take(&mut d.list.rows);
-            sort_tickets(&mut rows, tickets, sorting);
+            sort_tickets(&mut d.all, tickets, sorting);
+        }
+        let all = state
+            .detail
+            .as_ref()
+            .map(|d| d.all.clone())
+            .unwrap_or_default();
+        let rows = super::filters::tickets_shown(state, &all);
+        if let Some(d) = &mut state.detail {
             d.list.replace(rows, keep);
         }
         return Outcome::redraw();

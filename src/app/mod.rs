@@ -8,6 +8,7 @@ mod advice;
 mod advise;
 mod decisions;
 mod event;
+mod filters;
 pub mod forecasts;
 mod list_view;
 mod lists;
@@ -23,10 +24,12 @@ mod state;
 mod suggestions;
 mod sync_events;
 mod text_line;
+mod triage;
 mod update;
 
 pub use advice::{Advice, AiUsage, AuditEntry, HistoryLine, KindRate, Popup, WriteOrder};
 pub use event::{Effect, Event, ForecastJob};
+pub use filters::{FilterTarget, text as filter_text};
 pub use list_view::ListView;
 pub use lists::{Sorting, StalledSort, TicketSort, selected_ticket};
 pub use load::{Loaded, ViewSpec, load_and_analyse, persist, refresh};
@@ -42,4 +45,5 @@ pub use state::{
     Tab,
 };
 pub use text_line::{Accepts, TextLine};
+pub use triage::{Bulk, LISTED, Order, Picker, Purpose, keys_of};
 pub use update::update;

@@ -4,6 +4,7 @@
 use ratatui::text::Line;
 
 use super::text_line::TextLine;
+use super::triage::{Bulk, Order, Picker};
 use crate::keys::Scope;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +17,12 @@ pub enum Mode {
     Ticket(DetailView),
     /// One project's detail.
     Project(DetailView),
+    /// Choose whom to assign, which status, which priority.
+    Picker(Picker),
+    /// A write about to be sent, shown exactly.
+    Confirm(Order),
+    /// Writes on their way, then what came of them.
+    Bulk(Bulk),
 }
 
 /// A detail view: its lines, built once when it opens (and when the data under it changes),
@@ -36,6 +43,10 @@ pub enum PromptKind {
     Filter,
     /// Runs any command by name.
     Palette,
+    /// A label to add to the targets.
+    Label,
+    /// A comment to post on the targets.
+    Comment,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +62,10 @@ pub struct Prompt {
     pub chosen: usize,
     /// The filter text before the line was opened, put back by `Esc`.
     pub before: String,
+    /// The tickets a label or comment goes to.
+    pub targets: Vec<usize>,
+    /// The filter's rows shown, of all, as of the last keystroke.
+    pub shown: Option<(usize, usize)>,
 }
 
 impl Prompt {
@@ -62,6 +77,8 @@ impl Prompt {
             matches: Vec::new(),
             chosen: 0,
             before: value.to_string(),
+            targets: Vec::new(),
+            shown: None,
         }
     }
 }
@@ -74,6 +91,9 @@ impl Mode {
             Mode::Prompt(_) => &[Scope::Input],
             Mode::Ticket(_) => &[Scope::Detail, Scope::Ticket, Scope::List, Scope::Global],
             Mode::Project(_) => &[Scope::Detail, Scope::List, Scope::Global],
+            Mode::Picker(_) | Mode::Confirm(_) | Mode::Bulk(_) => {
+                &[Scope::Popup, Scope::List, Scope::Global]
+            }
         }
     }
 }

@@ -28,7 +28,11 @@ pub fn on_key(state: &mut State, key: &KeyEvent, command: Option<Command>) -> Ou
             Outcome::with(super::event::Effect::Quit)
         }
         Some(Action::Back) => {
-            state.modes.pop();
+            if let Some(Mode::Prompt(p)) = state.modes.pop()
+                && p.kind == PromptKind::Filter
+            {
+                super::filters::on_cancel(state, &p.before);
+            }
             Outcome::redraw()
         }
         Some(Action::Confirm) => {
@@ -41,6 +45,10 @@ pub fn on_key(state: &mut State, key: &KeyEvent, command: Option<Command>) -> Ou
                     None => Outcome::redraw(),
                 },
                 PromptKind::Filter => Outcome::redraw(),
+                PromptKind::Label | PromptKind::Comment => {
+                    let text = prompt.line.value().to_string();
+                    super::triage::on_text(state, kind, &text, prompt.targets)
+                }
             }
         }
         Some(Action::Down | Action::Up) if kind == PromptKind::Palette => {
@@ -66,6 +74,10 @@ pub fn on_key(state: &mut State, key: &KeyEvent, command: Option<Command>) -> Ou
         _ => {
             if !prompt.line.handle(key) {
                 return Outcome::default();
+            }
+            if kind == PromptKind::Filter {
+                super::filters::on_edit(state);
+                return Outcome::redraw();
             }
             if kind == PromptKind::Palette {
                 let text = prompt.line.value().to_string();

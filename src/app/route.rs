@@ -5,10 +5,11 @@
 use crossterm::event::KeyEvent;
 
 use super::advice::Popup;
+use super::mode::Mode;
 use super::outcome::Outcome;
 use super::state::{State, Tab};
-use super::{decisions, forecasts, prompt, update};
-use crate::keys::Scope;
+use super::{decisions, forecasts, prompt, triage, update};
+use crate::keys::{Action, Command, Scope};
 
 /// The scopes a key is looked up in, front first.
 pub fn scopes(state: &State) -> Vec<Scope> {
@@ -48,8 +49,22 @@ pub fn beneath_modes(state: &State) -> Vec<Scope> {
 pub fn on_key(state: &mut State, key: &KeyEvent) -> Outcome {
     let scopes = scopes(state);
     let command = state.keymap.command_for(key, &scopes).cloned();
-    if matches!(state.modes.last(), Some(super::mode::Mode::Prompt(_))) {
-        return prompt::on_key(state, key, command);
+    match state.modes.last() {
+        Some(Mode::Prompt(_)) => return prompt::on_key(state, key, command),
+        Some(Mode::Picker(_) | Mode::Confirm(_) | Mode::Bulk(_)) => {
+            let Some(action) = command.map(|c| c.action) else {
+                return Outcome::default();
+            };
+            if action == Action::Quit {
+                return update::apply(state, &Command::new(Action::Quit));
+            }
+            return match state.modes.last() {
+                Some(Mode::Picker(_)) => triage::on_picker(state, action),
+                Some(Mode::Confirm(_)) => triage::on_confirm(state, action),
+                _ => triage::on_bulk(state, action),
+            };
+        }
+        _ => {}
     }
     if state.forecast.input.is_some() {
         let today = state

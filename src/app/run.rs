@@ -118,6 +118,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
     install_panic_exit();
     let mut keys = EventStream::new();
 
+    state.me = settings.me.clone();
     state.read_only_sources = settings
         .sources
         .iter()
@@ -134,6 +135,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
         tx.clone(),
     );
     let mut refresh: Option<sync::Refresh> = None;
+    let mut writers_ready: Option<Writers> = None;
     let mut redraw = true;
 
     let result: anyhow::Result<()> = async {
@@ -186,7 +188,9 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                             let sources = sync::build_writable_sources(&settings.sources, &state.portfolio, &store);
                             let r = sync::spawn_all(store.clone(), sources, sync_tx.clone());
                             let writers = sync::build_writers(&settings.sources, &state.portfolio, &store, settings.read_only);
-                            advisor.set_writers(Writers::spawn(writers, Some(r.clone())));
+                            let spawned = Writers::spawn(writers, Some(r.clone()));
+                            advisor.set_writers(spawned.clone());
+                            writers_ready = Some(spawned);
                             refresh = Some(r);
                         }
                         Effect::SyncNow => {
@@ -201,6 +205,10 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                         Effect::Decide(decision) => advisor.decide(decision),
                         Effect::Apply { suggestion, order } => advisor.apply(suggestion, order),
                         Effect::Revert { suggestion, decision } => advisor.revert(suggestion, decision),
+                        Effect::Statuses { source, ticket, key } => {
+                            spawn_statuses(writers_ready.clone(), source, ticket, key, tx.clone());
+                        }
+                        Effect::Bulk { requests } => spawn_bulk(writers_ready.clone(), requests, tx.clone()),
                         Effect::Fail { message } => anyhow::bail!("{message}"),
                         Effect::Quit => return Ok(()),
                     }
@@ -234,6 +242,58 @@ fn spawn_forecast(portfolio: Arc<Portfolio>, job: ForecastJob, tx: mpsc::Unbound
             generation: job.generation,
             result: Arc::new(f),
         });
+    });
+}
+
+const NOT_STARTED: &str = "the trackers' writers have not started yet; try again in a moment";
+
+fn spawn_statuses(
+    writers: Option<Writers>,
+    source: String,
+    ticket: u64,
+    key: String,
+    tx: mpsc::UnboundedSender<Event>,
+) {
+    tokio::spawn(async move {
+        let result = match writers {
+            Some(w) => w
+                .statuses(&source, ticket, &key)
+                .await
+                .map_err(|e| e.to_string()),
+            None => Err(NOT_STARTED.to_string()),
+        };
+        let _ = tx.send(Event::Statuses { result });
+    });
+}
+
+fn spawn_bulk(
+    writers: Option<Writers>,
+    requests: Vec<sync::WriteRequest>,
+    tx: mpsc::UnboundedSender<Event>,
+) {
+    tokio::spawn(async move {
+        let Some(writers) = writers else {
+            let failed = requests
+                .iter()
+                .map(|r| (r.action.key.clone(), NOT_STARTED.to_string()))
+                .collect();
+            let _ = tx.send(Event::BulkDone(sync::BulkSummary {
+                succeeded: Vec::new(),
+                failed,
+            }));
+            return;
+        };
+        let (progress_tx, mut progress_rx) = mpsc::unbounded_channel();
+        let forward = tx.clone();
+        let relay = tokio::spawn(async move {
+            while let Some(p) = progress_rx.recv().await {
+                let _ = forward.send(Event::BulkProgress(p));
+            }
+        });
+        let summary = sync::run_bulk(&writers, requests, progress_tx).await;
+        // Every progress report reaches the screen before the summary does.
+        let _ = relay.await;
+        let _ = tx.send(Event::BulkDone(summary));
     });
 }
 

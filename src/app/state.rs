@@ -8,6 +8,7 @@ use compact_str::CompactString;
 use chrono::{DateTime, Utc};
 
 use super::advice::Advice;
+use super::filters::{Applied, FilterTarget};
 use super::list_view::ListView;
 use super::lists::{Sorting, StalledSort, TicketSort, sort_stalled};
 use super::loop_state::LoopState;
@@ -140,7 +141,9 @@ pub struct SourceStatus {
 pub struct ProjectDetail {
     pub source: String,
     pub key: String,
-    /// Rows are indices into `State::portfolio.tickets`, open work first.
+    /// Every ticket of the project (indices into `State::portfolio.tickets`), sorted.
+    pub all: Vec<usize>,
+    /// The rows shown: `all` through the list's filter.
     pub list: ListView,
     /// Open tickets among the rows, counted when they are listed, not on every frame.
     pub open: usize,
@@ -169,6 +172,10 @@ pub struct State {
     pub ticket_sort: Sorting<TicketSort>,
     /// Where each ticket is in `portfolio.tickets`, by (source, id); rebuilt per load.
     pub ticket_at: HashMap<(CompactString, u64), usize>,
+    /// Each list's filter, kept for the session.
+    pub filters: HashMap<FilterTarget, Applied>,
+    /// Who `@me` is (the config's `me`): logins and names.
+    pub me: Vec<String>,
     /// Tickets marked for a bulk action, by (source, id): they stay marked across reloads.
     pub marks: HashSet<(CompactString, u64)>,
     pub sort: SortKey,
@@ -215,6 +222,8 @@ impl State {
             },
             ticket_at: HashMap::new(),
             marks: HashSet::new(),
+            me: Vec::new(),
+            filters: HashMap::new(),
             sort: SortKey::Stalled,
             sort_descending: true,
             sources: source_names
@@ -280,6 +289,7 @@ impl State {
             })
             .collect();
         sort_stalled(&mut rows, all, self.stalled_sort);
+        let rows = super::filters::stalled_shown(self, rows);
         let keep = keep.and_then(|(src, id)| {
             rows.iter()
                 .copied()

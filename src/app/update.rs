@@ -4,6 +4,8 @@
 
 use std::cmp::Ordering;
 
+use compact_str::CompactString;
+
 use super::event::{Effect, Event};
 use super::list_view::{ListView, moved};
 use super::mode::Mode;
@@ -12,7 +14,7 @@ use super::state::selected_project;
 use super::state::{InputKind, ProjectDetail, SortKey, State, Tab};
 use super::sync_events::on_sync;
 use super::{decisions, forecasts, loop_state, suggestions};
-use super::{lists, palette, route};
+use super::{filters, lists, palette, route, triage};
 use crate::analysis::ProjectSummary;
 use crate::keys::{Action, Command};
 
@@ -117,6 +119,9 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             audit,
             last_undoable,
         } => suggestions::on_feedback(state, rates, audit, last_undoable),
+        Event::Statuses { result } => triage::on_statuses(state, result),
+        Event::BulkProgress(p) => triage::on_progress(state, p),
+        Event::BulkDone(summary) => triage::on_done(state, summary),
         Event::Terminate => apply(state, &Command::new(Action::Quit)),
     }
 }
@@ -144,6 +149,8 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             if state.modes.pop().is_some() {
             } else if state.forecast.input.is_some() {
                 state.forecast.input = None;
+            } else if filters::clear(state) {
+                // A filtered list is first shown whole again; the next Esc leaves it.
             } else if state.detail.is_some() {
                 state.detail = None;
             } else {
@@ -265,14 +272,23 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             lists::on_sort(state, command)
         }
         Action::Sort => Outcome::default(),
-        Action::Info
-        | Action::Filter
-        | Action::ClearFilter
-        | Action::Assign
+        Action::Assign
         | Action::Move
         | Action::SetPriority
         | Action::AddLabel
-        | Action::Comment
+        | Action::Comment => triage::start(state, command),
+        Action::Filter => match &command.arg {
+            Some(text) => filters::apply_text(state, text),
+            None => filters::open(state),
+        },
+        Action::ClearFilter => {
+            if filters::clear(state) {
+                Outcome::redraw()
+            } else {
+                Outcome::default()
+            }
+        }
+        Action::Info
         | Action::OpenUrl
         | Action::Copy
         | Action::CopyUrl
@@ -317,6 +333,11 @@ fn compare(a: &ProjectSummary, b: &ProjectSummary, key: SortKey) -> Ordering {
 }
 
 /// Re-sorts the project rows, keeping the same project selected.
+/// Re-sorts (and re-filters) the project rows, keeping the same project selected.
+pub(super) fn resort_now(state: &mut State) {
+    resort(state);
+}
+
 fn resort(state: &mut State) {
     let keep = project_key(state);
     resort_to(state, keep);
@@ -339,6 +360,15 @@ fn resort_to(state: &mut State, keep: Option<(String, String)>) {
         };
         primary.then_with(|| projects[a].name.cmp(&projects[b].name))
     });
+    if let Some(shown) = super::filters::projects_shown(state) {
+        order.retain(|&i| {
+            let key = (
+                CompactString::from(projects[i].source.as_str()),
+                CompactString::from(projects[i].key.as_str()),
+            );
+            shown.contains(&key)
+        });
+    }
     let keep = keep.and_then(|(s, k)| {
         order
             .iter()
@@ -355,11 +385,12 @@ fn detail_of(state: &State, source: &str, key: &str, selected: usize) -> Project
         .collect();
     lists::sort_tickets(&mut rows, tickets, state.ticket_sort);
     let open = rows.iter().filter(|&&i| tickets[i].is_open()).count();
-    let mut list = ListView::new(rows);
+    let mut list = ListView::new(super::filters::tickets_shown(state, &rows));
     list.select(selected);
     ProjectDetail {
         source: source.to_string(),
         key: key.to_string(),
+        all: rows,
         list,
         open,
     }

@@ -33,6 +33,14 @@ pub enum Priority {
 }
 
 impl Priority {
+    pub const ALL: [Priority; 5] = [
+        Priority::Lowest,
+        Priority::Low,
+        Priority::Medium,
+        Priority::High,
+        Priority::Highest,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Priority::Lowest => "Lowest",

@@ -100,7 +100,12 @@ fn loose_ascii_contains(hay: &[u8], needle: &[u8]) -> bool {
     if count < needle.len() {
         return false;
     }
-    (0..=count - needle.len()).any(|skip| kept().skip(skip).take(needle.len()).eq(needle.iter().copied()))
+    (0..=count - needle.len()).any(|skip| {
+        kept()
+            .skip(skip)
+            .take(needle.len())
+            .eq(needle.iter().copied())
+    })
 }
 
 /// Substring search folding the haystack to lowercase as it goes: from each char boundary,

@@ -50,6 +50,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
             }
             Mode::Prompt(p) => popups::prompt_line(frame, bottom, p, &theme),
             Mode::Ticket(v) | Mode::Project(v) => draw_detail_view(frame, body, v, &theme),
+            Mode::Picker(p) => popups::triage::draw_picker(frame, body, state, p, &theme),
+            Mode::Confirm(o) => popups::triage::draw_confirm(frame, body, state, o, &theme),
+            Mode::Bulk(b) => popups::triage::draw_bulk(frame, body, state, b, &theme),
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod confirm;
 pub mod palette;
 pub mod reject;
+pub mod triage;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -50,6 +51,8 @@ pub(crate) fn prompt_line(frame: &mut Frame, area: Rect, prompt: &Prompt, theme:
     let label = match prompt.kind {
         PromptKind::Filter => "/",
         PromptKind::Palette => ":",
+        PromptKind::Label => "label: ",
+        PromptKind::Comment => "comment: ",
     };
     let width = (area.width as usize).saturating_sub(label.len() + 1);
     let skip = prompt.line.scroll(width);
@@ -57,6 +60,8 @@ pub(crate) fn prompt_line(frame: &mut Frame, area: Rect, prompt: &Prompt, theme:
     let mut spans = vec![Span::styled(label, theme.header()), Span::raw(text)];
     if let Some(e) = &prompt.error {
         spans.push(Span::styled(format!("  {e}"), theme.flag()));
+    } else if let Some((shown, all)) = prompt.shown {
+        spans.push(Span::styled(format!("  {shown} of {all}"), theme.dim()));
     }
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -15,6 +15,7 @@ pub mod sizing;
 mod stall_signal;
 pub mod stalled;
 pub mod summary;
+pub mod timeline;
 pub mod trend;
 pub mod workload;
 

@@ -222,7 +222,10 @@ mod tests {
                 visits: 2
             }
         );
-        assert_eq!((total[1].status.as_str(), total[1].visits), ("In Review", 1));
+        assert_eq!(
+            (total[1].status.as_str(), total[1].visits),
+            ("In Review", 1)
+        );
     }
 
     #[test]

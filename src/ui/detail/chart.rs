@@ -49,8 +49,8 @@ pub fn bar(n: usize, max: usize, width: usize, unicode: bool) -> String {
     let eighths = ((n as f64 / max as f64 * (width * 8) as f64).round() as usize).max(1);
     if unicode {
         let mut s = "█".repeat(eighths / 8);
-        if eighths % 8 > 0 {
-            s.push(ACROSS_UNICODE[eighths % 8 - 1]);
+        if let Some(part) = (eighths % 8).checked_sub(1) {
+            s.push(ACROSS_UNICODE[part]);
         }
         s
     } else {

@@ -119,11 +119,20 @@ pub fn wrap_at_most(s: &str, max: usize, lines: usize, unicode: bool) -> Vec<Str
 /// A section title, after a blank line.
 pub fn section(out: &mut Vec<Line<'static>>, title: String, theme: &Theme) {
     out.push(Line::default());
-    out.push(Line::from(Span::styled(title, theme.header())));
+    out.push(Line::from(Span::styled(
+        format!(" {title}"),
+        theme.header(),
+    )));
 }
 
 /// A labelled value on one line, cut to fit.
-pub fn field(label: &str, value: &str, style: Style, theme: &Theme, unicode: bool) -> Line<'static> {
+pub fn field(
+    label: &str,
+    value: &str,
+    style: Style,
+    theme: &Theme,
+    unicode: bool,
+) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!(" {label:<w$}", w = LABEL - 1), theme.dim()),
         Span::styled(fit(value, WIDTH - LABEL, unicode), style),
@@ -216,6 +225,9 @@ mod tests {
 
     #[test]
     fn numbers_drop_needless_decimals() {
-        assert_eq!((number(3.0), number(2.5), number(0.04)), ("3".into(), "2.5".into(), "0".into()));
+        assert_eq!(
+            (number(3.0), number(2.5), number(0.04)),
+            ("3".into(), "2.5".into(), "0".into())
+        );
     }
 }

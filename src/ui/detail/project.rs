@@ -59,7 +59,13 @@ pub fn project_lines(
         .iter()
         .map(|(pr, n)| (pr.label().to_string(), *n))
         .collect();
-    distribution(&mut out, "Open work by priority", &priorities, theme, unicode);
+    distribution(
+        &mut out,
+        "Open work by priority",
+        &priorities,
+        theme,
+        unicode,
+    );
     members(&mut out, p, s, theme, unicode);
     stalled(&mut out, a, s, theme, unicode);
     out
@@ -78,7 +84,10 @@ fn heading(
         .projects
         .iter()
         .find(|x| x.source == s.source && x.key == s.key);
-    if let Some(d) = project.map(|x| x.description.trim()).filter(|d| !d.is_empty()) {
+    if let Some(d) = project
+        .map(|x| x.description.trim())
+        .filter(|d| !d.is_empty())
+    {
         for part in wrap_at_most(d, WIDTH - 1, 3, unicode) {
             out.push(Line::styled(format!(" {part}"), theme.dim()));
         }
@@ -150,7 +159,11 @@ fn health(out: &mut Vec<Line<'static>>, s: &ProjectSummary, theme: &Theme, unico
                 "no target date to judge delivery against".into(),
                 theme.dim(),
             ),
-            None => ("   -".into(), "not enough data to judge".into(), theme.dim()),
+            None => (
+                "   -".into(),
+                "not enough data to judge".into(),
+                theme.dim(),
+            ),
         };
         for (i, part) in wrap_at_most(&reason, WIDTH - LEAD, 3, unicode)
             .into_iter()
@@ -175,8 +188,13 @@ fn health(out: &mut Vec<Line<'static>>, s: &ProjectSummary, theme: &Theme, unico
 
 /// The mean of the last `n` weeks, when there are that many.
 fn pace(weeks: &[u32], n: usize) -> Option<f64> {
-    (weeks.len() >= n && n > 0)
-        .then(|| weeks[weeks.len() - n..].iter().map(|&w| f64::from(w)).sum::<f64>() / n as f64)
+    (weeks.len() >= n && n > 0).then(|| {
+        weeks[weeks.len() - n..]
+            .iter()
+            .map(|&w| f64::from(w))
+            .sum::<f64>()
+            / n as f64
+    })
 }
 
 fn forecast(out: &mut Vec<Line<'static>>, s: &ProjectSummary, theme: &Theme, unicode: bool) {
@@ -305,7 +323,11 @@ fn throughput(
         weeks.iter().sum::<u32>()
     );
     out.push(Line::styled(
-        format!("{}{}", " ".repeat(AXIS), fit(&caption, WIDTH - AXIS, unicode)),
+        format!(
+            "{}{}",
+            " ".repeat(AXIS),
+            fit(&caption, WIDTH - AXIS, unicode)
+        ),
         theme.dim(),
     ));
 }
@@ -336,7 +358,11 @@ fn wip(out: &mut Vec<Line<'static>>, s: &ProjectSummary, theme: &Theme, unicode:
         days.iter().max().copied().unwrap_or(0)
     );
     out.push(Line::styled(
-        format!("{}{}", " ".repeat(AXIS), fit(&caption, WIDTH - AXIS, unicode)),
+        format!(
+            "{}{}",
+            " ".repeat(AXIS),
+            fit(&caption, WIDTH - AXIS, unicode)
+        ),
         theme.dim(),
     ));
 }
@@ -365,7 +391,7 @@ fn distribution(
         let (style, _) = styles[i % styles.len()];
         out.push(Line::from(vec![
             Span::raw(format!("  {name}{} {n:>5} ", " ".repeat(pad))),
-            Span::styled(bar(*n, max, WIDTH - NAME - 9, unicode), style),
+            Span::styled(bar(*n, max, WIDTH - NAME - 11, unicode), style),
         ]));
     }
     if counts.len() > shown {
@@ -403,11 +429,7 @@ fn members(
     }
     let mut rows: Vec<(Option<&str>, usize, usize)> =
         load.into_iter().map(|(who, (w, q))| (who, w, q)).collect();
-    rows.sort_by(|a, b| {
-        (b.1, b.2)
-            .cmp(&(a.1, a.2))
-            .then_with(|| a.0.cmp(&b.0))
-    });
+    rows.sort_by(|a, b| (b.1, b.2).cmp(&(a.1, a.2)).then_with(|| a.0.cmp(&b.0)));
     section(
         out,
         "Members' load (open tickets: in progress / to do)".into(),
@@ -418,44 +440,49 @@ fn members(
         return;
     }
     const NAME: usize = 26;
-    let max = rows.iter().map(|r| r.1 + r.2).max().unwrap_or(0);
+    // The unassigned backlog would dwarf every person's share: people are scaled among
+    // themselves, and the unassigned row gives its counts alone.
+    let max = rows
+        .iter()
+        .filter(|r| r.0.is_some())
+        .map(|r| r.1 + r.2)
+        .max()
+        .unwrap_or(0);
+    let room = WIDTH - 2 - NAME - 13 - 2;
     let [(work, _), (queue, _), ..] = theme.series();
+    let queued = if unicode { "░" } else { "." };
     for (who, in_progress, todo) in rows {
-        let name = match who {
-            Some(login) => p
-                .members
-                .iter()
-                .find(|m| {
-                    m.source == s.source.as_str()
-                        && m.project == s.key.as_str()
-                        && m.login == login
-                        && m.display_name != login
-                })
-                .map(|m| format!("{} ({login})", m.display_name))
-                .unwrap_or_else(|| login.to_string()),
-            None => "unassigned".to_string(),
+        let (name, style) = match who {
+            Some(login) => (
+                p.members
+                    .iter()
+                    .find(|m| {
+                        m.source == s.source.as_str()
+                            && m.project == s.key.as_str()
+                            && m.login == login
+                            && m.display_name != login
+                    })
+                    .map(|m| format!("{} ({login})", m.display_name))
+                    .unwrap_or_else(|| login.to_string()),
+                Style::new(),
+            ),
+            None => ("unassigned".to_string(), theme.dim()),
         };
         let name = fit(&name, NAME, unicode);
         let pad = NAME.saturating_sub(width(&name));
-        let room = WIDTH - NAME - 2 - 12;
-        let style = if who.is_none() {
-            theme.dim()
-        } else {
-            Style::new()
-        };
-        out.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled(format!("  {name}{}", " ".repeat(pad)), style),
-            Span::raw(format!("{in_progress:>4} / {todo:<4} ")),
-            Span::styled(bar(in_progress, max, room, unicode), work),
-            Span::styled(
-                if unicode { "░" } else { "." }.repeat(
-                    // The to-do part extends the in-progress bar to the person's whole load.
-                    width(&bar(in_progress + todo, max, room, unicode))
-                        .saturating_sub(width(&bar(in_progress, max, room, unicode))),
-                ),
-                queue,
-            ),
-        ]));
+            Span::raw(format!("{in_progress:>5} / {todo:<5} ")),
+        ];
+        if who.is_some() {
+            let working = bar(in_progress, max, room, unicode);
+            // The to-do part extends the in-progress bar to the person's whole load.
+            let whole = width(&bar(in_progress + todo, max, room, unicode));
+            let rest = whole.saturating_sub(width(&working));
+            spans.push(Span::styled(working, work));
+            spans.push(Span::styled(queued.repeat(rest), queue));
+        }
+        out.push(Line::from(spans));
     }
 }
 
@@ -482,11 +509,13 @@ fn stalled(
             Severity::Flag => theme.flag(),
             Severity::Warn => theme.warn(),
         };
+        let key = fit(&x.key, 12, unicode);
+        let status = fit(&x.status, 14, unicode);
         let lead = format!(
-            "  {:<12} {:>5} in {} ",
-            fit(&x.key, 12, unicode),
+            "  {key}{} {:>5}  {status}{}  ",
+            " ".repeat(12usize.saturating_sub(width(&key))),
             format_days(x.in_status_days),
-            fit(&x.status, 14, unicode)
+            " ".repeat(14usize.saturating_sub(width(&status))),
         );
         let room = WIDTH.saturating_sub(width(&lead));
         out.push(Line::from(vec![

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::lines::{
-    LABEL, WIDTH, field, field_wrapped, fit, indented, number, section, stamp, stamp_ago, width,
+    WIDTH, field, field_wrapped, fit, indented, number, section, stamp, stamp_ago, width,
     wrap_at_most,
 };
 use crate::analysis::Analysis;
@@ -117,12 +117,13 @@ fn fields(
     out.push(field("Project", &project, plain, theme, unicode));
     out.push(field("Source", &t.source, plain, theme, unicode));
     let since = crate::analysis::flow::status_since(t, history);
-    let status = format!(
-        "{} ({}) for {}",
-        t.status,
-        t.category.label(),
-        format_days(crate::analysis::flow::days(now - since).max(0.0))
-    );
+    let sat = format_days(crate::analysis::flow::days(now - since).max(0.0));
+    // The category only when the tracker's name does not already say it.
+    let status = if t.status.eq_ignore_ascii_case(t.category.label()) {
+        format!("{} for {sat}", t.status)
+    } else {
+        format!("{} ({}) for {sat}", t.status, t.category.label())
+    };
     out.push(field(
         "Status",
         &status,
@@ -271,18 +272,28 @@ fn advice(
         ]));
         // Suggestions may be reworded by a model: they are not portfolio text, so they are
         // cleaned here on their way to the screen.
-        indented(out, 4, &sanitize_cow(&s.rationale), Style::new(), unicode);
+        let rationale = sanitize_cow(&s.rationale);
+        indented(out, 4, &rationale, Style::new(), unicode);
+        // The rules write their evidence into the rationale; a model's rewording may not.
         for e in &s.evidence {
-            indented(
-                out,
-                4,
-                &format!("- {}", sanitize_cow(&e.sentence())),
-                theme.dim(),
-                unicode,
-            );
+            let sentence = e.sentence();
+            if !rationale.contains(&sentence) {
+                indented(
+                    out,
+                    4,
+                    &format!("- {}", sanitize_cow(&sentence)),
+                    theme.dim(),
+                    unicode,
+                );
+            }
         }
     }
 }
+
+/// Cells before a stay's value: margin, date and time, gap.
+const STAY_LEAD: usize = 2 + 16 + 2;
+/// Cells for a stay's value.
+const STAY_NAME: usize = 22;
 
 /// One stay as a row: when it began, the value, how long, and a bar of that length against
 /// the longest stay.
@@ -293,8 +304,8 @@ fn stay_rows(
     theme: &Theme,
     unicode: bool,
 ) {
-    const NAME: usize = 22;
-    const BAR: usize = WIDTH - 2 - 16 - 2 - NAME - 1 - 5 - 2;
+    const NAME: usize = STAY_NAME;
+    const BAR: usize = WIDTH - STAY_LEAD - NAME - 1 - 5 - 2 - 4;
     let longest = stays.iter().map(|s| s.days).fold(0.0_f64, f64::max);
     for s in stays {
         let name = fit(s.value.as_deref().unwrap_or(empty), NAME, unicode);
@@ -332,7 +343,11 @@ fn status_timeline(
     unicode: bool,
 ) {
     let stays = status_stays(t, history, now);
-    section(out, "Status timeline (since, status, time there)".into(), theme);
+    section(
+        out,
+        "Status timeline (since, status, time there)".into(),
+        theme,
+    );
     if !has_changes(history, Field::Status) {
         indented(
             out,
@@ -352,11 +367,15 @@ fn status_timeline(
             } else {
                 String::new()
             };
-            let name = fit(&x.status, WIDTH - LABEL - 20, unicode);
-            out.push(Line::from(vec![
-                Span::raw(format!("    {name:<w$}", w = WIDTH - LABEL - 20)),
-                Span::raw(format!("{:>5}{visits}", format_days(x.days))),
-            ]));
+            // Aligned under the rows above: the date column left blank.
+            let name = fit(&x.status, STAY_NAME, unicode);
+            let pad = STAY_NAME.saturating_sub(width(&name));
+            out.push(Line::raw(format!(
+                "{}{name}{} {:>5}{visits}",
+                " ".repeat(STAY_LEAD),
+                " ".repeat(pad),
+                format_days(x.days)
+            )));
         }
     }
 }
@@ -468,13 +487,18 @@ mod tests {
     #[test]
     fn each_stall_signal_keeps_its_yardstick_on_its_line() {
         assert_eq!(
-            reasons("In Review 9d; P85 of In Review here: 3d; reopened 3 times; Pending 2d; P70 of Pending portfolio-wide: 1d"),
+            reasons(
+                "In Review 9d; P85 of In Review here: 3d; reopened 3 times; Pending 2d; P70 of Pending portfolio-wide: 1d"
+            ),
             vec![
                 "In Review 9d; P85 of In Review here: 3d",
                 "reopened 3 times",
                 "Pending 2d; P70 of Pending portfolio-wide: 1d",
             ]
         );
-        assert_eq!(reasons("blocked (On Hold) for 4d"), vec!["blocked (On Hold) for 4d"]);
+        assert_eq!(
+            reasons("blocked (On Hold) for 4d"),
+            vec!["blocked (On Hold) for 4d"]
+        );
     }
 }

@@ -16,6 +16,7 @@ pub mod sizing;
 mod stall_signal;
 pub mod stalled;
 pub mod summary;
+pub mod timeline;
 pub mod trend;
 pub mod workload;
 

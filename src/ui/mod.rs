@@ -5,6 +5,7 @@
 //! (the status bar's errors). Nothing here cleans text, and nothing here may draw a `String`
 //! that came from outside lookout by another way.
 
+pub mod detail;
 mod help;
 mod popups;
 mod status_bar;

@@ -73,11 +73,11 @@ fn stdout_to_a_file_and_the_demo_too_are_refused() {
     assert!(written.is_empty(), "{written:?}");
 }
 
-/// TERM=dumb needs a real terminal around lookout to be reached: `script` gives it one, and
-/// what it captures is everything lookout wrote to that terminal's screen.
+/// Runs `lookout{redirect}` with TERM=`term` in a terminal made by script(1): what script
+/// captures is everything lookout wrote to that terminal's screen. Gives (status, screen
+/// bytes, stderr).
 #[cfg(target_os = "linux")]
-#[test]
-fn a_dumb_terminal_gets_a_message_and_no_escape_sequences() {
+fn in_a_terminal(term: &str, redirect: &str) -> (Option<i32>, Vec<u8>, String) {
     let script_works = Command::new("script")
         .arg("--version")
         .output()
@@ -89,7 +89,7 @@ fn a_dumb_terminal_gets_a_message_and_no_escape_sequences() {
     let home = tempfile::tempdir().expect("temp dir");
     let errors = home.path().join("stderr.txt");
     let inner = format!(
-        "env TERM=dumb '{bin}' 2>'{err}'",
+        "env TERM={term} '{bin}'{redirect} 2>'{err}'",
         bin = env!("CARGO_BIN_EXE_lookout"),
         err = errors.display()
     );
@@ -99,5 +99,19 @@ fn a_dumb_terminal_gets_a_message_and_no_escape_sequences() {
         .output()
         .expect("run script");
     let stderr = std::fs::read_to_string(&errors).expect("read stderr");
-    assert_refused(out.status.code(), &out.stdout, &stderr, "TERM=dumb");
+    (out.status.code(), out.stdout, stderr)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_dumb_terminal_gets_a_message_and_no_escape_sequences() {
+    let (status, screen, stderr) = in_a_terminal("dumb", "");
+    assert_refused(status, &screen, &stderr, "TERM=dumb");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn input_from_dev_null_is_refused_even_on_a_terminal() {
+    let (status, screen, stderr) = in_a_terminal("xterm-256color", " </dev/null");
+    assert_refused(status, &screen, &stderr, "standard input");
 }

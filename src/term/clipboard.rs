@@ -97,7 +97,10 @@ mod tests {
     fn text_over_the_limit_is_refused_and_text_at_it_is_not() {
         let at = "a".repeat(MAX_TEXT_BYTES);
         let seq = osc52(&at).expect("at the limit");
-        assert_eq!(seq.len(), "\u{1b}]52;c;".len() + MAX_TEXT_BYTES.div_ceil(3) * 4 + 1);
+        assert_eq!(
+            seq.len(),
+            "\u{1b}]52;c;".len() + MAX_TEXT_BYTES.div_ceil(3) * 4 + 1
+        );
         let over = "a".repeat(MAX_TEXT_BYTES + 1);
         assert_eq!(
             osc52(&over),

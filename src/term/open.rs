@@ -152,12 +152,22 @@ mod tests {
             }
         );
         assert!(matches!(
-            plan(URL, env(&[("WAYLAND_DISPLAY", "wayland-0")]), Platform::Unix),
-            Plan::Launch { program: "xdg-open", .. }
+            plan(
+                URL,
+                env(&[("WAYLAND_DISPLAY", "wayland-0")]),
+                Platform::Unix
+            ),
+            Plan::Launch {
+                program: "xdg-open",
+                ..
+            }
         ));
         assert!(matches!(
             plan(URL, env(&[]), Platform::MacOs),
-            Plan::Launch { program: "open", .. }
+            Plan::Launch {
+                program: "open",
+                ..
+            }
         ));
     }
 
@@ -165,14 +175,25 @@ mod tests {
     fn ssh_or_no_display_shows_the_link_instead() {
         for (vars, platform, reason) in [
             (
-                &[("DISPLAY", ":0"), ("SSH_CONNECTION", "10.0.0.1 5 10.0.0.2 22")][..],
+                &[
+                    ("DISPLAY", ":0"),
+                    ("SSH_CONNECTION", "10.0.0.1 5 10.0.0.2 22"),
+                ][..],
                 Platform::Unix,
                 NotOpened::OverSsh,
             ),
-            (&[("SSH_TTY", "/dev/pts/3")][..], Platform::MacOs, NotOpened::OverSsh),
+            (
+                &[("SSH_TTY", "/dev/pts/3")][..],
+                Platform::MacOs,
+                NotOpened::OverSsh,
+            ),
             (&[][..], Platform::Unix, NotOpened::NoDisplay),
             (&[("DISPLAY", "")][..], Platform::Unix, NotOpened::NoDisplay),
-            (&[("DISPLAY", ":0")][..], Platform::Other, NotOpened::NoDisplay),
+            (
+                &[("DISPLAY", ":0")][..],
+                Platform::Other,
+                NotOpened::NoDisplay,
+            ),
         ] {
             let vars: &'static [(&str, &str)] = vars;
             assert_eq!(
@@ -199,7 +220,10 @@ mod tests {
             assert!(
                 matches!(
                     plan(url, env(&[("DISPLAY", ":0")]), Platform::Unix),
-                    Plan::Show { reason: NotOpened::NotWeb, .. }
+                    Plan::Show {
+                        reason: NotOpened::NotWeb,
+                        ..
+                    }
                 ),
                 "{url}"
             );

@@ -34,9 +34,13 @@ impl Seen {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NoTerminal {
     #[error(
-        "the dashboard needs a terminal, but {0} is not one (redirected from or to a file or a pipe); {HEADLESS}"
+        "the dashboard needs a terminal, but standard output is not one (it goes to a file or a pipe); {HEADLESS}"
     )]
-    Redirected(&'static str),
+    OutputRedirected,
+    #[error(
+        "the dashboard needs a terminal, but standard input is not one (it comes from a file or a pipe); {HEADLESS}"
+    )]
+    InputRedirected,
     #[error(
         "the dashboard cannot draw on TERM=dumb, which does not understand escape sequences; {HEADLESS}"
     )]
@@ -52,10 +56,10 @@ const HEADLESS: &str = "use a headless command instead: `lookout sync --once`, `
 /// Ok when the dashboard can draw on what was seen.
 pub fn check(seen: &Seen) -> Result<(), NoTerminal> {
     if !seen.stdout_is_terminal {
-        return Err(NoTerminal::Redirected("standard output"));
+        return Err(NoTerminal::OutputRedirected);
     }
     if !seen.stdin_is_terminal {
-        return Err(NoTerminal::Redirected("standard input"));
+        return Err(NoTerminal::InputRedirected);
     }
     match seen.term.as_deref().map(str::trim) {
         Some("dumb") => Err(NoTerminal::Dumb),
@@ -110,7 +114,10 @@ mod tests {
 
     #[test]
     fn dumb_and_unset_terms_are_refused_except_unset_on_windows() {
-        assert_eq!(check(&seen(true, true, Some("dumb"))), Err(NoTerminal::Dumb));
+        assert_eq!(
+            check(&seen(true, true, Some("dumb"))),
+            Err(NoTerminal::Dumb)
+        );
         assert_eq!(check(&seen(true, true, None)), Err(NoTerminal::Unset));
         assert_eq!(check(&seen(true, true, Some(" "))), Err(NoTerminal::Unset));
         let windows = Seen {
@@ -123,12 +130,19 @@ mod tests {
     #[test]
     fn every_refusal_names_the_headless_commands() {
         for e in [
-            NoTerminal::Redirected("standard output"),
+            NoTerminal::OutputRedirected,
+            NoTerminal::InputRedirected,
             NoTerminal::Dumb,
             NoTerminal::Unset,
         ] {
             let text = e.to_string();
-            for command in ["sync --once", "forecast", "doctor", "suggestions", "backtest"] {
+            for command in [
+                "sync --once",
+                "forecast",
+                "doctor",
+                "suggestions",
+                "backtest",
+            ] {
                 assert!(text.contains(command), "{command} missing from: {text}");
             }
             assert!(!text.contains('\n'), "one line: {text}");

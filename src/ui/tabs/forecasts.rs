@@ -167,11 +167,14 @@ fn draw_histogram(frame: &mut Frame, area: Rect, f: &ThroughputForecast, theme: 
     };
     let bars = counts.len() as u16;
     let width = ((inner.width.saturating_sub(bars)) / bars).clamp(1, 6);
-    let [plot, axis] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let [plot, axis] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
     let bars: Vec<Bar> = counts
         .iter()
-        .map(|n| Bar::default().value(u64::from(*n)).text_value(String::new()))
+        .map(|n| {
+            Bar::default()
+                .value(u64::from(*n))
+                .text_value(String::new())
+        })
         .collect();
     let chart = BarChart::default()
         .data(BarGroup::default().bars(&bars))
@@ -206,7 +209,10 @@ fn dense(histogram: &[(u32, u32)], bucket: u32) -> Vec<u32> {
 /// space apart, so the labelled values step evenly and each sits under its own bar.
 fn ticks(first: u32, bucket: u32, bars: usize, slot: u16, width: u16) -> Vec<(u16, String)> {
     let value = |i: usize| first + i as u32 * bucket.max(1);
-    let widest = (0..bars).map(|i| value(i).to_string().len()).max().unwrap_or(0);
+    let widest = (0..bars)
+        .map(|i| value(i).to_string().len())
+        .max()
+        .unwrap_or(0);
     let slot = usize::from(slot.max(1));
     let step = [1, 2, 5, 10, 20, 50]
         .into_iter()
@@ -262,7 +268,11 @@ mod tests {
         // Wide bars label every bar; narrow ones skip more, and never overlap.
         assert_eq!(ticks(5, 1, 4, 7, 28).len(), 4);
         let narrow = ticks(1000, 50, 21, 2, 42);
-        assert!(narrow.windows(2).all(|w| w[0].0 + w[0].1.len() as u16 < w[1].0));
+        assert!(
+            narrow
+                .windows(2)
+                .all(|w| w[0].0 + (w[0].1.len() as u16) < w[1].0)
+        );
         assert_eq!(narrow.first(), Some(&(0, "1000".to_string())));
         assert_eq!(narrow.get(1), Some(&(10, "1250".to_string())));
     }

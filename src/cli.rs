@@ -197,6 +197,9 @@ async fn suggestions(
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if cli.command.is_none() {
+        crate::term::tty::require_terminal()?;
+    }
     if let Some(Command::Backtest {
         csv,
         method,

@@ -17,5 +17,6 @@ pub mod rng;
 pub mod sources;
 pub mod store;
 pub mod sync;
+pub mod term;
 pub mod text;
 pub mod ui;

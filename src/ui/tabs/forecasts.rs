@@ -159,22 +159,131 @@ fn draw_histogram(frame: &mut Frame, area: Rect, f: &ThroughputForecast, theme: 
     if f.histogram.is_empty() || inner.width < 8 {
         return;
     }
-    let bars = f.histogram.len() as u16;
+    // Every bucket gets a bar, empty ones too, so a bar's place says its value and the axis
+    // under the bars can be evenly spaced.
+    let counts = dense(&f.histogram, f.bucket);
+    let Some(&(first, _)) = f.histogram.first() else {
+        return;
+    };
+    let bars = counts.len() as u16;
     let width = ((inner.width.saturating_sub(bars)) / bars).clamp(1, 6);
-    let bars: Vec<Bar> = f
-        .histogram
+    let [plot, axis] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let bars: Vec<Bar> = counts
         .iter()
-        .map(|(v, n)| {
+        .map(|n| {
             Bar::default()
                 .value(u64::from(*n))
                 .text_value(String::new())
-                .label(Line::from(v.to_string()))
         })
         .collect();
     let chart = BarChart::default()
         .data(BarGroup::default().bars(&bars))
         .bar_width(width)
-        .bar_gap(1)
+        .bar_gap(BAR_GAP)
         .bar_style(theme.ok());
-    frame.render_widget(chart, inner);
+    frame.render_widget(chart, plot);
+    let ticks = ticks(first, f.bucket, counts.len(), width + BAR_GAP, axis.width);
+    frame.render_widget(
+        Paragraph::new(axis_line(&ticks, axis.width)).style(theme.dim()),
+        axis,
+    );
+}
+
+const BAR_GAP: u16 = 1;
+
+/// Trials per bucket from the first bucket to the last, an empty bucket counted as zero.
+fn dense(histogram: &[(u32, u32)], bucket: u32) -> Vec<u32> {
+    let (Some(&(first, _)), Some(&(last, _))) = (histogram.first(), histogram.last()) else {
+        return Vec::new();
+    };
+    let bucket = bucket.max(1);
+    let mut counts = vec![0; ((last - first) / bucket + 1) as usize];
+    for &(value, n) in histogram {
+        counts[((value - first) / bucket) as usize] += n;
+    }
+    counts
+}
+
+/// Axis labels for `bars` bars `slot` columns apart whose first is `first`: (column, value).
+/// Every k-th bar is labelled, k the smallest of 1, 2, 5, 10, 20... that keeps labels a
+/// space apart, so the labelled values step evenly and each sits under its own bar.
+fn ticks(first: u32, bucket: u32, bars: usize, slot: u16, width: u16) -> Vec<(u16, String)> {
+    let value = |i: usize| first + i as u32 * bucket.max(1);
+    let widest = (0..bars)
+        .map(|i| value(i).to_string().len())
+        .max()
+        .unwrap_or(0);
+    let slot = usize::from(slot.max(1));
+    let step = [1, 2, 5, 10, 20, 50]
+        .into_iter()
+        .find(|k| k * slot > widest)
+        .unwrap_or(bars.max(1));
+    (0..bars)
+        .step_by(step)
+        .map(|i| (i * slot, value(i).to_string()))
+        .take_while(|(x, label)| x + label.len() <= usize::from(width))
+        .map(|(x, label)| (x as u16, label))
+        .collect()
+}
+
+fn axis_line(ticks: &[(u16, String)], width: u16) -> String {
+    let mut line = String::with_capacity(usize::from(width));
+    for (x, label) in ticks {
+        while line.len() < usize::from(*x) {
+            line.push(' ');
+        }
+        line.push_str(label);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_buckets_get_their_own_zero_bar() {
+        let histogram = [(102, 5), (109, 3), (116, 2), (123, 1), (144, 1)];
+        assert_eq!(dense(&histogram, 7), vec![5, 3, 2, 1, 0, 0, 1]);
+        assert_eq!(dense(&[], 7), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn ticks_step_evenly_and_sit_under_their_bars() {
+        // Bars 2 wide with a gap: 3 columns each; three-digit labels need every other bar.
+        let t = ticks(102, 7, 7, 3, 28);
+        assert_eq!(
+            t,
+            vec![
+                (0, "102".to_string()),
+                (6, "116".to_string()),
+                (12, "130".to_string()),
+                (18, "144".to_string())
+            ]
+        );
+        let columns: Vec<u16> = t.iter().map(|(x, _)| *x).collect();
+        let values: Vec<u32> = t.iter().map(|(_, v)| v.parse().expect("number")).collect();
+        assert!(columns.windows(2).all(|w| w[1] - w[0] == 6));
+        assert!(values.windows(2).all(|w| w[1] - w[0] == 14));
+        // Wide bars label every bar; narrow ones skip more, and never overlap.
+        assert_eq!(ticks(5, 1, 4, 7, 28).len(), 4);
+        let narrow = ticks(1000, 50, 21, 2, 42);
+        assert!(
+            narrow
+                .windows(2)
+                .all(|w| w[0].0 + (w[0].1.len() as u16) < w[1].0)
+        );
+        assert_eq!(narrow.first(), Some(&(0, "1000".to_string())));
+        assert_eq!(narrow.get(1), Some(&(10, "1250".to_string())));
+    }
+
+    #[test]
+    fn a_label_that_would_run_off_the_edge_is_left_out() {
+        assert_eq!(
+            ticks(100, 10, 3, 2, 5),
+            vec![(0, "100".to_string())],
+            "the next label at column 4 would end past column 5"
+        );
+        assert_eq!(axis_line(&ticks(100, 10, 3, 3, 12), 12), "100   120");
+    }
 }

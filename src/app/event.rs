@@ -72,6 +72,9 @@ pub enum Event {
     BulkProgress(BulkProgress),
     /// A bulk write ended.
     BulkDone(BulkSummary),
+    /// What became of something done outside the dashboard (a copy, a link), for the
+    /// status bar.
+    Said(String),
     /// SIGTERM, SIGHUP or the terminal going away: leave cleanly.
     Terminate,
 }
@@ -129,6 +132,14 @@ pub enum Effect {
     /// `Event::BulkDone`.
     Bulk {
         requests: Vec<WriteRequest>,
+    },
+    /// Put this on the clipboard with OSC 52.
+    Copy {
+        text: String,
+    },
+    /// Open this address in a browser, or show it where none can open.
+    OpenUrl {
+        url: String,
     },
     /// Leave with this message: the store could not be read at start.
     Fail {

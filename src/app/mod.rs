@@ -7,6 +7,7 @@
 mod advice;
 mod advise;
 mod decisions;
+mod detail_views;
 mod event;
 mod filters;
 pub mod forecasts;
@@ -16,6 +17,7 @@ mod load;
 mod loop_state;
 mod mode;
 mod outcome;
+mod outside;
 mod palette;
 mod prompt;
 mod route;

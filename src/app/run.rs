@@ -209,6 +209,20 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                             spawn_statuses(writers_ready.clone(), source, ticket, key, tx.clone());
                         }
                         Effect::Bulk { requests } => spawn_bulk(writers_ready.clone(), requests, tx.clone()),
+                        Effect::Copy { text } => {
+                            let said = copy(terminal.backend_mut(), &text);
+                            let _ = tx.send(Event::Said(said));
+                        }
+                        Effect::OpenUrl { url } => {
+                            let tx = tx.clone();
+                            tokio::task::spawn_blocking(move || {
+                                let said = match crate::term::open::open_or_show(&url) {
+                                    crate::term::open::Opened::Launched(with) => format!("opened with {with}: {url}"),
+                                    crate::term::open::Opened::Show { url, reason } => format!("{url} ({reason})"),
+                                };
+                                let _ = tx.send(Event::Said(said));
+                            });
+                        }
                         Effect::Fail { message } => anyhow::bail!("{message}"),
                         Effect::Quit => return Ok(()),
                     }
@@ -243,6 +257,17 @@ fn spawn_forecast(portfolio: Arc<Portfolio>, job: ForecastJob, tx: mpsc::Unbound
             result: Arc::new(f),
         });
     });
+}
+
+/// Writes the OSC 52 sequence straight to the terminal, between frames; says what it did.
+fn copy(out: &mut impl std::io::Write, text: &str) -> String {
+    match crate::term::clipboard::osc52(text) {
+        Ok(seq) => match out.write_all(seq.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => format!("copied {text} (OSC 52; in tmux, set-clipboard on)"),
+            Err(e) => format!("cannot copy: {e}"),
+        },
+        Err(e) => format!("cannot copy: {e}"),
+    }
 }
 
 const NOT_STARTED: &str = "the trackers' writers have not started yet; try again in a moment";

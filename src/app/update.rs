@@ -14,7 +14,7 @@ use super::state::selected_project;
 use super::state::{InputKind, ProjectDetail, SortKey, State, Tab};
 use super::sync_events::on_sync;
 use super::{decisions, forecasts, loop_state, suggestions};
-use super::{filters, lists, palette, route, triage};
+use super::{detail_views, filters, lists, outside, palette, route, triage};
 use crate::analysis::ProjectSummary;
 use crate::keys::{Action, Command};
 
@@ -60,6 +60,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             // What was selected, by name: the rows' indices mean nothing in the new analysis.
             let project = project_key(state);
             let stalled = state.stalled_key();
+            let views = detail_views::shown_tickets(state);
             state.ticket_at = lists::index_tickets(&portfolio.tickets);
             state.portfolio = portfolio;
             state.analysis = analysis;
@@ -84,6 +85,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
                 detail.list.replace(rows, keep);
                 state.detail = Some(detail);
             }
+            detail_views::rebuild(state, views);
             effects.push(suggestions::advise(state));
             suggestions::changed(state);
             forecasts::with_request(
@@ -122,6 +124,10 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
         Event::Statuses { result } => triage::on_statuses(state, result),
         Event::BulkProgress(p) => triage::on_progress(state, p),
         Event::BulkDone(summary) => triage::on_done(state, summary),
+        Event::Said(text) => {
+            state.message = Some(text.into());
+            Outcome::redraw()
+        }
         Event::Terminate => apply(state, &Command::new(Action::Quit)),
     }
 }
@@ -240,6 +246,9 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
         | Action::PageUp
         | Action::Top
         | Action::Bottom => {
+            if detail_views::scroll(state, action) {
+                return Outcome::redraw();
+            }
             if let Some(d) = &mut state.detail {
                 d.list.step(action);
             } else if state.tab == Tab::Suggestions {
@@ -254,7 +263,13 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             Outcome::redraw()
         }
         Action::Open => {
-            if state.tab != Tab::Projects || state.detail.is_some() {
+            if matches!(state.modes.last(), Some(Mode::Ticket(_) | Mode::Project(_))) {
+                return Outcome::default();
+            }
+            if state.detail.is_some() || state.tab == Tab::Stalled {
+                return detail_views::open_ticket(state);
+            }
+            if state.tab != Tab::Projects {
                 return Outcome::default();
             }
             let Some(p) = selected_project(state) else {
@@ -264,7 +279,6 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             state.detail = Some(detail_of(state, &source, &key, 0));
             Outcome::redraw()
         }
-        // Built on the triage, filter and sources work; until then they do nothing.
         Action::Mark | Action::MarkAll | Action::ClearMarks => lists::on_mark(state, action),
         Action::SortNext | Action::SortReverse | Action::Sort
             if state.detail.is_some() || state.tab == Tab::Stalled =>
@@ -288,10 +302,12 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
                 Outcome::default()
             }
         }
+        Action::Info if state.tab == Tab::Projects && state.detail.is_none() => {
+            detail_views::open_project(state)
+        }
+        Action::OpenUrl | Action::Copy | Action::CopyUrl => outside::on_action(state, action),
+        // Built on the sources work; until then they do nothing.
         Action::Info
-        | Action::OpenUrl
-        | Action::Copy
-        | Action::CopyUrl
         | Action::Sources
         | Action::SyncSource
         | Action::PauseSource

@@ -17,7 +17,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{Mode, PromptKind, State, Tab};
+use crate::app::{DetailView, Mode, PromptKind, State, Tab};
 pub use theme::Theme;
 
 pub fn draw(frame: &mut Frame, state: &State) {
@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
                 popups::palette::draw(frame, body, state, p, &theme);
             }
             Mode::Prompt(p) => popups::prompt_line(frame, bottom, p, &theme),
-            Mode::Ticket(v) | Mode::Project(v) => draw_detail_view(frame, body, v, &theme),
+            Mode::Ticket(v) | Mode::Project(v) => draw_detail_view(frame, body, state, v, &theme),
             Mode::Picker(p) => popups::triage::draw_picker(frame, body, state, p, &theme),
             Mode::Confirm(o) => popups::triage::draw_confirm(frame, body, state, o, &theme),
             Mode::Bulk(b) => popups::triage::draw_bulk(frame, body, state, b, &theme),
@@ -59,13 +59,26 @@ pub fn draw(frame: &mut Frame, state: &State) {
 }
 
 /// A detail view over the tab: its prepared lines from its scroll position on.
-fn draw_detail_view(frame: &mut Frame, area: Rect, view: &crate::app::DetailView, theme: &Theme) {
-    let block = ratatui::widgets::Block::bordered().border_style(theme.border());
-    let room = block.inner(area).height as usize;
-    let scroll = view.scroll.min(view.lines.len().saturating_sub(room));
-    let shown: Vec<Line> = view.lines.iter().skip(scroll).take(room).cloned().collect();
+fn draw_detail_view(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    view: &DetailView,
+    theme: &Theme,
+) {
+    let what = if view.project.is_some() {
+        "Project"
+    } else {
+        "Ticket"
+    };
+    let title = format!(
+        " {what} ({} back, {}/{} scroll) ",
+        state.keymap.hint(crate::keys::Action::Back),
+        state.keymap.hint(crate::keys::Action::Down),
+        state.keymap.hint(crate::keys::Action::Up)
+    );
     frame.render_widget(ratatui::widgets::Clear, area);
-    frame.render_widget(Paragraph::new(shown).block(block), area);
+    detail::draw(frame, area, &title, &view.lines, view.scroll, theme);
 }
 
 fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {

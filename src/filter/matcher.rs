@@ -186,8 +186,7 @@ impl Bound<'_> {
             }
             Bound::Project(keys) => keys.iter().any(|k| {
                 k.whole.equals(&t.project)
-                    || k
-                        .split
+                    || k.split
                         .as_ref()
                         .is_some_and(|(s, key)| s.equals(&t.source) && key.equals(&t.project))
             }),

@@ -27,7 +27,11 @@ pub enum Test {
     Priority(u8),
     Label(Vec<Needle>),
     Source(Vec<Needle>),
-    Time { since: Since, cmp: Cmp, seconds: i64 },
+    Time {
+        since: Since,
+        cmp: Cmp,
+        seconds: i64,
+    },
     Stalled,
     HasSuggestion,
 }
@@ -255,13 +259,20 @@ impl Parser {
             "label" => Test::Label(needles(self.values(name)?)),
             "source" => Test::Source(needles(self.values(name)?)),
             "assignee" => Test::Assignee(self.values(name)?.iter().map(who).collect()),
-            "priority" => Test::Priority(self.values(name)?.iter().fold(0, |m, v| m | priorities(&v.text))),
+            "priority" => Test::Priority(
+                self.values(name)?
+                    .iter()
+                    .fold(0, |m, v| m | priorities(&v.text)),
+            ),
             "has" => {
                 for v in self.values(name)? {
                     if !matches!(v.text.to_lowercase().as_str(), "suggestion" | "suggestions") {
                         return Err(self.error(
                             v.column,
-                            format!("has: knows only suggestion (has:suggestion), not \"{}\"", v.text),
+                            format!(
+                                "has: knows only suggestion (has:suggestion), not \"{}\"",
+                                v.text
+                            ),
                         ));
                     }
                 }
@@ -292,7 +303,11 @@ impl Parser {
             (Some('>'), _) => Cmp::Over,
             _ => Cmp::Under,
         };
-        self.at += if matches!(cmp, Cmp::AtLeast | Cmp::AtMost) { 2 } else { 1 };
+        self.at += if matches!(cmp, Cmp::AtLeast | Cmp::AtMost) {
+            2
+        } else {
+            1
+        };
         let start = self.at;
         let text = self.bare();
         let bad = || {
@@ -314,7 +329,9 @@ impl Parser {
             _ => return Err(bad()),
         };
         // A century is far past any ticket's age; the cap keeps the seconds in range.
-        let seconds = (number * hours * 3600.0).min(100.0 * 366.0 * 86_400.0).round() as i64;
+        let seconds = (number * hours * 3600.0)
+            .min(100.0 * 366.0 * 86_400.0)
+            .round() as i64;
         Ok(Test::Time {
             since,
             cmp,
@@ -424,7 +441,10 @@ mod tests {
 
     #[test]
     fn field_names_and_keywords_ignore_case() {
-        assert_eq!(one("STATUS:Done").test, Test::Status(vec![Needle::new("done")]));
+        assert_eq!(
+            one("STATUS:Done").test,
+            Test::Status(vec![Needle::new("done")])
+        );
         assert_eq!(one("Stalled").test, Test::Stalled);
         assert_eq!(one("HAS:Suggestion").test, Test::HasSuggestion);
         assert_eq!(
@@ -463,9 +483,15 @@ mod tests {
 
     #[test]
     fn every_field_parses() {
-        assert_eq!(one("project:OPS").test, Test::Project(vec![Needle::new("ops")]));
+        assert_eq!(
+            one("project:OPS").test,
+            Test::Project(vec![Needle::new("ops")])
+        );
         assert_eq!(one("label:db").test, Test::Label(vec![Needle::new("db")]));
-        assert_eq!(one("source:jira").test, Test::Source(vec![Needle::new("jira")]));
+        assert_eq!(
+            one("source:jira").test,
+            Test::Source(vec![Needle::new("jira")])
+        );
         assert_eq!(
             one("idle<=2w").test,
             Test::Time {
@@ -495,7 +521,10 @@ mod tests {
     #[test]
     fn priorities_by_label_or_part_of_one() {
         let bits = |ps: &[Priority]| ps.iter().fold(0, |m, p| m | priority_bit(*p));
-        assert_eq!(one("priority:high").test, Test::Priority(bits(&[Priority::High])));
+        assert_eq!(
+            one("priority:high").test,
+            Test::Priority(bits(&[Priority::High]))
+        );
         assert_eq!(
             one("priority:HIGH,low").test,
             Test::Priority(bits(&[Priority::High, Priority::Low]))
@@ -535,7 +564,11 @@ mod tests {
     #[test]
     fn bad_syntax_names_the_column_and_the_fix() {
         for (input, column, says) in [
-            ("foo:bar", 1, "unknown field \"foo\"; fields are project, assignee, status, priority, label, source, age, idle, stalled, has"),
+            (
+                "foo:bar",
+                1,
+                "unknown field \"foo\"; fields are project, assignee, status, priority, label, source, age, idle, stalled, has",
+            ),
             ("label:x  Foo:bar", 10, "quote it: \"Foo:bar\""),
             ("-foo:bar", 2, "unknown field \"foo\""),
             ("age>x", 5, "age needs a number and a unit (h, d or w)"),
@@ -563,6 +596,46 @@ mod tests {
             let e = err(input);
             assert_eq!(e.column, column, "{input}: {e}");
             assert!(e.message.contains(says), "{input}: {e}");
+        }
+    }
+
+    #[test]
+    fn any_text_parses_or_fails_with_a_column_inside_it() {
+        let pieces = [
+            "a",
+            "É",
+            " ",
+            "-",
+            "\"",
+            ":",
+            ",",
+            ">",
+            "<",
+            "=",
+            "7",
+            "d",
+            "age",
+            "idle",
+            "status",
+            "has",
+            "stalled",
+            "foo",
+            "@me",
+            "none",
+            ".",
+            "\u{1f600}",
+        ];
+        let mut rng = crate::rng::Rng::new(11);
+        for _ in 0..20_000 {
+            let text: String = (0..rng.below(8))
+                .map(|_| pieces[rng.below(pieces.len() as u64) as usize])
+                .collect();
+            if let Err(e) = terms(&text) {
+                assert!(
+                    (1..=text.chars().count() + 1).contains(&e.column),
+                    "{text:?}: {e}"
+                );
+            }
         }
     }
 }

@@ -268,7 +268,11 @@ fn priority_by_label_and_by_part_of_a_label() {
     keeps("priority:low", &[&low], &[&lowest]);
     keeps("priority:med", &[&medium], &[&low]);
     keeps("-priority:lowest,low", &[&medium], &[&lowest, &low]);
-    keeps("priority:urgent", &[], &[&lowest, &low, &medium, &high, &highest]);
+    keeps(
+        "priority:urgent",
+        &[],
+        &[&lowest, &low, &medium, &high, &highest],
+    );
 }
 
 #[test]

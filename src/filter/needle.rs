@@ -54,8 +54,10 @@ impl Needle {
         if self.loose.is_empty() {
             return self.found_in(hay);
         }
-        if self.ascii && hay.is_ascii() {
-            return loose_ascii_contains(hay.as_bytes(), self.loose.as_bytes());
+        if hay.is_ascii() {
+            // Folded ASCII text is ASCII: a needle with other letters cannot be in it.
+            return self.loose.is_ascii()
+                && loose_ascii_contains(hay.as_bytes(), self.loose.as_bytes());
         }
         // Only non-ASCII statuses get here; they are short, so one small copy is cheap.
         let hay: Vec<char> = hay
@@ -68,7 +70,9 @@ impl Needle {
     }
 }
 
-/// ASCII case-insensitive substring search; `needle` is already lowercase.
+/// ASCII case-insensitive substring search; `needle` is already lowercase. The scan for the
+/// first byte is a plain loop the compiler keeps tight: a letter is found in either case by
+/// setting the bit that separates the cases.
 fn ascii_contains(hay: &[u8], needle: &[u8]) -> bool {
     let Some((&first, rest)) = needle.split_first() else {
         return true;
@@ -76,15 +80,18 @@ fn ascii_contains(hay: &[u8], needle: &[u8]) -> bool {
     if hay.len() < needle.len() {
         return false;
     }
+    let case_bit = if first.is_ascii_lowercase() { 0x20 } else { 0 };
     let last_start = hay.len() - needle.len();
-    let mut i = 0;
-    while i <= last_start {
-        if hay[i].to_ascii_lowercase() == first
-            && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
-        {
+    let mut from = 0;
+    while let Some(skip) = hay[from..=last_start]
+        .iter()
+        .position(|&b| b | case_bit == first)
+    {
+        let i = from + skip;
+        if hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest) {
             return true;
         }
-        i += 1;
+        from = i + 1;
     }
     false
 }
@@ -114,6 +121,11 @@ fn folded_contains(hay: &str, needle: &str) -> bool {
     if needle.is_empty() {
         return true;
     }
+    // ASCII text folds to ASCII, which never holds the needle's other characters: most
+    // tracker text is ASCII, and this keeps it off the char-by-char path.
+    if hay.is_ascii() {
+        return false;
+    }
     hay.char_indices().any(|(i, _)| {
         let mut folded = hay[i..].chars().flat_map(char::to_lowercase);
         needle.chars().all(|n| folded.next() == Some(n))
@@ -133,6 +145,17 @@ mod tests {
         assert!(!n.found_in("log in"));
         assert!(!n.found_in("logi"));
         assert!(Needle::new("").found_in("anything"));
+    }
+
+    #[test]
+    fn only_letters_match_in_the_other_case() {
+        // '`' and '@' differ by the case bit alone, as do '{' and '[': neither is a letter.
+        assert!(!Needle::new("@me").found_in("`me"));
+        assert!(!Needle::new("[x]").found_in("{x]"));
+        assert!(Needle::new("[x]").found_in("a [X] b"));
+        assert!(Needle::new("42").found_in("OPS-4242"));
+        assert!(Needle::new("ab").found_in("aAB"));
+        assert!(!Needle::new("ab").found_in("a"));
     }
 
     #[test]

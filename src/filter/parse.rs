@@ -598,4 +598,44 @@ mod tests {
             assert!(e.message.contains(says), "{input}: {e}");
         }
     }
+
+    #[test]
+    fn any_text_parses_or_fails_with_a_column_inside_it() {
+        let pieces = [
+            "a",
+            "É",
+            " ",
+            "-",
+            "\"",
+            ":",
+            ",",
+            ">",
+            "<",
+            "=",
+            "7",
+            "d",
+            "age",
+            "idle",
+            "status",
+            "has",
+            "stalled",
+            "foo",
+            "@me",
+            "none",
+            ".",
+            "\u{1f600}",
+        ];
+        let mut rng = crate::rng::Rng::new(11);
+        for _ in 0..20_000 {
+            let text: String = (0..rng.below(8))
+                .map(|_| pieces[rng.below(pieces.len() as u64) as usize])
+                .collect();
+            if let Err(e) = terms(&text) {
+                assert!(
+                    (1..=text.chars().count() + 1).contains(&e.column),
+                    "{text:?}: {e}"
+                );
+            }
+        }
+    }
 }

@@ -121,7 +121,7 @@ fn writes(fake: &FakeJira) -> Vec<(String, String)> {
 async fn jira_offers_the_statuses_its_workflow_allows_from_where_the_issue_is() {
     let fake = FakeJira::start(generate(4, &["OPS"], start()), zone());
     fake.with(|s| {
-        s.moves = fake_jira::software_moves();
+        s.moves = fake_jira::moves::software_moves();
         // A transition Jira lists without where it goes, and a second way to Done.
         s.moves.push(Move::new("61", "Won't Do", &[], None));
         s.moves
@@ -166,7 +166,7 @@ async fn jira_offers_the_statuses_its_workflow_allows_from_where_the_issue_is() 
 async fn jira_moves_through_the_transition_that_reaches_a_listed_status() {
     let fake = FakeJira::start(generate(4, &["OPS"], start()), zone());
     fake.with(|s| {
-        s.moves = fake_jira::software_moves();
+        s.moves = fake_jira::moves::software_moves();
         s.moves.push(Move::new("61", "Won't Do", &[], None));
     });
     let writers = jira_writers(&fake, false);

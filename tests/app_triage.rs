@@ -1,0 +1,430 @@
+//! Triage from the keyboard, through the pure `update`: scopes, the filter line, marks, the
+//! pickers, the confirmation and the bulk write's effects, the detail views, the palette,
+//! and what leaves for the clipboard or the browser.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lookout::analysis::{StallPolicy, analyse};
+use lookout::app::{Effect, Event, Mode, Outcome, State, update};
+use lookout::domain::{Change, Portfolio};
+use lookout::keys::Keymap;
+use lookout::sources::demo::generate;
+use lookout::sync::{BulkProgress, BulkSummary};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
+        .single()
+        .expect("valid date")
+}
+
+fn loaded(read_only: bool) -> State {
+    let p: Portfolio = generate("demo", 42, now()).into_change_set().into();
+    let mut state = State::new(
+        Keymap::default_table().expect("keymap"),
+        &["demo".to_string()],
+        true,
+        read_only,
+    );
+    let analysis = analyse(&p, &[], now(), &StallPolicy::default());
+    let generation = state.load_generation;
+    update(
+        &mut state,
+        Event::Loaded {
+            generation,
+            portfolio: Arc::new(p),
+            analysis: Arc::new(analysis),
+            snapshots: vec![],
+        },
+    );
+    state
+}
+
+fn key(state: &mut State, code: KeyCode) -> Outcome {
+    update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn press(state: &mut State, c: char) -> Outcome {
+    key(state, KeyCode::Char(c))
+}
+
+fn typed(state: &mut State, text: &str) {
+    for c in text.chars() {
+        press(state, c);
+    }
+}
+
+fn top(state: &State) -> Option<&Mode> {
+    state.modes.last()
+}
+
+fn stalled_keys(state: &State) -> Vec<String> {
+    state
+        .stalled
+        .rows
+        .iter()
+        .map(|&i| state.analysis.stalled[i].key.to_string())
+        .collect()
+}
+
+#[test]
+fn the_filter_narrows_live_keeps_the_list_on_bad_syntax_and_is_remembered_per_tab() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    let all = s.stalled.len();
+    let project = s.analysis.stalled[0].project.to_string();
+    press(&mut s, '/');
+    typed(&mut s, &format!("project:{project}"));
+    let narrowed = s.stalled.len();
+    assert!(narrowed > 0 && narrowed < all, "{narrowed} of {all}");
+    let Some(Mode::Prompt(p)) = top(&s) else {
+        panic!("the filter line is open")
+    };
+    assert_eq!(p.shown, Some((narrowed, all)));
+    // Bad syntax: the message says where and why; the list stays as it was.
+    typed(&mut s, " age>");
+    let before_bad = s.stalled.len();
+    press(&mut s, 'x');
+    let Some(Mode::Prompt(p)) = top(&s) else {
+        panic!("still open")
+    };
+    assert!(
+        p.error.as_deref().is_some_and(|e| e.contains("column")),
+        "{:?}",
+        p.error
+    );
+    assert_eq!(s.stalled.len(), before_bad);
+    for _ in 0..6 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    key(&mut s, KeyCode::Enter);
+    assert!(s.modes.is_empty());
+    assert!(stalled_keys(&s).iter().all(|k| k.starts_with(&project)));
+    // Another tab has its own filter; coming back finds this one still applied.
+    press(&mut s, '1');
+    press(&mut s, '/');
+    let Some(Mode::Prompt(p)) = top(&s) else {
+        panic!("open")
+    };
+    assert_eq!(p.line.value(), "", "Projects has no filter yet");
+    key(&mut s, KeyCode::Esc);
+    press(&mut s, '2');
+    assert_eq!(s.stalled.len(), narrowed);
+    // Esc on the filtered list shows it whole again.
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.stalled.len(), all);
+}
+
+#[test]
+fn escape_in_the_filter_line_puts_the_previous_filter_back() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    let all = s.stalled.len();
+    press(&mut s, '/');
+    typed(&mut s, "zzzz-no-such-ticket");
+    assert_eq!(s.stalled.len(), 0);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.stalled.len(), all);
+}
+
+#[test]
+fn marks_toggle_mark_everything_shown_and_clear() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    press(&mut s, ' ');
+    press(&mut s, 'j');
+    press(&mut s, ' ');
+    assert_eq!(s.marks.len(), 2);
+    press(&mut s, ' ');
+    assert_eq!(s.marks.len(), 1, "space again unmarks");
+    press(&mut s, '*');
+    assert_eq!(s.marks.len(), s.stalled.len());
+    press(&mut s, 'U');
+    assert!(s.marks.is_empty());
+}
+
+#[test]
+fn assigning_three_marked_tickets_picks_a_member_confirms_and_writes_each() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    for _ in 0..3 {
+        press(&mut s, ' ');
+        press(&mut s, 'j');
+    }
+    let marked = s.marks.len();
+    assert_eq!(marked, 3);
+    press(&mut s, 'a');
+    let Some(Mode::Picker(p)) = top(&s) else {
+        panic!("the member picker")
+    };
+    assert!(!p.items.is_empty());
+    assert!(p.items[0].0.contains("in progress"), "{:?}", p.items[0]);
+    let login = p.items[0].1.clone();
+    key(&mut s, KeyCode::Enter);
+    let Some(Mode::Confirm(order)) = top(&s) else {
+        panic!("the confirmation")
+    };
+    assert_eq!(order.targets.len(), 3);
+    assert_eq!(
+        order.change,
+        Change::Assign {
+            login: login.clone()
+        }
+    );
+    let out = key(&mut s, KeyCode::Enter);
+    let requests = out
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Bulk { requests } => Some(requests.clone()),
+            _ => None,
+        })
+        .expect("a bulk write");
+    assert_eq!(requests.len(), 3);
+    for r in &requests {
+        let t = s
+            .portfolio
+            .tickets
+            .iter()
+            .find(|t| t.key == r.action.key)
+            .expect("ticket");
+        assert_eq!(
+            r.seen.status,
+            t.status.as_str(),
+            "what the user saw is checked"
+        );
+        assert_eq!(
+            r.action.change,
+            Change::Assign {
+                login: login.clone()
+            }
+        );
+    }
+    // Progress is counted off, then the summary: written tickets are unmarked, failed stay.
+    update(
+        &mut s,
+        Event::BulkProgress(BulkProgress {
+            done: 1,
+            total: 3,
+            last: (requests[0].action.key.clone(), Ok(())),
+        }),
+    );
+    let Some(Mode::Bulk(b)) = top(&s) else {
+        panic!("progress")
+    };
+    assert_eq!((b.done, b.total), (1, 3));
+    let before = |key: &str| {
+        let t = s
+            .portfolio
+            .tickets
+            .iter()
+            .find(|t| t.key == key)
+            .expect("t");
+        lookout::domain::Facts {
+            status: t.status.to_string(),
+            assignee: None,
+            assignee_login: None,
+            priority: t.priority,
+            priority_name: t.priority.label().into(),
+        }
+    };
+    let summary = BulkSummary {
+        succeeded: vec![
+            (
+                requests[0].action.key.clone(),
+                before(&requests[0].action.key),
+            ),
+            (
+                requests[1].action.key.clone(),
+                before(&requests[1].action.key),
+            ),
+        ],
+        failed: vec![(requests[2].action.key.clone(), "HTTP 500".into())],
+    };
+    update(&mut s, Event::BulkDone(summary));
+    let Some(Mode::Bulk(b)) = top(&s) else {
+        panic!("summary")
+    };
+    assert!(
+        b.summary
+            .as_deref()
+            .is_some_and(|t| t.starts_with("2 succeeded, 1 failed"))
+    );
+    assert_eq!(s.marks.len(), 1, "the failed ticket stays marked");
+    key(&mut s, KeyCode::Esc);
+    assert!(s.modes.is_empty());
+}
+
+#[test]
+fn read_only_refuses_before_asking_anything() {
+    let mut s = loaded(true);
+    press(&mut s, '2');
+    let out = press(&mut s, 'a');
+    assert!(s.modes.is_empty());
+    assert!(out.effects.is_empty());
+    assert!(
+        s.message
+            .as_deref()
+            .is_some_and(|m| m.contains("read-only"))
+    );
+}
+
+#[test]
+fn moving_asks_the_tracker_which_statuses_it_allows() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    let out = press(&mut s, 'm');
+    assert!(
+        out.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Statuses { .. })),
+        "{:?}",
+        out.effects
+    );
+    let Some(Mode::Picker(p)) = top(&s) else {
+        panic!("picker")
+    };
+    assert!(p.loading);
+    update(
+        &mut s,
+        Event::Statuses {
+            result: Ok(vec!["In Review".into(), "Done\u{1b}[2J".into()]),
+        },
+    );
+    let Some(Mode::Picker(p)) = top(&s) else {
+        panic!("picker")
+    };
+    assert!(!p.loading);
+    assert_eq!(p.items[1].1, "Done", "tracker text is cleaned");
+    press(&mut s, 'j');
+    key(&mut s, KeyCode::Enter);
+    let Some(Mode::Confirm(order)) = top(&s) else {
+        panic!("confirm")
+    };
+    assert!(matches!(&order.change, Change::Transition { status } if status == "Done"));
+}
+
+#[test]
+fn labels_and_comments_are_typed_then_confirmed() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    press(&mut s, 'c');
+    typed(&mut s, "q is text here, not quit");
+    assert!(!s.quit);
+    key(&mut s, KeyCode::Enter);
+    let Some(Mode::Confirm(order)) = top(&s) else {
+        panic!("confirm")
+    };
+    assert!(
+        matches!(&order.change, Change::Comment { body } if body == "q is text here, not quit")
+    );
+    key(&mut s, KeyCode::Esc);
+    press(&mut s, '+');
+    typed(&mut s, "two words");
+    key(&mut s, KeyCode::Enter);
+    assert!(
+        s.message
+            .as_deref()
+            .is_some_and(|m| m.contains("not a label"))
+    );
+}
+
+#[test]
+fn the_same_key_accepts_a_suggestion_and_assigns_a_ticket() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    press(&mut s, 'a');
+    assert!(
+        matches!(top(&s), Some(Mode::Picker(_))),
+        "assign on a ticket"
+    );
+    key(&mut s, KeyCode::Esc);
+    press(&mut s, '4');
+    press(&mut s, 'a');
+    assert!(
+        !matches!(top(&s), Some(Mode::Picker(_))),
+        "in Suggestions, a is accept, never the assign picker"
+    );
+}
+
+#[test]
+fn enter_opens_a_ticket_detail_that_scrolls_and_i_a_project_detail() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    let key_shown = s.selected_stalled().expect("a row").key.to_string();
+    key(&mut s, KeyCode::Enter);
+    let Some(Mode::Ticket(v)) = top(&s) else {
+        panic!("ticket detail")
+    };
+    assert!(v.lines.len() > 10);
+    assert!(format!("{:?}", v.lines[0]).contains(&key_shown));
+    press(&mut s, 'j');
+    let Some(Mode::Ticket(v)) = top(&s) else {
+        panic!("still open")
+    };
+    assert_eq!(v.scroll, 1);
+    key(&mut s, KeyCode::Esc);
+    assert!(s.modes.is_empty());
+    press(&mut s, '1');
+    press(&mut s, 'i');
+    assert!(matches!(top(&s), Some(Mode::Project(_))));
+}
+
+#[test]
+fn the_palette_finds_a_command_by_fuzzy_text_and_runs_one_with_data() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    press(&mut s, ':');
+    typed(&mut s, "asgn");
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(top(&s), Some(Mode::Picker(_))), "assign's picker");
+    key(&mut s, KeyCode::Esc);
+    press(&mut s, ':');
+    typed(&mut s, "sort:assignee");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.stalled_sort.column.label(), "assignee");
+    press(&mut s, ':');
+    typed(&mut s, "filter:stalled -assignee:none");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        lookout::app::filter_text(&s, lookout::app::FilterTarget::Stalled),
+        "stalled -assignee:none"
+    );
+}
+
+#[test]
+fn y_copies_the_key_and_o_opens_the_address() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    let t = s.selected_stalled().expect("row").key.to_string();
+    let out = press(&mut s, 'y');
+    assert_eq!(out.effects, vec![Effect::Copy { text: t }]);
+    let out = press(&mut s, 'o');
+    assert!(matches!(out.effects.as_slice(), [Effect::OpenUrl { .. }]) || s.message.is_some());
+}
+
+#[test]
+fn sorting_a_project_s_tickets_by_any_column_keeps_the_selection() {
+    let mut s = loaded(false);
+    key(&mut s, KeyCode::Enter);
+    let d = s.detail.as_ref().expect("ticket list");
+    let first = d.list.current().expect("row");
+    press(&mut s, 's');
+    assert_eq!(s.ticket_sort.column.label(), "key");
+    let d = s.detail.as_ref().expect("ticket list");
+    assert_eq!(
+        d.list.current(),
+        Some(first),
+        "the same ticket stays selected"
+    );
+    let keys: Vec<&str> = d
+        .list
+        .rows
+        .iter()
+        .map(|&i| s.portfolio.tickets[i].key.as_str())
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort_by_key(|k| k.rsplit_once('-').and_then(|(_, n)| n.parse::<u32>().ok()));
+    assert_eq!(keys, sorted);
+}

@@ -505,6 +505,17 @@ pub fn on_done(state: &mut State, summary: BulkSummary) -> Outcome {
             .is_none_or(|&i| !written.contains(&tickets[i].key.as_str()))
     });
     if let Some(bulk) = bulk_mut(state) {
+        // Every ticket ends in the list, even one whose progress report never came.
+        for (key, why) in &summary.failed {
+            if !bulk.lines.iter().any(|(k, _)| k == key) {
+                bulk.lines.push((key.clone(), Err(Clean::new(why))));
+            }
+        }
+        for (key, _) in &summary.succeeded {
+            if !bulk.lines.iter().any(|(k, _)| k == key) {
+                bulk.lines.push((key.clone(), Ok(())));
+            }
+        }
         bulk.done = bulk.total;
         bulk.summary = Some(line.clone());
     }

@@ -128,6 +128,14 @@ pub fn rebuild(state: &mut State, target: FilterTarget) {
     }
 }
 
+/// Rebuilds every filtered list (after what the filter reads, like the suggestions, changed).
+pub fn rebuild_all(state: &mut State) {
+    let targets: Vec<FilterTarget> = state.filters.keys().copied().collect();
+    for t in targets {
+        rebuild(state, t);
+    }
+}
+
 /// "12 of 4,000": the rows shown and the rows there are, for the filter line.
 pub fn shown(state: &State, target: FilterTarget) -> (usize, usize) {
     match target {

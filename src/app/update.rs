@@ -111,7 +111,12 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             suggestions,
             note,
             usage,
-        } => suggestions::on_advised(state, generation, suggestions, note, usage),
+        } => {
+            let out = suggestions::on_advised(state, generation, suggestions, note, usage);
+            // `has:suggestion` reads the list that just changed.
+            filters::rebuild_all(state);
+            out
+        }
         Event::Applied { suggestion, result } => decisions::on_applied(state, &suggestion, result),
         Event::Reverted { suggestion, result } => {
             decisions::on_reverted(state, &suggestion, result)
@@ -198,6 +203,9 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
                 _ => Tab::Suggestions,
             };
             state.detail = None;
+            state
+                .modes
+                .retain(|m| !matches!(m, Mode::Ticket(_) | Mode::Project(_)));
             forecasts::with_request(state, Outcome::redraw())
         }
         Action::FilterProject => {

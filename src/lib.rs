@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod keys;
+pub mod palette;
 pub mod report;
 pub mod rng;
 pub mod sources;

@@ -5,6 +5,7 @@
 //! (the status bar's errors). Nothing here cleans text, and nothing here may draw a `String`
 //! that came from outside lookout by another way.
 
+pub mod glyphs;
 mod help;
 mod popups;
 mod status_bar;
@@ -20,7 +21,11 @@ use crate::app::{Mode, PromptKind, State, Tab};
 pub use theme::Theme;
 
 pub fn draw(frame: &mut Frame, state: &State) {
-    let theme = Theme::new(state.color);
+    let theme = Theme::with(
+        &state.palette,
+        state.color,
+        glyphs::Glyphs::new(state.unicode),
+    );
     let [top, body, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -49,6 +54,21 @@ pub fn draw(frame: &mut Frame, state: &State) {
                 popups::palette::draw(frame, body, state, p, &theme);
             }
             Mode::Prompt(p) => popups::prompt_line(frame, bottom, p, &theme),
+        }
+    }
+    if !state.unicode {
+        to_ascii(frame);
+    }
+}
+
+/// Tracker text (names like `Tomás`) is the one thing drawn that no glyph set covers: on a
+/// terminal without UTF-8 it is folded to ASCII here, after everything is drawn, so no pane
+/// can forget it.
+fn to_ascii(frame: &mut Frame) {
+    for cell in &mut frame.buffer_mut().content {
+        if !cell.symbol().is_ascii() {
+            let folded: String = cell.symbol().chars().take(1).map(glyphs::ascii_fold).collect();
+            cell.set_symbol(&folded);
         }
     }
 }
@@ -122,12 +142,6 @@ pub(crate) fn key_width<'a>(keys: impl Iterator<Item = &'a str>) -> u16 {
 
 fn unicode_width(s: &str) -> usize {
     ratatui::text::Span::raw(s).width()
-}
-
-/// The mark of a ticket with a suggestion waiting (see the Suggestions tab): a diamond, or
-/// an asterisk where the terminal cannot draw one.
-pub(crate) fn marker(state: &State) -> &'static str {
-    if state.unicode { "◆" } else { "*" }
 }
 
 /// A one-line message in the middle of an empty pane.

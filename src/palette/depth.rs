@@ -150,10 +150,11 @@ mod tests {
     #[test]
     fn rgb_falls_back_to_the_nearest_of_sixteen() {
         let f = |r, g, b| fit(Color::Rgb(r, g, b), ColorDepth::Ansi16);
-        assert_eq!(f(0xff, 0x88, 0x00), Color::LightYellow);
+        assert_eq!(f(0xff, 0x88, 0x00), Color::Yellow);
         assert_eq!(f(0xc0, 0x10, 0x10), Color::Red);
         assert_eq!(f(0x10, 0x10, 0x10), Color::Black);
-        assert_eq!(f(0xf0, 0xf0, 0xf0), Color::White);
+        assert_eq!(f(0xfa, 0xfa, 0xfa), Color::White);
+        assert_eq!(f(0xe0, 0xe0, 0xe0), Color::Gray);
         assert_eq!(f(0x80, 0x80, 0x80), Color::DarkGray);
         assert_eq!(f(0x20, 0x30, 0xe0), Color::Blue);
         assert_eq!(f(0x00, 0xc8, 0xc8), Color::Cyan);

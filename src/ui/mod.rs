@@ -65,11 +65,22 @@ pub fn draw(frame: &mut Frame, state: &State) {
 /// terminal without UTF-8 it is folded to ASCII here, after everything is drawn, so no pane
 /// can forget it.
 fn to_ascii(frame: &mut Frame) {
-    for cell in &mut frame.buffer_mut().content {
-        if !cell.symbol().is_ascii() {
-            let folded: String = cell.symbol().chars().take(1).map(glyphs::ascii_fold).collect();
-            cell.set_symbol(&folded);
+    let cells = &mut frame.buffer_mut().content;
+    let mut i = 0;
+    while i < cells.len() {
+        let symbol = cells[i].symbol();
+        if symbol.is_ascii() {
+            i += 1;
+            continue;
         }
+        // A wide character covers the next cell too: one `?` per column keeps the columns.
+        let width = unicode_width(symbol).max(1);
+        let folded: String = symbol.chars().take(1).map(glyphs::ascii_fold).collect();
+        cells[i].set_symbol(&folded);
+        for hidden in cells.iter_mut().skip(i + 1).take(width - 1) {
+            hidden.set_symbol(&folded);
+        }
+        i += width;
     }
 }
 

@@ -209,7 +209,8 @@ fn ascii_draws_only_ascii_with_plain_borders() {
                 "{pane} {w}x{h}: no top or bottom border:\n{s}"
             );
             assert!(
-                rows.iter().any(|r| r.starts_with('|') && r.trim_end().ends_with('|')),
+                rows.iter()
+                    .any(|r| r.starts_with('|') && r.trim_end().ends_with('|')),
                 "{pane} {w}x{h}: no side border:\n{s}"
             );
             assert!(!s.contains('─') && !s.contains('│'), "{pane} {w}x{h}");

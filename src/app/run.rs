@@ -93,9 +93,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
     let names: Vec<String> = settings.sources.iter().map(|s| s.name.clone()).collect();
     let mut state = State::new(settings.keymap.clone(), &names, color, settings.read_only);
     state.unicode = !settings.ascii && crate::ui::glyphs::utf8_locale(env);
-    state.palette = settings
-        .theme
-        .fit(crate::palette::ColorDepth::detect(env));
+    state.palette = settings.theme.fit(crate::palette::ColorDepth::detect(env));
     let view = ViewSpec {
         sources: names.clone().into(),
         policy: settings.stall,

@@ -62,7 +62,7 @@ fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
     let dr = (i32::from(a.0) - i32::from(b.0)).unsigned_abs();
     let dg = (i32::from(a.1) - i32::from(b.1)).unsigned_abs();
     let db = (i32::from(a.2) - i32::from(b.2)).unsigned_abs();
-    ((512 + rmean) * dr * dr >> 8) + 4 * dg * dg + ((767 - rmean) * db * db >> 8)
+    (((512 + rmean) * dr * dr) >> 8) + 4 * dg * dg + (((767 - rmean) * db * db) >> 8)
 }
 
 /// The RGB value of a 256-palette index.
@@ -158,7 +158,10 @@ mod tests {
         assert_eq!(f(0x80, 0x80, 0x80), Color::DarkGray);
         assert_eq!(f(0x20, 0x30, 0xe0), Color::Blue);
         assert_eq!(f(0x00, 0xc8, 0xc8), Color::Cyan);
-        assert_eq!(fit(Color::Indexed(196), ColorDepth::Ansi16), Color::LightRed);
+        assert_eq!(
+            fit(Color::Indexed(196), ColorDepth::Ansi16),
+            Color::LightRed
+        );
         assert_eq!(fit(Color::Indexed(3), ColorDepth::Ansi16), Color::Yellow);
     }
 
@@ -177,7 +180,11 @@ mod tests {
             Color::Rgb(1, 2, 3)
         );
         for c in [Color::Reset, Color::Yellow, Color::DarkGray] {
-            for d in [ColorDepth::Ansi16, ColorDepth::Ansi256, ColorDepth::TrueColor] {
+            for d in [
+                ColorDepth::Ansi16,
+                ColorDepth::Ansi256,
+                ColorDepth::TrueColor,
+            ] {
                 assert_eq!(fit(c, d), c);
             }
         }

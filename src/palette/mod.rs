@@ -225,7 +225,11 @@ mod tests {
     fn built_ins_use_only_the_sixteen_colours_and_never_plain_black_or_white_text() {
         for name in Palette::BUILT_IN {
             let p = Palette::built_in(name).expect("built in");
-            assert_eq!(p.fit(ColorDepth::Ansi16), p, "{name} fits 16 colours as it is");
+            assert_eq!(
+                p.fit(ColorDepth::Ansi16),
+                p,
+                "{name} fits 16 colours as it is"
+            );
             for role in Role::ALL {
                 let s = p.get(role);
                 // Black or white text is only readable on a background chosen with it.
@@ -243,10 +247,17 @@ mod tests {
             let s = m.get(role);
             assert!(s.fg.is_none() && s.bg.is_none(), "{}", role.name());
         }
-        assert!(m.get(Role::Selected).add_modifier.contains(Modifier::REVERSED));
+        assert!(
+            m.get(Role::Selected)
+                .add_modifier
+                .contains(Modifier::REVERSED)
+        );
         assert_ne!(m.get(Role::Flag), m.get(Role::Warn));
         assert_ne!(m.get(Role::Marked), m.get(Role::Changed));
-        assert_eq!(Palette::default(), Palette::built_in("default").expect("default"));
+        assert_eq!(
+            Palette::default(),
+            Palette::built_in("default").expect("default")
+        );
     }
 
     #[test]

@@ -147,7 +147,10 @@ mod tests {
     fn all_text(g: &Glyphs) -> String {
         let b = g.border;
         let r = g.bar();
-        let mut s = format!("{}{}{}{}{}{}", g.marker, g.bullet, g.arrow, g.ellipsis, g.dot, g.fill);
+        let mut s = format!(
+            "{}{}{}{}{}{}",
+            g.marker, g.bullet, g.arrow, g.ellipsis, g.dot, g.fill
+        );
         s.extend(g.levels);
         for part in [
             b.top_left,

@@ -136,7 +136,10 @@ mod tests {
     #[test]
     fn without_colour_no_role_has_one_whatever_the_palette() {
         let mut loud = Palette::default();
-        loud.set(Role::Dim, Style::new().fg(Color::Rgb(1, 2, 3)).bg(Color::Red));
+        loud.set(
+            Role::Dim,
+            Style::new().fg(Color::Rgb(1, 2, 3)).bg(Color::Red),
+        );
         let t = Theme::with(&loud, false, Glyphs::ASCII);
         for role in Role::ALL {
             let s = t.style(role);

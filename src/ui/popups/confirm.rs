@@ -62,8 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, id: &str, theme: &Them
     let footer_rows = footer.len() as u16;
     let height = (body_rows as u16).saturating_add(footer_rows + 3);
     let popup = centered(frame, area, WIDTH, height);
-    let block = theme.block()
-        .title(format!(" Accept: {} ", s.subject));
+    let block = theme.block().title(format!(" Accept: {} ", s.subject));
     let inside = block.inner(popup);
     frame.render_widget(block, popup);
     let [body, _, keys] = Layout::vertical([

@@ -16,7 +16,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, prompt: &Prompt, theme
         .max(1);
     let height = shown as u16 + 4;
     let popup = centered(frame, area, 72, height);
-    let block = theme.block()
+    let block = theme
+        .block()
         .title(format!(" Commands ({} matching) ", prompt.matches.len()));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);

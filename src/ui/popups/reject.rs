@@ -50,7 +50,6 @@ pub fn draw(
     lines.push(Line::from(""));
     lines.push(Line::from("Enter reject   Esc cancel"));
     let popup = centered(frame, area, 64, lines.len() as u16 + 2);
-    let block = theme.block()
-        .title(format!(" Reject: {subject} "));
+    let block = theme.block().title(format!(" Reject: {subject} "));
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -14,8 +14,7 @@ use crate::ui::{Theme, placeholder};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let Some(project) = selected_project(state) else {
-        let block = theme.block()
-            .title(" Forecasts ");
+        let block = theme.block().title(" Forecasts ");
         let inner = block.inner(area);
         frame.render_widget(block, area);
         placeholder(
@@ -150,7 +149,8 @@ fn draw_histogram(frame: &mut Frame, area: Rect, f: &ThroughputForecast, theme: 
         Question::When { .. } => "days",
         Question::HowMany { .. } => "items",
     };
-    let block = theme.block()
+    let block = theme
+        .block()
         .title(format!(" {} trials by {unit} ", f.trials));
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -64,11 +64,10 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &ProjectSummary, theme: &Theme) {
         .target
         .map(|t| format!(", target {t}"))
         .unwrap_or_default();
-    let block = theme.block()
-        .title(format!(
-            " {} health (risk {:.2}{target}) ",
-            p.key, p.health.composite
-        ));
+    let block = theme.block().title(format!(
+        " {} health (risk {:.2}{target}) ",
+        p.key, p.health.composite
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;

@@ -225,8 +225,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, state: &State, lines: Vec<Line>, t
     .map(|(a, what)| format!("{} {what}", state.keymap.hint(*a)))
     .collect::<Vec<_>>()
     .join("  ");
-    let block = theme.block()
-        .title(format!(" {keys} "));
+    let block = theme.block().title(format!(" {keys} "));
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
         area,

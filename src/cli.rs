@@ -29,6 +29,10 @@ pub struct Cli {
     /// Never write to any tracker.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Draw with ASCII only (borders of + - |), for terminals without UTF-8; automatic when
+    /// the locale is not UTF-8.
+    #[arg(long, global = true)]
+    pub ascii: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -242,6 +246,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         settings.sources = vec![SourceSettings::demo()];
     }
     settings.read_only |= cli.read_only;
+    settings.ascii |= cli.ascii;
     let ws = workspace(&cli)?;
     init_logging(&ws.dir, &settings.log_level);
     if let Some(Command::Doctor) = cli.command {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod domain;
 pub mod filter;
 pub mod keys;
+pub mod palette;
 pub mod report;
 pub mod rng;
 pub mod sources;

@@ -470,3 +470,55 @@ fn me_is_a_list_of_names_and_a_wrong_type_names_its_line() {
     let (line, _, _) = error_of("me = [\n  \"alice\",\n  3,\n]\n");
     assert_eq!(line, 3, "the line of the number");
 }
+
+#[test]
+fn themes_are_chosen_by_name_and_user_themes_start_from_the_default() {
+    use lookout::palette::{Palette, Role, parse_style};
+    let s = Settings::parse(Path::new("t.toml"), "[ui]\ntheme = \"light\"\n").expect("light");
+    assert_eq!(s.theme, Palette::built_in("light").expect("built in"));
+    let text = "[ui]\ntheme = \"dusk\"\n\n[theme.dusk]\nwarn = \"#ff8800 bold\"\nselected = \"black on yellow\"\n";
+    let s = Settings::parse(Path::new("t.toml"), text).expect("user theme");
+    assert_eq!(
+        s.theme.get(Role::Warn),
+        parse_style("#ff8800 bold").expect("style")
+    );
+    assert_eq!(
+        s.theme.get(Role::Flag),
+        Palette::default().get(Role::Flag),
+        "roles not named keep the default's"
+    );
+    // `[theme.default]` adjusts the default itself.
+    let s = Settings::parse(Path::new("t.toml"), "[theme.default]\nok = \"blue\"\n").expect("ok");
+    assert_eq!(s.theme.get(Role::Ok), parse_style("blue").expect("style"));
+    let s = Settings::parse(Path::new("t.toml"), "[ui]\nascii = true\n").expect("ascii");
+    assert!(s.ascii);
+}
+
+#[test]
+fn a_bad_theme_value_names_its_line_and_key() {
+    let (line, key, msg) = error_of(
+        "[ui]\ntheme = \"dusk\"\n\n[theme.dusk]\nwarn = \"yellow\"\nflag = \"red blod\"\n",
+    );
+    assert_eq!((line, key.as_str()), (6, "theme.dusk.flag"));
+    assert!(msg.contains("\"blod\" is not a colour or a style"), "{msg}");
+
+    let (line, key, msg) = error_of("[theme.dusk]\n\nheader = \"#ff88 on blue\"\n");
+    assert_eq!((line, key.as_str()), (3, "theme.dusk.header"));
+    assert!(msg.contains("#rrggbb"), "{msg}");
+
+    // Checked even when another theme is chosen.
+    let (line, key, msg) = error_of("[theme.spare]\nselection = \"reverse\"\n");
+    assert_eq!((line, key.as_str()), (2, "theme.spare.selection"));
+    assert!(msg.contains("selected"), "the roles are listed: {msg}");
+
+    let (line, key, msg) = error_of("[theme.dusk]\nwarn = 3\n");
+    assert_eq!((line, key.as_str()), (2, "theme.dusk.warn"));
+    assert!(msg.contains("string"), "{msg}");
+
+    let (line, key, msg) = error_of("[ui]\ncolor = true\ntheme = \"solarized\"\n[theme.dusk]\n");
+    assert_eq!((line, key.as_str()), (3, "ui.theme"));
+    assert!(
+        msg.contains("default, light, mono") && msg.contains("yours: dusk"),
+        "{msg}"
+    );
+}

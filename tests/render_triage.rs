@@ -76,7 +76,10 @@ fn the_filter_line_shows_its_count_or_where_the_syntax_is_wrong() {
         typed(&mut s, "2/stalled");
         let shown = screen(&s, w, h);
         let n = s.stalled.len();
-        assert!(shown.contains(&format!("/stalled  {n} of {n}")), "{w}x{h}:\n{shown}");
+        assert!(
+            shown.contains(&format!("/stalled  {n} of {n}")),
+            "{w}x{h}:\n{shown}"
+        );
         typed(&mut s, " age>x");
         let shown = screen(&s, w, h);
         assert!(shown.contains("column"), "{w}x{h}:\n{shown}");
@@ -118,8 +121,14 @@ fn a_confirmation_of_many_tickets_keeps_its_keys_in_sight() {
         let shown = screen(&s, w, h);
         let n = s.marks.len();
         assert!(n > 12, "the demo has many stalled tickets: {n}");
-        assert!(shown.contains(&format!("on {n} tickets")), "{w}x{h}:\n{shown}");
-        assert!(shown.contains("Enter write"), "{w}x{h}: keys cut off:\n{shown}");
+        assert!(
+            shown.contains(&format!("on {n} tickets")),
+            "{w}x{h}:\n{shown}"
+        );
+        assert!(
+            shown.contains("Enter write"),
+            "{w}x{h}: keys cut off:\n{shown}"
+        );
         assert!(shown.contains("more"), "{w}x{h}:\n{shown}");
         assert_fits(&shown, w);
     }

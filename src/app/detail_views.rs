@@ -15,7 +15,7 @@ use crate::ui::Theme;
 use crate::ui::detail::{project_lines, ticket_lines};
 
 fn theme(state: &State) -> Theme {
-    Theme::new(state.color)
+    crate::ui::theme_of(state)
 }
 
 fn ticket_view(state: &State, ticket: usize) -> DetailView {

@@ -88,13 +88,12 @@ fn translate(event: Option<std::io::Result<TermEvent>>) -> Option<Event> {
 }
 
 pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
-    let color = settings.color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let env = |k: &str| std::env::var(k).ok();
+    let color = settings.color && !crate::palette::no_color(env);
     let names: Vec<String> = settings.sources.iter().map(|s| s.name.clone()).collect();
     let mut state = State::new(settings.keymap.clone(), &names, color, settings.read_only);
-    state.unicode = ["LC_ALL", "LC_CTYPE", "LANG"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .is_some_and(|l| l.to_ascii_lowercase().replace('-', "").contains("utf8"));
+    state.unicode = !settings.ascii && crate::ui::glyphs::utf8_locale(env);
+    state.palette = settings.theme.fit(crate::palette::ColorDepth::detect(env));
     let view = ViewSpec {
         sources: names.clone().into(),
         policy: settings.stall,

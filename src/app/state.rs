@@ -158,6 +158,8 @@ pub struct State {
     pub color: bool,
     /// Whether the terminal takes UTF-8 (sparkline blocks) or needs ASCII.
     pub unicode: bool,
+    /// The chosen theme, fitted to the terminal's colours.
+    pub palette: crate::palette::Palette,
     pub read_only: bool,
     /// Sources read-only on their own (`read_only = true` in their table).
     pub read_only_sources: Vec<String>,
@@ -206,6 +208,7 @@ impl State {
             keymap,
             color,
             unicode: true,
+            palette: crate::palette::Palette::default(),
             read_only,
             read_only_sources: Vec::new(),
             portfolio: Arc::new(Portfolio::default()),

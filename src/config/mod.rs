@@ -13,6 +13,7 @@ mod raw;
 mod sections;
 mod site_url;
 mod source_section;
+mod theme_section;
 mod tracker_source;
 
 use std::collections::BTreeMap;
@@ -74,6 +75,11 @@ pub struct Settings {
     pub read_only: bool,
     pub log_level: String,
     pub color: bool,
+    /// The chosen theme at full colour (`[ui] theme`); the terminal's depth is applied when
+    /// the dashboard starts.
+    pub theme: crate::palette::Palette,
+    /// Draw with ASCII only (`--ascii`, `[ui] ascii = true`).
+    pub ascii: bool,
     pub stall: StallPolicy,
     pub keymap: Keymap,
     pub sources: Vec<SourceSettings>,
@@ -93,6 +99,8 @@ impl Settings {
             read_only: false,
             log_level: "info".to_string(),
             color: true,
+            theme: crate::palette::Palette::default(),
+            ascii: false,
             stall: StallPolicy::default(),
             keymap: Keymap::default_table().map_err(ConfigError::Other)?,
             sources: vec![SourceSettings::demo()],
@@ -127,6 +135,7 @@ impl Settings {
         s.file = Some(path.to_path_buf());
         s.me = raw.me.clone().unwrap_or_default();
         sections::general(&doc, &raw, &mut s)?;
+        s.theme = theme_section::theme(&doc, &raw)?;
         sections::stall(&doc, &raw.stall, &mut s.stall)?;
         sections::targets(&doc, &raw.targets, &mut s.targets)?;
         key_section::rebind(&doc, &raw.keys, &mut s.keymap)?;

@@ -24,6 +24,9 @@ pub struct RawConfig {
     #[serde(default)]
     pub targets: BTreeMap<Spanned<String>, Spanned<String>>,
     pub ai: Option<Spanned<super::ai_section::RawAi>>,
+    /// `[theme.NAME]`: role = style value.
+    #[serde(default)]
+    pub theme: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -37,6 +40,10 @@ pub struct RawGeneral {
 #[serde(deny_unknown_fields)]
 pub struct RawUi {
     pub color: Option<bool>,
+    /// A built-in theme or a `[theme.NAME]` table.
+    pub theme: Option<Spanned<String>>,
+    /// Draw with ASCII only, whatever the locale says.
+    pub ascii: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::popups::centered;
@@ -79,7 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize, theme: 
         " Help: keys ({} closes{more}) ",
         state.keymap.hint(Action::Back)
     );
-    let block = Block::bordered().title(title).border_style(theme.border());
+    let block = theme.block().title(title);
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
     frame.render_widget(Paragraph::new(shown).block(block), popup);
 }

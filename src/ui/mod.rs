@@ -6,6 +6,7 @@
 //! that came from outside lookout by another way.
 
 pub mod detail;
+pub mod glyphs;
 mod help;
 mod popups;
 mod status_bar;
@@ -20,8 +21,17 @@ use ratatui::widgets::Paragraph;
 use crate::app::{DetailView, Mode, PromptKind, State, Tab};
 pub use theme::Theme;
 
+/// The theme the state asks for: its palette, colour or none, and its glyphs.
+pub fn theme_of(state: &State) -> Theme {
+    Theme::with(
+        &state.palette,
+        state.color,
+        glyphs::Glyphs::new(state.unicode),
+    )
+}
+
 pub fn draw(frame: &mut Frame, state: &State) {
-    let theme = Theme::new(state.color);
+    let theme = theme_of(state);
     let [top, body, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -55,6 +65,32 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Mode::Confirm(o) => popups::triage::draw_confirm(frame, body, state, o, &theme),
             Mode::Bulk(b) => popups::triage::draw_bulk(frame, body, state, b, &theme),
         }
+    }
+    if !state.unicode {
+        to_ascii(frame);
+    }
+}
+
+/// Tracker text (names like `Tomás`) is the one thing drawn that no glyph set covers: on a
+/// terminal without UTF-8 it is folded to ASCII here, after everything is drawn, so no pane
+/// can forget it.
+fn to_ascii(frame: &mut Frame) {
+    let cells = &mut frame.buffer_mut().content;
+    let mut i = 0;
+    while i < cells.len() {
+        let symbol = cells[i].symbol();
+        if symbol.is_ascii() {
+            i += 1;
+            continue;
+        }
+        // A wide character covers the next cell too: one `?` per column keeps the columns.
+        let width = unicode_width(symbol).max(1);
+        let folded: String = symbol.chars().take(1).map(glyphs::ascii_fold).collect();
+        cells[i].set_symbol(&folded);
+        for hidden in cells.iter_mut().skip(i + 1).take(width - 1) {
+            hidden.set_symbol(&folded);
+        }
+        i += width;
     }
 }
 
@@ -152,12 +188,6 @@ fn unicode_width(s: &str) -> usize {
     ratatui::text::Span::raw(s).width()
 }
 
-/// The mark of a ticket with a suggestion waiting (see the Suggestions tab): a diamond, or
-/// an asterisk where the terminal cannot draw one.
-pub(crate) fn marker(state: &State) -> &'static str {
-    if state.unicode { "◆" } else { "*" }
-}
-
 /// The first column of a ticket row: marked for a bulk action, and a suggestion waiting.
 pub(crate) fn mark_cell(
     state: &State,
@@ -165,9 +195,10 @@ pub(crate) fn mark_cell(
     advised: bool,
     marker: &'static str,
 ) -> String {
+    // A check mark, or `x` where only ASCII is drawn.
     let mark = match (marked, state.unicode) {
         (false, _) => " ",
-        (true, true) => "✓",
+        (true, true) => "\u{2713}",
         (true, false) => "x",
     };
     format!("{mark}{}", if advised { marker } else { "" })

@@ -15,13 +15,17 @@ fn clock(t: Option<DateTime<Utc>>) -> String {
         .unwrap_or_else(|| "-".to_string())
 }
 
-/// Cuts long text at a character boundary, marking the cut; the log has the full message.
-fn shorten(text: &str, max: usize) -> String {
+/// Cuts long text at a character boundary, marking the cut with `cut`; the log has the full
+/// message.
+fn shorten(text: &str, max: usize, cut: &str) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let mut out: String = text.chars().take(max.saturating_sub(3)).collect();
-    out.push_str("...");
+    let mut out: String = text
+        .chars()
+        .take(max.saturating_sub(cut.chars().count()))
+        .collect();
+    out.push_str(cut);
     out
 }
 
@@ -43,15 +47,17 @@ fn budget(b: crate::sources::Budget) -> Option<(String, bool)> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let cut = theme.glyphs().ellipsis;
+    let shorten = |text: &str, max: usize| shorten(text, max, cut);
     let mut spans = Vec::new();
     // What the last decision or write came to matters more than the sources' clocks.
     if let Some(m) = &state.message {
-        spans.push(Span::styled(format!(" {}", shorten(m, 72)), theme.warn()));
+        spans.push(Span::styled(format!(" {}", shorten(m, 72)), theme.notice()));
     }
     if let Some(e) = &state.load_error {
         spans.push(Span::styled(
             format!(" store: {}", shorten(e, 60)),
-            theme.flag(),
+            theme.error(),
         ));
     }
     for s in &state.sources {
@@ -88,7 +94,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                         shorten(&e.message, 48)
                     ),
                 };
-                (text, theme.flag())
+                (text, theme.error())
             }
         };
         spans.push(Span::raw(format!(" {} ", s.name)));

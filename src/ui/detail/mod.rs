@@ -12,7 +12,7 @@ mod ticket;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 pub use project::project_lines;
 pub use ticket::ticket_lines;
@@ -29,9 +29,9 @@ pub fn draw(
     scroll: usize,
     theme: &Theme,
 ) -> usize {
-    let mut block = Block::bordered()
-        .title(format!(" {} ", crate::text::sanitize_cow(title)))
-        .border_style(theme.border());
+    let mut block = theme
+        .block()
+        .title(format!(" {} ", crate::text::sanitize_cow(title)));
     let height = block.inner(area).height as usize;
     let scroll = scroll.min(lines.len().saturating_sub(height));
     let end = (scroll + height).min(lines.len());

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::centered;
 use crate::app::State;
@@ -62,9 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, id: &str, theme: &Them
     let footer_rows = footer.len() as u16;
     let height = (body_rows as u16).saturating_add(footer_rows + 3);
     let popup = centered(frame, area, WIDTH, height);
-    let block = Block::bordered()
-        .title(format!(" Accept: {} ", s.subject))
-        .border_style(theme.border());
+    let block = theme.block().title(format!(" Accept: {} ", s.subject));
     let inside = block.inner(popup);
     frame.render_widget(block, popup);
     let [body, _, keys] = Layout::vertical([

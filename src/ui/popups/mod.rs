@@ -59,7 +59,7 @@ pub(crate) fn prompt_line(frame: &mut Frame, area: Rect, prompt: &Prompt, theme:
     let text: String = prompt.line.value().chars().skip(skip).collect();
     let mut spans = vec![Span::styled(label, theme.header()), Span::raw(text)];
     if let Some(e) = &prompt.error {
-        spans.push(Span::styled(format!("  {e}"), theme.flag()));
+        spans.push(Span::styled(format!("  {e}"), theme.error()));
     } else if let Some((shown, all)) = prompt.shown {
         spans.push(Span::styled(format!("  {shown} of {all}"), theme.dim()));
     }

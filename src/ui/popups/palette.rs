@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::centered;
 use crate::app::{PALETTE_ROWS, Prompt, State};
@@ -16,9 +16,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, prompt: &Prompt, theme
         .max(1);
     let height = shown as u16 + 4;
     let popup = centered(frame, area, 72, height);
-    let block = Block::bordered()
-        .title(format!(" Commands ({} matching) ", prompt.matches.len()))
-        .border_style(theme.border());
+    let block = theme
+        .block()
+        .title(format!(" Commands ({} matching) ", prompt.matches.len()));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let width = inner.width.saturating_sub(2) as usize;

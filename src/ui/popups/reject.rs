@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::centered;
 use crate::app::{State, TextLine};
@@ -50,8 +50,6 @@ pub fn draw(
     lines.push(Line::from(""));
     lines.push(Line::from("Enter reject   Esc cancel"));
     let popup = centered(frame, area, 64, lines.len() as u16 + 2);
-    let block = Block::bordered()
-        .title(format!(" Reject: {subject} "))
-        .border_style(theme.border());
+    let block = theme.block().title(format!(" Reject: {subject} "));
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

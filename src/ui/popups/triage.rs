@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::centered;
 use crate::app::{Bulk, LISTED, Order, Picker, State, keys_of};
@@ -25,7 +25,7 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, state: &State, picker: &Picker
         hint(state, Action::Confirm),
         state.keymap.hint(Action::Back)
     );
-    let block = Block::bordered().title(title).border_style(theme.border());
+    let block = theme.block().title(title);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let mut lines = Vec::new();
@@ -95,9 +95,7 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, order: &Order,
     ]);
     let height = lines.len() as u16 + 3;
     let popup = centered(frame, area, 72, height);
-    let block = Block::bordered()
-        .title(" Confirm a write ")
-        .border_style(theme.border());
+    let block = theme.block().title(" Confirm a write ");
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let body = Rect {
@@ -137,7 +135,7 @@ pub fn draw_bulk(frame: &mut Frame, area: Rect, state: &State, bulk: &Bulk, them
             bulk.total
         ),
     };
-    let block = Block::bordered().title(title).border_style(theme.border());
+    let block = theme.block().title(title);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let mut lines = Vec::new();

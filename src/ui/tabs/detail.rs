@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::{Block, Cell, Row, Table, TableState};
+use ratatui::widgets::{Cell, Row, Table, TableState};
 
 use crate::analysis::stalled::format_days;
 use crate::app::{ProjectDetail, State};
@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         state.ticket_sort.column.label(),
         state.keymap.hint(Action::Back)
     );
-    let block = Block::bordered().title(title).border_style(theme.border());
+    let block = theme.block().title(title);
     if detail.list.is_empty() {
         let inner = block.inner(area);
         frame.render_widget(block, area);
@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
         return;
     }
     let now = state.analysis.now.unwrap_or_else(chrono::Utc::now);
-    let marker = crate::ui::marker(state);
+    let marker = theme.glyphs().marker;
     // Only the rows on screen are built: a 50,000-ticket project costs what a page costs.
     let window = detail
         .list

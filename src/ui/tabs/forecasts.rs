@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
 
 use crate::analysis::projection::{Question, ThroughputForecast};
 use crate::app::forecasts::asked;
@@ -14,9 +14,7 @@ use crate::ui::{Theme, placeholder};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let Some(project) = selected_project(state) else {
-        let block = Block::bordered()
-            .title(" Forecasts ")
-            .border_style(theme.border());
+        let block = theme.block().title(" Forecasts ");
         let inner = block.inner(area);
         frame.render_widget(block, area);
         placeholder(
@@ -36,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         hint(crate::keys::Action::Up),
         state.forecast.method.name()
     );
-    let block = Block::bordered().title(title).border_style(theme.border());
+    let block = theme.block().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -72,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             Span::styled("  Enter to ask, Esc to cancel", theme.dim()),
         ]));
         if let Some(e) = &input.error {
-            lines.push(Line::from(Span::styled(e.clone(), theme.flag())));
+            lines.push(Line::from(Span::styled(e.clone(), theme.error())));
         }
     }
     let Some(question) = asked(state) else {
@@ -151,9 +149,9 @@ fn draw_histogram(frame: &mut Frame, area: Rect, f: &ThroughputForecast, theme: 
         Question::When { .. } => "days",
         Question::HowMany { .. } => "items",
     };
-    let block = Block::bordered()
-        .title(format!(" {} trials by {unit} ", f.trials))
-        .border_style(theme.border());
+    let block = theme
+        .block()
+        .title(format!(" {} trials by {unit} ", f.trials));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if f.histogram.is_empty() || inner.width < 8 {
@@ -180,6 +178,7 @@ fn draw_histogram(frame: &mut Frame, area: Rect, f: &ThroughputForecast, theme: 
         .data(BarGroup::default().bars(&bars))
         .bar_width(width)
         .bar_gap(BAR_GAP)
+        .bar_set(theme.glyphs().bar())
         .bar_style(theme.ok());
     frame.render_widget(chart, plot);
     let ticks = ticks(first, f.bucket, counts.len(), width + BAR_GAP, axis.width);

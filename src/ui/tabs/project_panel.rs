@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::analysis::ProjectSummary;
 use crate::ui::Theme;
@@ -12,16 +12,9 @@ use crate::ui::Theme;
 /// Lines the panel wants inside its border.
 pub const HEIGHT: u16 = 8;
 
-const LEVELS_UNICODE: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-const LEVELS_ASCII: [char; 8] = ['_', '.', '-', ':', '=', '+', '*', '#'];
-
-/// A sparkline as text, so it can fall back to ASCII on terminals without UTF-8.
-pub fn sparkline(values: &[u32], width: usize, unicode: bool) -> String {
-    let levels = if unicode {
-        LEVELS_UNICODE
-    } else {
-        LEVELS_ASCII
-    };
+/// A sparkline as text in the glyphs' eight heights, so it falls back to ASCII on terminals
+/// without UTF-8.
+pub fn sparkline(values: &[u32], width: usize, levels: [char; 8]) -> String {
     let values = &values[values.len().saturating_sub(width)..];
     let max = values.iter().copied().max().unwrap_or(0).max(1) as f64;
     values
@@ -65,17 +58,16 @@ fn distribution<'a>(
     Line::from(spans)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, p: &ProjectSummary, theme: &Theme, unicode: bool) {
+pub fn draw(frame: &mut Frame, area: Rect, p: &ProjectSummary, theme: &Theme) {
+    let levels = theme.glyphs().levels;
     let target = p
         .target
         .map(|t| format!(", target {t}"))
         .unwrap_or_default();
-    let block = Block::bordered()
-        .title(format!(
-            " {} health (risk {:.2}{target}) ",
-            p.key, p.health.composite
-        ))
-        .border_style(theme.border());
+    let block = theme.block().title(format!(
+        " {} health (risk {:.2}{target}) ",
+        p.key, p.health.composite
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
@@ -105,11 +97,11 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &ProjectSummary, theme: &Theme, un
     lines.push(Line::from(vec![
         Span::styled("Done/wk  ", theme.header()),
         Span::styled(
-            sparkline(&p.weekly_delivered, half.min(26), unicode),
+            sparkline(&p.weekly_delivered, half.min(26), levels),
             theme.ok(),
         ),
         Span::styled(format!("  WIP {}d ", p.wip_trend.len()), theme.header()),
-        Span::styled(sparkline(&p.wip_trend, half.min(90), unicode), theme.warn()),
+        Span::styled(sparkline(&p.wip_trend, half.min(90), levels), theme.warn()),
     ]));
     lines.push(distribution("Status", &p.statuses, width, theme));
     let priorities: Vec<(String, usize)> = p
@@ -124,12 +116,15 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &ProjectSummary, theme: &Theme, un
 #[cfg(test)]
 mod tests {
     use super::sparkline;
+    use crate::ui::glyphs::Glyphs;
 
     #[test]
     fn sparklines_scale_to_the_maximum_and_keep_the_latest() {
-        assert_eq!(sparkline(&[0, 1, 2, 4], 10, false), " -=#");
-        assert_eq!(sparkline(&[1, 2, 3, 4, 5], 2, true).chars().count(), 2);
-        assert_eq!(sparkline(&[], 5, true), "");
-        assert_eq!(sparkline(&[0, 0], 5, true), "  ");
+        let (ascii, unicode) = (Glyphs::ASCII.levels, Glyphs::UNICODE.levels);
+        assert_eq!(sparkline(&[0, 1, 2, 4], 10, ascii), " -=#");
+        assert_eq!(sparkline(&[0, 1, 2, 4], 10, unicode), " ▃▅█");
+        assert_eq!(sparkline(&[1, 2, 3, 4, 5], 2, unicode).chars().count(), 2);
+        assert_eq!(sparkline(&[], 5, unicode), "");
+        assert_eq!(sparkline(&[0, 0], 5, unicode), "  ");
     }
 }

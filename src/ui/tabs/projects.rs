@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::project_panel;
-use ratatui::widgets::{Block, Cell, Row, Table, TableState};
+use ratatui::widgets::{Cell, Row, Table, TableState};
 
 use crate::analysis::stalled::format_days;
 use crate::app::{SortKey, State};
@@ -26,7 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         "low first"
     };
     let title = format!(" Projects, sorted by {} ({order}) ", state.sort.label());
-    let block = Block::bordered().title(title).border_style(theme.border());
+    let block = theme.block().title(title);
     if state.projects.is_empty() {
         let inner = block.inner(area);
         frame.render_widget(block, area);
@@ -106,6 +106,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         TableState::default().with_selected(Some(state.projects.selected - window.start));
     frame.render_stateful_widget(table, table_area, &mut table_state);
     if let (Some(panel_area), Some(p)) = (panel_area, crate::app::selected_project(state)) {
-        project_panel::draw(frame, panel_area, p, theme, state.unicode);
+        project_panel::draw(frame, panel_area, p, theme);
     }
 }

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::analysis::StalledTicket;
 use crate::analysis::stalled::{Severity, format_days};
@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         state.stalled_sort.column.label(),
         state.keymap.hint(Action::FilterProject)
     );
-    let block = Block::bordered().title(title).border_style(theme.border());
+    let block = theme.block().title(title);
     if list.is_empty() {
         let inner = block.inner(area);
         frame.render_widget(block, area);
@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let [t, w] = Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
         (t, Some(w))
     };
-    let marker = crate::ui::marker(state);
+    let marker = theme.glyphs().marker;
     let mut header = vec!["", "Key", "Title", "Status", "Assignee", "In st."];
     if wide {
         header.push("Reason");
@@ -112,7 +112,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 Span::raw(s.title.as_str()),
             ]),
         ];
-        let block = Block::bordered().border_style(theme.border());
+        let block = theme.block();
         frame.render_widget(
             Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
             area,

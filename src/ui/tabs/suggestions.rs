@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         " Suggestions: {pending} pending of {}, strongest first ",
         advice.list.len()
     );
-    let block = Block::bordered().title(title).border_style(theme.border());
+    let block = theme.block().title(title);
     if advice.list.is_empty() {
         let inner = block.inner(rest);
         frame.render_widget(block, rest);
@@ -157,8 +157,8 @@ fn subject_key(s: &Subject) -> &str {
 /// ticket its last status changes. What accepting does comes before the evidence, so a short
 /// pane never cuts it off.
 fn detail_lines<'a>(state: &'a State, s: &'a Suggestion, theme: &Theme) -> Vec<Line<'a>> {
-    let bullet = if state.unicode { "• " } else { "- " };
-    let arrow = if state.unicode { " → " } else { " -> " };
+    let bullet = theme.glyphs().bullet;
+    let arrow = theme.glyphs().arrow;
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{} ", s.subject), theme.header()),
         Span::raw(format!("{}  ", kind_phrase(s.kind))),
@@ -199,7 +199,7 @@ fn detail_lines<'a>(state: &'a State, s: &'a Suggestion, theme: &Theme) -> Vec<L
             .iter()
             .map(|h| {
                 format!(
-                    "{} {}{arrow}{}",
+                    "{} {} {arrow} {}",
                     h.at.format("%m-%d"),
                     h.from.as_deref().unwrap_or("new"),
                     h.to.as_deref().unwrap_or("-")
@@ -225,9 +225,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, state: &State, lines: Vec<Line>, t
     .map(|(a, what)| format!("{} {what}", state.keymap.hint(*a)))
     .collect::<Vec<_>>()
     .join("  ");
-    let block = Block::bordered()
-        .title(format!(" {keys} "))
-        .border_style(theme.border());
+    let block = theme.block().title(format!(" {keys} "));
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
         area,

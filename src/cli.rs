@@ -29,6 +29,9 @@ pub struct Cli {
     /// Never write to any tracker.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Use the sources of `[profile.NAME]` in the config, with a store of its own.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -135,8 +138,12 @@ fn workspace(cli: &Cli) -> anyhow::Result<Workspace> {
             _temp: Some(temp),
         });
     }
-    let dir =
+    let mut dir =
         data_dir(cli.data_dir.clone()).context("cannot find a data directory; pass --data-dir")?;
+    // A profile's store is its own, so two organisations' tickets never share one.
+    if let Some(profile) = &cli.profile {
+        dir = dir.join("profiles").join(profile);
+    }
     Ok(Workspace { dir, _temp: None })
 }
 
@@ -235,6 +242,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut settings = Settings::load(cli.config.clone())?;
+    if let Some(profile) = &cli.profile {
+        settings.select_profile(profile)?;
+    }
     if cli.demo {
         settings.sources = vec![SourceSettings::demo()];
     }

@@ -10,6 +10,8 @@ pub enum Mode {
     Help(usize),
     /// A text line at the bottom of the screen.
     Prompt(Prompt),
+    /// The sources popup, with this source selected.
+    Sources(usize),
 }
 
 /// What a text line is for.
@@ -55,6 +57,7 @@ impl Mode {
         match self {
             Mode::Help(_) => &[Scope::Popup, Scope::List, Scope::Global],
             Mode::Prompt(_) => &[Scope::Input],
+            Mode::Sources(_) => &[Scope::Popup, Scope::List, Scope::Global],
         }
     }
 }

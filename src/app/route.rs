@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 use super::advice::Popup;
 use super::outcome::Outcome;
 use super::state::{State, Tab};
-use super::{decisions, forecasts, prompt, update};
+use super::{decisions, forecasts, freshness, prompt, update};
 use crate::keys::Scope;
 
 /// The scopes a key is looked up in, front first.
@@ -67,7 +67,9 @@ pub fn on_key(state: &mut State, key: &KeyEvent) -> Outcome {
     };
     // A message stays until the user does something else.
     let had_message = state.message.take().is_some();
+    let seen = freshness::list_in_front(state);
     let mut out = update::apply(state, &command);
+    freshness::after_command(state, seen, command.action);
     out.redraw |= had_message;
     out
 }

@@ -12,6 +12,7 @@ use super::state::selected_project;
 use super::state::{InputKind, ProjectDetail, SortKey, State, Tab};
 use super::sync_events::on_sync;
 use super::{decisions, forecasts, loop_state, suggestions};
+use super::{freshness, mouse, notify, sources_popup};
 use super::{palette, route};
 use crate::analysis::ProjectSummary;
 use crate::domain::StatusCategory;
@@ -22,6 +23,8 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
         Event::Key(key) => route::on_key(state, &key),
         Event::Forecasted { generation, result } => forecasts::on_result(state, generation, result),
         Event::Resize => Outcome::redraw(),
+        Event::Clock(now) => freshness::on_clock(state, now),
+        Event::Mouse { event, size } => mouse::on_mouse(state, event, size),
         Event::Sync(e) => on_sync(state, e),
         Event::ViewCached { analysis } => {
             if state.loaded {
@@ -147,7 +150,7 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             } else if state.detail.is_some() {
                 state.detail = None;
             } else {
-                return Outcome::default();
+                return notify::dismiss(state);
             }
             Outcome::redraw()
         }
@@ -168,6 +171,9 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             Outcome::redraw()
         }
         _ if state.showing_help() => Outcome::default(),
+        Action::Dismiss => notify::dismiss(state),
+        _ if sources_popup::selected(state).is_some() => sources_popup::on_action(state, action),
+        Action::Sources => sources_popup::toggle(state),
         Action::NextTab
         | Action::PrevTab
         | Action::TabProjects
@@ -273,10 +279,8 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
         | Action::OpenUrl
         | Action::Copy
         | Action::CopyUrl
-        | Action::Sources
         | Action::SyncSource
         | Action::PauseSource
-        | Action::Dismiss
         | Action::Confirm
         | Action::Complete => Outcome::default(),
         Action::SortNext | Action::SortReverse => {

@@ -9,6 +9,7 @@ mod duration;
 mod error;
 mod key_section;
 mod paths;
+mod profile_section;
 mod raw;
 mod sections;
 mod site_url;
@@ -47,6 +48,18 @@ pub enum SourceKind {
     Jira(crate::sources::jira::Settings),
 }
 
+impl SourceKind {
+    /// The kind as written in the config (`kind = "jira"`).
+    pub fn label(&self) -> &'static str {
+        match self {
+            SourceKind::Demo { .. } => "demo",
+            SourceKind::Csv { .. } => "csv",
+            SourceKind::Redmine(_) => "redmine",
+            SourceKind::Jira(_) => "jira",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceSettings {
     pub name: String,
@@ -81,6 +94,12 @@ pub struct Settings {
     pub targets: BTreeMap<String, NaiveDate>,
     /// The model that may refine suggestions; `None` leaves them to the rules alone.
     pub ai: Option<AiSettings>,
+    /// Mouse reporting in the dashboard (`[ui] mouse = true`): off unless asked for.
+    pub mouse: bool,
+    /// Each `[profile.NAME]`'s sources, by name, in the order the profile lists them.
+    pub profiles: BTreeMap<String, Vec<String>>,
+    /// The profile chosen with `--profile`, once `select_profile` has narrowed the sources.
+    pub profile: Option<String>,
 }
 
 impl Settings {
@@ -96,6 +115,9 @@ impl Settings {
             sources: vec![SourceSettings::demo()],
             targets: BTreeMap::new(),
             ai: None,
+            mouse: false,
+            profiles: BTreeMap::new(),
+            profile: None,
         })
     }
 
@@ -132,6 +154,7 @@ impl Settings {
         if !raw.source.is_empty() {
             s.sources = source_section::sources(&doc, &raw.source)?;
         }
+        s.profiles = profile_section::profiles(&doc, &raw.profile, &s.sources)?;
         Ok(s)
     }
 }

@@ -22,6 +22,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub targets: BTreeMap<Spanned<String>, Spanned<String>>,
     pub ai: Option<Spanned<super::ai_section::RawAi>>,
+    #[serde(default)]
+    pub profile: BTreeMap<Spanned<String>, super::profile_section::RawProfile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,6 +37,7 @@ pub struct RawGeneral {
 #[serde(deny_unknown_fields)]
 pub struct RawUi {
     pub color: Option<bool>,
+    pub mouse: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

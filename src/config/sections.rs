@@ -27,6 +27,7 @@ pub(super) fn general(doc: &Doc<'_>, raw: &RawConfig, s: &mut Settings) -> Resul
         s.log_level = level.get_ref().clone();
     }
     s.color = raw.ui.color.unwrap_or(true);
+    s.mouse = raw.ui.mouse.unwrap_or(false);
     Ok(())
 }
 

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod confirm;
 pub mod palette;
 pub mod reject;
+pub mod sources;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

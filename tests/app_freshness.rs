@@ -3,9 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use lookout::analysis::{StallPolicy, analyse};
 use lookout::app::freshness::{SeenList, changed_after};
 use lookout::app::{Effect, Event, Mode, State, selected_project, update};
@@ -22,7 +20,12 @@ fn now() -> DateTime<Utc> {
 
 fn loaded(sources: &[&str]) -> State {
     let names: Vec<String> = sources.iter().map(|s| s.to_string()).collect();
-    let mut state = State::new(Keymap::default_table().expect("keymap"), &names, true, false);
+    let mut state = State::new(
+        Keymap::default_table().expect("keymap"),
+        &names,
+        true,
+        false,
+    );
     let p: Portfolio = generate("demo", 42, now()).into_change_set().into();
     let analysis = analyse(&p, &[], now(), &StallPolicy::default());
     let generation = state.load_generation;
@@ -88,7 +91,10 @@ fn failures_stack_into_one_line_until_dismissed() {
     let mut s = loaded(&["jira", "redmine"]);
     assert!(s.notices.is_empty());
     failed(&mut s, "jira", "401 Unauthorized: check the token");
-    assert_eq!(notice(&s), "jira failing: 401 Unauthorized: check the token");
+    assert_eq!(
+        notice(&s),
+        "jira failing: 401 Unauthorized: check the token"
+    );
     failed(&mut s, "redmine", "timeout\u{1b}[2J after 30 s");
     let line = notice(&s);
     assert!(
@@ -96,7 +102,10 @@ fn failures_stack_into_one_line_until_dismissed() {
         "{line}"
     );
     assert!(line.contains("redmine (timeout"), "{line}");
-    assert!(!line.contains('\u{1b}'), "tracker text is cleaned: {line:?}");
+    assert!(
+        !line.contains('\u{1b}'),
+        "tracker text is cleaned: {line:?}"
+    );
     // Other keys leave it alone; N clears it.
     ch(&mut s, 'j');
     assert!(!s.notices.is_empty());
@@ -307,19 +316,31 @@ fn the_wheel_moves_the_focused_list_and_a_click_selects_a_row() {
     update(&mut s, mouse(MouseEventKind::ScrollUp, 10, 10));
     assert_eq!(s.projects.selected, 1);
     // At 80x24 the Projects table's rows start under the tab bar, its border and header.
-    let out = update(&mut s, mouse(MouseEventKind::Down(MouseButton::Left), 10, 3));
+    let out = update(
+        &mut s,
+        mouse(MouseEventKind::Down(MouseButton::Left), 10, 3),
+    );
     assert!(out.redraw);
     assert_eq!(s.projects.selected, 0);
-    update(&mut s, mouse(MouseEventKind::Down(MouseButton::Left), 10, 6));
+    update(
+        &mut s,
+        mouse(MouseEventKind::Down(MouseButton::Left), 10, 6),
+    );
     assert_eq!(s.projects.selected, 3);
     // The header, the border and the status bar select nothing.
     for row in [0, 1, 2, 23] {
-        let out = update(&mut s, mouse(MouseEventKind::Down(MouseButton::Left), 10, row));
+        let out = update(
+            &mut s,
+            mouse(MouseEventKind::Down(MouseButton::Left), 10, row),
+        );
         assert!(!out.redraw, "row {row}");
         assert_eq!(s.projects.selected, 3);
     }
     // Under a popup the click goes nowhere; the wheel moves the popup's list.
     ch(&mut s, 'S');
-    update(&mut s, mouse(MouseEventKind::Down(MouseButton::Left), 10, 4));
+    update(
+        &mut s,
+        mouse(MouseEventKind::Down(MouseButton::Left), 10, 4),
+    );
     assert_eq!(s.projects.selected, 3);
 }

@@ -517,10 +517,14 @@ fn profile_mistakes_name_line_and_key() {
     let (line, key, msg) = error_of(&format!("{PROFILES}\n[profile.empty]\nsources = []\n"));
     assert_eq!((line, key.as_str()), (19, "profile.empty.sources"));
     assert!(msg.contains("at least one source"), "{msg}");
-    let (line, _, msg) = error_of(&format!("{PROFILES}\n[profile.\"a/b\"]\nsources = [\"work-demo\"]\n"));
+    let (line, _, msg) = error_of(&format!(
+        "{PROFILES}\n[profile.\"a/b\"]\nsources = [\"work-demo\"]\n"
+    ));
     assert_eq!(line, 18);
     assert!(msg.contains("not a profile name"), "{msg}");
-    let (line, key, msg) = error_of(&format!("{PROFILES}\n[profile.x]\nsource = [\"work-demo\"]\n"));
+    let (line, key, msg) = error_of(&format!(
+        "{PROFILES}\n[profile.x]\nsource = [\"work-demo\"]\n"
+    ));
     assert_eq!((line, key.as_str()), (19, "profile.x.source"));
     assert!(msg.contains("unknown field"), "{msg}");
     let (_, _, msg) = error_of(&PROFILES.replace(
@@ -544,12 +548,24 @@ fn sync_once_with_a_profile_writes_into_the_profile_store() {
     let config = dir.path().join("p.toml");
     std::fs::write(&config, PROFILES).expect("write config");
     let data = dir.path().join("data");
-    let args = ["--config", config.to_str().expect("utf-8"), "sync", "--once"];
+    let args = [
+        "--config",
+        config.to_str().expect("utf-8"),
+        "sync",
+        "--once",
+    ];
     let out = lookout(&[&args[..], &["--profile", "work"]].concat(), &data);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("work-demo: "), "{stdout}");
-    assert!(!stdout.contains("home-demo"), "only the profile's sources: {stdout}");
+    assert!(
+        !stdout.contains("home-demo"),
+        "only the profile's sources: {stdout}"
+    );
 
     let profile = lookout::store::Store::open(&data.join("profiles").join("work")).expect("open");
     let tickets = profile.load().expect("load").tickets;

@@ -34,7 +34,12 @@ fn hhmm(t: DateTime<Utc>) -> String {
 
 fn loaded(sources: &[&str]) -> State {
     let names: Vec<String> = sources.iter().map(|s| s.to_string()).collect();
-    let mut state = State::new(Keymap::default_table().expect("keymap"), &names, true, false);
+    let mut state = State::new(
+        Keymap::default_table().expect("keymap"),
+        &names,
+        true,
+        false,
+    );
     let p: Portfolio = generate("demo", 42, now()).into_change_set().into();
     let analysis = analyse(&p, &[], now(), &StallPolicy::default());
     let generation = state.load_generation;
@@ -101,9 +106,16 @@ fn the_header_says_when_the_data_was_true_and_how_long_ago() {
         assert!(top.contains("4 Suggestions"), "no tab is dropped: {top}");
     }
     synced(&mut state, "demo", now() + Duration::minutes(3));
-    let top = screen(&state, 80, 24).lines().next().expect("tab bar").to_string();
+    let top = screen(&state, 80, 24)
+        .lines()
+        .next()
+        .expect("tab bar")
+        .to_string();
     assert!(
-        top.contains(&format!("as of {}, just now", hhmm(now() + Duration::minutes(3)))),
+        top.contains(&format!(
+            "as of {}, just now",
+            hhmm(now() + Duration::minutes(3))
+        )),
         "{top}"
     );
 }
@@ -121,13 +133,21 @@ fn a_profile_is_named_in_the_header_and_the_age_still_fits() {
     let narrow = screen(&state, 80, 24);
     let top = narrow.lines().next().expect("tab bar");
     assert!(top.contains("lookout: work"), "{top}");
-    assert!(top.contains("2 h ago") && top.contains("4 Suggestions"), "{top}");
+    assert!(
+        top.contains("2 h ago") && top.contains("4 Suggestions"),
+        "{top}"
+    );
 }
 
 #[test]
 fn failures_show_on_a_line_above_the_status_bar_until_dismissed() {
     let mut state = loaded(&["jira", "redmine"]);
-    failed(&mut state, "jira", FailureKind::Credentials, "401 Unauthorized");
+    failed(
+        &mut state,
+        "jira",
+        FailureKind::Credentials,
+        "401 Unauthorized",
+    );
     failed(&mut state, "redmine", FailureKind::Unreachable, "timeout");
     for (w, h) in SIZES {
         let s = screen(&state, w, h);
@@ -166,7 +186,10 @@ fn the_sources_popup_lists_every_source_with_its_state() {
     press(&mut state, KeyCode::Char('k'));
     for (w, h) in SIZES {
         let s = screen(&state, w, h);
-        assert!(s.contains("Sources: r sync now  p pause/resume"), "{w}x{h}:\n{s}");
+        assert!(
+            s.contains("Sources: r sync now  p pause/resume"),
+            "{w}x{h}:\n{s}"
+        );
         let jira = s
             .lines()
             .find(|l| l.contains("jira-work") && l.contains(" jira "))
@@ -184,7 +207,10 @@ fn the_sources_popup_lists_every_source_with_its_state() {
             .unwrap_or_default();
         assert!(csv.contains("paused"), "{w}x{h}:\n{s}");
         // The selected source's whole failure, under the table.
-        assert!(s.contains("last failure: the tracker rejected the API key"), "{w}x{h}:\n{s}");
+        assert!(
+            s.contains("last failure: the tracker rejected the API key"),
+            "{w}x{h}:\n{s}"
+        );
     }
     // The status bar says paused too (wide enough for three sources).
     let s = screen(&state, 240, 50);

@@ -222,6 +222,10 @@ async fn a_paused_source_skips_its_runs_until_resumed() {
     refresh.now_for("a");
     assert_eq!(next_start(&mut rx).await, None, "a wake-up resumed it");
     assert!(refresh.pause("a", false));
-    assert_eq!(next_start(&mut rx).await.as_deref(), Some("a"), "resumed at once");
+    assert_eq!(
+        next_start(&mut rx).await.as_deref(),
+        Some("a"),
+        "resumed at once"
+    );
     assert!(!refresh.pause("nobody", true));
 }

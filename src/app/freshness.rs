@@ -145,13 +145,23 @@ mod tests {
         assert_eq!(age_text(at(0), at(3599)), "59 min ago");
         assert_eq!(age_text(at(0), at(7200)), "2 h ago");
         assert_eq!(age_text(at(0), at(3 * 86_400 + 5)), "3 d ago");
-        assert_eq!(age_text(at(10), at(0)), "just now", "a clock behind the data");
+        assert_eq!(
+            age_text(at(10), at(0)),
+            "just now",
+            "a clock behind the data"
+        );
     }
 
     #[test]
     fn the_next_change_is_the_next_time_the_text_differs() {
-        for (now, wait) in [(0, 60), (59, 1), (60, 60), (130, 50), (3600, 3600), (90_000, 82_800)]
-        {
+        for (now, wait) in [
+            (0, 60),
+            (59, 1),
+            (60, 60),
+            (130, 50),
+            (3600, 3600),
+            (90_000, 82_800),
+        ] {
             let d = next_change(at(0), at(now));
             assert_eq!(d.as_secs(), wait, "at {now}");
             let later = at(now) + chrono::Duration::seconds(wait as i64);

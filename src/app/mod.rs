@@ -37,8 +37,8 @@ pub use mode::{Mode, Prompt, PromptKind};
 pub use outcome::Outcome;
 pub use palette::SHOWN as PALETTE_ROWS;
 pub use route::{beneath_modes, scopes};
-pub use sources_popup::SourceControl;
 pub use run::run;
+pub use sources_popup::SourceControl;
 pub use state::selected_project;
 pub use state::{
     Ask, ForecastView, Input, InputKind, ProjectDetail, SortKey, SourceStatus, State, SyncState,

@@ -3,9 +3,9 @@
 //! the store), which wait for a load in progress (`loop_state`).
 
 use super::event::Effect;
-use super::{loop_state, notify};
 use super::outcome::Outcome;
 use super::state::{SourceStatus, State, SyncState};
+use super::{loop_state, notify};
 use crate::sync::SyncEvent;
 
 fn status_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceStatus {

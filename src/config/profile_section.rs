@@ -67,10 +67,7 @@ pub(super) fn profiles(
                 ));
             }
             if names.contains(wanted) {
-                return Err(doc.at(
-                    source.span(),
-                    format!("{wanted:?} is listed twice"),
-                ));
+                return Err(doc.at(source.span(), format!("{wanted:?} is listed twice")));
             }
             names.push(wanted.clone());
         }

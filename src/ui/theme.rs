@@ -99,7 +99,9 @@ impl Theme {
     /// A row that changed since the user last looked at its list.
     pub fn changed(&self) -> Style {
         self.pick(
-            Style::new().fg(Color::LightCyan).add_modifier(Modifier::BOLD),
+            Style::new()
+                .fg(Color::LightCyan)
+                .add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
         )
     }

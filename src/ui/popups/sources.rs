@@ -85,7 +85,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, selected: usize, theme
     let mut table_state = TableState::default().with_selected(Some(selected));
     frame.render_stateful_widget(table, table_area, &mut table_state);
 
-    let why = match state.sources.get(selected).and_then(|s| s.last_error.as_ref()) {
+    let why = match state
+        .sources
+        .get(selected)
+        .and_then(|s| s.last_error.as_ref())
+    {
         Some(e) => Line::from(vec![
             Span::styled("last failure: ", theme.header()),
             Span::raw(e.message.as_str()),

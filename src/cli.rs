@@ -33,6 +33,9 @@ pub struct Cli {
     /// the locale is not UTF-8.
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// Use the sources of `[profile.NAME]` in the config, with a store of its own.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -139,8 +142,12 @@ fn workspace(cli: &Cli) -> anyhow::Result<Workspace> {
             _temp: Some(temp),
         });
     }
-    let dir =
+    let mut dir =
         data_dir(cli.data_dir.clone()).context("cannot find a data directory; pass --data-dir")?;
+    // A profile's store is its own, so two organisations' tickets never share one.
+    if let Some(profile) = &cli.profile {
+        dir = dir.join("profiles").join(profile);
+    }
     Ok(Workspace { dir, _temp: None })
 }
 
@@ -242,6 +249,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut settings = Settings::load(cli.config.clone())?;
+    if let Some(profile) = &cli.profile {
+        settings.select_profile(profile)?;
+    }
     if cli.demo {
         settings.sources = vec![SourceSettings::demo()];
     }

@@ -522,3 +522,129 @@ fn a_bad_theme_value_names_its_line_and_key() {
         "{msg}"
     );
 }
+
+const PROFILES: &str = r#"
+[[source]]
+kind = "demo"
+name = "work-demo"
+seed = 1
+
+[[source]]
+kind = "demo"
+name = "home-demo"
+seed = 2
+
+[profile.work]
+sources = ["work-demo"]
+
+[profile.all]
+sources = ["home-demo", "work-demo"]
+"#;
+
+#[test]
+fn a_profile_narrows_the_sources_to_its_list() {
+    let mut s = Settings::parse(Path::new("p.toml"), PROFILES).expect("parses");
+    assert_eq!(s.sources.len(), 2, "all sources until a profile is chosen");
+    assert_eq!(s.profile, None);
+    s.select_profile("work").expect("known");
+    let names: Vec<&str> = s.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["work-demo"]);
+    assert_eq!(s.profile.as_deref(), Some("work"));
+
+    let mut s = Settings::parse(Path::new("p.toml"), PROFILES).expect("parses");
+    s.select_profile("all").expect("known");
+    let names: Vec<&str> = s.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["home-demo", "work-demo"], "in the profile's order");
+}
+
+#[test]
+fn an_unknown_profile_lists_the_known_ones() {
+    let mut s = Settings::parse(Path::new("p.toml"), PROFILES).expect("parses");
+    let err = s.select_profile("wrok").expect_err("unknown").to_string();
+    assert!(err.contains("p.toml"), "{err}");
+    assert!(err.contains("\"wrok\""), "{err}");
+    assert!(err.contains("known profiles: all, work"), "{err}");
+    let mut none = Settings::parse(Path::new("q.toml"), "").expect("parses");
+    let err = none.select_profile("work").expect_err("none").to_string();
+    assert!(err.contains("defines no [profile.NAME]"), "{err}");
+}
+
+#[test]
+fn profile_mistakes_name_line_and_key() {
+    let text = PROFILES.replace(r#"sources = ["work-demo"]"#, r#"sources = ["work-dmeo"]"#);
+    let (line, key, msg) = error_of(&text);
+    assert_eq!((line, key.as_str()), (13, "profile.work.sources"));
+    assert!(
+        msg.contains("no [[source]] is named \"work-dmeo\"") && msg.contains("home-demo"),
+        "{msg}"
+    );
+    let (line, key, msg) = error_of(&format!("{PROFILES}\n[profile.empty]\nsources = []\n"));
+    assert_eq!((line, key.as_str()), (19, "profile.empty.sources"));
+    assert!(msg.contains("at least one source"), "{msg}");
+    let (line, _, msg) = error_of(&format!(
+        "{PROFILES}\n[profile.\"a/b\"]\nsources = [\"work-demo\"]\n"
+    ));
+    assert_eq!(line, 18);
+    assert!(msg.contains("not a profile name"), "{msg}");
+    let (line, key, msg) = error_of(&format!(
+        "{PROFILES}\n[profile.x]\nsource = [\"work-demo\"]\n"
+    ));
+    assert_eq!((line, key.as_str()), (19, "profile.x.source"));
+    assert!(msg.contains("unknown field"), "{msg}");
+    let (_, _, msg) = error_of(&PROFILES.replace(
+        r#"["home-demo", "work-demo"]"#,
+        r#"["work-demo", "work-demo"]"#,
+    ));
+    assert!(msg.contains("listed twice"), "{msg}");
+}
+
+#[test]
+fn the_mouse_is_off_unless_asked_for() {
+    let s = Settings::parse(Path::new("m.toml"), "").expect("parses");
+    assert!(!s.mouse);
+    let s = Settings::parse(Path::new("m.toml"), "[ui]\nmouse = true\n").expect("parses");
+    assert!(s.mouse);
+}
+
+#[test]
+fn sync_once_with_a_profile_writes_into_the_profile_store() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("p.toml");
+    std::fs::write(&config, PROFILES).expect("write config");
+    let data = dir.path().join("data");
+    let args = [
+        "--config",
+        config.to_str().expect("utf-8"),
+        "sync",
+        "--once",
+    ];
+    let out = lookout(&[&args[..], &["--profile", "work"]].concat(), &data);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("work-demo: "), "{stdout}");
+    assert!(
+        !stdout.contains("home-demo"),
+        "only the profile's sources: {stdout}"
+    );
+
+    let profile = lookout::store::Store::open(&data.join("profiles").join("work")).expect("open");
+    let tickets = profile.load().expect("load").tickets;
+    assert!(!tickets.is_empty());
+    assert!(tickets.iter().all(|t| t.source == "work-demo"));
+    drop(profile);
+    let shared = lookout::store::Store::open(&data).expect("open");
+    assert!(
+        shared.load().expect("load").tickets.is_empty(),
+        "the data dir's own store is not touched"
+    );
+    drop(shared);
+
+    let out = lookout(&[&args[..], &["--profile", "wrok"]].concat(), &data);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("known profiles: all, work"), "{err}");
+}

@@ -214,11 +214,12 @@ fn sigterm_restores_the_terminal_and_exits_cleanly() {
     );
 }
 
-/// The "as of" clock in the tab bar, e.g. "12:04:31".
+/// The demo source's last good sync in the status bar, e.g. "12:04:31" (the tab bar's "as of"
+/// reads in minutes, too coarse to see a sync every second).
 fn as_of(screen: &str) -> Option<String> {
-    let line = screen.lines().next()?;
-    let at = line.find("as of ")?;
-    Some(line[at + 6..].trim().to_string())
+    let line = screen.lines().rev().find(|l| l.contains("demo ok "))?;
+    let at = line.find("demo ok ")?;
+    line[at + 8..].split_whitespace().next().map(str::to_string)
 }
 
 #[test]

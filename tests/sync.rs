@@ -153,3 +153,79 @@ async fn a_refresh_during_a_sync_is_kept_and_runs_next() {
         "the refresh was lost: {again:?}"
     );
 }
+
+/// A tracker that answers with nothing, under a name, so two tasks can be told apart.
+struct Quiet(&'static str);
+
+impl Source for Quiet {
+    fn name(&self) -> &str {
+        self.0
+    }
+
+    fn fetch<'a>(
+        &'a mut self,
+        _: Option<String>,
+        _: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<ChangeSet, SourceError>> {
+        Box::pin(async { Ok(ChangeSet::default()) })
+    }
+}
+
+/// The next `Started` event's source, skipping the other reports.
+async fn next_start(rx: &mut tokio::sync::mpsc::UnboundedReceiver<SyncEvent>) -> Option<String> {
+    loop {
+        match tokio::time::timeout(Duration::from_millis(700), rx.recv()).await {
+            Ok(Some(SyncEvent::Started { source })) => return Some(source),
+            Ok(Some(_)) => {}
+            _ => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_source_can_be_woken_alone() {
+    let store = Store::temporary().expect("store");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let hour = Duration::from_secs(3600);
+    let refresh = spawn_all(
+        store,
+        vec![(Box::new(Quiet("a")), hour), (Box::new(Quiet("b")), hour)],
+        tx,
+    );
+    let mut first = vec![
+        next_start(&mut rx).await.expect("a start"),
+        next_start(&mut rx).await.expect("a start"),
+    ];
+    first.sort();
+    assert_eq!(first, ["a", "b"], "both sync once at start");
+    assert!(refresh.now_for("b"));
+    assert_eq!(next_start(&mut rx).await.as_deref(), Some("b"));
+    assert_eq!(next_start(&mut rx).await, None, "a was not woken");
+    assert!(!refresh.now_for("nobody"));
+}
+
+#[tokio::test]
+async fn a_paused_source_skips_its_runs_until_resumed() {
+    let store = Store::temporary().expect("store");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let refresh = spawn_all(
+        store,
+        vec![(Box::new(Quiet("a")), Duration::from_millis(100))],
+        tx,
+    );
+    assert_eq!(next_start(&mut rx).await.as_deref(), Some("a"));
+    assert!(refresh.pause("a", true));
+    // The run in flight may still report; after it, nothing for longer than several intervals.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    while rx.try_recv().is_ok() {}
+    assert_eq!(next_start(&mut rx).await, None, "a paused source synced");
+    refresh.now_for("a");
+    assert_eq!(next_start(&mut rx).await, None, "a wake-up resumed it");
+    assert!(refresh.pause("a", false));
+    assert_eq!(
+        next_start(&mut rx).await.as_deref(),
+        Some("a"),
+        "resumed at once"
+    );
+    assert!(!refresh.pause("nobody", true));
+}

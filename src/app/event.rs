@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use crossterm::event::KeyEvent;
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::advice::{AiUsage, AuditEntry, KindRate, WriteOrder};
 use crate::analysis::Analysis;
@@ -15,7 +16,14 @@ use crate::sync::{BulkProgress, BulkSummary, SyncEvent, WriteRequest};
 #[derive(Debug)]
 pub enum Event {
     Key(KeyEvent),
+    /// A mouse event (only with `[ui] mouse = true`) and the terminal's size (columns, rows).
+    Mouse {
+        event: MouseEvent,
+        size: (u16, u16),
+    },
     Resize,
+    /// The wall clock, handed in by the loop so `update` and drawing never read it.
+    Clock(DateTime<Utc>),
     Sync(SyncEvent),
     /// The analysis saved at the end of the last session: drawn until the full load lands.
     ViewCached {
@@ -100,6 +108,15 @@ pub enum Effect {
     },
     /// Wake every source's sync task now.
     SyncNow,
+    /// Wake this source's sync task now.
+    SyncSource {
+        source: String,
+    },
+    /// Pause (skip its runs) or resume this source's sync task.
+    PauseSource {
+        source: String,
+        paused: bool,
+    },
     /// Compute a forecast off the UI task.
     Forecast(ForecastJob),
     /// Start every source's sync task: asked once, after the first load is shown.

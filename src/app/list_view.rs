@@ -62,6 +62,11 @@ impl ListView {
         self.selected = i.min(self.rows.len().saturating_sub(1));
     }
 
+    /// The first row of the last frame, to tell which row a click landed on.
+    pub fn first_drawn(&self) -> usize {
+        self.offset.get()
+    }
+
     /// The rows to draw in `height` lines, with the selection in view: the first row stays
     /// where it was unless the selection left the window.
     pub fn window(&self, height: usize) -> Range<usize> {

@@ -23,6 +23,8 @@ pub enum Mode {
     Confirm(Order),
     /// Writes on their way, then what came of them.
     Bulk(Bulk),
+    /// The sources popup, with this source selected.
+    Sources(usize),
 }
 
 /// A detail view: its lines, built once when it opens (and when the data under it changes),
@@ -94,6 +96,7 @@ impl Mode {
             Mode::Picker(_) | Mode::Confirm(_) | Mode::Bulk(_) => {
                 &[Scope::Popup, Scope::List, Scope::Global]
             }
+            Mode::Sources(_) => &[Scope::Popup, Scope::List, Scope::Global],
         }
     }
 }

@@ -8,7 +8,7 @@ use super::advice::Popup;
 use super::mode::Mode;
 use super::outcome::Outcome;
 use super::state::{State, Tab};
-use super::{decisions, forecasts, prompt, triage, update};
+use super::{decisions, forecasts, freshness, prompt, triage, update};
 use crate::keys::{Action, Command, Scope};
 
 /// The scopes a key is looked up in, front first.
@@ -82,7 +82,9 @@ pub fn on_key(state: &mut State, key: &KeyEvent) -> Outcome {
     };
     // A message stays until the user does something else.
     let had_message = state.message.take().is_some();
+    let seen = freshness::list_in_front(state);
     let mut out = update::apply(state, &command);
+    freshness::after_command(state, seen, command.action);
     out.redraw |= had_message;
     out
 }

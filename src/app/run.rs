@@ -6,13 +6,14 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 use chrono::Utc;
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
 use futures::{FutureExt, StreamExt};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use super::advise::Advisor;
 use super::event::{Effect, Event, ForecastJob};
+use super::freshness;
 use super::load::{self, Loaded, ViewSpec, load_and_analyse};
 use super::state::State;
 use super::update::update;
@@ -74,9 +75,12 @@ fn loaded(generation: u64, result: Result<Loaded, crate::store::StoreError>) -> 
     }
 }
 
-fn translate(event: Option<std::io::Result<TermEvent>>) -> Option<Event> {
+fn translate(event: Option<std::io::Result<TermEvent>>, size: (u16, u16)) -> Option<Event> {
     match event {
         Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Some(Event::Key(k)),
+        Some(Ok(TermEvent::Mouse(m))) if !matches!(m.kind, MouseEventKind::Moved) => {
+            Some(Event::Mouse { event: m, size })
+        }
         Some(Ok(TermEvent::Resize(..))) => Some(Event::Resize),
         Some(Ok(_)) => None,
         Some(Err(e)) => {
@@ -115,7 +119,14 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
         }
     };
     install_panic_exit();
+    let mouse = settings.mouse && mouse_capture(true);
     let mut keys = EventStream::new();
+    state.profile = settings.profile.clone();
+    state.control.kinds = settings
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.kind.label().to_string()))
+        .collect();
 
     state.me = settings.me.clone();
     state.read_only_sources = settings
@@ -136,14 +147,21 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
     let mut refresh: Option<sync::Refresh> = None;
     let mut writers_ready: Option<Writers> = None;
     let mut redraw = true;
+    update(&mut state, Event::Clock(Utc::now()));
 
     let result: anyhow::Result<()> = async {
         loop {
             if redraw {
                 terminal.draw(|f| crate::ui::draw(f, &state)).context("cannot draw")?;
             }
+            let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
+            // Wakes only when the header's age would read differently: once a minute at most.
+            let tick = freshness::data_time(&state)
+                .map(|data| freshness::next_change(data, Utc::now()))
+                .unwrap_or(std::time::Duration::from_secs(3600));
             let event = tokio::select! {
-                key = keys.next() => match translate(key) { Some(e) => e, None => { redraw = false; continue } },
+                key = keys.next() => match translate(key, size) { Some(e) => e, None => { redraw = false; continue } },
+                _ = tokio::time::sleep(tick) => Event::Clock(Utc::now()),
                 Some(e) = rx.recv() => e,
                 Some(e) = sync_rx.recv() => Event::Sync(e),
                 _ = sigterm.recv() => Event::Terminate,
@@ -153,10 +171,11 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
             };
             // Whatever else is already queued is handled before the next frame: a held key
             // over SSH arrives as a burst, and one frame for the burst is all the user sees.
-            let mut events = vec![event];
+            // Every batch starts with the time, so what it draws has a current age.
+            let mut events = vec![Event::Clock(Utc::now()), event];
             while events.len() < BURST {
                 let ready = match keys.next().now_or_never() {
-                    Some(key) => translate(key),
+                    Some(key) => translate(key, size),
                     None => rx.try_recv().ok().or_else(|| sync_rx.try_recv().ok().map(Event::Sync)),
                 };
                 match ready {
@@ -190,11 +209,25 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                             let spawned = Writers::spawn(writers, Some(r.clone()));
                             advisor.set_writers(spawned.clone());
                             writers_ready = Some(spawned);
+                            // Paused in the sources popup before syncing started.
+                            for name in &state.control.paused {
+                                r.pause(name, true);
+                            }
                             refresh = Some(r);
                         }
                         Effect::SyncNow => {
                             if let Some(r) = &refresh {
                                 r.now();
+                            }
+                        }
+                        Effect::SyncSource { source } => {
+                            if let Some(r) = &refresh {
+                                r.now_for(&source);
+                            }
+                        }
+                        Effect::PauseSource { source, paused } => {
+                            if let Some(r) = &refresh {
+                                r.pause(&source, paused);
                             }
                         }
                         Effect::Forecast(job) => spawn_forecast(state.portfolio.clone(), job, tx.clone()),
@@ -230,6 +263,9 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
         }
     }
     .await;
+    if mouse {
+        mouse_capture(false);
+    }
     ratatui::restore();
     // Quitting ends the process: freeing a large portfolio piece by piece only delays the
     // exit (a third of a second for 400,000 tickets; see benches/store_load.rs).
@@ -321,11 +357,29 @@ fn spawn_bulk(
     });
 }
 
+/// Turns mouse reporting on or off; returns whether it worked. A terminal left reporting the
+/// mouse after lookout ends fills the shell with escape codes, so leaving always turns it off.
+fn mouse_capture(on: bool) -> bool {
+    use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+    let mut out = std::io::stdout();
+    let done = if on {
+        crossterm::execute!(out, EnableMouseCapture)
+    } else {
+        crossterm::execute!(out, DisableMouseCapture)
+    };
+    if let Err(e) = &done {
+        tracing::warn!("cannot switch mouse reporting: {e}");
+    }
+    done.is_ok()
+}
+
 /// ratatui's hook restores the terminal on panic; a panic in a background task must then end
 /// the process too, or it would keep drawing on a restored terminal.
 fn install_panic_exit() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // Harmless when mouse reporting was never on; a shell left with it on is unusable.
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
         previous(info);
         tracing::error!("panic: {info}");
         std::process::exit(101);

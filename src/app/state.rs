@@ -197,6 +197,14 @@ pub struct State {
     pub message: Option<Clean>,
     pub run: LoopState,
     pub quit: bool,
+    /// How old the data is, and which lists were seen when.
+    pub fresh: super::freshness::Freshness,
+    /// Failing sources the user has not dismissed yet.
+    pub notices: super::notify::Notices,
+    /// Each source's kind and whether the user paused it.
+    pub control: super::sources_popup::SourceControl,
+    /// The config profile in use (`--profile`), named in the header.
+    pub profile: Option<String>,
 }
 
 impl State {
@@ -258,6 +266,10 @@ impl State {
             message: None,
             run: LoopState::starting(),
             quit: false,
+            fresh: Default::default(),
+            notices: Default::default(),
+            control: Default::default(),
+            profile: None,
         }
     }
 }

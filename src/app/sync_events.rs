@@ -3,9 +3,9 @@
 //! the store), which wait for a load in progress (`loop_state`).
 
 use super::event::Effect;
-use super::loop_state;
 use super::outcome::Outcome;
 use super::state::{SourceStatus, State, SyncState};
+use super::{loop_state, notify};
 use crate::sync::SyncEvent;
 
 fn status_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceStatus {
@@ -39,6 +39,7 @@ pub fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
             next,
             budget,
         } => {
+            notify::recovered(state, &source);
             let s = status_mut(state, &source);
             s.warnings = warnings.len();
             s.budget = budget;
@@ -73,6 +74,7 @@ pub fn on_sync(state: &mut State, event: SyncEvent) -> Outcome {
             next,
             budget,
         } => {
+            notify::failed(state, &source, &failure);
             let s = status_mut(state, &source);
             s.budget = budget.or(s.budget);
             s.state = SyncState::Failed(failure.clone());

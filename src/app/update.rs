@@ -15,6 +15,7 @@ use super::state::{InputKind, ProjectDetail, SortKey, State, Tab};
 use super::sync_events::on_sync;
 use super::{decisions, forecasts, loop_state, suggestions};
 use super::{detail_views, filters, lists, outside, palette, route, triage};
+use super::{freshness, mouse, notify, sources_popup};
 use crate::analysis::ProjectSummary;
 use crate::keys::{Action, Command};
 
@@ -23,6 +24,8 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
         Event::Key(key) => route::on_key(state, &key),
         Event::Forecasted { generation, result } => forecasts::on_result(state, generation, result),
         Event::Resize => Outcome::redraw(),
+        Event::Clock(now) => freshness::on_clock(state, now),
+        Event::Mouse { event, size } => mouse::on_mouse(state, event, size),
         Event::Sync(e) => on_sync(state, e),
         Event::ViewCached { analysis } => {
             if state.loaded {
@@ -165,7 +168,7 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             } else if state.detail.is_some() {
                 state.detail = None;
             } else {
-                return Outcome::default();
+                return notify::dismiss(state);
             }
             Outcome::redraw()
         }
@@ -186,6 +189,9 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             Outcome::redraw()
         }
         _ if state.showing_help() => Outcome::default(),
+        Action::Dismiss => notify::dismiss(state),
+        _ if sources_popup::selected(state).is_some() => sources_popup::on_action(state, action),
+        Action::Sources => sources_popup::toggle(state),
         Action::NextTab
         | Action::PrevTab
         | Action::TabProjects
@@ -314,12 +320,11 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             detail_views::open_project(state)
         }
         Action::OpenUrl | Action::Copy | Action::CopyUrl => outside::on_action(state, action),
-        // Built on the sources work; until then they do nothing.
+        // Info outside the Projects list; the sources popup's keys, a text line's and a
+        // dialog's, outside them.
         Action::Info
-        | Action::Sources
         | Action::SyncSource
         | Action::PauseSource
-        | Action::Dismiss
         | Action::Confirm
         | Action::Complete => Outcome::default(),
         Action::SortNext | Action::SortReverse => {

@@ -9,6 +9,7 @@ mod duration;
 mod error;
 mod key_section;
 mod paths;
+mod profile_section;
 mod raw;
 mod sections;
 mod site_url;
@@ -46,6 +47,18 @@ pub enum SourceKind {
     },
     Redmine(crate::sources::redmine::Settings),
     Jira(crate::sources::jira::Settings),
+}
+
+impl SourceKind {
+    /// The kind as written in the config (`kind = "jira"`).
+    pub fn label(&self) -> &'static str {
+        match self {
+            SourceKind::Demo { .. } => "demo",
+            SourceKind::Csv { .. } => "csv",
+            SourceKind::Redmine(_) => "redmine",
+            SourceKind::Jira(_) => "jira",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +102,12 @@ pub struct Settings {
     pub ai: Option<AiSettings>,
     /// The names and logins that `assignee:@me` in the filter line stands for.
     pub me: Vec<String>,
+    /// Mouse reporting in the dashboard (`[ui] mouse = true`): off unless asked for.
+    pub mouse: bool,
+    /// Each `[profile.NAME]`'s sources, by name, in the order the profile lists them.
+    pub profiles: BTreeMap<String, Vec<String>>,
+    /// The profile chosen with `--profile`, once `select_profile` has narrowed the sources.
+    pub profile: Option<String>,
 }
 
 impl Settings {
@@ -107,6 +126,9 @@ impl Settings {
             targets: BTreeMap::new(),
             ai: None,
             me: Vec::new(),
+            mouse: false,
+            profiles: BTreeMap::new(),
+            profile: None,
         })
     }
 
@@ -145,6 +167,7 @@ impl Settings {
         if !raw.source.is_empty() {
             s.sources = source_section::sources(&doc, &raw.source)?;
         }
+        s.profiles = profile_section::profiles(&doc, &raw.profile, &s.sources)?;
         Ok(s)
     }
 }

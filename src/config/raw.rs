@@ -27,6 +27,8 @@ pub struct RawConfig {
     /// `[theme.NAME]`: role = style value.
     #[serde(default)]
     pub theme: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
+    #[serde(default)]
+    pub profile: BTreeMap<Spanned<String>, super::profile_section::RawProfile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +46,7 @@ pub struct RawUi {
     pub theme: Option<Spanned<String>>,
     /// Draw with ASCII only, whatever the locale says.
     pub ascii: Option<bool>,
+    pub mouse: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

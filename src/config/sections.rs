@@ -28,6 +28,7 @@ pub(super) fn general(doc: &Doc<'_>, raw: &RawConfig, s: &mut Settings) -> Resul
     }
     s.color = raw.ui.color.unwrap_or(true);
     s.ascii = raw.ui.ascii.unwrap_or(false);
+    s.mouse = raw.ui.mouse.unwrap_or(false);
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod summary;
 mod writer;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -154,18 +155,52 @@ fn later(after: Duration) -> DateTime<Utc> {
     now.checked_add_signed(after).unwrap_or(now)
 }
 
-/// Wakes every sync task now (the refresh key). A wake-up that arrives while a task is
-/// syncing is kept, so that task syncs again as soon as it is done.
+/// Wakes sync tasks now (the refresh key, or one source from the sources popup), and pauses
+/// or resumes one. A wake-up that arrives while a task is syncing is kept, so that task syncs
+/// again as soon as it is done.
 #[derive(Debug, Clone, Default)]
 pub struct Refresh {
-    tasks: Vec<Arc<Notify>>,
+    tasks: Vec<Control>,
+}
+
+/// What the app holds of one task: its wake-up and its pause switch.
+#[derive(Debug, Clone)]
+struct Control {
+    name: String,
+    wake: Arc<Notify>,
+    paused: Arc<AtomicBool>,
 }
 
 impl Refresh {
     pub fn now(&self) {
         for t in &self.tasks {
-            t.notify_one();
+            t.wake.notify_one();
         }
+    }
+
+    /// Wakes the task of the source named `name`; returns whether there is one. A paused
+    /// source stays paused: the wake-up is spent without a sync.
+    pub fn now_for(&self, name: &str) -> bool {
+        self.tasks
+            .iter()
+            .filter(|t| t.name == name)
+            .map(|t| t.wake.notify_one())
+            .count()
+            > 0
+    }
+
+    /// Pauses (`true`) or resumes the task of the source named `name`; returns whether there
+    /// is one. A paused task finishes the sync it is in, then skips its runs; resuming syncs
+    /// at once, since the paused runs were missed.
+    pub fn pause(&self, name: &str, paused: bool) -> bool {
+        let mut found = false;
+        for t in self.tasks.iter().filter(|t| t.name == name) {
+            found = true;
+            if t.paused.swap(paused, Ordering::SeqCst) && !paused {
+                t.wake.notify_one();
+            }
+        }
+        found
     }
 }
 
@@ -177,14 +212,18 @@ pub fn spawn_all(
 ) -> Refresh {
     let mut refresh = Refresh::default();
     for (source, interval) in sources {
-        let wake = Arc::new(Notify::new());
-        refresh.tasks.push(wake.clone());
+        let control = Control {
+            name: source.name().to_string(),
+            wake: Arc::new(Notify::new()),
+            paused: Arc::new(AtomicBool::new(false)),
+        };
+        refresh.tasks.push(control.clone());
         tokio::spawn(run_source(
             store.clone(),
             source,
             interval,
             events.clone(),
-            wake,
+            control,
         ));
     }
     refresh
@@ -195,12 +234,21 @@ async fn run_source(
     mut source: Box<dyn Source>,
     interval: Duration,
     events: mpsc::UnboundedSender<SyncEvent>,
-    refresh: Arc<Notify>,
+    control: Control,
 ) {
     let name = source.name().to_string();
+    let refresh = control.wake;
     let mut backoff = Duration::from_secs(1);
     let mut logged: Vec<String> = Vec::new();
     loop {
+        if control.paused.load(Ordering::SeqCst) {
+            // Resuming wakes this; any other wake-up while paused is spent here.
+            refresh.notified().await;
+            if events.is_closed() {
+                return;
+            }
+            continue;
+        }
         if events
             .send(SyncEvent::Started {
                 source: name.clone(),

@@ -8,6 +8,8 @@
 pub mod detail;
 pub mod glyphs;
 mod help;
+pub mod hit;
+mod notice;
 mod popups;
 mod status_bar;
 pub mod tabs;
@@ -32,13 +34,11 @@ pub fn theme_of(state: &State) -> Theme {
 
 pub fn draw(frame: &mut Frame, state: &State) {
     let theme = theme_of(state);
-    let [top, body, bottom] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
+    let [top, body, notice, bottom] = areas(frame.area(), state);
     draw_tab_bar(frame, top, state, &theme);
+    if let Some(line) = state.notices.line() {
+        notice::draw(frame, notice, &line, state, &theme);
+    }
     if let Some(detail) = &state.detail {
         tabs::detail::draw(frame, body, state, detail, &theme);
     } else {
@@ -64,6 +64,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Mode::Picker(p) => popups::triage::draw_picker(frame, body, state, p, &theme),
             Mode::Confirm(o) => popups::triage::draw_confirm(frame, body, state, o, &theme),
             Mode::Bulk(b) => popups::triage::draw_bulk(frame, body, state, b, &theme),
+            Mode::Sources(selected) => popups::sources::draw(frame, body, state, *selected, &theme),
         }
     }
     if !state.unicode {
@@ -117,11 +118,33 @@ fn draw_detail_view(
     detail::draw(frame, area, &title, &view.lines, view.scroll, theme);
 }
 
+/// The screen's rows: tab bar, body, the notification line (when there is one) and the
+/// status bar. Drawing and mouse hit-testing both use it, so they agree on where rows are.
+pub(crate) fn areas(area: Rect, state: &State) -> [Rect; 4] {
+    let notice = u16::from(!state.notices.is_empty());
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(notice),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// Tabs without padding or counts, and the gaps between them: what the bar needs at least.
+const TABS_MIN: usize = 47;
+
 fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let right = match state.analysis.now {
-        Some(now) => format!(
-            "as of {} ",
-            now.with_timezone(&chrono::Local).format("%H:%M:%S")
+    let brand = match &state.profile {
+        Some(p) => format!(" lookout: {p} "),
+        None => " lookout ".to_string(),
+    };
+    let fits = |right: &str| unicode_width(&brand) + TABS_MIN + right.len() <= area.width as usize;
+    let right = match crate::app::freshness::header(state, false) {
+        Some(full) if fits(&format!("{full} ")) => format!("{full} "),
+        Some(_) => format!(
+            "{} ",
+            crate::app::freshness::header(state, true).unwrap_or_default()
         ),
         None => "loading ".to_string(),
     };
@@ -155,10 +178,10 @@ fn draw_tab_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 .enumerate()
                 .map(|(i, t)| unicode_width(&label(i, t, *counts)) + 1 + 2 * pad.len())
                 .sum();
-            9 + tabs <= room
+            unicode_width(&brand) + tabs <= room
         })
         .unwrap_or(("", false));
-    let mut spans = vec![Span::styled(" lookout ", theme.brand())];
+    let mut spans = vec![Span::styled(brand.clone(), theme.brand())];
     for (i, tab) in Tab::ALL.iter().enumerate() {
         let style = if *tab == state.tab {
             theme.tab_active()

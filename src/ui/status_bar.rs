@@ -61,7 +61,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         ));
     }
     for s in &state.sources {
+        let paused = state.control.is_paused(&s.name);
         let (text, style) = match &s.state {
+            _ if paused => ("paused".to_string(), theme.warn()),
             SyncState::Waiting => ("waiting".to_string(), theme.dim()),
             SyncState::Syncing => ("syncing".to_string(), theme.warn()),
             SyncState::Ok if s.warnings > 0 => (

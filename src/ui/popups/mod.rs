@@ -4,6 +4,7 @@ pub mod audit;
 pub mod confirm;
 pub mod palette;
 pub mod reject;
+pub mod sources;
 pub mod triage;
 
 use ratatui::Frame;

@@ -35,6 +35,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
     }
     let now = state.analysis.now.unwrap_or_else(chrono::Utc::now);
     let marker = theme.glyphs().marker;
+    let list = crate::app::freshness::SeenList::Project(detail.source.clone(), detail.key.clone());
+    let changed_after = crate::app::freshness::changed_after(state, &list);
     // Only the rows on screen are built: a 50,000-ticket project costs what a page costs.
     let window = detail
         .list
@@ -59,6 +61,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail
             Cell::from(format!("{age:>5}")),
             Cell::from(t.title.as_str()),
         ])
+        .style(if changed_after.is_some_and(|seen| t.updated > seen) {
+            theme.changed()
+        } else {
+            ratatui::style::Style::new()
+        })
     });
     let widths = [
         Constraint::Length(2),

@@ -2,7 +2,7 @@
 
 pub mod detail;
 pub mod forecasts;
-mod project_panel;
+pub(crate) mod project_panel;
 pub mod projects;
 pub mod stalled;
 pub mod suggestions;

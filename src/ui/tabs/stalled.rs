@@ -12,7 +12,7 @@ use crate::keys::Action;
 use crate::ui::{Theme, key_width, placeholder};
 
 /// From this width on the reason gets its own column; below it, the panel under the table.
-const WIDE: u16 = 140;
+pub(crate) const WIDE: u16 = 140;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let all = &state.analysis.stalled;

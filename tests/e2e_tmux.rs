@@ -3,9 +3,17 @@
 //! Marked ignored, so a run without tmux says so instead of passing: run them with
 //! `cargo test --test e2e_tmux -- --ignored` (`.ci/run` does). Without tmux they fail.
 
+#[path = "common/fake_jira.rs"]
+mod fake_jira;
+#[path = "common/routed.rs"]
+mod routed;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use chrono::{FixedOffset, TimeZone, Utc};
+use fake_jira::{FakeJira, generate};
 
 struct Tmux {
     socket: String,
@@ -30,15 +38,25 @@ impl Tmux {
         self.run(&["send-keys", "-t", "lookout", keys]);
     }
 
+    /// Types `text` as it is, without tmux reading key names in it.
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "lookout", "-l", text]);
+    }
+
     /// Waits until the screen satisfies `ok`, returning it; panics with the last screen if not.
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.wait_within(Duration::from_secs(20), what, ok)
+    }
+
+    /// `wait_for`, with its own time limit.
+    fn wait_within(&self, limit: Duration, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
             if ok(&s) {
                 return s;
             }
-            if start.elapsed() > Duration::from_secs(20) {
+            if start.elapsed() > limit {
                 panic!("timed out waiting for {what}; the screen was:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -68,10 +86,16 @@ fn require_tmux() {
 }
 
 fn start(dir: &Path, socket: &str, args: &str) -> Tmux {
+    start_with(dir, socket, &[], args)
+}
+
+/// `start`, with environment variables set for lookout (a tracker's token).
+fn start_with(dir: &Path, socket: &str, vars: &[(&str, &str)], args: &str) -> Tmux {
     let bin = env!("CARGO_BIN_EXE_lookout");
     let exit = dir.join("exit-code");
+    let vars: String = vars.iter().map(|(k, v)| format!("{k}='{v}' ")).collect();
     let command = format!(
-        "env -u LOOKOUT_CONFIG XDG_CONFIG_HOME='{cfg}' '{bin}' --data-dir '{data}' {args}; echo $? > '{exit}'; sleep 60",
+        "env -u LOOKOUT_CONFIG {vars}XDG_CONFIG_HOME='{cfg}' '{bin}' --data-dir '{data}' {args}; echo $? > '{exit}'; sleep 60",
         cfg = dir.join("config").display(),
         data = dir.join("data").display(),
         exit = exit.display(),
@@ -318,6 +342,262 @@ fn decisions_and_the_audit_log_outlive_a_restart() {
         "the reason was kept:\n{after}"
     );
     tmux.keys("Escape");
+    tmux.keys("q");
+    assert_eq!(wait_exit(dir.path()), "0");
+}
+
+/// The ticket keys listed on screen, top to bottom: rows of a ticket list (`│ ◆ OPS-4 ...`,
+/// `│   OPS-4 ...`) whose first word after the marks is a key of `project`.
+fn listed_keys(screen: &str, project: &str) -> Vec<String> {
+    let prefix = format!("{project}-");
+    screen
+        .lines()
+        .filter_map(|line| {
+            let row = line.strip_prefix('│')?;
+            // A list row starts with its marks, never with the key itself (detail lines do).
+            if !row.starts_with(' ') {
+                return None;
+            }
+            let word = row
+                .split_whitespace()
+                .find(|w| w.chars().any(|c| c.is_ascii_alphanumeric()))?;
+            let digits = word.strip_prefix(prefix.as_str())?;
+            (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+                .then(|| word.to_string())
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs tmux: cargo test --test e2e_tmux -- --ignored"]
+fn filter_mark_three_and_bulk_assign_against_the_jira_contract_server() {
+    require_tmux();
+    let start_at = Utc
+        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .expect("date");
+    // 12 issues in OPS: the even ones carry the label "backend"; every third is assigned,
+    // to one of Person 0..4, who are then the project's assignable members.
+    let fake = FakeJira::start(
+        generate(12, &["OPS"], start_at),
+        FixedOffset::east_opt(0).expect("utc"),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("jira.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[source]]\nkind = \"jira\"\nname = \"jira\"\nurl = \"{}\"\nemail = \"{}\"\n\
+             token_env = \"LOOKOUT_E2E_JIRA_TOKEN\"\ninterval = \"1h\"\n",
+            fake.url(),
+            fake_jira::EMAIL
+        ),
+    )
+    .expect("write config");
+    let socket = format!("lookout-e2e-jira-{}", std::process::id());
+    let tmux = start_with(
+        dir.path(),
+        &socket,
+        &[("LOOKOUT_E2E_JIRA_TOKEN", fake_jira::TOKEN)],
+        &format!("--config '{}'", config.display()),
+    );
+    tmux.wait_for("the first sync to show OPS", |s| {
+        s.contains("OPS") && s.contains("jira ok")
+    });
+
+    tmux.keys("Enter");
+    tmux.wait_for("OPS's tickets", |s| {
+        s.contains("Esc back") && listed_keys(s, "OPS").len() >= 6
+    });
+
+    tmux.keys("/");
+    tmux.wait_for("the filter line", |s| s.contains("of 12"));
+    tmux.type_text("label:backend");
+    // Applied as it is typed: the line counts what it lets through.
+    tmux.wait_for("the list filtered to the backend tickets", |s| {
+        s.contains("/label:backend") && s.contains("6 of 12")
+    });
+    tmux.keys("Enter");
+    let shown = tmux.wait_for("the filter applied", |s| {
+        s.contains("open of 12, 6 shown") && listed_keys(s, "OPS").len() == 6
+    });
+    let keys = listed_keys(&shown, "OPS");
+    let backend: Vec<String> = fake.with(|s| {
+        s.issues
+            .values()
+            .filter(|i| i.labels.iter().any(|l| l == "backend"))
+            .map(|i| i.key.clone())
+            .collect()
+    });
+    let mut sorted = keys.clone();
+    sorted.sort();
+    let mut expected = backend.clone();
+    expected.sort();
+    assert_eq!(
+        sorted, expected,
+        "only the backend tickets are listed:\n{shown}"
+    );
+
+    for _ in 0..3 {
+        tmux.keys("Space");
+        tmux.keys("j");
+    }
+    tmux.wait_for("three marks", |s| s.contains("3 marked"));
+    tmux.keys("a");
+    // Jira's members are offered with their account ids, which is what an assign sends.
+    let picker = tmux.wait_for("the member picker", |s| {
+        s.contains("Assign 3 tickets to") && s.contains("in progress  (acc-")
+    });
+    let chosen = picker
+        .lines()
+        .find_map(|l| {
+            let at = l.find("(acc-")?;
+            let rest = &l[at + 1..];
+            Some(rest[..rest.find(')')?].to_string())
+        })
+        .expect("the first member's account id");
+    tmux.keys("Enter");
+    let confirm = tmux.wait_for("the whole confirmation", |s| {
+        s.contains("Enter write") && keys[..3].iter().all(|k| s.contains(k.as_str()))
+    });
+    assert!(confirm.contains("on 3 tickets"), "{confirm}");
+    for key in &keys[..3] {
+        assert!(
+            confirm.contains(key.as_str()),
+            "{key} is listed for confirmation:\n{confirm}"
+        );
+    }
+    tmux.keys("Enter");
+    tmux.wait_for("the bulk summary", |s| s.contains("3 succeeded, 0 failed"));
+
+    let marked: Vec<(u64, String)> = fake.with(|s| {
+        s.issues
+            .values()
+            .filter(|i| keys[..3].contains(&i.key))
+            .map(|i| (i.id, i.key.clone()))
+            .collect()
+    });
+    assert_eq!(marked.len(), 3, "the marked keys are the fake's: {keys:?}");
+    let puts: Vec<(String, serde_json::Value)> = fake.with(|s| {
+        s.log
+            .iter()
+            .filter(|(m, p, _)| m == "PUT" && p.ends_with("/assignee"))
+            .map(|(_, p, b)| (p.clone(), b.clone()))
+            .collect()
+    });
+    assert_eq!(puts.len(), 3, "exactly three assignee writes: {puts:?}");
+    for (id, key) in &marked {
+        let path = format!("/rest/api/3/issue/{id}/assignee");
+        let sent = fake.requests(&path);
+        assert_eq!(sent.len(), 1, "{key} written once at {path}");
+        assert_eq!(
+            sent[0],
+            serde_json::json!({ "accountId": chosen }),
+            "{key}: the account id of the member chosen"
+        );
+    }
+    tmux.keys("Escape");
+    tmux.keys("q");
+    assert_eq!(wait_exit(dir.path()), "0");
+}
+
+/// Standard base64 with padding, written out here so the test does not check lookout's
+/// encoder against itself.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = String::new();
+    for b in bytes {
+        bits.push_str(&format!("{b:08b}"));
+    }
+    while !bits.len().is_multiple_of(6) {
+        bits.push('0');
+    }
+    let mut out: String = bits
+        .as_bytes()
+        .chunks(6)
+        .map(|six| {
+            let n = six.iter().fold(0, |n, b| n * 2 + usize::from(*b == b'1'));
+            char::from(ALPHABET[n])
+        })
+        .collect();
+    while !out.len().is_multiple_of(4) {
+        out.push('=');
+    }
+    out
+}
+
+/// The key of the Stalled tab's selected ticket: the first word of the line under "Why:" in
+/// the box below the list, which starts with the key (`│CRUX-300 Rename ...`).
+fn selected_stalled_key(screen: &str) -> Option<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let why = lines.iter().position(|l| l.starts_with("│Why:"))?;
+    lines[why..].iter().find_map(|l| {
+        let word = l.strip_prefix('│')?.split_whitespace().next()?;
+        let (project, number) = word.split_once('-')?;
+        let key = !project.is_empty()
+            && project.chars().all(|c| c.is_ascii_uppercase())
+            && !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit());
+        key.then(|| word.to_string())
+    })
+}
+
+#[test]
+#[ignore = "needs tmux: cargo test --test e2e_tmux -- --ignored"]
+fn y_copies_the_key_with_osc_52() {
+    require_tmux();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let socket = format!("lookout-e2e-copy-{}", std::process::id());
+    let tmux = start(dir.path(), &socket, "");
+    tmux.wait_for("the demo portfolio", |s| {
+        s.contains("Crux Platform") && s.contains("demo ok")
+    });
+    tmux.keys("2");
+    let first = tmux.wait_for("the Stalled tab", |s| selected_stalled_key(s).is_some());
+    let first = selected_stalled_key(&first).expect("a selected key");
+    // The second row, so the copy follows the selection rather than the top of the list.
+    // Drawn at once, well before the demo's next sync (15s) could redraw it: a key must
+    // not wait for something else to wake the loop.
+    tmux.keys("j");
+    let s = tmux.wait_within(Duration::from_secs(5), "the next ticket selected", |s| {
+        selected_stalled_key(s).is_some_and(|k| k != first)
+    });
+    let key = selected_stalled_key(&s).expect("a selected key");
+
+    // What lookout writes to its terminal, as it writes it: tmux's own clipboard would need
+    // `set-clipboard on` and says nothing of the sequence's shape.
+    let raw = dir.path().join("pane-output");
+    tmux.run(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        "lookout",
+        &format!("cat >> '{}'", raw.display()),
+    ]);
+    tmux.keys("y");
+    tmux.wait_for("the copy to be reported", |s| {
+        s.contains(&format!("copied {key}"))
+    });
+    let expected = format!("\u{1b}]52;c;{}\u{7}", base64(key.as_bytes()));
+    let start = Instant::now();
+    let written = loop {
+        let written = std::fs::read(&raw).unwrap_or_default();
+        if written
+            .windows(expected.len())
+            .any(|w| w == expected.as_bytes())
+            || start.elapsed() > Duration::from_secs(20)
+        {
+            break written;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        written
+            .windows(expected.len())
+            .any(|w| w == expected.as_bytes()),
+        "{expected:?} was not written to the terminal; it got:\n{:?}",
+        String::from_utf8_lossy(&written)
+    );
     tmux.keys("q");
     assert_eq!(wait_exit(dir.path()), "0");
 }

@@ -242,7 +242,10 @@ fn changed_rows_are_drawn_in_their_own_style_until_seen() {
         let x = line.find(key.as_str()).expect("the ticket's row") as u16;
         buf[(x, y)].modifier.contains(Modifier::UNDERLINED)
     };
-    assert!(underlined_at_key(&state), "changed since the session started");
+    assert!(
+        underlined_at_key(&state),
+        "changed since the session started"
+    );
     update(&mut state, Event::Clock(now()));
     press(&mut state, KeyCode::Char('j'));
     press(&mut state, KeyCode::Char('k'));

@@ -77,12 +77,9 @@ impl Advisor {
             let p = portfolio.clone();
             let refines = llm.is_some();
             let built = tokio::task::spawn_blocking(move || {
-                // A portfolio loaded whole carries its members; the dashboard's does not.
-                let members = if p.members.is_empty() {
-                    store.members()?
-                } else {
-                    p.members.clone()
-                };
+                // The dashboard's portfolio holds only the members an assign needs (see
+                // `load::assign_members`); the rules weigh every member.
+                let members = store.members()?;
                 let candidates = advisor::rules::suggest(&p, &analysis, &members, now);
                 let list = ledger.reconcile(candidates, now)?;
                 let rejections = if refines {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::analysis::{Analysis, StallPolicy, analyse};
-use crate::domain::{Portfolio, Snapshot};
+use crate::domain::{Member, Portfolio, Snapshot};
 use crate::store::{Store, StoreError};
 
 /// What a load shows: the configured sources, judged by the configured policy.
@@ -35,6 +35,18 @@ pub fn load_and_analyse(store: &Store, view: &ViewSpec) -> Result<Loaded, StoreE
     portfolio.retain_sources(&view.sources);
     portfolio.set_targets(&view.targets);
     analysed(store, view, portfolio, Utc::now())
+}
+
+/// The members an assign must take from the store rather than from the tickets: those whose
+/// login is not the name the tickets show (a Jira account id, a Redmine user id). Without
+/// them the picker would offer the display name as the login, which such a tracker refuses.
+/// Members named by their login (a file's) are left on disk: the tickets' names stand for them.
+pub fn assign_members(store: &Store, view: &ViewSpec) -> Result<Vec<Member>, StoreError> {
+    let mut members = store.members()?;
+    members.retain(|m| {
+        m.login != m.display_name && view.sources.iter().any(|s| m.source == s.as_str())
+    });
+    Ok(members)
 }
 
 /// `shown` with the tickets `ids` of `source` read back from the store, analysed again: what

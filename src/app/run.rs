@@ -2,12 +2,13 @@
 //! something changed (nothing redraws on a timer, which matters over SSH).
 
 use std::sync::Arc;
+use std::task::Poll;
 
 use anyhow::Context as _;
 
 use chrono::Utc;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -40,7 +41,11 @@ fn spawn_cached_view(store: Store, tx: mpsc::UnboundedSender<Event>) {
 
 fn spawn_load(store: Store, view: ViewSpec, generation: u64, tx: mpsc::UnboundedSender<Event>) {
     tokio::task::spawn_blocking(move || {
-        let _ = tx.send(loaded(generation, load_and_analyse(&store, &view)));
+        let result = load_and_analyse(&store, &view).and_then(|mut l| {
+            l.portfolio.members = load::assign_members(&store, &view)?;
+            Ok(l)
+        });
+        let _ = tx.send(loaded(generation, result));
     });
 }
 
@@ -53,10 +58,17 @@ fn spawn_refresh(
 ) {
     tokio::task::spawn_blocking(move || {
         let (generation, source, ids) = job;
-        let _ = tx.send(loaded(
-            generation,
-            load::refresh(&store, &view, &shown, &source, &ids),
-        ));
+        // A source's first sync after the load brings its members; later ones rarely change
+        // them, and reading them back after every sync would cost a large source's every
+        // member for a few tickets.
+        let has_members = shown.members.iter().any(|m| m.source == source);
+        let result = load::refresh(&store, &view, &shown, &source, &ids).and_then(|mut l| {
+            if !has_members {
+                l.portfolio.members = load::assign_members(&store, &view)?;
+            }
+            Ok(l)
+        });
+        let _ = tx.send(loaded(generation, result));
     });
 }
 
@@ -174,9 +186,13 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
             // Every batch starts with the time, so what it draws has a current age.
             let mut events = vec![Event::Clock(Utc::now()), event];
             while events.len() < BURST {
-                let ready = match keys.next().now_or_never() {
-                    Some(key) => translate(key, size),
-                    None => rx.try_recv().ok().or_else(|| sync_rx.try_recv().ok().map(Event::Sync)),
+                // Polled with this task's waker, not `now_or_never`'s no-op one: crossterm's
+                // stream keeps the waker of the first poll that finds no input, so a no-op
+                // waker there leaves the next key unseen until something else wakes the loop.
+                let polled = std::future::poll_fn(|cx| Poll::Ready(keys.poll_next_unpin(cx))).await;
+                let ready = match polled {
+                    Poll::Ready(key) => translate(key, size),
+                    Poll::Pending => rx.try_recv().ok().or_else(|| sync_rx.try_recv().ok().map(Event::Sync)),
                 };
                 match ready {
                     Some(e) => events.push(e),

@@ -12,11 +12,17 @@ use crate::ui::{Theme, key_width, placeholder};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, detail: &ProjectDetail, theme: &Theme) {
     let tickets = &state.portfolio.tickets;
+    // `open` counts the whole project: a filtered list says how many of it are shown.
+    let shown = if detail.list.len() == detail.all.len() {
+        String::new()
+    } else {
+        format!(", {} shown", detail.list.len())
+    };
     let title = format!(
-        " {}: {} open of {}{}, by {} ({} back) ",
+        " {}: {} open of {}{shown}{}, by {} ({} back) ",
         detail.key,
         detail.open,
-        detail.list.len(),
+        detail.all.len(),
         crate::ui::marked_note(state),
         state.ticket_sort.column.label(),
         state.keymap.hint(Action::Back)

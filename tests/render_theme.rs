@@ -106,6 +106,17 @@ fn forecast_for(state: &mut State, outcome: Outcome) {
 
 /// Each pane with its name, on one state per pane.
 fn panes() -> Vec<(&'static str, State)> {
+    panes_with(|_| {})
+}
+
+/// As `panes`, on states set up by `setup` before any key: detail views are built when they
+/// open, with the colours and glyphs of that moment, as in a real session.
+fn panes_with(setup: fn(&mut State)) -> Vec<(&'static str, State)> {
+    let loaded = || {
+        let mut s = loaded();
+        setup(&mut s);
+        s
+    };
     let mut out = Vec::new();
     out.push(("projects", loaded()));
     let mut stalled = loaded();
@@ -125,8 +136,71 @@ fn panes() -> Vec<(&'static str, State)> {
     let mut help = loaded();
     key(&mut help, KeyCode::Char('?'));
     out.push(("help", help));
+    out.extend(triage_panes(setup));
     out
 }
+
+fn keys(state: &mut State, text: &str) {
+    for c in text.chars() {
+        key(state, KeyCode::Char(c));
+    }
+}
+
+/// The views and dialogs of keyboard triage, each on a state of its own.
+fn triage_panes(setup: fn(&mut State)) -> Vec<(&'static str, State)> {
+    let loaded = || {
+        let mut s = loaded();
+        setup(&mut s);
+        s
+    };
+    let mut out = Vec::new();
+    let mut ticket = loaded();
+    keys(&mut ticket, "2");
+    key(&mut ticket, KeyCode::Enter);
+    out.push(("ticket detail", ticket));
+    let mut project = loaded();
+    keys(&mut project, "i");
+    out.push(("project detail", project));
+    let mut palette = loaded();
+    keys(&mut palette, ":mark");
+    out.push(("palette", palette));
+    let mut filter = loaded();
+    keys(&mut filter, "2 j /stalled");
+    out.push(("filter line", filter));
+    let mut picker = loaded();
+    keys(&mut picker, "2a");
+    out.push(("member picker", picker));
+    let mut confirm = loaded();
+    keys(&mut confirm, "2*P");
+    key(&mut confirm, KeyCode::Enter);
+    out.push(("confirmation", confirm));
+    let mut bulk = loaded();
+    keys(&mut bulk, "2P");
+    key(&mut bulk, KeyCode::Enter);
+    key(&mut bulk, KeyCode::Enter);
+    let k = bulk.selected_stalled().expect("row").key.to_string();
+    update(
+        &mut bulk,
+        Event::BulkDone(lookout::sync::BulkSummary {
+            succeeded: vec![],
+            failed: vec![(k, "nothing was written: HTTP 500".into())],
+        }),
+    );
+    out.push(("bulk summary", bulk));
+    let mut sources = loaded();
+    keys(&mut sources, "S");
+    out.push(("sources", sources));
+    out
+}
+
+/// Panes that cover the list they were opened on, so no selection shows.
+const COVERING: [&str; 5] = [
+    "help",
+    "ticket detail",
+    "project detail",
+    "confirmation",
+    "bulk summary",
+];
 
 fn cells(buf: &Buffer) -> impl Iterator<Item = &ratatui::buffer::Cell> {
     buf.content.iter()
@@ -161,14 +235,16 @@ fn the_default_theme_keeps_to_the_sixteen_colours_and_uses_them() {
 
 #[test]
 fn no_color_leaves_every_cell_in_the_terminals_colours_and_keeps_the_selection() {
-    let env = |k: &str| (k == "NO_COLOR").then(|| "1".to_string());
-    for (pane, mut state) in panes() {
+    let no_colour = |state: &mut State| {
+        let env = |k: &str| (k == "NO_COLOR").then(|| "1".to_string());
         state.color = !lookout::palette::no_color(env);
         // Even a loud user theme: without colour it is not used.
         state.palette.set(
             Role::Selected,
             parse_style("#ff0000 on #00ff00").expect("style"),
         );
+    };
+    for (pane, state) in panes_with(no_colour) {
         for (w, h) in SIZES {
             let buf = buffer(&state, w, h);
             for c in cells(&buf) {
@@ -177,7 +253,7 @@ fn no_color_leaves_every_cell_in_the_terminals_colours_and_keeps_the_selection()
                     "{pane} {w}x{h}: {c:?} has a colour"
                 );
             }
-            if pane != "help" {
+            if !COVERING.contains(&pane) {
                 assert!(
                     cells(&buf).any(|c| c.modifier.contains(Modifier::REVERSED)),
                     "{pane} {w}x{h}: the selection shows in reverse"
@@ -193,12 +269,11 @@ fn no_color_leaves_every_cell_in_the_terminals_colours_and_keeps_the_selection()
 
 #[test]
 fn ascii_draws_only_ascii_with_plain_borders() {
-    for (pane, mut state) in panes() {
+    let ascii = panes_with(|s| s.unicode = false);
+    for ((pane, state), (_, ascii)) in panes().into_iter().zip(ascii) {
         for (w, h) in SIZES {
             let unicode = screen(&state, w, h);
-            state.unicode = false;
-            let s = screen(&state, w, h);
-            state.unicode = true;
+            let s = screen(&ascii, w, h);
             let odd: Vec<char> = s.chars().filter(|c| !c.is_ascii()).collect();
             assert!(odd.is_empty(), "{pane} {w}x{h}: {odd:?} in:\n{s}");
             // A pane's border: corners of `+`, edges of `-` and `|`.

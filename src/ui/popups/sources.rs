@@ -5,7 +5,7 @@ use chrono::{DateTime, Local, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::centered;
 use crate::app::{SourceStatus, State, SyncState};
@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, selected: usize, theme
         state.keymap.hint(Action::PauseSource),
         state.keymap.hint(Action::Back)
     );
-    let block = Block::bordered().title(title).border_style(theme.border());
+    let block = theme.block().title(title);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [table_area, why_area] =

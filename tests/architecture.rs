@@ -89,26 +89,18 @@ fn the_forecasts_tab_does_not_loop_back_through_update() {
 
 #[test]
 fn every_border_comes_from_the_theme_so_ascii_reaches_it() {
-    let found: Vec<String> = offences("ui", &[])
-        .into_iter()
-        .chain({
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
-            let mut files = Vec::new();
-            rust_files(&root, &mut files);
-            files
-                .into_iter()
-                .filter(|f| !f.ends_with("theme.rs"))
-                .flat_map(|f| {
-                    let text = std::fs::read_to_string(&f).expect("read");
-                    text.lines()
-                        .enumerate()
-                        .filter(|(_, l)| l.contains("Block::bordered()"))
-                        .map(|(n, l)| format!("{}:{}: {}", f.display(), n + 1, l.trim()))
-                        .collect::<Vec<_>>()
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut found = Vec::new();
+    for f in files.iter().filter(|f| !f.ends_with("theme.rs")) {
+        let text = std::fs::read_to_string(f).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("Block::bordered()") {
+                found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+            }
+        }
+    }
     assert!(
         found.is_empty(),
         "draw borders with theme.block():\n{}",

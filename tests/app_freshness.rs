@@ -1,44 +1,18 @@
 //! Freshness, failure notices, the sources popup and the mouse, through the pure `update`.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use lookout::analysis::{StallPolicy, analyse};
 use lookout::app::freshness::{SeenList, changed_after};
 use lookout::app::{Effect, Event, Mode, State, selected_project, update};
-use lookout::domain::Portfolio;
-use lookout::keys::Keymap;
-use lookout::sources::demo::generate;
 use lookout::sync::{Failure, FailureKind, SyncEvent, SyncSummary};
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
-        .single()
-        .expect("valid date")
-}
+#[path = "common/demo_state.rs"]
+mod demo_state;
+
+use demo_state::{demo_portfolio, loaded_as, now};
 
 fn loaded(sources: &[&str]) -> State {
-    let names: Vec<String> = sources.iter().map(|s| s.to_string()).collect();
-    let mut state = State::new(
-        Keymap::default_table().expect("keymap"),
-        &names,
-        true,
-        false,
-    );
-    let p: Portfolio = generate("demo", 42, now()).into_change_set().into();
-    let analysis = analyse(&p, &[], now(), &StallPolicy::default());
-    let generation = state.load_generation;
-    update(
-        &mut state,
-        Event::Loaded {
-            generation,
-            portfolio: Arc::new(p),
-            analysis: Arc::new(analysis),
-            snapshots: vec![],
-        },
-    );
-    state
+    loaded_as(demo_portfolio(), sources, false)
 }
 
 fn key(state: &mut State, code: KeyCode) -> lookout::app::Outcome {

@@ -2,57 +2,21 @@
 //! pickers, the confirmation and the bulk write's effects, the detail views, the palette,
 //! and what leaves for the clipboard or the browser.
 
-use std::sync::Arc;
+#[path = "common/demo_state.rs"]
+mod demo_state;
 
-use chrono::{DateTime, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lookout::analysis::{StallPolicy, analyse};
+use crossterm::event::KeyCode;
+use demo_state::{demo_portfolio, key, loaded_as, typed};
 use lookout::app::{Effect, Event, Mode, Outcome, State, update};
-use lookout::domain::{Change, Portfolio};
-use lookout::keys::Keymap;
-use lookout::sources::demo::generate;
+use lookout::domain::Change;
 use lookout::sync::{BulkProgress, BulkSummary};
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
-        .single()
-        .expect("valid date")
-}
-
 fn loaded(read_only: bool) -> State {
-    let p: Portfolio = generate("demo", 42, now()).into_change_set().into();
-    let mut state = State::new(
-        Keymap::default_table().expect("keymap"),
-        &["demo".to_string()],
-        true,
-        read_only,
-    );
-    let analysis = analyse(&p, &[], now(), &StallPolicy::default());
-    let generation = state.load_generation;
-    update(
-        &mut state,
-        Event::Loaded {
-            generation,
-            portfolio: Arc::new(p),
-            analysis: Arc::new(analysis),
-            snapshots: vec![],
-        },
-    );
-    state
-}
-
-fn key(state: &mut State, code: KeyCode) -> Outcome {
-    update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    loaded_as(demo_portfolio(), &["demo"], read_only)
 }
 
 fn press(state: &mut State, c: char) -> Outcome {
     key(state, KeyCode::Char(c))
-}
-
-fn typed(state: &mut State, text: &str) {
-    for c in text.chars() {
-        press(state, c);
-    }
 }
 
 fn top(state: &State) -> Option<&Mode> {

@@ -1,19 +1,18 @@
 //! The header's data age, the notification line, the sources popup and changed rows, drawn
 //! with ratatui's TestBackend at 80x24 and 160x50.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lookout::analysis::{StallPolicy, analyse};
 use lookout::app::{Event, State, update};
-use lookout::domain::Portfolio;
-use lookout::keys::Keymap;
-use lookout::sources::demo::generate;
 use lookout::sync::{Failure, FailureKind, SyncEvent, SyncSummary};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
+
+#[path = "common/demo_state.rs"]
+mod demo_state;
+
+use demo_state::{demo_portfolio, loaded_as, now};
 
 #[path = "common/screen.rs"]
 mod screen;
@@ -22,37 +21,12 @@ use screen::screen;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 50)];
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
-        .single()
-        .expect("valid date")
-}
-
 fn hhmm(t: DateTime<Utc>) -> String {
     t.with_timezone(&chrono::Local).format("%H:%M").to_string()
 }
 
 fn loaded(sources: &[&str]) -> State {
-    let names: Vec<String> = sources.iter().map(|s| s.to_string()).collect();
-    let mut state = State::new(
-        Keymap::default_table().expect("keymap"),
-        &names,
-        true,
-        false,
-    );
-    let p: Portfolio = generate("demo", 42, now()).into_change_set().into();
-    let analysis = analyse(&p, &[], now(), &StallPolicy::default());
-    let generation = state.load_generation;
-    update(
-        &mut state,
-        Event::Loaded {
-            generation,
-            portfolio: Arc::new(p),
-            analysis: Arc::new(analysis),
-            snapshots: vec![],
-        },
-    );
-    state
+    loaded_as(demo_portfolio(), sources, false)
 }
 
 fn press(state: &mut State, code: KeyCode) {

@@ -3,60 +3,23 @@
 //! sight however many tickets it lists, the bulk write's progress and summary, and the
 //! ticket and project detail views.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lookout::analysis::{StallPolicy, analyse};
+use crossterm::event::KeyCode;
 use lookout::app::{Event, State, update};
-use lookout::domain::Portfolio;
-use lookout::keys::Keymap;
-use lookout::sources::demo::generate;
 use lookout::sync::{BulkProgress, BulkSummary};
 
+#[path = "common/demo_state.rs"]
+mod demo_state;
 #[path = "common/screen.rs"]
 mod screen;
+
+use demo_state::{key, loaded_demo, typed};
 
 use screen::screen;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 50)];
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
-        .single()
-        .expect("valid date")
-}
-
 fn loaded() -> State {
-    let p: Portfolio = generate("demo", 42, now()).into_change_set().into();
-    let mut state = State::new(
-        Keymap::default_table().expect("keymap"),
-        &["demo".to_string()],
-        true,
-        false,
-    );
-    let analysis = analyse(&p, &[], now(), &StallPolicy::default());
-    let generation = state.load_generation;
-    update(
-        &mut state,
-        Event::Loaded {
-            generation,
-            portfolio: Arc::new(p),
-            analysis: Arc::new(analysis),
-            snapshots: vec![],
-        },
-    );
-    state
-}
-
-fn key(state: &mut State, code: KeyCode) {
-    update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn typed(state: &mut State, text: &str) {
-    for c in text.chars() {
-        key(state, KeyCode::Char(c));
-    }
+    loaded_demo()
 }
 
 /// Each row of the screen fits its width: nothing drawn past the edge.

@@ -392,3 +392,43 @@ fn sorting_a_project_s_tickets_by_any_column_keeps_the_selection() {
     sorted.sort_by_key(|k| k.rsplit_once('-').and_then(|(_, n)| n.parse::<u32>().ok()));
     assert_eq!(keys, sorted);
 }
+
+#[test]
+fn a_reload_under_an_open_confirmation_writes_to_the_same_tickets() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    let chosen = s.selected_stalled().expect("row").key.to_string();
+    press(&mut s, 'P');
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(top(&s), Some(Mode::Confirm(_))));
+    // The same tickets arrive in another order: every index now means another ticket.
+    let mut p = demo_portfolio();
+    p.tickets.reverse();
+    let analysis = lookout::analysis::analyse(
+        &p,
+        &[],
+        demo_state::now(),
+        &lookout::analysis::StallPolicy::default(),
+    );
+    s.load_generation += 1;
+    let generation = s.load_generation;
+    update(
+        &mut s,
+        Event::Loaded {
+            generation,
+            portfolio: std::sync::Arc::new(p),
+            analysis: std::sync::Arc::new(analysis),
+            snapshots: vec![],
+        },
+    );
+    let out = key(&mut s, KeyCode::Enter);
+    let keys: Vec<String> = out
+        .effects
+        .iter()
+        .flat_map(|e| match e {
+            Effect::Bulk { requests } => requests.iter().map(|r| r.action.key.clone()).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(keys, vec![chosen]);
+}

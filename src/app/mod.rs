@@ -52,5 +52,5 @@ pub use state::{
     Tab,
 };
 pub use text_line::{Accepts, TextLine};
-pub use triage::{Bulk, LISTED, Order, Picker, Purpose, keys_of};
+pub use triage::{Bulk, LISTED, Order, Picker, Purpose, TicketId, keys_of, resolve};
 pub use update::update;

@@ -4,7 +4,7 @@
 use ratatui::text::Line;
 
 use super::text_line::TextLine;
-use super::triage::{Bulk, Order, Picker};
+use super::triage::{Bulk, Order, Picker, TicketId};
 use crate::keys::Scope;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +65,7 @@ pub struct Prompt {
     /// The filter text before the line was opened, put back by `Esc`.
     pub before: String,
     /// The tickets a label or comment goes to.
-    pub targets: Vec<usize>,
+    pub targets: Vec<TicketId>,
     /// The filter's rows shown, of all, as of the last keystroke.
     pub shown: Option<(usize, usize)>,
 }

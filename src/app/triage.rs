@@ -5,6 +5,8 @@
 //! re-checks each ticket and honours read-only), counted off on screen and summed up at the
 //! end: what succeeded, what failed and why.
 
+use compact_str::CompactString;
+
 use super::event::Effect;
 use super::list_view::ListView;
 use super::lists::selected_ticket;
@@ -34,8 +36,8 @@ pub struct Picker {
     /// What each row shows, and the value the change takes.
     pub items: Vec<(String, String)>,
     pub list: ListView,
-    /// The tickets the choice applies to (indices into the portfolio's tickets).
-    pub targets: Vec<usize>,
+    /// The tickets the choice applies to.
+    pub targets: Vec<TicketId>,
     /// Waiting for the tracker (the statuses a ticket may move to).
     pub loading: bool,
     pub error: Option<Clean>,
@@ -47,7 +49,26 @@ pub struct Order {
     pub change: Change,
     /// What the confirmation says, e.g. "assign to Alice Smith (alice)".
     pub what: String,
-    pub targets: Vec<usize>,
+    pub targets: Vec<TicketId>,
+}
+
+/// A ticket by (source, id): what dialogs hold, so a reload that moves tickets around in the
+/// portfolio while one is open never points a write at another ticket.
+pub type TicketId = (CompactString, u64);
+
+fn ids_of(state: &State, targets: &[usize]) -> Vec<TicketId> {
+    let tickets = &state.portfolio.tickets;
+    targets
+        .iter()
+        .map(|&i| (tickets[i].source.clone(), tickets[i].id))
+        .collect()
+}
+
+/// The tickets still loaded among `ids`, as indices into the portfolio now.
+pub fn resolve(state: &State, ids: &[TicketId]) -> Vec<usize> {
+    ids.iter()
+        .filter_map(|k| state.ticket_at.get(k).copied())
+        .collect()
 }
 
 /// A bulk write on its way, then its summary.
@@ -107,6 +128,8 @@ pub fn start(state: &mut State, command: &Command) -> Outcome {
         );
     }
     let arg = command.arg.clone();
+    let ids = ids_of(state, &targets);
+    let tickets = &state.portfolio.tickets;
     match (command.action, arg) {
         (Action::Assign, Some(who)) => match resolve_person(state, first, &who) {
             Ok((login, name)) => confirm(
@@ -115,7 +138,7 @@ pub fn start(state: &mut State, command: &Command) -> Outcome {
                     login: login.clone(),
                 },
                 format!("assign to {name} ({login})"),
-                targets,
+                ids,
             ),
             Err(why) => say(state, why),
         },
@@ -141,7 +164,7 @@ pub fn start(state: &mut State, command: &Command) -> Outcome {
                 })
                 .collect();
             let title = format!("Assign {} to", count(&targets, tickets));
-            open_picker(state, Purpose::Assign, title, items, targets, false)
+            open_picker(state, Purpose::Assign, title, items, ids, false)
         }
         (Action::Move, Some(status)) => confirm(
             state,
@@ -149,7 +172,7 @@ pub fn start(state: &mut State, command: &Command) -> Outcome {
                 status: status.clone(),
             },
             format!("move to {status:?}"),
-            targets,
+            ids,
         ),
         (Action::Move, None) => {
             let t = &tickets[first];
@@ -159,7 +182,7 @@ pub fn start(state: &mut State, command: &Command) -> Outcome {
                 key: t.key.to_string(),
             };
             let title = format!("Move {} to", count(&targets, tickets));
-            let out = open_picker(state, Purpose::Move, title, Vec::new(), targets, true);
+            let out = open_picker(state, Purpose::Move, title, Vec::new(), ids, true);
             Outcome {
                 redraw: out.redraw,
                 effects: vec![effect],
@@ -172,7 +195,7 @@ pub fn start(state: &mut State, command: &Command) -> Outcome {
                     priority: p.label().to_string(),
                 },
                 format!("set priority {}", p.label()),
-                targets,
+                ids,
             ),
             None => say(
                 state,
@@ -188,10 +211,10 @@ pub fn start(state: &mut State, command: &Command) -> Outcome {
                 .map(|p| (p.label().to_string(), p.label().to_string()))
                 .collect();
             let title = format!("Priority of {}", count(&targets, tickets));
-            open_picker(state, Purpose::Priority, title, items, targets, false)
+            open_picker(state, Purpose::Priority, title, items, ids, false)
         }
-        (Action::AddLabel, Some(label)) => label_order(state, &label, targets),
-        (Action::Comment, Some(body)) => comment_order(state, &body, targets),
+        (Action::AddLabel, Some(label)) => label_order(state, &label, ids),
+        (Action::Comment, Some(body)) => comment_order(state, &body, ids),
         (Action::AddLabel | Action::Comment, None) => {
             let kind = if command.action == Action::AddLabel {
                 PromptKind::Label
@@ -199,7 +222,7 @@ pub fn start(state: &mut State, command: &Command) -> Outcome {
                 PromptKind::Comment
             };
             let mut prompt = Prompt::new(kind, "");
-            prompt.targets = targets;
+            prompt.targets = ids;
             state.modes.push(Mode::Prompt(prompt));
             Outcome::redraw()
         }
@@ -249,7 +272,7 @@ fn open_picker(
     purpose: Purpose,
     title: String,
     items: Vec<(String, String)>,
-    targets: Vec<usize>,
+    targets: Vec<TicketId>,
     loading: bool,
 ) -> Outcome {
     let list = ListView::new((0..items.len()).collect());
@@ -265,7 +288,7 @@ fn open_picker(
     Outcome::redraw()
 }
 
-fn label_order(state: &mut State, label: &str, targets: Vec<usize>) -> Outcome {
+fn label_order(state: &mut State, label: &str, targets: Vec<TicketId>) -> Outcome {
     let label = label.trim();
     if label.is_empty() || label.chars().any(char::is_whitespace) {
         return say(
@@ -283,7 +306,7 @@ fn label_order(state: &mut State, label: &str, targets: Vec<usize>) -> Outcome {
     )
 }
 
-fn comment_order(state: &mut State, body: &str, targets: Vec<usize>) -> Outcome {
+fn comment_order(state: &mut State, body: &str, targets: Vec<TicketId>) -> Outcome {
     let body = body.trim();
     if body.is_empty() {
         return say(state, "an empty comment is not sent".into());
@@ -298,7 +321,7 @@ fn comment_order(state: &mut State, body: &str, targets: Vec<usize>) -> Outcome 
     )
 }
 
-fn confirm(state: &mut State, change: Change, what: String, targets: Vec<usize>) -> Outcome {
+fn confirm(state: &mut State, change: Change, what: String, targets: Vec<TicketId>) -> Outcome {
     state.modes.push(Mode::Confirm(Order {
         change,
         what,
@@ -308,7 +331,7 @@ fn confirm(state: &mut State, change: Change, what: String, targets: Vec<usize>)
 }
 
 /// A label or comment typed in its text line.
-pub fn on_text(state: &mut State, kind: PromptKind, text: &str, targets: Vec<usize>) -> Outcome {
+pub fn on_text(state: &mut State, kind: PromptKind, text: &str, targets: Vec<TicketId>) -> Outcome {
     match kind {
         PromptKind::Label => label_order(state, text, targets),
         PromptKind::Comment => comment_order(state, text, targets),
@@ -412,10 +435,9 @@ pub fn on_confirm(state: &mut State, action: Action) -> Outcome {
                 return Outcome::default();
             };
             let tickets = &state.portfolio.tickets;
-            let requests: Vec<WriteRequest> = order
-                .targets
-                .iter()
-                .map(|&i| {
+            let requests: Vec<WriteRequest> = resolve(state, &order.targets)
+                .into_iter()
+                .map(|i| {
                     let t = &tickets[i];
                     WriteRequest {
                         source: t.source.to_string(),
@@ -430,6 +452,12 @@ pub fn on_confirm(state: &mut State, action: Action) -> Outcome {
                     }
                 })
                 .collect();
+            if requests.is_empty() {
+                return say(
+                    state,
+                    "those tickets are no longer loaded: nothing was sent".into(),
+                );
+            }
             state.modes.push(Mode::Bulk(Bulk {
                 what: order.what.clone(),
                 total: requests.len(),
@@ -524,10 +552,10 @@ pub fn on_done(state: &mut State, summary: BulkSummary) -> Outcome {
 }
 
 /// Text for the picker, confirmation and progress views: the keys of `targets`.
-pub fn keys_of(state: &State, targets: &[usize]) -> Vec<String> {
-    targets
-        .iter()
-        .map(|&i| {
+pub fn keys_of(state: &State, targets: &[TicketId]) -> Vec<String> {
+    resolve(state, targets)
+        .into_iter()
+        .map(|i| {
             let t = &state.portfolio.tickets[i];
             format!("{} {}", t.key, t.title)
         })

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::centered;
-use crate::app::{Bulk, LISTED, Order, Picker, State, keys_of};
+use crate::app::{Bulk, LISTED, Order, Picker, State, keys_of, resolve};
 use crate::keys::{Action, Scope};
 use crate::ui::Theme;
 
@@ -54,10 +54,9 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, state: &State, picker: &Picker
 pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, order: &Order, theme: &Theme) {
     let keys = keys_of(state, &order.targets);
     let tickets = &state.portfolio.tickets;
-    let mut sources: Vec<&str> = order
-        .targets
-        .iter()
-        .map(|&i| tickets[i].source.as_str())
+    let mut sources: Vec<&str> = resolve(state, &order.targets)
+        .into_iter()
+        .map(|i| tickets[i].source.as_str())
         .collect();
     sources.sort_unstable();
     sources.dedup();

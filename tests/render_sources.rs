@@ -225,3 +225,41 @@ fn changed_rows_are_drawn_in_their_own_style_until_seen() {
     press(&mut state, KeyCode::Char('k'));
     assert!(!underlined_at_key(&state), "seen: drawn as any row");
 }
+
+#[test]
+fn stalled_rows_whose_ticket_changed_are_drawn_changed_until_seen() {
+    let mut state = loaded(&["demo"]);
+    let start = now() - Duration::days(2);
+    update(&mut state, Event::Clock(start));
+    press(&mut state, KeyCode::Char('2'));
+    // A row on screen, not the selected one, whose ticket changed in the two days.
+    let (n, key) = state.stalled.rows[1..30]
+        .iter()
+        .enumerate()
+        .find_map(|(n, &r)| {
+            let s = &state.analysis.stalled[r];
+            let t = state
+                .portfolio
+                .tickets
+                .iter()
+                .find(|t| t.source == s.source && t.id == s.id)?;
+            (t.updated > start).then(|| (n + 1, s.key.to_string()))
+        })
+        .expect("a stalled ticket changed in two days");
+    let y = 3 + n as u16;
+    let underlined = |state: &State| {
+        let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+        terminal
+            .draw(|f| lookout::ui::draw(f, state))
+            .expect("draw");
+        let buf = terminal.backend().buffer().clone();
+        let line: String = (0..200).map(|x| buf[(x, y)].symbol()).collect();
+        let x = line.find(key.as_str()).expect("the ticket's row") as u16;
+        buf[(x, y)].modifier.contains(Modifier::UNDERLINED)
+    };
+    assert!(underlined(&state), "changed since the session started");
+    update(&mut state, Event::Clock(now()));
+    press(&mut state, KeyCode::Char('j'));
+    press(&mut state, KeyCode::Char('k'));
+    assert!(!underlined(&state), "seen: drawn as any row");
+}

@@ -21,6 +21,8 @@ use crate::keys::Action;
 pub enum SeenList {
     /// The ticket list of one project (source, key).
     Project(String, String),
+    /// The Stalled tab.
+    Stalled,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -94,11 +96,14 @@ pub fn on_clock(state: &mut State, now: DateTime<Utc>) -> Outcome {
 
 /// The ticket list in front of the user, if it is one that marks changed rows.
 pub fn list_in_front(state: &State) -> Option<SeenList> {
-    if !state.modes.is_empty() || state.tab != Tab::Projects {
+    if !state.modes.is_empty() {
         return None;
     }
-    let d = state.detail.as_ref()?;
-    Some(SeenList::Project(d.source.clone(), d.key.clone()))
+    match (state.tab, &state.detail) {
+        (Tab::Projects, Some(d)) => Some(SeenList::Project(d.source.clone(), d.key.clone())),
+        (Tab::Stalled, None) => Some(SeenList::Stalled),
+        _ => None,
+    }
 }
 
 /// Rows of `list` whose ticket was updated after this are marked as changed.

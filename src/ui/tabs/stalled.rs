@@ -60,7 +60,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     // Only the rows on screen are built.
     let window = list.window(block.inner(table_area).height.saturating_sub(1) as usize);
     let stalled: Vec<&StalledTicket> = list.rows[window.clone()].iter().map(|&i| &all[i]).collect();
+    // Rows whose ticket changed since the user last looked at this list: a lookup each for
+    // the rows on screen only.
+    let seen =
+        crate::app::freshness::changed_after(state, &crate::app::freshness::SeenList::Stalled);
+    let tickets = &state.portfolio.tickets;
     let rows = stalled.iter().map(|s| {
+        let changed = seen.is_some_and(|seen| {
+            state
+                .ticket_at
+                .get(&(s.source.clone(), s.id))
+                .is_some_and(|&i| tickets[i].updated > seen)
+        });
         let mark = if s.severity == Severity::Flag {
             theme.flag()
         } else {
@@ -79,7 +90,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         if wide {
             cells.push(Cell::from(s.reason.as_str()));
         }
-        Row::new(cells)
+        let row = Row::new(cells);
+        if changed {
+            row.style(theme.changed())
+        } else {
+            row
+        }
     });
     let mut widths = vec![
         Constraint::Length(2),

@@ -432,3 +432,46 @@ fn a_reload_under_an_open_confirmation_writes_to_the_same_tickets() {
         .collect();
     assert_eq!(keys, vec![chosen]);
 }
+
+#[test]
+fn the_suggestions_list_filters_by_its_tickets_and_moves_within_what_it_shows() {
+    let mut s = loaded(false);
+    let generation = s.advice.generation;
+    let suggestions = lookout::advisor::rules::suggest(
+        &s.portfolio,
+        &s.analysis,
+        &s.portfolio.members,
+        demo_state::now(),
+    );
+    update(
+        &mut s,
+        Event::Advised {
+            generation,
+            suggestions,
+            note: None,
+            usage: None,
+        },
+    );
+    press(&mut s, '4');
+    let all = s.advice.list.len();
+    assert!(all > 5, "the demo has suggestions: {all}");
+    let project = s.advice.list[0].subject.project().to_string();
+    press(&mut s, '/');
+    typed(&mut s, &format!("project:{project}"));
+    key(&mut s, KeyCode::Enter);
+    let shown = s.advice.shown.clone();
+    assert!(
+        !shown.is_empty() && shown.len() < all,
+        "{} of {all}",
+        shown.len()
+    );
+    for _ in 0..shown.len() + 2 {
+        press(&mut s, 'j');
+        assert!(
+            shown.contains(&s.advice.selected),
+            "the selection stays on shown rows"
+        );
+    }
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.advice.shown.len(), all);
+}

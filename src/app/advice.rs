@@ -102,6 +102,10 @@ pub struct Advice {
     pub ready: bool,
     /// In the advisor's order (band, then impact); the screen keeps it.
     pub list: Vec<Suggestion>,
+    /// Rows of `list` the Suggestions filter lets through, in order; rebuilt when the list or
+    /// the filter changes.
+    pub shown: Vec<usize>,
+    /// An index into `list` (one of `shown` when any is).
     pub selected: usize,
     /// Why the model's refinement did not apply, when it did not (the rules' list stands).
     pub note: Option<Clean>,

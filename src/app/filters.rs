@@ -10,6 +10,7 @@ use compact_str::CompactString;
 use super::mode::{Mode, Prompt, PromptKind};
 use super::outcome::Outcome;
 use super::state::{State, Tab};
+use crate::domain::Subject;
 use crate::filter::{Context, Facets, Query, Row, parse, select};
 
 /// The lists a filter applies to.
@@ -18,6 +19,7 @@ pub enum FilterTarget {
     Projects,
     Tickets,
     Stalled,
+    Suggestions,
 }
 
 /// A filter in force: its text and what it parsed to.
@@ -35,7 +37,8 @@ pub fn target(state: &State) -> Option<FilterTarget> {
     match state.tab {
         Tab::Projects => Some(FilterTarget::Projects),
         Tab::Stalled => Some(FilterTarget::Stalled),
-        Tab::Forecasts | Tab::Suggestions => None,
+        Tab::Suggestions => Some(FilterTarget::Suggestions),
+        Tab::Forecasts => None,
     }
 }
 
@@ -57,7 +60,7 @@ pub fn open(state: &mut State) -> Outcome {
     let Some(target) = target(state) else {
         return say(
             state,
-            "the filter works on Projects, a project's tickets and Stalled",
+            "the filter works on the lists: Projects, a project's tickets, Stalled, Suggestions",
         );
     };
     let mut prompt = Prompt::new(PromptKind::Filter, text(state, target));
@@ -71,7 +74,7 @@ pub fn apply_text(state: &mut State, text: &str) -> Outcome {
     let Some(target) = target(state) else {
         return say(
             state,
-            "the filter works on Projects, a project's tickets and Stalled",
+            "the filter works on the lists: Projects, a project's tickets, Stalled, Suggestions",
         );
     };
     match set(state, target, text) {
@@ -115,6 +118,7 @@ pub fn rebuild(state: &mut State, target: FilterTarget) {
     match target {
         FilterTarget::Projects => super::update::resort_now(state),
         FilterTarget::Stalled => state.restall(),
+        FilterTarget::Suggestions => super::suggestions::reshow(state),
         FilterTarget::Tickets => {
             let Some(d) = &state.detail else {
                 return;
@@ -141,6 +145,7 @@ pub fn shown(state: &State, target: FilterTarget) -> (usize, usize) {
     match target {
         FilterTarget::Projects => (state.projects.len(), state.analysis.projects.len()),
         FilterTarget::Stalled => (state.stalled.len(), state.analysis.stalled.len()),
+        FilterTarget::Suggestions => (state.advice.shown.len(), state.advice.list.len()),
         FilterTarget::Tickets => state
             .detail
             .as_ref()
@@ -200,6 +205,48 @@ pub fn stalled_shown(state: &State, rows: Vec<usize>) -> Vec<usize> {
                         has_suggestion: facets.has_suggestion(ticket),
                     })
                 })
+        })
+        .collect()
+}
+
+/// The suggestions (indices into the advisor's list) the Suggestions filter lets through: one
+/// about a ticket when its ticket matches, one about a project when any of the project's
+/// tickets does.
+pub fn suggestions_shown(state: &State) -> Vec<usize> {
+    let list = &state.advice.list;
+    let Some(f) = state.filters.get(&FilterTarget::Suggestions) else {
+        return (0..list.len()).collect();
+    };
+    let cx = context(state);
+    let facets = facets(state);
+    let m = f.query.matcher(&cx);
+    let tickets = &state.portfolio.tickets;
+    let hit = |t: &crate::domain::Ticket| {
+        m.matches(&Row {
+            ticket: t,
+            stalled: facets.is_stalled(t),
+            has_suggestion: facets.has_suggestion(t),
+        })
+    };
+    let mut projects: Option<HashSet<(CompactString, CompactString)>> = None;
+    (0..list.len())
+        .filter(|&i| match &list[i].subject {
+            Subject::Ticket { source, id, .. } => state
+                .ticket_at
+                .get(&(CompactString::from(source.as_str()), *id))
+                .is_some_and(|&t| hit(&tickets[t])),
+            Subject::Project { source, key, .. } => projects
+                .get_or_insert_with(|| {
+                    tickets
+                        .iter()
+                        .filter(|t| hit(t))
+                        .map(|t| (t.source.clone(), t.project.clone()))
+                        .collect()
+                })
+                .contains(&(
+                    CompactString::from(source.as_str()),
+                    CompactString::from(key.as_str()),
+                )),
         })
         .collect()
 }

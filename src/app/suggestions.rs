@@ -88,15 +88,40 @@ pub fn on_feedback(
 
 /// Movement within the list.
 pub fn on_move(state: &mut State, action: Action) -> Outcome {
-    let len = state.advice.list.len();
-    state.advice.selected = super::list_view::moved(state.advice.selected, len, action);
+    let advice = &mut state.advice;
+    let at = advice
+        .shown
+        .iter()
+        .position(|&i| i == advice.selected)
+        .unwrap_or(0);
+    let to = super::list_view::moved(at, advice.shown.len(), action);
+    if let Some(&i) = advice.shown.get(to) {
+        advice.selected = i;
+    }
     history(state);
     Outcome::redraw()
+}
+
+/// Rebuilds the rows the filter shows, keeping the selection on a shown row.
+pub fn reshow(state: &mut State) {
+    let shown = super::filters::suggestions_shown(state);
+    let advice = &mut state.advice;
+    if !shown.contains(&advice.selected)
+        && let Some(&first) = shown
+            .iter()
+            .find(|&&i| i > advice.selected)
+            .or(shown.last())
+    {
+        advice.selected = first;
+    }
+    advice.shown = shown;
+    history(state);
 }
 
 /// Recomputes what depends on the list or the portfolio: the markers the other tabs show and
 /// the selected ticket's history. Called when either changes, never while drawing.
 pub fn changed(state: &mut State) {
+    reshow(state);
     let advice = &mut state.advice;
     advice.marked = advice
         .list

@@ -26,8 +26,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .iter()
         .filter(|s| s.state == SuggestionState::Pending)
         .count();
+    let filtered = match crate::app::filter_text(state, crate::app::FilterTarget::Suggestions) {
+        "" => String::new(),
+        f => format!(", {} shown by /{f}", advice.shown.len()),
+    };
     let title = format!(
-        " Suggestions: {pending} pending of {}, strongest first ",
+        " Suggestions: {pending} pending of {}{filtered}, strongest first ",
         advice.list.len()
     );
     let block = theme.block().title(title);
@@ -115,7 +119,8 @@ fn state_label(state: &State, s: &Suggestion) -> String {
 
 fn draw_list(frame: &mut Frame, area: Rect, state: &State, block: Block, theme: &Theme) {
     let list = &state.advice.list;
-    let rows = list.iter().map(|s| {
+    let shown = &state.advice.shown;
+    let rows = shown.iter().map(|&i| &list[i]).map(|s| {
         let decided = s.state != SuggestionState::Pending;
         let style = if decided {
             theme.dim()
@@ -133,7 +138,9 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &State, block: Block, theme: 
     });
     let widths = [
         Constraint::Length(12),
-        Constraint::Length(key_width(list.iter().map(|s| subject_key(&s.subject)))),
+        Constraint::Length(key_width(
+            shown.iter().map(|&i| subject_key(&list[i].subject)),
+        )),
         Constraint::Length(6),
         Constraint::Length(8),
         Constraint::Fill(1),
@@ -143,7 +150,8 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &State, block: Block, theme: 
         .header(header)
         .block(block)
         .row_highlight_style(theme.selected());
-    let mut table_state = TableState::default().with_selected(Some(state.advice.selected));
+    let at = shown.iter().position(|&i| i == state.advice.selected);
+    let mut table_state = TableState::default().with_selected(at);
     frame.render_stateful_widget(table, area, &mut table_state);
 }
 

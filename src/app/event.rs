@@ -74,6 +74,8 @@ pub enum Event {
     },
     /// The statuses a ticket may move to, as its tracker answered.
     Statuses {
+        /// The ticket asked about, by (source, id).
+        ticket: (String, u64),
         result: Result<Vec<String>, String>,
     },
     /// One ticket of a bulk write answered.

@@ -201,7 +201,8 @@ pub fn index_tickets(tickets: &[Ticket]) -> HashMap<(CompactString, u64), usize>
 pub fn selected_ticket(state: &State) -> Option<usize> {
     for mode in state.modes.iter().rev() {
         if let Mode::Ticket(view) = mode {
-            return Some(view.ticket);
+            // A ticket gone in a reload leaves its view saying so, with nothing to act on.
+            return (view.ticket < state.portfolio.tickets.len()).then_some(view.ticket);
         }
     }
     if let Some(d) = &state.detail {

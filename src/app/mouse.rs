@@ -4,6 +4,7 @@
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
+use super::mode::Mode;
 use super::outcome::Outcome;
 use super::state::{State, Tab};
 use super::{forecasts, freshness, update};
@@ -13,12 +14,22 @@ pub fn on_mouse(state: &mut State, event: MouseEvent, size: (u16, u16)) -> Outco
     // Text lines and dialogs with their own keys take no mouse input.
     let busy = state.forecast.input.is_some()
         || state.advice.popup.is_some()
-        || state
-            .modes
-            .iter()
-            .any(|m| matches!(m, super::mode::Mode::Prompt(_)));
+        || state.modes.iter().any(|m| matches!(m, Mode::Prompt(_)));
     if busy {
         return Outcome::default();
+    }
+    // A dialog in front takes the wheel for its own list; nothing behind it moves.
+    if let Some(Mode::Picker(_) | Mode::Confirm(_) | Mode::Bulk(_)) = state.modes.last() {
+        let action = match event.kind {
+            MouseEventKind::ScrollDown => Action::Down,
+            MouseEventKind::ScrollUp => Action::Up,
+            _ => return Outcome::default(),
+        };
+        return match state.modes.last() {
+            Some(Mode::Picker(_)) => super::triage::on_picker(state, action),
+            Some(Mode::Bulk(_)) => super::triage::on_bulk(state, action),
+            _ => Outcome::default(),
+        };
     }
     match event.kind {
         MouseEventKind::ScrollDown => command(state, Action::Down),

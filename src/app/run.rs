@@ -338,7 +338,10 @@ fn spawn_statuses(
                 .map_err(|e| e.to_string()),
             None => Err(NOT_STARTED.to_string()),
         };
-        let _ = tx.send(Event::Statuses { result });
+        let _ = tx.send(Event::Statuses {
+            ticket: (source, ticket),
+            result,
+        });
     });
 }
 

@@ -398,12 +398,25 @@ pub fn on_picker(state: &mut State, action: Action) -> Outcome {
 }
 
 /// The statuses the tracker allows, for the move picker.
-pub fn on_statuses(state: &mut State, result: Result<Vec<String>, String>) -> Outcome {
+pub fn on_statuses(
+    state: &mut State,
+    ticket: &(String, u64),
+    result: Result<Vec<String>, String>,
+) -> Outcome {
+    // Only the picker that asked about this ticket: an answer for a picker closed since, and
+    // another opened for another ticket, must not offer that ticket's workflow.
+    let asked = |p: &Picker| {
+        p.purpose == Purpose::Move
+            && p.loading
+            && p.targets
+                .first()
+                .is_some_and(|(s, id)| s.as_str() == ticket.0 && *id == ticket.1)
+    };
     let Some(Mode::Picker(picker)) = state
         .modes
         .iter_mut()
         .rev()
-        .find(|m| matches!(m, Mode::Picker(p) if p.purpose == Purpose::Move))
+        .find(|m| matches!(m, Mode::Picker(p) if asked(p)))
     else {
         return Outcome::default();
     };

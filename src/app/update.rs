@@ -129,7 +129,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             audit,
             last_undoable,
         } => suggestions::on_feedback(state, rates, audit, last_undoable),
-        Event::Statuses { result } => triage::on_statuses(state, result),
+        Event::Statuses { ticket, result } => triage::on_statuses(state, &ticket, result),
         Event::BulkProgress(p) => triage::on_progress(state, p),
         Event::BulkDone(summary) => triage::on_done(state, summary),
         Event::Said(text) => {

@@ -2,12 +2,13 @@
 //! something changed (nothing redraws on a timer, which matters over SSH).
 
 use std::sync::Arc;
+use std::task::Poll;
 
 use anyhow::Context as _;
 
 use chrono::Utc;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -154,11 +155,15 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
             };
             // Whatever else is already queued is handled before the next frame: a held key
             // over SSH arrives as a burst, and one frame for the burst is all the user sees.
+            // The keys are polled with this task's own waker (`poll!`), never a no-op one
+            // (`now_or_never`): crossterm's stream keeps the waker of the first poll that
+            // found nothing and wakes only that one, so a no-op waker there would leave
+            // every later key unread until something else woke the loop.
             let mut events = vec![event];
             while events.len() < BURST {
-                let ready = match keys.next().now_or_never() {
-                    Some(key) => translate(key),
-                    None => rx.try_recv().ok().or_else(|| sync_rx.try_recv().ok().map(Event::Sync)),
+                let ready = match futures::poll!(keys.next()) {
+                    Poll::Ready(key) => translate(key),
+                    Poll::Pending => rx.try_recv().ok().or_else(|| sync_rx.try_recv().ok().map(Event::Sync)),
                 };
                 match ready {
                     Some(e) => events.push(e),

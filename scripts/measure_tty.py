@@ -10,7 +10,10 @@ What is measured, and what the figures include:
   It includes the kernel's pty hop both ways, crossterm's input parsing, the update, the draw
   and the write, but not a real terminal's parsing and painting. Keys go one at a time, each
   after the previous frame ended; a key that draws nothing within a timeout counts as
-  "no frame" and is left out of the times.
+  "no frame" and is left out of the times. Each list's keys are split into those that move
+  the highlight and those that scroll the window (a frame touching over half the rows).
+- filter: `/` then the query typed a key at a time into the BIG list and into Projects (whose
+  filter scans every ticket), each key timed as it applies live; then Enter, then Esc.
 - idle: bytes written and CPU seconds (utime + stime from /proc/PID/stat) while nothing happens.
 - resize: a new window size (TIOCSWINSZ + SIGWINCH) until the redrawn frame ends, and whether a
   clear (ESC [ 2 J) came long before the content did (a blank flash).
@@ -242,27 +245,57 @@ class Session:
 # The measurements
 
 
-def navigate(s, count):
-    """`count` keys: `j` down from the top, then `k` up from the bottom (G) for the rest.
-    Returns (times, bytes, keys without a frame)."""
-    times, sizes, silent = [], [], 0
+def rows_touched(frame):
+    """The screen rows a frame writes to: a highlight that moves touches two rows of a
+    table (and a panel), a window that scrolls touches every row of it."""
+    rows, i = set(), 0
+    while True:
+        i = frame.find(b"\x1b[", i)
+        if i < 0:
+            return len(rows)
+        j = i + 2
+        while j < len(frame) and frame[j:j + 1] in b"0123456789;":
+            j += 1
+        if frame[j:j + 1] == b"H" and b";" in frame[i + 2:j]:
+            rows.add(int(frame[i + 2:j].split(b";")[0] or b"1"))
+        i = j
+
+
+class Walk:
+    """Navigation keys' times and bytes, each counted as a highlight move or a scroll (a frame
+    touching more than half the screen's rows)."""
+
+    def __init__(self, screen_rows):
+        self.half = screen_rows // 2
+        self.times, self.sizes, self.silent = [], [], 0
+        self.moves, self.scrolls = ([], []), ([], [])
+
+    def keys(self, s, data, count):
+        for _ in range(count):
+            r = s.key(data)
+            if r is None:  # an end of the list: the key has nothing left to do
+                self.silent += 1
+                return
+            self.times.append(r[0])
+            self.sizes.append(r[1])
+            kind = self.scrolls if rows_touched(s.last_frame) > self.half else self.moves
+            kind[0].append(r[0])
+            kind[1].append(r[1])
+
+
+def navigate(s, count, screen_rows):
+    """`count` keys: `j` down from the top (the highlight moves, then the window scrolls), a
+    quarter of them `k` then `j` where the walk stopped (the highlight moves mid-list), then
+    `k` up from the bottom (G). Returns the Walk."""
+    w = Walk(screen_rows)
+    half, mid = count // 2, count // 8
     s.key(b"g")
-    for data in [b"j"] * (count // 2):
-        r = s.key(data)
-        if r is None:  # the bottom: j has nothing left to do
-            silent += 1
-            break
-        times.append(r[0])
-        sizes.append(r[1])
+    w.keys(s, b"j", half - 2 * mid)
+    w.keys(s, b"k", mid)
+    w.keys(s, b"j", mid)
     s.key(b"G")
-    for data in [b"k"] * (count - count // 2):
-        r = s.key(data)
-        if r is None:
-            silent += 1
-            break
-        times.append(r[0])
-        sizes.append(r[1])
-    return times, sizes, silent
+    w.keys(s, b"k", count - half)
+    return w
 
 
 def p99(xs):
@@ -276,6 +309,12 @@ def row(name, times, sizes, silent=0):
     return "%-34s %5d  %8.1f  %8.1f  %9.0f  %9d%s" % (
         name, len(times), statistics.median(times) * 1000, p99(times) * 1000,
         statistics.median(sizes), max(sizes), "  (%d without a frame)" % silent if silent else "")
+
+
+def walk_rows(name, w):
+    return [row(name, w.times, w.sizes, w.silent),
+            row("  highlight moves", *w.moves),
+            row("  window scrolls", *w.scrolls)]
 
 
 def resize(s, cols, rows):
@@ -306,22 +345,28 @@ def resize(s, cols, rows):
         (clear_at - sent) * 1000, blank, " (a visible blank)" if blank > 30 else "")
 
 
-def filter_step(s, query):
-    """`/`, the query, Enter: each key timed; "not available" when `/` draws nothing."""
-    first = s.key(b"/")
-    if first is None:
-        return "filter: not available (`/` changes nothing on screen)"
-    times = [first[0]]
+def filter_step(s, name, query):
+    """`/`, the query a key at a time (each applied live), Enter, then Esc to clear the
+    filter again: every key timed. "not available" when `/` draws nothing."""
+    opened = s.key(b"/")
+    if opened is None:
+        return ["filter on %s: not available (`/` changes nothing on screen)" % name]
+    typed, times = [], []
     for c in query:
         r = s.key(c.encode())
+        typed.append("%s %s" % (c, "no frame" if r is None else "%.1f" % (r[0] * 1000)))
         if r is not None:
-            times.append(r[0])
+            times.append(r[0] * 1000)
     enter = s.key(b"\r")
-    s.key(b"\x1b")
-    if enter is None:
-        return "filter: typed, but Enter drew nothing"
-    return "filter %r: Enter %.1f ms (%d bytes); typing median %.1f ms, max %.1f ms" % (
-        query, enter[0] * 1000, enter[1], statistics.median(times) * 1000, max(times) * 1000)
+    cleared = s.key(b"\x1b")
+    lines = ["filter %r on %s, ms per key: / %.1f, %s" % (
+        query, name, opened[0] * 1000, ", ".join(typed))]
+    if times:
+        lines.append("  typing median %.1f ms, max %.1f ms; Enter %s; Esc (clear) %s" % (
+            statistics.median(times), max(times),
+            "no frame" if enter is None else "%.1f ms" % (enter[0] * 1000),
+            "no frame" if cleared is None else "%.1f ms" % (cleared[0] * 1000)))
+    return lines
 
 
 def machine():
@@ -377,21 +422,23 @@ def main():
         report.append("%-34s %5s  %8s  %8s  %9s  %9s" % (
             "key-to-frame", "keys", "med ms", "p99 ms", "med bytes", "max bytes"))
         s.key(b"1")
-        report.append(row("Projects tab j/k", *navigate(s, args.keys)))
+        report.extend(walk_rows("Projects tab j/k", navigate(s, args.keys, rows)))
         s.key(b"2")
-        report.append(row("Stalled tab j/k", *navigate(s, args.keys)))
+        report.extend(walk_rows("Stalled tab j/k", navigate(s, args.keys, rows)))
         s.key(b"1")
         s.key(b"g")
         opened = s.key(b"\r")
         # BIG has the most stalled tickets, so it heads the Projects table's default order.
         shown = opened is not None and b"BIG" in s.last_frame
         s.drain(0.5)
-        report.append(row("BIG ticket list j/k (%d)" % args.big, *navigate(s, args.keys))
-                      + ("" if shown else "  (BIG's list did not open)"))
+        walk = walk_rows("BIG ticket list j/k (%d)" % args.big, navigate(s, args.keys, rows))
+        walk[0] += "" if shown else "  (BIG's list did not open)"
+        report.extend(walk)
         report.append("")
-        report.append(filter_step(s, args.query))
+        report.extend(filter_step(s, "the BIG list (%d tickets)" % args.big, args.query))
         s.key(b"\x1b")
         s.key(b"1")
+        report.extend(filter_step(s, "Projects (%d tickets scanned)" % args.rows, args.query))
         report.append("resize " + resize(s, cols - 20, rows - 10))
         report.append("resize " + resize(s, cols, rows))
         if args.idle > 0:

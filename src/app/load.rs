@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -30,11 +31,22 @@ pub struct Loaded {
 }
 
 /// Reads the whole store and analyses it; runs on a blocking thread.
+/// Logs how long the read and the analysis took (`LOOKOUT_LOG=lookout=debug`), as start-up
+/// time is mostly this.
 pub fn load_and_analyse(store: &Store, view: &ViewSpec) -> Result<Loaded, StoreError> {
+    let started = Instant::now();
     let mut portfolio = store.load_for_analysis()?;
+    let read = started.elapsed();
     portfolio.retain_sources(&view.sources);
     portfolio.set_targets(&view.targets);
-    analysed(store, view, portfolio, Utc::now())
+    let loaded = analysed(store, view, portfolio, Utc::now())?;
+    tracing::debug!(
+        tickets = loaded.portfolio.tickets.len(),
+        read_ms = read.as_millis(),
+        analysis_ms = (started.elapsed() - read).as_millis(),
+        "store loaded"
+    );
+    Ok(loaded)
 }
 
 /// The members an assign must take from the store rather than from the tickets: those whose

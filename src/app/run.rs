@@ -8,7 +8,7 @@ use anyhow::Context as _;
 
 use chrono::Utc;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -84,6 +84,18 @@ fn loaded(generation: u64, result: Result<Loaded, crate::store::StoreError>) -> 
             generation,
             error: e.to_string(),
         },
+    }
+}
+
+/// The next item of `keys` when one is ready now (`Some(None)`: the stream ended), `None`
+/// when it would wait. Polled with the calling task's own waker, never a no-op one
+/// (`now_or_never`): crossterm's stream keeps the waker of the first poll that finds nothing
+/// and wakes only that one, so a no-op waker there leaves every later key unread until
+/// something else wakes the loop.
+async fn ready_now<S: Stream + Unpin>(keys: &mut S) -> Option<Option<S::Item>> {
+    match futures::poll!(keys.next()) {
+        Poll::Ready(item) => Some(item),
+        Poll::Pending => None,
     }
 }
 
@@ -186,13 +198,9 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
             // Every batch starts with the time, so what it draws has a current age.
             let mut events = vec![Event::Clock(Utc::now()), event];
             while events.len() < BURST {
-                // Polled with this task's waker, not `now_or_never`'s no-op one: crossterm's
-                // stream keeps the waker of the first poll that finds no input, so a no-op
-                // waker there leaves the next key unseen until something else wakes the loop.
-                let polled = std::future::poll_fn(|cx| Poll::Ready(keys.poll_next_unpin(cx))).await;
-                let ready = match polled {
-                    Poll::Ready(key) => translate(key, size),
-                    Poll::Pending => rx.try_recv().ok().or_else(|| sync_rx.try_recv().ok().map(Event::Sync)),
+                let ready = match ready_now(&mut keys).await {
+                    Some(key) => translate(key, size),
+                    None => rx.try_recv().ok().or_else(|| sync_rx.try_recv().ok().map(Event::Sync)),
                 };
                 match ready {
                     Some(e) => events.push(e),
@@ -403,4 +411,62 @@ fn install_panic_exit() {
         tracing::error!("panic: {info}");
         std::process::exit(101);
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::pin::Pin;
+    use std::sync::Mutex;
+    use std::task::{Context, Waker};
+    use std::time::Duration;
+
+    use super::*;
+
+    type Queue = Arc<Mutex<(VecDeque<u8>, Option<Waker>)>>;
+
+    /// Keys as crossterm's stream hands them out: a poll that finds nothing keeps its waker
+    /// unless one is kept already, and an arriving key wakes that one alone.
+    struct FirstWaker(Queue);
+
+    impl Stream for FirstWaker {
+        type Item = u8;
+
+        fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<u8>> {
+            let mut q = self.0.lock().expect("queue");
+            if let Some(key) = q.0.pop_front() {
+                return Poll::Ready(Some(key));
+            }
+            if q.1.is_none() {
+                q.1 = Some(cx.waker().clone());
+            }
+            Poll::Pending
+        }
+    }
+
+    #[tokio::test]
+    async fn a_key_after_a_drained_burst_still_wakes_the_loop() {
+        let queue: Queue = Arc::new(Mutex::new((VecDeque::from([1]), None)));
+        let mut keys = FirstWaker(queue.clone());
+        assert_eq!(ready_now(&mut keys).await, Some(Some(1)));
+        assert_eq!(ready_now(&mut keys).await, None, "the burst is drained");
+        let typist = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            let mut q = queue.lock().expect("queue");
+            q.0.push_back(2);
+            if let Some(w) = q.1.take() {
+                w.wake();
+            }
+        });
+        let asked = std::time::Instant::now();
+        // A timeout polls its future once more when it fires, which reads the key however
+        // the wake-up went: what tells is how long the key waited.
+        let next = tokio::time::timeout(Duration::from_secs(3), keys.next()).await;
+        typist.join().expect("typist");
+        assert_eq!(next, Ok(Some(2)));
+        assert!(
+            asked.elapsed() < Duration::from_secs(2),
+            "the key is read when it arrives, not when something else wakes the loop"
+        );
+    }
 }

@@ -239,20 +239,34 @@ fn moving_asks_the_tracker_which_statuses_it_allows() {
     let mut s = loaded(false);
     press(&mut s, '2');
     let out = press(&mut s, 'm');
-    assert!(
-        out.effects
-            .iter()
-            .any(|e| matches!(e, Effect::Statuses { .. })),
-        "{:?}",
-        out.effects
-    );
+    let asked = out
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Statuses { source, ticket, .. } => Some((source.clone(), *ticket)),
+            _ => None,
+        })
+        .expect("the tracker is asked");
     let Some(Mode::Picker(p)) = top(&s) else {
         panic!("picker")
     };
     assert!(p.loading);
+    // An answer about another ticket (a picker closed since) is not offered here.
     update(
         &mut s,
         Event::Statuses {
+            ticket: (asked.0.clone(), asked.1 + 100_000),
+            result: Ok(vec!["Elsewhere".into()]),
+        },
+    );
+    let Some(Mode::Picker(p)) = top(&s) else {
+        panic!("picker")
+    };
+    assert!(p.loading, "still waiting for its own answer");
+    update(
+        &mut s,
+        Event::Statuses {
+            ticket: asked,
             result: Ok(vec!["In Review".into(), "Done\u{1b}[2J".into()]),
         },
     );

@@ -489,3 +489,86 @@ fn the_suggestions_list_filters_by_its_tickets_and_moves_within_what_it_shows() 
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.advice.shown.len(), all);
 }
+
+#[test]
+fn a_scrolled_view_moves_back_at_once_after_going_to_its_end() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    key(&mut s, KeyCode::Enter);
+    // The screen drawn last sets how far a view can scroll.
+    let _ = screen_rows(&s, 80, 24);
+    press(&mut s, 'G');
+    let Some(Mode::Ticket(v)) = top(&s) else {
+        panic!("ticket view")
+    };
+    let end = v.scroll;
+    assert!(end > 0 && end < v.lines.len(), "{end} of {}", v.lines.len());
+    press(&mut s, 'k');
+    let Some(Mode::Ticket(v)) = top(&s) else {
+        panic!("ticket view")
+    };
+    assert_eq!(v.scroll, end - 1, "one key back up moves one line");
+    key(&mut s, KeyCode::Esc);
+    press(&mut s, '?');
+    let _ = screen_rows(&s, 80, 24);
+    press(&mut s, 'G');
+    press(&mut s, 'k');
+    let Some(Mode::Help(scroll)) = top(&s) else {
+        panic!("help")
+    };
+    let after = *scroll;
+    press(&mut s, 'G');
+    let Some(Mode::Help(end)) = top(&s) else {
+        panic!("help")
+    };
+    assert_eq!(after + 1, *end);
+}
+
+fn screen_rows(state: &State, w: u16, h: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+    terminal
+        .draw(|f| lookout::ui::draw(f, state))
+        .expect("draw");
+    format!("{:?}", terminal.backend().buffer().area)
+}
+
+#[test]
+fn a_typed_command_that_does_not_parse_says_why_and_runs_nothing() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    press(&mut s, ':');
+    typed(&mut s, "quit:now");
+    key(&mut s, KeyCode::Enter);
+    assert!(!s.quit);
+    let Some(Mode::Prompt(p)) = top(&s) else {
+        panic!("the palette stays open")
+    };
+    assert!(
+        p.error
+            .as_deref()
+            .is_some_and(|e| e.contains("takes no argument"))
+    );
+}
+
+#[test]
+fn q_waits_for_a_bulk_write_to_end_and_list_keys_do_nothing_behind_a_detail_view() {
+    let mut s = loaded(false);
+    press(&mut s, '2');
+    press(&mut s, 'P');
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(top(&s), Some(Mode::Bulk(_))));
+    press(&mut s, 'q');
+    assert!(!s.quit, "the summary would be lost");
+    update(&mut s, Event::BulkDone(BulkSummary::default()));
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Enter);
+    let rows = s.stalled.rows.clone();
+    press(&mut s, 's');
+    press(&mut s, '*');
+    assert_eq!(s.stalled.rows, rows, "no sort behind the ticket view");
+    assert!(s.marks.is_empty(), "no marking the whole hidden list");
+    press(&mut s, 'q');
+    assert!(s.quit);
+}

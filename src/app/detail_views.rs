@@ -79,11 +79,14 @@ pub fn open_project(state: &mut State) -> Outcome {
 
 /// Scrolls the detail view in front; false when none is.
 pub fn scroll(state: &mut State, action: Action) -> bool {
+    // The last full page of the screen drawn last is as far as it goes, so a key back up
+    // after `G` moves at once.
+    let room = state.body_rows.get().saturating_sub(2);
     let Some(Mode::Ticket(v) | Mode::Project(v)) = state.modes.last_mut() else {
         return false;
     };
-    // The draw clamps to a full last page; here the bound is the content.
-    v.scroll = moved(v.scroll.min(v.lines.len()), v.lines.len(), action);
+    let last = v.lines.len().saturating_sub(room);
+    v.scroll = moved(v.scroll.min(last), last + 1, action);
     true
 }
 

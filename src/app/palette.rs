@@ -73,18 +73,16 @@ pub fn score(needle: &str, hay: &str) -> Option<i32> {
     Some(total)
 }
 
-/// What Enter runs: a typed command with data, or the chosen match.
-pub fn chosen(state: &State, prompt: &Prompt) -> Option<Command> {
+/// What Enter runs: a typed command with data (or why it cannot run), or the chosen match.
+pub fn chosen(state: &State, prompt: &Prompt) -> Result<Option<Command>, String> {
     let typed = prompt.line.value().trim();
-    if typed.contains(':')
-        && let Ok(command) = Command::parse(typed)
-    {
-        return Some(command);
+    if typed.contains(':') {
+        return Command::parse(typed).map(Some);
     }
-    prompt
+    Ok(prompt
         .matches
         .get(prompt.chosen)
-        .map(|&i| state.keymap.bindings[i].command.clone())
+        .map(|&i| state.keymap.bindings[i].command.clone()))
 }
 
 /// Runs `command` as if its key had been pressed where the palette was opened; says so when

@@ -36,13 +36,22 @@ pub fn on_key(state: &mut State, key: &KeyEvent, command: Option<Command>) -> Ou
             Outcome::redraw()
         }
         Some(Action::Confirm) => {
+            let typed = prompt.line.value().trim();
+            if kind == PromptKind::Palette
+                && typed.contains(':')
+                && let Err(why) = Command::parse(typed)
+            {
+                // The line stays open with what was typed, and says what is wrong with it.
+                prompt.error = Some(why);
+                return Outcome::redraw();
+            }
             let Some(Mode::Prompt(prompt)) = state.modes.pop() else {
                 return Outcome::redraw();
             };
             match kind {
                 PromptKind::Palette => match palette::chosen(state, &prompt) {
-                    Some(command) => palette::run(state, command),
-                    None => Outcome::redraw(),
+                    Ok(Some(command)) => palette::run(state, command),
+                    _ => Outcome::redraw(),
                 },
                 PromptKind::Filter => Outcome::redraw(),
                 PromptKind::Label | PromptKind::Comment => {

@@ -56,6 +56,14 @@ pub fn on_key(state: &mut State, key: &KeyEvent) -> Outcome {
                 return Outcome::default();
             };
             if action == Action::Quit {
+                // Leaving in the middle of a bulk write would lose its summary: what was
+                // written and what failed. Signals (SIGTERM, SIGHUP) still end lookout.
+                if let Some(Mode::Bulk(b)) = state.modes.last()
+                    && b.summary.is_none()
+                {
+                    state.message = Some("writes are on their way: quit once they end".into());
+                    return Outcome::redraw();
+                }
                 return update::apply(state, &Command::new(Action::Quit));
             }
             return match state.modes.last() {

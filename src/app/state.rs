@@ -170,12 +170,17 @@ pub struct State {
     /// `analysis.stalled` rows after the project filter, computed when either changes.
     pub stalled: ListView,
     pub stalled_sort: Sorting<StalledSort>,
+    /// Flagged rows among `stalled`'s, counted when they are rebuilt, not on every frame.
+    pub stalled_flagged: usize,
     /// How a project's ticket list is sorted.
     pub ticket_sort: Sorting<TicketSort>,
     /// Where each ticket is in `portfolio.tickets`, by (source, id); rebuilt per load.
     pub ticket_at: HashMap<(CompactString, u64), usize>,
     /// Each list's filter, kept for the session.
     pub filters: HashMap<FilterTarget, Applied>,
+    /// The height of the body (between the tab bar and the status lines) last drawn: how far
+    /// a scrolled view can go. A `Cell` because only drawing knows it.
+    pub body_rows: std::cell::Cell<usize>,
     /// Who `@me` is (the config's `me`): logins and names.
     pub me: Vec<String>,
     /// Tickets marked for a bulk action, by (source, id): they stay marked across reloads.
@@ -223,6 +228,7 @@ impl State {
             analysis: Arc::new(Analysis::default()),
             projects: ListView::default(),
             stalled: ListView::default(),
+            stalled_flagged: 0,
             stalled_sort: Sorting {
                 column: StalledSort::Worst,
                 descending: false,
@@ -234,6 +240,7 @@ impl State {
             ticket_at: HashMap::new(),
             marks: HashSet::new(),
             me: Vec::new(),
+            body_rows: std::cell::Cell::new(20),
             filters: HashMap::new(),
             sort: SortKey::Stalled,
             sort_descending: true,
@@ -305,6 +312,10 @@ impl State {
             .collect();
         sort_stalled(&mut rows, all, self.stalled_sort);
         let rows = super::filters::stalled_shown(self, rows);
+        self.stalled_flagged = rows
+            .iter()
+            .filter(|&&i| all[i].severity == crate::analysis::stalled::Severity::Flag)
+            .count();
         let keep = keep.and_then(|(src, id)| {
             rows.iter()
                 .copied()

@@ -50,6 +50,8 @@ pub struct Order {
     /// What the confirmation says, e.g. "assign to Alice Smith (alice)".
     pub what: String,
     pub targets: Vec<TicketId>,
+    /// Each target as the confirmation showed it: what the write is checked against.
+    pub seen: Vec<Seen>,
 }
 
 /// A ticket by (source, id): what dialogs hold, so a reload that moves tickets around in the
@@ -81,6 +83,8 @@ pub struct Bulk {
     pub lines: Vec<(String, Result<(), Clean>)>,
     pub summary: Option<Clean>,
     pub scroll: usize,
+    /// The tickets sent, by (source, key): a summary names keys only.
+    pub sent: Vec<(String, String)>,
 }
 
 /// The tickets an action applies to: every marked ticket, or the selected one.
@@ -322,10 +326,25 @@ fn comment_order(state: &mut State, body: &str, targets: Vec<TicketId>) -> Outco
 }
 
 fn confirm(state: &mut State, change: Change, what: String, targets: Vec<TicketId>) -> Outcome {
+    let tickets = &state.portfolio.tickets;
+    let (targets, seen): (Vec<TicketId>, Vec<Seen>) = targets
+        .into_iter()
+        .filter_map(|k| {
+            let i = *state.ticket_at.get(&k)?;
+            Some((k, Seen::of(&tickets[i])))
+        })
+        .unzip();
+    if targets.is_empty() {
+        return say(
+            state,
+            "those tickets are no longer loaded: nothing to confirm".into(),
+        );
+    }
     state.modes.push(Mode::Confirm(Order {
         change,
         what,
         targets,
+        seen,
     }));
     Outcome::redraw()
 }
@@ -448,28 +467,32 @@ pub fn on_confirm(state: &mut State, action: Action) -> Outcome {
                 return Outcome::default();
             };
             let tickets = &state.portfolio.tickets;
-            let requests: Vec<WriteRequest> = resolve(state, &order.targets)
-                .into_iter()
-                .map(|i| {
-                    let t = &tickets[i];
-                    WriteRequest {
-                        source: t.source.to_string(),
-                        action: TrackerAction {
-                            ticket: t.id,
-                            key: t.key.to_string(),
-                            change: order.change.clone(),
-                        },
-                        // What the user saw when confirming: a ticket that moved since is
-                        // not written.
-                        seen: Seen::of(t),
-                    }
-                })
-                .collect();
+            let mut gone = 0;
+            let mut requests = Vec::new();
+            for (k, seen) in order.targets.iter().zip(&order.seen) {
+                let Some(&i) = state.ticket_at.get(k) else {
+                    gone += 1;
+                    continue;
+                };
+                let t = &tickets[i];
+                requests.push(WriteRequest {
+                    source: t.source.to_string(),
+                    action: TrackerAction {
+                        ticket: t.id,
+                        key: t.key.to_string(),
+                        change: order.change.clone(),
+                    },
+                    // What the confirmation showed: a ticket that moved since is not written.
+                    seen: seen.clone(),
+                });
+            }
+            if gone > 0 {
+                state.message = Some(Clean::new(format!(
+                    "{gone} of the tickets are no longer loaded: not sent"
+                )));
+            }
             if requests.is_empty() {
-                return say(
-                    state,
-                    "those tickets are no longer loaded: nothing was sent".into(),
-                );
+                return Outcome::redraw();
             }
             state.modes.push(Mode::Bulk(Bulk {
                 what: order.what.clone(),
@@ -478,6 +501,10 @@ pub fn on_confirm(state: &mut State, action: Action) -> Outcome {
                 lines: Vec::new(),
                 summary: None,
                 scroll: 0,
+                sent: requests
+                    .iter()
+                    .map(|r| (r.source.clone(), r.action.key.clone()))
+                    .collect(),
             }));
             Outcome {
                 redraw: true,
@@ -538,12 +565,18 @@ pub fn on_progress(state: &mut State, progress: BulkProgress) -> Outcome {
 pub fn on_done(state: &mut State, summary: BulkSummary) -> Outcome {
     let line = Clean::new(summary.to_string());
     let written: Vec<&str> = summary.succeeded.iter().map(|(k, _)| k.as_str()).collect();
+    // Keys are unique within a source only: a ticket is unmarked when its source and key were
+    // sent and its key was written.
+    let sent: Vec<(String, String)> = bulk_mut(state).map(|b| b.sent.clone()).unwrap_or_default();
     let tickets = &state.portfolio.tickets;
     state.marks.retain(|k| {
-        state
-            .ticket_at
-            .get(k)
-            .is_none_or(|&i| !written.contains(&tickets[i].key.as_str()))
+        state.ticket_at.get(k).is_none_or(|&i| {
+            let t = &tickets[i];
+            let was_sent = sent
+                .iter()
+                .any(|(s, key)| s.as_str() == t.source.as_str() && key.as_str() == t.key.as_str());
+            !(was_sent && written.contains(&t.key.as_str()))
+        })
     });
     if let Some(bulk) = bulk_mut(state) {
         // Every ticket ends in the list, even one whose progress report never came.

@@ -140,12 +140,25 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
     }
 }
 
-/// More lines than the help overlay ever has, so its scroll needs no keymap to bound it.
-const HELP_LINES: usize = 200;
-
 /// Runs a command in the context in front of the user.
 pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
     let action = command.action;
+    // A detail view covers its list: what works on a whole list does nothing behind it.
+    let covered = matches!(state.modes.last(), Some(Mode::Ticket(_) | Mode::Project(_)));
+    if covered
+        && matches!(
+            action,
+            Action::Filter
+                | Action::ClearFilter
+                | Action::SortNext
+                | Action::SortReverse
+                | Action::Sort
+                | Action::MarkAll
+                | Action::FilterProject
+        )
+    {
+        return Outcome::default();
+    }
     match action {
         Action::Quit => {
             state.quit = true;
@@ -182,9 +195,12 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
         | Action::Bottom
             if state.showing_help() =>
         {
+            // Bounded by what the overlay can scroll on the screen drawn last, so a key back
+            // up after `G` moves at once.
+            let room = state.body_rows.get().saturating_sub(2);
+            let last = crate::ui::help_lines(state).saturating_sub(room);
             if let Some(Mode::Help(scroll)) = state.modes.last_mut() {
-                // The overlay clamps what it draws; here the scroll only needs a bound.
-                *scroll = moved(*scroll, HELP_LINES, action);
+                *scroll = moved((*scroll).min(last), last + 1, action);
             }
             Outcome::redraw()
         }

@@ -23,6 +23,11 @@ use ratatui::widgets::Paragraph;
 use crate::app::{DetailView, Mode, PromptKind, State, Tab};
 pub use theme::Theme;
 
+/// How many lines the help overlay has where the user is.
+pub fn help_lines(state: &State) -> usize {
+    help::lines(state, &theme_of(state)).len()
+}
+
 /// The theme the state asks for: its palette, colour or none, and its glyphs.
 pub fn theme_of(state: &State) -> Theme {
     Theme::with(
@@ -35,6 +40,7 @@ pub fn theme_of(state: &State) -> Theme {
 pub fn draw(frame: &mut Frame, state: &State) {
     let theme = theme_of(state);
     let [top, body, notice, bottom] = areas(frame.area(), state);
+    state.body_rows.set(body.height as usize);
     draw_tab_bar(frame, top, state, &theme);
     if let Some(line) = state.notices.line() {
         notice::draw(frame, notice, &line, state, &theme);

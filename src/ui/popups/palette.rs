@@ -26,7 +26,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, prompt: &Prompt, theme
     let typed: String = prompt.line.value().chars().skip(skip).collect();
     let mut lines = vec![
         Line::from(vec![Span::styled(": ", theme.header()), Span::raw(typed)]),
-        Line::from(""),
+        match &prompt.error {
+            Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
+            None => Line::from(""),
+        },
     ];
     // The chosen match stays in view: the list scrolls by whole pages.
     let first = prompt.chosen / shown * shown;

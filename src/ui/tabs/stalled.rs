@@ -17,11 +17,7 @@ pub(crate) const WIDE: u16 = 140;
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let all = &state.analysis.stalled;
     let list = &state.stalled;
-    let flagged = list
-        .rows
-        .iter()
-        .filter(|&&i| all[i].severity == Severity::Flag)
-        .count();
+    let flagged = state.stalled_flagged;
     let scope = match &state.stalled_filter {
         Some((_, project)) => format!(" in {project}"),
         None => String::new(),

@@ -162,8 +162,14 @@ fn context(state: &State) -> Context<'_> {
     }
 }
 
-fn facets(state: &State) -> Facets {
-    Facets::of(&state.analysis.stalled, &state.advice.list)
+fn facets(state: &State) -> &Facets {
+    &state.facets
+}
+
+/// What `stalled` and `has:suggestion` read, worked out again when the analysis or the
+/// suggestions change (not on every keystroke of the filter line).
+pub fn refresh_facets(state: &mut State) {
+    state.facets = Facets::of(&state.analysis.stalled, &state.advice.list);
 }
 
 /// The rows of `all` (indices into the tickets) the Tickets filter lets through.
@@ -174,7 +180,7 @@ pub fn tickets_shown(state: &State, all: &[usize]) -> Vec<usize> {
             all,
             &f.query,
             &context(state),
-            &facets(state),
+            facets(state),
         ),
         None => all.to_vec(),
     }
@@ -257,7 +263,7 @@ pub fn projects_shown(state: &State) -> Option<HashSet<(CompactString, CompactSt
     let f = state.filters.get(&FilterTarget::Projects)?;
     let p = &state.portfolio;
     let all: Vec<usize> = (0..p.tickets.len()).collect();
-    let hits = select(p, &all, &f.query, &context(state), &facets(state));
+    let hits = select(p, &all, &f.query, &context(state), facets(state));
     Some(
         hits.into_iter()
             .map(|i| (p.tickets[i].source.clone(), p.tickets[i].project.clone()))

@@ -68,17 +68,30 @@ impl ListView {
     }
 
     /// The rows to draw in `height` lines, with the selection in view: the first row stays
-    /// where it was unless the selection left the window.
+    /// where it was unless the selection left the window. Then the window jumps half a page
+    /// (a step of one would rewrite every row on every key, 3-4 KB over SSH; a jump does it
+    /// once in half a page of keys), or straight to the selection when it went further.
     pub fn window(&self, height: usize) -> Range<usize> {
         let len = self.rows.len();
         if height == 0 || len == 0 {
             return 0..0;
         }
-        let mut first = self.offset.get().min(len.saturating_sub(height));
+        let last_first = len.saturating_sub(height);
+        let jump = (height / 2).max(1);
+        let mut first = self.offset.get().min(last_first);
         if self.selected < first {
-            first = self.selected;
+            first = if first - self.selected <= jump {
+                first.saturating_sub(jump)
+            } else {
+                self.selected
+            };
         } else if self.selected >= first + height {
-            first = self.selected + 1 - height;
+            let past = self.selected + 1 - (first + height);
+            first = if past <= jump {
+                (first + jump).min(last_first)
+            } else {
+                self.selected + 1 - height
+            };
         }
         self.offset.set(first);
         first..(first + height).min(len)
@@ -116,7 +129,34 @@ mod tests {
         assert_eq!(list.selected, 90);
         assert_eq!(list.window(10), 90..100);
         list.step(Action::Up);
-        assert_eq!(list.window(10), 89..99, "scrolls by one past the top");
+        assert_eq!(list.window(10), 85..95, "past the top, half a page up");
+    }
+
+    #[test]
+    fn stepping_past_the_window_jumps_half_a_page_and_far_moves_go_straight_there() {
+        let mut list = ListView::new((0..100).collect());
+        assert_eq!(list.window(10), 0..10);
+        for _ in 0..10 {
+            list.step(Action::Down);
+        }
+        assert_eq!(list.window(10), 5..15, "one past the bottom: half a page");
+        // The next four keys move only the highlight.
+        for _ in 0..4 {
+            list.step(Action::Down);
+            assert_eq!(list.window(10), 5..15);
+        }
+        list.step(Action::PageDown);
+        assert_eq!(list.selected, 24);
+        assert_eq!(
+            list.window(10),
+            15..25,
+            "a page beyond: the selection at the bottom"
+        );
+        list.step(Action::Bottom);
+        assert_eq!(list.window(10), 90..100);
+        list.select(97);
+        list.replace((0..98).collect(), None);
+        assert_eq!(list.window(10), 88..98, "never past the end");
     }
 
     #[test]

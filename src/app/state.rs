@@ -178,6 +178,8 @@ pub struct State {
     pub ticket_at: HashMap<(CompactString, u64), usize>,
     /// Each list's filter, kept for the session.
     pub filters: HashMap<FilterTarget, Applied>,
+    /// Which tickets are stalled or have a suggestion, for the filters.
+    pub facets: crate::filter::Facets,
     /// The height of the body (between the tab bar and the status lines) last drawn: how far
     /// a scrolled view can go. A `Cell` because only drawing knows it.
     pub body_rows: std::cell::Cell<usize>,
@@ -242,6 +244,7 @@ impl State {
             me: Vec::new(),
             body_rows: std::cell::Cell::new(20),
             filters: HashMap::new(),
+            facets: crate::filter::Facets::default(),
             sort: SortKey::Stalled,
             sort_descending: true,
             sources: source_names

@@ -121,6 +121,7 @@ pub fn reshow(state: &mut State) {
 /// Recomputes what depends on the list or the portfolio: the markers the other tabs show and
 /// the selected ticket's history. Called when either changes, never while drawing.
 pub fn changed(state: &mut State) {
+    super::filters::refresh_facets(state);
     reshow(state);
     let advice = &mut state.advice;
     advice.marked = advice

@@ -67,6 +67,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             state.ticket_at = lists::index_tickets(&portfolio.tickets);
             state.portfolio = portfolio;
             state.analysis = analysis;
+            filters::refresh_facets(state);
             state.loaded = true;
             state.load_error = None;
             resort_to(state, project);

@@ -84,14 +84,9 @@ impl<'a> Experience<'a> {
         }
     }
 
-    /// How many similar deliveries `m` has, under either of their names.
-    fn of_member(&self, m: &Member, similar: &[u32]) -> u32 {
-        names(m)
-            .iter()
-            .filter_map(|n| self.people.get(n))
-            .map(|p| similar[*p as usize])
-            .max()
-            .unwrap_or(0)
+    /// `m`'s numbers here, under either of their names: what `similar` is indexed by.
+    fn numbers(&self, m: &Member) -> [Option<u32>; 2] {
+        names(m).map(|n| self.people.get(n).copied())
     }
 }
 
@@ -106,11 +101,33 @@ struct Stall<'a> {
     current: &'a str,
     current_wip: usize,
     features: Vec<u64>,
-    /// Members other than the assignee holding less, with how much they hold.
-    lighter: Vec<(&'a Member, usize)>,
+    /// How many of the project's members, lightest first, hold less than the assignee.
+    lighter: usize,
 }
 
-fn stalls<'a>(c: &Context<'a>) -> Vec<Stall<'a>> {
+/// Each project's members with the work each holds, lightest first: worked out once per
+/// project, not once per stalled ticket (a project of thousands of members and tickets).
+type Benches<'a> = HashMap<(&'a str, &'a str), Vec<(&'a Member, usize)>>;
+
+fn bench<'a>(c: &Context<'a>, source: &'a str, project: &'a str) -> Vec<(&'a Member, usize)> {
+    let mut held: Vec<(&Member, usize)> = c
+        .members_of(source, project)
+        .iter()
+        .map(|m| {
+            let [d, l] = names(m);
+            let other = if l != d {
+                c.workload.of_person(source, l)
+            } else {
+                0
+            };
+            (*m, c.workload.of_person(source, d) + other)
+        })
+        .collect();
+    held.sort_by_key(|&(_, n)| n);
+    held
+}
+
+fn stalls<'a>(c: &Context<'a>, benches: &mut Benches<'a>) -> Vec<Stall<'a>> {
     let mut out = Vec::new();
     for s in &c.analysis.stalled {
         if s.severity != Severity::Flag
@@ -123,22 +140,13 @@ fn stalls<'a>(c: &Context<'a>) -> Vec<Stall<'a>> {
             continue;
         };
         let current_wip = c.workload.of_person(&t.source, current);
-        let lighter: Vec<(&Member, usize)> = c
-            .members_of(&t.source, &t.project)
-            .iter()
-            .filter(|m| !names(m).contains(&current))
-            .map(|m| {
-                let [d, l] = names(m);
-                let other = if l != d {
-                    c.workload.of_person(&t.source, l)
-                } else {
-                    0
-                };
-                (*m, c.workload.of_person(&t.source, d) + other)
-            })
-            .filter(|(_, held)| *held < current_wip)
-            .collect();
-        if lighter.is_empty() {
+        let held = benches
+            .entry((t.source.as_str(), t.project.as_str()))
+            .or_insert_with(|| bench(c, &t.source, &t.project));
+        // The assignee is never among them: a member's count includes what they hold under
+        // the name the ticket shows, so it is at least the assignee's own.
+        let lighter = held.partition_point(|&(_, n)| n < current_wip);
+        if lighter == 0 {
             continue;
         }
         let mut wanted = Vec::new();
@@ -156,7 +164,8 @@ fn stalls<'a>(c: &Context<'a>) -> Vec<Stall<'a>> {
 }
 
 pub fn reassign(c: &Context<'_>, out: &mut Vec<Draft>) {
-    let stalls = stalls(c);
+    let mut benches = Benches::new();
+    let stalls = stalls(c, &mut benches);
     // Only the words and labels of the project's stalled tickets are ever asked about.
     let mut wanted: HashMap<(&str, &str), HashSet<u64, MixBuild>> = HashMap::new();
     for x in &stalls {
@@ -172,19 +181,33 @@ pub fn reassign(c: &Context<'_>, out: &mut Vec<Draft>) {
             ((source, project), e)
         })
         .collect();
+    // Each bench member's numbers in the project's experience, found once per project.
+    let numbered: HashMap<(&str, &str), Vec<[Option<u32>; 2]>> = benches
+        .iter()
+        .filter_map(|(k, held)| {
+            let exp = experience.get(k)?;
+            Some((*k, held.iter().map(|(m, _)| exp.numbers(m)).collect()))
+        })
+        .collect();
     // The median of the people holding work in each source, found once per source.
     let mut usual_in: HashMap<&str, f64> = HashMap::new();
     let mut by_person = Vec::new();
     for x in stalls {
         let (s, t, current, current_wip) = (x.stalled, x.ticket, x.current, x.current_wip);
-        let Some(exp) = experience.get(&(t.source.as_str(), t.project.as_str())) else {
+        let at = (t.source.as_str(), t.project.as_str());
+        let (Some(exp), Some(held), Some(numbers)) =
+            (experience.get(&at), benches.get(&at), numbered.get(&at))
+        else {
             continue;
         };
         exp.similar(&x.features, &mut by_person);
-        let mut offered: Vec<(&Member, usize, u32)> = x
-            .lighter
+        let mut offered: Vec<(&Member, usize, u32)> = held[..x.lighter]
             .iter()
-            .map(|&(m, held)| (m, held, exp.of_member(m, &by_person)))
+            .zip(numbers)
+            .map(|(&(m, held), n)| {
+                let similar = n.iter().flatten().map(|p| by_person[*p as usize]).max();
+                (m, held, similar.unwrap_or(0))
+            })
             .filter(|(_, _, similar)| *similar >= 1)
             .collect();
         if offered.is_empty() {

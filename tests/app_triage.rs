@@ -216,6 +216,20 @@ fn assigning_three_marked_tickets_picks_a_member_confirms_and_writes_each() {
             .is_some_and(|t| t.starts_with("2 succeeded, 1 failed"))
     );
     assert_eq!(s.marks.len(), 1, "the failed ticket stays marked");
+    // The audit log shows each write at once: two made, one refused with why.
+    let writes: Vec<_> = s
+        .advice
+        .audit
+        .iter()
+        .filter_map(|e| match e {
+            lookout::app::AuditEntry::Write { action, result, .. } => {
+                Some((action.key.clone(), result.is_ok()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(writes.len(), 3, "{writes:?}");
+    assert_eq!(writes.iter().filter(|(_, ok)| *ok).count(), 2);
     key(&mut s, KeyCode::Esc);
     assert!(s.modes.is_empty());
 }

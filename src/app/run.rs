@@ -264,7 +264,9 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                         Effect::Statuses { source, ticket, key } => {
                             spawn_statuses(writers_ready.clone(), source, ticket, key, tx.clone());
                         }
-                        Effect::Bulk { requests } => spawn_bulk(writers_ready.clone(), requests, tx.clone()),
+                        Effect::Bulk { requests } => {
+                            spawn_bulk(writers_ready.clone(), requests, store.clone(), tx.clone());
+                        }
                         Effect::Copy { text } => {
                             let said = copy(terminal.backend_mut(), &text);
                             let _ = tx.send(Event::Said(said));
@@ -356,6 +358,7 @@ fn spawn_statuses(
 fn spawn_bulk(
     writers: Option<Writers>,
     requests: Vec<sync::WriteRequest>,
+    store: Store,
     tx: mpsc::UnboundedSender<Event>,
 ) {
     tokio::spawn(async move {
@@ -377,9 +380,25 @@ fn spawn_bulk(
                 let _ = forward.send(Event::BulkProgress(p));
             }
         });
-        let summary = sync::run_bulk(&writers, requests, progress_tx).await;
+        let summary = sync::run_bulk(&writers, requests.clone(), progress_tx).await;
         // Every progress report reaches the screen before the summary does.
         let _ = relay.await;
+        // Each write made or refused goes to the audit log, with what it overwrote, as a
+        // suggestion's write does.
+        let noted = summary.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            let ledger = crate::advisor::Ledger::new(&store);
+            for (request, result) in sync::bulk_results(&requests, |r| &r.action.key, &noted) {
+                let at = Utc::now();
+                if let Err(e) = ledger.record_write(&request.source, &request.action, &result, at) {
+                    tracing::error!(
+                        "cannot note a write to {} in the audit log: {e}",
+                        request.source
+                    );
+                }
+            }
+        })
+        .await;
         let _ = tx.send(Event::BulkDone(summary));
     });
 }

@@ -83,8 +83,8 @@ pub struct Bulk {
     pub lines: Vec<(String, Result<(), Clean>)>,
     pub summary: Option<Clean>,
     pub scroll: usize,
-    /// The tickets sent, by (source, key): a summary names keys only.
-    pub sent: Vec<(String, String)>,
+    /// What was sent, by source: a summary names keys only.
+    pub sent: Vec<(String, TrackerAction)>,
 }
 
 /// The tickets an action applies to: every marked ticket, or the selected one.
@@ -503,7 +503,7 @@ pub fn on_confirm(state: &mut State, action: Action) -> Outcome {
                 scroll: 0,
                 sent: requests
                     .iter()
-                    .map(|r| (r.source.clone(), r.action.key.clone()))
+                    .map(|r| (r.source.clone(), r.action.clone()))
                     .collect(),
             }));
             Outcome {
@@ -567,17 +567,31 @@ pub fn on_done(state: &mut State, summary: BulkSummary) -> Outcome {
     let written: Vec<&str> = summary.succeeded.iter().map(|(k, _)| k.as_str()).collect();
     // Keys are unique within a source only: a ticket is unmarked when its source and key were
     // sent and its key was written.
-    let sent: Vec<(String, String)> = bulk_mut(state).map(|b| b.sent.clone()).unwrap_or_default();
+    let sent: Vec<(String, TrackerAction)> =
+        bulk_mut(state).map(|b| b.sent.clone()).unwrap_or_default();
     let tickets = &state.portfolio.tickets;
     state.marks.retain(|k| {
         state.ticket_at.get(k).is_none_or(|&i| {
             let t = &tickets[i];
             let was_sent = sent
                 .iter()
-                .any(|(s, key)| s.as_str() == t.source.as_str() && key.as_str() == t.key.as_str());
+                .any(|(s, a)| s.as_str() == t.source.as_str() && a.key.as_str() == t.key.as_str());
             !(was_sent && written.contains(&t.key.as_str()))
         })
     });
+    // The audit log on screen shows these writes at once (the stored log has them too).
+    let at = chrono::Utc::now();
+    for ((source, action), result) in crate::sync::bulk_results(&sent, |(_, a)| &a.key, &summary) {
+        state.advice.audit.insert(
+            0,
+            super::advice::AuditEntry::Write {
+                at,
+                source: source.clone(),
+                action: action.clone(),
+                result: result.map(|_| ()).map_err(Clean::new),
+            },
+        );
+    }
     if let Some(bulk) = bulk_mut(state) {
         // Every ticket ends in the list, even one whose progress report never came.
         for (key, why) in &summary.failed {

@@ -46,6 +46,28 @@ impl fmt::Display for BulkSummary {
     }
 }
 
+/// Each item sent (a request, or what stands for one) with what came of it: the ticket's
+/// fields before the write, or why not; matched by the ticket key `key` gives, in order.
+pub fn bulk_results<'r, T>(
+    sent: &'r [T],
+    key: impl Fn(&T) -> &str,
+    summary: &BulkSummary,
+) -> Vec<(&'r T, Result<Facts, String>)> {
+    let mut ok: Vec<&(String, Facts)> = summary.succeeded.iter().collect();
+    let mut failed: Vec<&(String, String)> = summary.failed.iter().collect();
+    sent.iter()
+        .filter_map(|r| {
+            let key = key(r);
+            // A key may repeat across sources: each answer is used once, in order.
+            if let Some(i) = ok.iter().position(|(k, _)| k == key) {
+                return Some((r, Ok(ok.remove(i).1.clone())));
+            }
+            let i = failed.iter().position(|(k, _)| k == key)?;
+            Some((r, Err(failed.remove(i).1.clone())))
+        })
+        .collect()
+}
+
 /// Writes `requests` one after another and reports each to `progress` (a closed receiver
 /// stops the reports, not the writes: what the user confirmed goes on).
 pub async fn run_bulk(
@@ -102,6 +124,35 @@ pub async fn run_bulk(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_pair_each_sent_ticket_once_even_when_keys_repeat() {
+        let facts = |s: &str| Facts {
+            status: s.into(),
+            assignee: None,
+            assignee_login: None,
+            priority: crate::domain::Priority::Low,
+            priority_name: "Low".into(),
+        };
+        let summary = BulkSummary {
+            succeeded: vec![("A-1".into(), facts("one")), ("A-1".into(), facts("two"))],
+            failed: vec![("B-2".into(), "HTTP 500".into())],
+        };
+        let sent = ["A-1", "B-2", "A-1", "C-3"];
+        let got: Vec<(&str, Result<String, String>)> = bulk_results(&sent, |k| k, &summary)
+            .into_iter()
+            .map(|(k, r)| (*k, r.map(|f| f.status)))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A-1", Ok("one".to_string())),
+                ("B-2", Err("HTTP 500".to_string())),
+                ("A-1", Ok("two".to_string())),
+            ],
+            "a ticket without an answer is left out"
+        );
+    }
     use crate::domain::Priority;
 
     fn facts() -> Facts {

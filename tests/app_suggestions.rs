@@ -85,9 +85,19 @@ fn accept_confirms_then_writes_exactly_the_proposal_and_keeps_the_pre_image() {
             result: Ok(before()),
         },
     );
-    let [Effect::Decide(d)] = out.effects.as_slice() else {
-        panic!("an applied write is kept as a decision: {:?}", out.effects);
+    let [
+        Effect::Decide(d),
+        Effect::Refresh {
+            source, tickets, ..
+        },
+    ] = out.effects.as_slice()
+    else {
+        panic!(
+            "an applied write is kept as a decision, and its ticket read back: {:?}",
+            out.effects
+        );
     };
+    assert_eq!((source.as_str(), tickets.as_slice()), ("demo", &[12][..]));
     assert_eq!(d.verdict, Verdict::Accept);
     assert_eq!(d.suggestion, chosen.id);
     assert_eq!(d.fingerprint, chosen.fingerprint);
@@ -198,7 +208,7 @@ fn undoing_an_applied_write_restores_the_pre_image_in_the_tracker() {
             result: Ok(before()),
         },
     );
-    let [Effect::Decide(accepted)] = applied.effects.as_slice() else {
+    let [Effect::Decide(accepted), Effect::Refresh { .. }] = applied.effects.as_slice() else {
         panic!("{:?}", applied.effects);
     };
     let out = update(&mut s, ch('u'));

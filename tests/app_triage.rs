@@ -206,7 +206,20 @@ fn assigning_three_marked_tickets_picks_a_member_confirms_and_writes_each() {
         ],
         failed: vec![(requests[2].action.key.clone(), "HTTP 500".into())],
     };
-    update(&mut s, Event::BulkDone(summary));
+    let out = update(&mut s, Event::BulkDone(summary));
+    // The written tickets are read back at once (the demo keeps them in the store itself).
+    let reread: Vec<u64> = out
+        .effects
+        .iter()
+        .flat_map(|e| match e {
+            Effect::Refresh { tickets, .. } => tickets.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(
+        reread,
+        vec![requests[0].action.ticket, requests[1].action.ticket]
+    );
     let Some(Mode::Bulk(b)) = top(&s) else {
         panic!("summary")
     };

@@ -265,7 +265,13 @@ pub fn on_applied(state: &mut State, id: &str, result: Result<Facts, String>) ->
             set_state(state, id, SuggestionState::Applied);
             say(state, format!("written to {}: {}", p.source, p.action));
             log_write(state, at, &p.source, &p.action, Ok(()));
-            decide(state, d)
+            let mut out = decide(state, d);
+            // The lists show the change now, not at a sync that may find nothing new.
+            let written = [(p.source.clone(), p.action.clone())];
+            let key = [p.action.key.as_str()];
+            out.effects
+                .extend(super::triage::reread_written(state, &written, &key).effects);
+            out
         }
         Err(why) => {
             let why = Clean::new(why);

@@ -592,6 +592,7 @@ pub fn on_done(state: &mut State, summary: BulkSummary) -> Outcome {
             },
         );
     }
+    let refresh = reread_written(state, &sent, &written);
     if let Some(bulk) = bulk_mut(state) {
         // Every ticket ends in the list, even one whose progress report never came.
         for (key, why) in &summary.failed {
@@ -608,7 +609,42 @@ pub fn on_done(state: &mut State, summary: BulkSummary) -> Outcome {
         bulk.summary = Some(line.clone());
     }
     state.message = Some(line);
-    Outcome::redraw()
+    refresh
+}
+
+/// Reads the written tickets back from the store, so the lists show the change now: a
+/// tracker's next sync brings it too, but the demo tracker keeps its tickets in the store
+/// itself, and a sync then finds nothing new to report.
+pub fn reread_written(
+    state: &mut State,
+    sent: &[(String, TrackerAction)],
+    written: &[&str],
+) -> Outcome {
+    let mut by_source: Vec<(String, Vec<u64>)> = Vec::new();
+    for (source, action) in sent
+        .iter()
+        .filter(|(_, a)| written.contains(&a.key.as_str()))
+    {
+        match by_source.iter_mut().find(|(s, _)| s == source) {
+            Some((_, ids)) => ids.push(action.ticket),
+            None => by_source.push((source.clone(), vec![action.ticket])),
+        }
+    }
+    let mut out = Outcome::redraw();
+    for (source, tickets) in by_source {
+        state.load_generation += 1;
+        let generation = state.load_generation;
+        let asked = super::loop_state::request(
+            state,
+            Effect::Refresh {
+                generation,
+                source,
+                tickets,
+            },
+        );
+        out.effects.extend(asked.effects);
+    }
+    out
 }
 
 /// Text for the picker, confirmation and progress views: the keys of `targets`.

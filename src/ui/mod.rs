@@ -115,7 +115,7 @@ fn draw_detail_view(
         "Ticket"
     };
     let title = format!(
-        " {what} ({} back, {}/{} scroll) ",
+        "{what} ({} back, {}/{} scroll)",
         state.keymap.hint(crate::keys::Action::Back),
         state.keymap.hint(crate::keys::Action::Down),
         state.keymap.hint(crate::keys::Action::Up)

@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, prompt: &Prompt, theme
         lines.push(
             Line::from(vec![
                 Span::raw(format!("{:<22}", b.command.name())),
-                Span::styled(format!("{keys:<10} "), theme.header()),
+                Span::styled(format!("{keys:<12} "), theme.header()),
                 Span::raw(b.description.clone()),
             ])
             .style(style),

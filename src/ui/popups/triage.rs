@@ -18,7 +18,7 @@ fn hint(state: &State, action: Action) -> String {
 
 pub fn draw_picker(frame: &mut Frame, area: Rect, state: &State, picker: &Picker, theme: &Theme) {
     let rows = picker.items.len().clamp(1, 14) as u16;
-    let popup = centered(frame, area, 64, rows + 4);
+    let popup = centered(frame, area, 64, rows + 2);
     let title = format!(
         " {} ({} choose, {} cancel) ",
         picker.title,

@@ -1,10 +1,7 @@
 //! Every pane drawn with ratatui's TestBackend at 80x24 and 200x60, on the demo portfolio.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lookout::analysis::{StallPolicy, analyse};
 use lookout::app::{Event, State, update};
 use lookout::domain::ChangeSet;
 use lookout::domain::Portfolio;
@@ -16,42 +13,19 @@ use lookout::sync::{Failure, FailureKind, sync_once};
 
 use futures::future::BoxFuture;
 
+#[path = "common/demo_state.rs"]
+mod demo_state;
 #[path = "common/hostile.rs"]
 mod hostile;
 #[path = "common/screen.rs"]
 mod screen;
 
+use demo_state::{demo_portfolio, loaded_as, now};
+
 use screen::screen;
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
-        .single()
-        .expect("valid date")
-}
-
-fn demo_portfolio() -> Portfolio {
-    generate("demo", 42, now()).into_change_set().into()
-}
-
 fn loaded_state(p: Portfolio) -> State {
-    let mut state = State::new(
-        Keymap::default_table().expect("keymap"),
-        &["demo".to_string()],
-        true,
-        false,
-    );
-    let analysis = analyse(&p, &[], now(), &StallPolicy::default());
-    let generation = state.load_generation;
-    update(
-        &mut state,
-        Event::Loaded {
-            generation,
-            portfolio: Arc::new(p),
-            analysis: Arc::new(analysis),
-            snapshots: vec![],
-        },
-    );
-    state
+    loaded_as(p, &["demo"], false)
 }
 
 fn press(state: &mut State, c: char) {

@@ -5,35 +5,24 @@
 
 #[path = "common/advice.rs"]
 mod advice;
+#[path = "common/demo_state.rs"]
+mod demo_state;
 #[path = "common/screen.rs"]
 mod screen;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lookout::analysis::{StallPolicy, analyse};
 use lookout::app::{Effect, Event, Outcome, State, update};
 use lookout::domain::Portfolio;
-use lookout::keys::Keymap;
 use lookout::palette::{ColorDepth, Palette, Role, parse_style};
-use lookout::sources::demo::generate;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
+use demo_state::{demo_portfolio, loaded_as, now};
 use screen::{buffer, screen};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 50)];
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
-        .single()
-        .expect("valid date")
-}
-
-fn demo_portfolio() -> Portfolio {
-    generate("demo", 42, now()).into_change_set().into()
-}
 
 fn key(state: &mut State, code: KeyCode) -> Outcome {
     update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
@@ -46,23 +35,7 @@ fn loaded() -> State {
 }
 
 fn loaded_with(p: Portfolio) -> State {
-    let mut state = State::new(
-        Keymap::default_table().expect("keymap"),
-        &["demo".to_string()],
-        true,
-        false,
-    );
-    let analysis = analyse(&p, &[], now(), &StallPolicy::default());
-    let generation = state.load_generation;
-    update(
-        &mut state,
-        Event::Loaded {
-            generation,
-            portfolio: Arc::new(p),
-            analysis: Arc::new(analysis),
-            snapshots: vec![],
-        },
-    );
+    let mut state = loaded_as(p, &["demo"], false);
     let generation = state.advice.generation;
     update(
         &mut state,

@@ -116,7 +116,7 @@ pub fn set(state: &mut State, target: FilterTarget, text: &str) -> Result<(), St
 /// Rebuilds one list with its filter.
 pub fn rebuild(state: &mut State, target: FilterTarget) {
     match target {
-        FilterTarget::Projects => super::update::resort_now(state),
+        FilterTarget::Projects => super::update::resort(state),
         FilterTarget::Stalled => state.restall(),
         FilterTarget::Suggestions => super::suggestions::reshow(state),
         FilterTarget::Tickets => {

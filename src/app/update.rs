@@ -380,11 +380,7 @@ fn compare(a: &ProjectSummary, b: &ProjectSummary, key: SortKey) -> Ordering {
 
 /// Re-sorts the project rows, keeping the same project selected.
 /// Re-sorts (and re-filters) the project rows, keeping the same project selected.
-pub(super) fn resort_now(state: &mut State) {
-    resort(state);
-}
-
-fn resort(state: &mut State) {
+pub(super) fn resort(state: &mut State) {
     let keep = project_key(state);
     resort_to(state, keep);
 }

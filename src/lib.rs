@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod error_line;
 pub mod filter;
 pub mod keys;
 pub mod palette;

@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     match lookout::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("lookout: {}", lookout::report::one_line(&e));
+            eprintln!("lookout: {}", lookout::error_line::one_line(&e));
             ExitCode::from(2)
         }
     }

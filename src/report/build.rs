@@ -357,7 +357,10 @@ mod tests {
             t.weeks.last().map(|w| w.week_ending),
             NaiveDate::from_ymd_opt(2026, 3, 9)
         );
-        assert_eq!(t.weeks[0].week_ending, NaiveDate::from_ymd_opt(2026, 1, 19));
+        assert_eq!(
+            Some(t.weeks[0].week_ending),
+            NaiveDate::from_ymd_opt(2026, 1, 19)
+        );
         assert_eq!(t.trend, Some(2.0));
         assert_eq!(throughput(&[0, 0, 0, 0, 3, 3, 3, 3], today).trend, None);
         assert_eq!(throughput(&[1, 2, 3], today).trend, None, "too few weeks");

@@ -450,3 +450,83 @@ fn csv_cells_from_trackers_cannot_run_as_formulas() {
         }
     }
 }
+
+#[test]
+fn a_decision_shows_in_its_project_until_since_leaves_it_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let list: serde_json::Value = serde_json::from_str(&ok(&lookout(
+        &["suggestions", "--format", "json"],
+        dir.path(),
+    )))
+    .expect("suggestions JSON");
+    let first = &list.as_array().expect("array")[0];
+    let id = first["id"].as_str().expect("id");
+    let project = first["subject"]["project"].as_str().expect("project");
+    ok(&lookout(
+        &[
+            "suggestions",
+            "reject",
+            id,
+            "--reason",
+            "wrong",
+            "--note",
+            "=1+1 seen to",
+        ],
+        dir.path(),
+    ));
+
+    let doc: serde_json::Value = serde_json::from_str(&ok(&lookout(
+        &["report", "--format", "json", "--project", project],
+        dir.path(),
+    )))
+    .expect("report JSON");
+    assert!(validator().is_valid(&doc));
+    let p = &doc["projects"][0];
+    let decisions = p["decisions"].as_array().expect("decisions");
+    assert_eq!(decisions.len(), 1, "{decisions:?}");
+    assert_eq!(decisions[0]["suggestion"], id);
+    assert_eq!(decisions[0]["verdict"], "reject");
+    assert_eq!(decisions[0]["reason"], "wrong");
+    assert_eq!(decisions[0]["note"], "=1+1 seen to");
+    assert!(
+        p["suggestions"]
+            .as_array()
+            .expect("suggestions")
+            .iter()
+            .all(|s| s["id"] != id),
+        "a rejected suggestion is not open"
+    );
+
+    let csv = ok(&lookout(
+        &[
+            "report",
+            "--format",
+            "csv",
+            "--table",
+            "decisions",
+            "--project",
+            project,
+        ],
+        dir.path(),
+    ));
+    assert!(csv.contains(",'=1+1 seen to,"), "{csv}");
+    let md = ok(&lookout(&["report", "--project", project], dir.path()));
+    assert!(md.contains(&format!("| reject | {id} |")), "{md}");
+
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).to_string();
+    let later: serde_json::Value = serde_json::from_str(&ok(&lookout(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--project",
+            project,
+            "--since",
+            &tomorrow,
+        ],
+        dir.path(),
+    )))
+    .expect("report JSON");
+    assert_eq!(later["since"], tomorrow.as_str());
+    assert_eq!(later["projects"][0]["decisions"], serde_json::json!([]));
+}

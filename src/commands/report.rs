@@ -37,7 +37,7 @@ pub struct Args {
     /// Only this project (KEY or SOURCE/KEY); repeat for more. Default: every project.
     #[arg(long = "project", value_name = "KEY")]
     pub projects: Vec<String>,
-    /// `md` (default), `csv` (with --out DIR or --table NAME) or `json`.
+    /// `md`, `csv` (with --out DIR or --table NAME) or `json`.
     #[arg(long, default_value = "md", value_parser = parse_format)]
     pub format: Format,
     /// Write here instead of stdout (a directory for every CSV table); written whole or not
@@ -45,7 +45,7 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Decisions taken on or after this day (YYYY-MM-DD; default: 7 days ago).
-    #[arg(long, value_parser = parse_day)]
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub since: Option<NaiveDate>,
     /// One CSV table: projects, health, throughput, aging, stalled, forecasts, suggestions or
     /// decisions.
@@ -128,6 +128,18 @@ pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
         .prefix(".lookout-report-")
         .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
+    // A temporary file is private (0600): the report keeps the permissions of the file it
+    // replaces, else gets those of an ordinary new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        tmp.as_file()
+            .set_permissions(mode)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     tmp.write_all(text.as_bytes())
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -211,6 +211,12 @@ fn project(out: &mut String, p: &ProjectReport, r: &Report) {
     if p.stalled.is_empty() {
         out.push_str("Nothing stalled.\n\n");
     } else {
+        let flagged = p.stalled.iter().filter(|s| s.severity == "flag").count();
+        let _ = writeln!(
+            out,
+            "{flagged} flagged, {} warned, worst first.\n",
+            p.stalled.len() - flagged
+        );
         let rows: Vec<Vec<String>> = p
             .stalled
             .iter()

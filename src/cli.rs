@@ -96,6 +96,9 @@ pub enum Command {
         #[arg(long, default_value = "table", value_parser = ["table", "json"])]
         format: String,
     },
+    /// A portfolio report for a status mail, a chat or a script; exits 3 (printing nothing)
+    /// when the store is older than `[report] stale_after`.
+    Report(crate::commands::report::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -315,6 +318,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print!("{}", crate::commands::audit::table(&entries));
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Report(args)) => {
+            runtime.block_on(crate::commands::report::run(&settings, &store, args))
         }
         Some(Command::Forecast {
             project,

@@ -5,5 +5,6 @@ pub mod backtest;
 pub mod decide;
 pub mod doctor;
 pub mod forecast;
+pub mod report;
 pub mod suggestions;
 pub mod sync;

@@ -11,6 +11,7 @@ mod key_section;
 mod paths;
 mod profile_section;
 mod raw;
+mod report_section;
 mod sections;
 mod site_url;
 mod source_section;
@@ -23,6 +24,7 @@ use std::time::Duration;
 
 pub use error::ConfigError;
 pub use paths::data_dir;
+pub use report_section::ReportSettings;
 
 use chrono::NaiveDate;
 
@@ -108,6 +110,8 @@ pub struct Settings {
     pub profiles: BTreeMap<String, Vec<String>>,
     /// The profile chosen with `--profile`, once `select_profile` has narrowed the sources.
     pub profile: Option<String>,
+    /// `[report]`: when the store is too old to report from.
+    pub report: ReportSettings,
 }
 
 impl Settings {
@@ -129,6 +133,7 @@ impl Settings {
             mouse: false,
             profiles: BTreeMap::new(),
             profile: None,
+            report: ReportSettings::default(),
         })
     }
 
@@ -168,6 +173,7 @@ impl Settings {
             s.sources = source_section::sources(&doc, &raw.source)?;
         }
         s.profiles = profile_section::profiles(&doc, &raw.profile, &s.sources)?;
+        s.report = report_section::report(&doc, &raw.report)?;
         Ok(s)
     }
 }

@@ -29,6 +29,8 @@ pub struct RawConfig {
     pub theme: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
     pub profile: BTreeMap<Spanned<String>, super::profile_section::RawProfile>,
+    #[serde(default)]
+    pub report: super::report_section::RawReport,
 }
 
 #[derive(Debug, Default, Deserialize)]

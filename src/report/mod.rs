@@ -4,6 +4,10 @@
 //! Text in the model is already cleaned of control and escape sequences (it quotes
 //! trackers); each format still escapes what its own syntax needs.
 
+pub mod build;
+pub mod json;
+pub mod markdown;
 pub mod model;
+pub mod tables;
 
 pub use model::*;

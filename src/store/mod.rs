@@ -22,6 +22,7 @@ mod part;
 mod record;
 mod schema;
 mod seal;
+mod synced;
 mod view;
 
 use std::collections::HashMap;

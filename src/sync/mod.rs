@@ -139,6 +139,12 @@ pub async fn sync_once(
         .await
         .map_err(|e| SyncError::Task(e.to_string()))??;
     warnings.extend(standing);
+    // Every batch is durable by now: the store is as current as the tracker was.
+    let writer = store.clone();
+    let name = source.name().to_string();
+    tokio::task::spawn_blocking(move || writer.mark_synced(&name, Utc::now()))
+        .await
+        .map_err(|e| SyncError::Task(e.to_string()))??;
     summary.took = started.elapsed();
     Ok(SyncReport {
         changed,

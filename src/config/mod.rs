@@ -15,6 +15,7 @@ mod sections;
 mod site_url;
 mod source_section;
 mod theme_section;
+mod retention_section;
 mod tracker_source;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ use std::time::Duration;
 
 pub use error::ConfigError;
 pub use paths::data_dir;
+pub use retention_section::Retention;
 
 use chrono::NaiveDate;
 
@@ -108,6 +110,8 @@ pub struct Settings {
     pub profiles: BTreeMap<String, Vec<String>>,
     /// The profile chosen with `--profile`, once `select_profile` has narrowed the sources.
     pub profile: Option<String>,
+    /// `[retention]`: closed tickets archived after a sync; `None` never.
+    pub retention: Option<Retention>,
 }
 
 impl Settings {
@@ -129,6 +133,7 @@ impl Settings {
             mouse: false,
             profiles: BTreeMap::new(),
             profile: None,
+            retention: None,
         })
     }
 
@@ -163,6 +168,9 @@ impl Settings {
         key_section::rebind(&doc, &raw.keys, &mut s.keymap)?;
         if let Some(ai) = &raw.ai {
             s.ai = Some(ai_section::ai(&doc, ai)?);
+        }
+        if let Some(r) = &raw.retention {
+            s.retention = retention_section::retention(&doc, r)?;
         }
         if !raw.source.is_empty() {
             s.sources = source_section::sources(&doc, &raw.source)?;

@@ -57,11 +57,18 @@ fn archive_then_restore_round_trips_to_an_identical_store() {
     let Archived::Moved { counts, .. } = archive_at(&store, 30, &file) else {
         panic!("something must move");
     };
-    assert!(counts.tickets > 0 && counts.transitions > counts.tickets, "{counts:?}");
+    assert!(
+        counts.tickets > 0 && counts.transitions > counts.tickets,
+        "{counts:?}"
+    );
     assert!(counts.notes > 0 && counts.time_entries > 0, "{counts:?}");
     let left = store.load().expect("load");
     assert_eq!(left.tickets.len(), tickets - counts.tickets);
-    assert!(left.tickets.iter().all(|t| t.is_open() || t.resolved >= Some(now() - Duration::days(30))));
+    assert!(
+        left.tickets
+            .iter()
+            .all(|t| t.is_open() || t.resolved >= Some(now() - Duration::days(30)))
+    );
     assert_ne!(trees(&store), before);
 
     let restored = archive::restore(&store, &file).expect("restore");
@@ -77,15 +84,22 @@ fn archive_of_nothing_is_a_no_op_and_a_dry_run_changes_nothing() {
     let file = dir.path().join("a.jsonl.zst");
     assert_eq!(archive_at(&store, 100_000, &file), Archived::Nothing);
     assert!(!file.exists(), "no file for nothing");
-    let dry = archive::archive(&store, now() - Duration::days(30), now(), &file, true)
-        .expect("dry run");
-    assert!(matches!(dry, Archived::WouldMove(c) if c.tickets > 0), "{dry:?}");
+    let dry =
+        archive::archive(&store, now() - Duration::days(30), now(), &file, true).expect("dry run");
+    assert!(
+        matches!(dry, Archived::WouldMove(c) if c.tickets > 0),
+        "{dry:?}"
+    );
     assert!(!file.exists(), "a dry run writes nothing");
     assert_eq!(trees(&store), before);
 }
 
+/// One project's key, delivered per week, WIP per day, delivered in 30 days, and a seeded
+/// forecast of its open items.
+type ProjectFlow = (String, Vec<u32>, Vec<u32>, usize, String);
+
 /// Per project: delivered per week, WIP per day, and a seeded forecast of the open items.
-fn flow(p: &Portfolio) -> Vec<(String, Vec<u32>, Vec<u32>, usize, String)> {
+fn flow(p: &Portfolio) -> Vec<ProjectFlow> {
     let a = analyse(p, &[], now(), &StallPolicy::default());
     a.projects
         .iter()
@@ -95,9 +109,22 @@ fn flow(p: &Portfolio) -> Vec<(String, Vec<u32>, Vec<u32>, usize, String)> {
                 ..ForecastSettings::default()
             };
             let open = (s.todo + s.in_progress) as u32;
-            let f = forecast(p, &s.source, &s.key, Question::When { items: open }, now(), &settings);
+            let f = forecast(
+                p,
+                &s.source,
+                &s.key,
+                Question::When { items: open },
+                now(),
+                &settings,
+            );
             let stated = format!("{:?} {:?} {:?}", f.statements, f.histogram, f.warnings);
-            (s.key.clone(), s.weekly_delivered.clone(), s.wip_trend.clone(), s.done_30d, stated)
+            (
+                s.key.clone(),
+                s.weekly_delivered.clone(),
+                s.wip_trend.clone(),
+                s.done_30d,
+                stated,
+            )
         })
         .collect()
 }
@@ -118,7 +145,11 @@ fn flow_metrics_and_forecasts_are_the_same_across_archive_and_restore() {
         counts.tickets,
         whole.tickets.len()
     );
-    assert_eq!(flow(&store.load().expect("load")), before, "after archiving");
+    assert_eq!(
+        flow(&store.load().expect("load")),
+        before,
+        "after archiving"
+    );
     assert_eq!(
         flow(&store.load_for_analysis().expect("load")),
         before,
@@ -138,8 +169,15 @@ fn flow_metrics_and_forecasts_are_the_same_across_archive_and_restore() {
     assert_eq!(flow(&store.load().expect("load")), before, "sent again");
 
     let restored = archive::restore(&store, &file).expect("restore");
-    assert_eq!(restored.kept, 1, "the ticket sent again keeps the store's copy");
-    assert_eq!(flow(&store.load().expect("load")), before, "after restoring");
+    assert_eq!(
+        restored.kept, 1,
+        "the ticket sent again keeps the store's copy"
+    );
+    assert_eq!(
+        flow(&store.load().expect("load")),
+        before,
+        "after restoring"
+    );
 }
 
 /// The archive's lines, decompressed.
@@ -167,8 +205,9 @@ fn damaged_archives_are_refused_with_the_store_untouched() {
     let good = std::fs::read(&file).expect("read");
 
     let mut flipped = good.clone();
-    for i in (good.len() / 2)..(good.len() / 2 + 4) {
-        flipped[i] ^= 0x5a;
+    let mid = good.len() / 2;
+    for byte in &mut flipped[mid..mid + 4] {
+        *byte ^= 0x5a;
     }
     let mut missing_line = lines(&file);
     missing_line.pop();
@@ -178,10 +217,18 @@ fn damaged_archives_are_refused_with_the_store_untouched() {
     other_format[0] = other_format[0].replace("lookout-archive", "something-else");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("flipped.zst", flipped, "damaged"),
-        ("truncated.zst", good[..good.len() / 2].to_vec(), "cut short"),
+        (
+            "truncated.zst",
+            good[..good.len() / 2].to_vec(),
+            "cut short",
+        ),
         ("short.zst", compressed(&missing_line), "incomplete"),
         ("garbled.zst", compressed(&not_json), "line 4"),
-        ("other.zst", compressed(&other_format), "not a lookout archive"),
+        (
+            "other.zst",
+            compressed(&other_format),
+            "not a lookout archive",
+        ),
         ("plain.zst", b"just text\n".to_vec(), "zstd"),
     ];
     for (name, bytes, says) in cases {
@@ -228,16 +275,32 @@ fn the_cli_archives_restores_and_says_what_moved() {
     assert!(said.contains("nothing to archive"), "{said}");
     let out = lookout(&["archive", "--older-than", "30", "--dry-run"], data);
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("would archive") && said.contains("dry run"), "{said}");
-    assert!(archives(data).is_empty(), "no file for nothing, none for a dry run");
+    assert!(
+        said.contains("would archive") && said.contains("dry run"),
+        "{said}"
+    );
+    assert!(
+        archives(data).is_empty(),
+        "no file for nothing, none for a dry run"
+    );
 
     let out = lookout(&["archive", "--older-than", "30"], data);
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && said.starts_with("archived "), "{out:?}");
+    assert!(
+        out.status.success() && said.starts_with("archived "),
+        "{out:?}"
+    );
     let files = archives(data);
     assert_eq!(files.len(), 1, "{files:?}");
-    let name = files[0].file_name().expect("name").to_string_lossy().to_string();
-    assert!(name.starts_with("archive-") && name.ends_with(".jsonl.zst"), "{name}");
+    let name = files[0]
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .to_string();
+    assert!(
+        name.starts_with("archive-") && name.ends_with(".jsonl.zst"),
+        "{name}"
+    );
     let header: serde_json::Value = serde_json::from_str(&lines(&files[0])[0]).expect("header");
     assert_eq!(header["format"], "lookout-archive");
     assert_eq!(header["version"], 1);
@@ -246,7 +309,10 @@ fn the_cli_archives_restores_and_says_what_moved() {
     let file = files[0].to_string_lossy().to_string();
     let out = lookout(&["restore", &file], data);
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && said.starts_with("restored "), "{out:?}");
+    assert!(
+        out.status.success() && said.starts_with("restored "),
+        "{out:?}"
+    );
     let store = Store::open(data).expect("open");
     assert_eq!(trees(&store), dump);
     drop(store);
@@ -270,11 +336,18 @@ fn retention_settings_are_checked_with_file_line_and_key() {
         "[retention]\narchive_closed_after_days = 180\n",
     )
     .expect("valid");
-    assert_eq!(ok.retention, Some(Retention { archive_closed_after_days: 180 }));
+    assert_eq!(
+        ok.retention,
+        Some(Retention {
+            archive_closed_after_days: 180
+        })
+    );
     let absent = Settings::parse(Path::new("lookout.toml"), "[retention]\n").expect("valid");
     assert_eq!(absent.retention, None, "no key: never");
     for bad in ["0", "-3", "40000"] {
-        let err = config_error(&format!("[ui]\n\n[retention]\narchive_closed_after_days = {bad}\n"));
+        let err = config_error(&format!(
+            "[ui]\n\n[retention]\narchive_closed_after_days = {bad}\n"
+        ));
         assert!(
             err.starts_with("lookout.toml:4: retention.archive_closed_after_days:"),
             "{err}"
@@ -283,7 +356,10 @@ fn retention_settings_are_checked_with_file_line_and_key() {
     let err = config_error("[retention]\narchive_closed_after_days = \"ten\"\n");
     assert!(err.starts_with("lookout.toml:2:"), "{err}");
     let err = config_error("[retention]\nkeep_days = 3\n");
-    assert!(err.contains("lookout.toml:2:") && err.contains("keep_days"), "{err}");
+    assert!(
+        err.contains("lookout.toml:2:") && err.contains("keep_days"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -307,7 +383,10 @@ async fn retention_archives_after_a_sync_once_a_day() {
             .expect("a sync within a minute")
             .expect("an event");
         if let lookout::sync::SyncEvent::Synced { warnings, .. } = event {
-            assert!(warnings.iter().all(|w| !w.contains("retention")), "{warnings:?}");
+            assert!(
+                warnings.iter().all(|w| !w.contains("retention")),
+                "{warnings:?}"
+            );
             break;
         }
     }
@@ -317,10 +396,15 @@ async fn retention_archives_after_a_sync_once_a_day() {
     let left = store.load().expect("load");
     assert!(!left.tickets.is_empty());
     assert!(
-        left.tickets.iter().all(|t| t.is_open() || t.resolved >= Some(cutoff)),
+        left.tickets
+            .iter()
+            .all(|t| t.is_open() || t.resolved >= Some(cutoff)),
         "closed tickets older than 30 days are gone"
     );
     // Once a day: the next sync of the day does not archive again.
-    assert_eq!(lookout::sync::retain(&store, Some(retention)).await, Ok(None));
+    assert_eq!(
+        lookout::sync::retain(&store, Some(retention)).await,
+        Ok(None)
+    );
     assert_eq!(archives(dir.path()).len(), 1);
 }

@@ -147,7 +147,17 @@ mod tests {
         assert_eq!(wip, vec![0, 1, 2, 1, 1]);
         assert_eq!(open, vec![1, 2, 2, 1, 1]);
         assert_eq!(delivered, vec![0, 0, 0, 1, 0]);
-        assert!(backfill("s", "P", &[], None, day(5).date_naive(), day(1).date_naive()).is_empty());
+        assert!(
+            backfill(
+                "s",
+                "P",
+                &[],
+                None,
+                day(5).date_naive(),
+                day(1).date_naive()
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -160,7 +170,10 @@ mod tests {
         let whole = backfill("s", "P", &[&a, &b, &dup], None, range.0, range.1);
         let mut flow = crate::domain::ArchivedFlow::default();
         for gone in [&a, &dup] {
-            flow.add("s", &crate::domain::ArchivedTicket::of(gone).expect("closed"));
+            flow.add(
+                "s",
+                &crate::domain::ArchivedTicket::of(gone).expect("closed"),
+            );
         }
         let kept = backfill("s", "P", &[&b], flow.of("s", "P"), range.0, range.1);
         assert_eq!(kept, whole);

@@ -24,8 +24,8 @@ pub fn archive(
 ) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
     let cutoff = archive::cutoff(now, older_than);
-    let file = out
-        .unwrap_or_else(|| archive::default_file(&archive::default_folder(data_dir), now));
+    let file =
+        out.unwrap_or_else(|| archive::default_file(&archive::default_folder(data_dir), now));
     let line = match archive::archive(store, cutoff, now, &file, dry_run)? {
         Archived::Nothing => format!(
             "nothing to archive: no ticket was closed before {} ({older_than} days ago); no \

@@ -11,11 +11,11 @@ mod key_section;
 mod paths;
 mod profile_section;
 mod raw;
+mod retention_section;
 mod sections;
 mod site_url;
 mod source_section;
 mod theme_section;
-mod retention_section;
 mod tracker_source;
 
 use std::collections::BTreeMap;

@@ -26,9 +26,7 @@ pub struct ArchivedTicket {
 impl ArchivedTicket {
     /// The flow facts of a closed ticket; `None` for one still open (never archived).
     pub fn of(t: &Ticket) -> Option<ArchivedTicket> {
-        let closed = t
-            .resolved
-            .filter(|_| t.category == StatusCategory::Done)?;
+        let closed = t.resolved.filter(|_| t.category == StatusCategory::Done)?;
         Some(ArchivedTicket {
             project: t.project.to_string(),
             created: t.created.date_naive(),
@@ -78,7 +76,8 @@ impl ArchivedFlow {
 
     /// The archived flow of one project, if it has any.
     pub fn of(&self, source: &str, project: &str) -> Option<&ArchivedDays> {
-        self.projects.get(&(source.to_string(), project.to_string()))
+        self.projects
+            .get(&(source.to_string(), project.to_string()))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -123,7 +122,10 @@ mod tests {
         assert_eq!(first_created(days), Some(at(1).date_naive()));
         assert_eq!(days[&at(2).date_naive()].started, 1);
         let closed = days[&at(4).date_naive()];
-        assert_eq!((closed.closed, closed.closed_started, closed.delivered), (1, 1, 1));
+        assert_eq!(
+            (closed.closed, closed.closed_started, closed.delivered),
+            (1, 1, 1)
+        );
         flow.retain_sources(|s| s != "s");
         assert!(flow.is_empty());
     }

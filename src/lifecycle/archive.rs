@@ -33,7 +33,10 @@ pub enum Archived {
     Nothing,
     /// A dry run: what would move.
     WouldMove(Counts),
-    Moved { counts: Counts, file: PathBuf },
+    Moved {
+        counts: Counts,
+        file: PathBuf,
+    },
 }
 
 /// Where archives go unless told otherwise.
@@ -73,7 +76,8 @@ pub fn archive(
         path: file.to_path_buf(),
         what,
     };
-    let (read_header, read_back) = archive_file::read(file).map_err(|e| unverified(e.to_string()))?;
+    let (read_header, read_back) =
+        archive_file::read(file).map_err(|e| unverified(e.to_string()))?;
     if read_header != header || read_back != works {
         return Err(unverified("its records differ from the store's".into()));
     }

@@ -49,7 +49,8 @@ impl Counts {
 
     /// "3 tickets (12 transitions, 1 time entry, 0 notes)".
     pub fn line(&self) -> String {
-        let n = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let n =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
             "{} ({}, {}, {})",
             n(self.tickets, "ticket", "tickets"),
@@ -139,7 +140,11 @@ pub fn read(path: &Path) -> Result<(Header, Vec<ArchivedWork>), FileError> {
         let owner = |source: &str, ticket: u64| {
             at.get(&(source.to_string(), ticket))
                 .copied()
-                .ok_or_else(|| format!("a record of ticket {ticket} of {source:?}, which the file does not hold"))
+                .ok_or_else(|| {
+                    format!(
+                        "a record of ticket {ticket} of {source:?}, which the file does not hold"
+                    )
+                })
         };
         match line {
             Line::Ticket(t) => {
@@ -190,7 +195,9 @@ fn parse_header(text: &str) -> Result<Header, String> {
         .map_err(|_| "its first line is not a header: not a lookout archive".to_string())?;
     let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
     if format != FORMAT {
-        return Err(format!("not a lookout archive (format {format:?}, expected {FORMAT:?})"));
+        return Err(format!(
+            "not a lookout archive (format {format:?}, expected {FORMAT:?})"
+        ));
     }
     let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
     if version != u64::from(VERSION) {

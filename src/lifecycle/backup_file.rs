@@ -33,6 +33,9 @@ pub struct Header {
     pub trees: Vec<TreeCount>,
 }
 
+/// A key and its value, as sled holds them.
+type Pair = (Vec<u8>, Vec<u8>);
+
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
@@ -42,11 +45,7 @@ struct Entry {
 }
 
 /// Writes the backup `path` (which must not exist) whole and durably.
-pub fn write(
-    path: &Path,
-    created: DateTime<Utc>,
-    trees: &[TreeDump],
-) -> Result<Header, FileError> {
+pub fn write(path: &Path, created: DateTime<Utc>, trees: &[TreeDump]) -> Result<Header, FileError> {
     let header = Header {
         format: FORMAT.to_string(),
         version: VERSION,
@@ -79,7 +78,7 @@ pub fn write(
 /// Reads and checks the whole backup `path`.
 pub fn read(path: &Path) -> Result<(Header, Vec<TreeDump>), FileError> {
     let mut header: Option<Header> = None;
-    let mut trees: BTreeMap<String, Vec<(Vec<u8>, Vec<u8>)>> = BTreeMap::new();
+    let mut trees: BTreeMap<String, Vec<Pair>> = BTreeMap::new();
     jsonl::read(path, |n, text| {
         if n == 1 {
             let h = parse_header(text)?;
@@ -99,7 +98,12 @@ pub fn read(path: &Path) -> Result<(Header, Vec<TreeDump>), FileError> {
         let entry = (decode("key", &e.key)?, decode("value", &e.value)?);
         trees
             .get_mut(&e.tree)
-            .ok_or_else(|| format!("an entry of tree {:?}, which the header does not list", e.tree))?
+            .ok_or_else(|| {
+                format!(
+                    "an entry of tree {:?}, which the header does not list",
+                    e.tree
+                )
+            })?
             .push(entry);
         Ok(())
     })?;
@@ -128,7 +132,9 @@ fn parse_header(text: &str) -> Result<Header, String> {
         .map_err(|_| "its first line is not a header: not a lookout backup".to_string())?;
     let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
     if format != FORMAT {
-        return Err(format!("not a lookout backup (format {format:?}, expected {FORMAT:?})"));
+        return Err(format!(
+            "not a lookout backup (format {format:?}, expected {FORMAT:?})"
+        ));
     }
     let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
     if version != u64::from(VERSION) {

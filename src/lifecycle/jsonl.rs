@@ -64,7 +64,11 @@ impl Writer {
             source,
         };
         let done = (|| {
-            let file = self.encoder.finish()?.into_inner().map_err(|e| e.into_error())?;
+            let file = self
+                .encoder
+                .finish()?
+                .into_inner()
+                .map_err(|e| e.into_error())?;
             file.sync_all()?;
             std::fs::rename(&self.side, &self.path)?;
             if let Some(dir) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -93,7 +97,8 @@ pub fn read(
     let decoder = zstd::Decoder::new(file).map_err(|e| damaged(path, 0, e))?;
     for (i, line) in BufReader::new(decoder).lines().enumerate() {
         let line = line.map_err(|e| damaged(path, i + 1, e))?;
-        each(i + 1, &line).map_err(|what| FileError::invalid(path, format!("line {}: {what}", i + 1)))?;
+        each(i + 1, &line)
+            .map_err(|what| FileError::invalid(path, format!("line {}: {what}", i + 1)))?;
     }
     Ok(())
 }
@@ -105,7 +110,9 @@ fn damaged(path: &Path, line: usize, e: std::io::Error) -> FileError {
         String::new()
     };
     let what = match e.kind() {
-        std::io::ErrorKind::UnexpectedEof => format!("it is cut short{at} (the file is incomplete)"),
+        std::io::ErrorKind::UnexpectedEof => {
+            format!("it is cut short{at} (the file is incomplete)")
+        }
         std::io::ErrorKind::InvalidData if e.to_string().contains("UTF-8") => {
             format!("it is damaged{at} (text that is not UTF-8)")
         }

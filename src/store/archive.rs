@@ -228,7 +228,10 @@ impl Store {
 
     /// The flow of archived tickets the store does not show again (`shown` holds the keys of
     /// the soft-deleted tickets, which are not shown). Called by a load, under its lock.
-    pub(super) fn archived_flow(&self, deleted: &HashSet<IVec>) -> Result<ArchivedFlow, StoreError> {
+    pub(super) fn archived_flow(
+        &self,
+        deleted: &HashSet<IVec>,
+    ) -> Result<ArchivedFlow, StoreError> {
         let mut flow = ArchivedFlow::default();
         for item in self.archived_tree()?.iter() {
             let (key, value) = item?;

@@ -98,6 +98,27 @@ fn archive_of_nothing_is_a_no_op_and_a_dry_run_changes_nothing() {
 /// forecast of its open items.
 type ProjectFlow = (String, Vec<u32>, Vec<u32>, usize, String);
 
+#[test]
+fn a_ticket_synced_between_reading_and_removing_stops_the_archive() {
+    let store = Store::temporary().expect("store");
+    store
+        .write(&generate("demo", 42, now()).into_change_set())
+        .expect("write demo");
+    let read = store
+        .closed_before(now() - Duration::days(30))
+        .expect("read");
+    let mut changed = read[0].ticket.clone();
+    changed.title.push_str(" (edited)");
+    let mut changes = lookout::domain::ChangeSet::new("demo");
+    changes.tickets.push(changed);
+    store.write(&changes).expect("a sync in between");
+    let before = trees(&store);
+    let err = store.remove_archived(&read).expect_err("stale").to_string();
+    assert!(err.contains("changed while it was being archived"), "{err}");
+    assert!(err.contains("nothing was removed"), "{err}");
+    assert_eq!(trees(&store), before);
+}
+
 /// Per project: delivered per week, WIP per day, and a seeded forecast of the open items.
 fn flow(p: &Portfolio) -> Vec<ProjectFlow> {
     let a = analyse(p, &[], now(), &StallPolicy::default());

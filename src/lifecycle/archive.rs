@@ -81,7 +81,11 @@ pub fn archive(
     if read_header != header || read_back != works {
         return Err(unverified("its records differ from the store's".into()));
     }
-    store.remove_archived(&works)?;
+    if let Err(e) = store.remove_archived(&works) {
+        // Nothing was removed: a file of tickets still in the store would only mislead.
+        let _ = std::fs::remove_file(file);
+        return Err(e.into());
+    }
     tracing::info!(file = %file.display(), "archived {}", counts.line());
     Ok(Archived::Moved {
         counts,

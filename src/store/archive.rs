@@ -118,16 +118,14 @@ impl Store {
         for work in gone {
             let key = work.key();
             let record = work.record()?;
+            let changed = || StoreError::ChangedWhileArchiving {
+                key: work.ticket.key.to_string(),
+            };
             if self.trees[TICKETS].get(&key)?.as_deref() != Some(record.as_slice()) {
-                return Err(StoreError::Corrupt(format!(
-                    "ticket {} changed while it was being archived; nothing was removed, \
-                     run the archive again",
-                    work.ticket.key
-                )));
+                return Err(changed());
             }
-            let flow = ArchivedTicket::of(&work.ticket).ok_or_else(|| {
-                StoreError::Corrupt(format!("ticket {} is not closed", work.ticket.key))
-            })?;
+            // Closed when read, and unchanged since: always `Some`.
+            let flow = ArchivedTicket::of(&work.ticket).ok_or_else(changed)?;
             rows.push((key, codec::encode(&flow)?));
         }
         let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst) + 1;

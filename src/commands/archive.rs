@@ -59,7 +59,8 @@ pub fn restore(store: &Store, file: &Path) -> anyhow::Result<ExitCode> {
     );
     if restored.kept > 0 {
         line.push_str(&format!(
-            "; {} of those tickets the store holds again (synced since) kept the store's copy",
+            "; the store already held {} of those tickets (synced since, or restored before) and \
+             kept its own copy",
             restored.kept
         ));
     }

@@ -2,7 +2,8 @@
 //!
 //! The order is what makes it safe: select, write the file whole and durably, read it back
 //! and compare, and only then remove the tickets from the store, in one transaction. A kill
-//! before the removal leaves the store as it was (and at worst a complete file beside it);
+//! before the removal leaves the store as it was (and at worst a `.partial` file, or a
+//! complete archive of tickets still in the store, whose restore keeps the store's copies);
 //! the removal itself is atomic.
 
 use std::path::{Path, PathBuf};

@@ -21,7 +21,8 @@ use crate::domain::{
     ArchivedFlow, ArchivedTicket, Interner, Note, StatusCategory, Ticket, TimeEntry, Transition,
 };
 
-/// Each archived ticket's part in its project's flow, keyed like `tickets`.
+/// Each archived ticket's part in its project's flow, keyed like `tickets`, valued with a
+/// codec-encoded `ArchivedTicket` (a stored type: changing it needs a schema step).
 const ARCHIVED: &str = "archived";
 
 /// A closed ticket with everything of its own: what an archive holds of it.
@@ -224,8 +225,9 @@ impl Store {
         Ok(())
     }
 
-    /// The flow of archived tickets the store does not show again (`shown` holds the keys of
-    /// the soft-deleted tickets, which are not shown). Called by a load, under its lock.
+    /// The flow of archived tickets the store does not show again: a ticket back in
+    /// `tickets` counts from itself, unless it is soft-deleted (`deleted`, not shown).
+    /// Called by a load, under its lock.
     pub(super) fn archived_flow(
         &self,
         deleted: &HashSet<IVec>,

@@ -99,6 +99,29 @@ pub enum Command {
     /// A portfolio report for a status mail, a chat or a script; exits 3 (printing nothing)
     /// when the store is older than `[report] stale_after`.
     Report(crate::commands::report::Args),
+    /// Move tickets closed more than DAYS ago, with their history, time entries and notes,
+    /// to a compressed archive file; flow metrics stay as they were.
+    Archive {
+        #[arg(long, value_name = "DAYS")]
+        older_than: u32,
+        /// Say what would move; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The archive file (default: archives/archive-<time>.jsonl.zst in the data dir).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Put the tickets of an archive file back into the store.
+    Restore { archive: PathBuf },
+    /// Write the whole store to one compressed file.
+    Backup { file: PathBuf },
+    /// Replace the store by a backup file.
+    RestoreBackup {
+        file: PathBuf,
+        /// Replace a store that holds data.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -283,6 +306,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ExitCode::SUCCESS
         });
     }
+    match &cli.command {
+        Some(Command::Backup { file }) => return crate::commands::backup::backup(&ws.dir, file),
+        Some(Command::RestoreBackup { file, force }) => {
+            return crate::commands::backup::restore(&ws.dir, file, *force);
+        }
+        _ => {}
+    }
     let store = Store::open(&ws.dir)?;
     tracing::info!(dir = %ws.dir.display(), "store opened");
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -306,7 +336,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Sync { once: false }) => {
             runtime.block_on(crate::commands::sync::forever(&settings, store))
         }
-        Some(Command::Backtest { .. } | Command::Doctor) => Ok(ExitCode::SUCCESS),
+        Some(
+            Command::Backtest { .. }
+            | Command::Doctor
+            | Command::Backup { .. }
+            | Command::RestoreBackup { .. },
+        ) => Ok(ExitCode::SUCCESS),
+        Some(Command::Archive {
+            older_than,
+            dry_run,
+            out,
+        }) => crate::commands::archive::archive(&store, &ws.dir, older_than, dry_run, out),
+        Some(Command::Restore { archive }) => crate::commands::archive::restore(&store, &archive),
         Some(Command::Suggestions { decide, format }) => {
             runtime.block_on(suggestions(&settings, &store, decide, &format))
         }

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error_line;
 pub mod filter;
 pub mod keys;
+pub mod lifecycle;
 pub mod palette;
 pub mod report;
 pub mod rng;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::baseline::Baselines;
 use super::flow::{arrived_within, days, done_within};
 use super::forecast::{Method, Settings};
-use super::projection::{Question, forecast_of, history_of};
+use super::projection::{Flow, Question, forecast_of, history_of};
 use super::stalled::format_days;
 use crate::domain::{Evidence, Portfolio, Signal, StatusCategory, Ticket, Unit};
 
@@ -77,7 +77,11 @@ pub fn assess(
     now: DateTime<Utc>,
 ) -> Health {
     let open = tickets.iter().filter(|t| t.is_open()).count() as u32;
-    let history = history_of(tickets, now.date_naive());
+    let flow = Flow {
+        tickets,
+        archived: p.archived.of(source, project),
+    };
+    let history = history_of(flow, now.date_naive());
     let recent: u32 = history[history.len().saturating_sub(90)..].iter().sum();
     let settings = Settings {
         method: Method::Calibrated,
@@ -91,7 +95,7 @@ pub fn assess(
         .and_then(|x| x.target);
     let question = Question::When { items: open };
     let when =
-        (open > 0).then(|| forecast_of(tickets, source, project, target, question, now, &settings));
+        (open > 0).then(|| forecast_of(flow, source, project, target, question, now, &settings));
 
     let delivery = target.map(
         |target| match when.as_ref().and_then(|f| f.chance_by_target) {

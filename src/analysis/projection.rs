@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::flow::daily_throughput;
 use super::forecast::{LEVELS, Method, Sampler, Settings, at_least, tame_bulk_days, within};
-use crate::domain::{Portfolio, Ticket};
+use crate::domain::{ArchivedDays, Portfolio, Ticket, first_created};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "question")]
@@ -66,17 +66,56 @@ fn histogram(values: &[u32]) -> (Vec<(u32, u32)>, u32) {
     (out, bucket)
 }
 
+/// A project's tickets, and what its archived tickets added to its flow.
+#[derive(Debug, Clone, Copy)]
+pub struct Flow<'a> {
+    pub tickets: &'a [&'a Ticket],
+    pub archived: Option<&'a ArchivedDays>,
+}
+
+impl<'a> Flow<'a> {
+    /// A project's flow with nothing archived.
+    pub fn of(tickets: &'a [&'a Ticket]) -> Flow<'a> {
+        Flow {
+            tickets,
+            archived: None,
+        }
+    }
+
+    /// Items delivered on `day`, archived ones included.
+    fn delivered_on(&self, day: NaiveDate) -> u32 {
+        let live = self
+            .tickets
+            .iter()
+            .filter(|t| t.delivered() && t.resolved.is_some_and(|r| r.date_naive() == day))
+            .count() as u32;
+        live + self
+            .archived
+            .and_then(|a| a.get(&day))
+            .map_or(0, |f| f.delivered)
+    }
+}
+
 /// The delivery history a forecast for `project` learns from: deliveries per day from the
-/// project's first ticket to yesterday.
-pub fn history_of(tickets: &[&Ticket], today: NaiveDate) -> Vec<u32> {
-    let Some(first) = tickets.iter().map(|t| t.created.date_naive()).min() else {
+/// project's first ticket (archived ones included) to yesterday.
+pub fn history_of(flow: Flow<'_>, today: NaiveDate) -> Vec<u32> {
+    let live = flow.tickets.iter().map(|t| t.created.date_naive()).min();
+    let archived = flow.archived.and_then(first_created);
+    let Some(first) = live.into_iter().chain(archived).min() else {
         return Vec::new();
     };
     let yesterday = today - Duration::days(1);
     if first > yesterday {
         return Vec::new();
     }
-    daily_throughput(tickets, first, yesterday)
+    let mut daily = daily_throughput(flow.tickets, first, yesterday);
+    for (&day, f) in flow.archived.into_iter().flatten() {
+        let d = (day - first).num_days();
+        if let Some(slot) = usize::try_from(d).ok().and_then(|d| daily.get_mut(d)) {
+            *slot += f.delivered;
+        }
+    }
+    daily
 }
 
 fn warnings_for(history: &[u32]) -> Vec<String> {
@@ -138,12 +177,16 @@ pub fn forecast(
         .iter()
         .find(|x| x.source == source && x.key == project)
         .and_then(|x| x.target);
-    forecast_of(&tickets, source, project, target, question, now, settings)
+    let flow = Flow {
+        tickets: &tickets,
+        archived: p.archived.of(source, project),
+    };
+    forecast_of(flow, source, project, target, question, now, settings)
 }
 
 /// `forecast` for a project whose tickets and target the caller already has.
 pub fn forecast_of(
-    tickets: &[&Ticket],
+    flow: Flow<'_>,
     source: &str,
     project: &str,
     target: Option<NaiveDate>,
@@ -152,12 +195,9 @@ pub fn forecast_of(
     settings: &Settings,
 ) -> ThroughputForecast {
     let today = now.date_naive();
-    let history = history_of(tickets, today);
+    let history = history_of(flow, today);
     // Today is under way: what it delivered so far is a fact, and simulation starts tomorrow.
-    let delivered_today = tickets
-        .iter()
-        .filter(|t| t.delivered() && t.resolved.is_some_and(|r| r.date_naive() == today))
-        .count() as u32;
+    let delivered_today = flow.delivered_on(today);
     let sampler = Sampler::new(&history, settings.method);
     let mut warnings = warnings_for(&history);
     let mut out = ThroughputForecast {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::baseline::Baselines;
 use super::flow::{days, done_within, weekly};
 use super::health::{Health, assess};
-use super::projection::history_of;
+use super::projection::{Flow, history_of};
 use super::stalled::{Severity, StallPolicy, StalledTicket, levels, stalled_with};
 use super::trend::recent;
 use crate::domain::{Portfolio, Priority, Snapshot, StatusCategory, Ticket};
@@ -93,10 +93,12 @@ pub fn analyse(
             let tickets = by_project.get(&key).unwrap_or(&empty);
             let count = |c: StatusCategory| tickets.iter().filter(|t| t.category == c).count();
             let stalled_here = flagged.get(&key).copied().unwrap_or(0);
+            let archived = p.archived.of(key.0, key.1);
             let mut trend = recent(
                 key.0,
                 key.1,
                 tickets,
+                archived,
                 stored_by.get(&key).unwrap_or(&HashMap::new()),
                 now,
                 TREND_DAYS,
@@ -104,7 +106,7 @@ pub fn analyse(
             if let Some(last) = trend.last_mut().filter(|s| s.day == today) {
                 last.stalled = Some(stalled_here as u32);
             }
-            let history = history_of(tickets, today);
+            let history = history_of(Flow { tickets, archived }, today);
             let weeks = weekly(&history);
             let mut statuses: BTreeMap<&str, usize> = BTreeMap::new();
             let mut priorities: BTreeMap<Priority, usize> = BTreeMap::new();

@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::domain::{Snapshot, StatusCategory, Ticket};
+use crate::domain::{ArchivedDays, Snapshot, StatusCategory, Ticket};
 
-/// Delivered, WIP and open per day from `from` to `to` inclusive, from ticket timestamps.
+/// Delivered, WIP and open per day from `from` to `to` inclusive, from ticket timestamps
+/// and what archived tickets of the project added (counted exactly as their tickets were).
 pub fn backfill(
     source: &str,
     project: &str,
     tickets: &[&Ticket],
+    archived: Option<&ArchivedDays>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<Snapshot> {
@@ -50,6 +52,15 @@ pub fn backfill(
             }
         }
     }
+    for (&day, f) in archived.into_iter().flatten() {
+        let at = slot(day);
+        open[at] += i64::from(f.created) - i64::from(f.closed);
+        wip[at] += i64::from(f.started) - i64::from(f.closed_started);
+        let d = (day - from).num_days();
+        if (0..len as i64).contains(&d) {
+            delivered[d as usize] += f.delivered;
+        }
+    }
     let (mut o, mut w) = (0i64, 0i64);
     (0..len)
         .map(|i| {
@@ -74,13 +85,14 @@ pub fn recent(
     source: &str,
     project: &str,
     tickets: &[&Ticket],
+    archived: Option<&ArchivedDays>,
     stored: &HashMap<NaiveDate, &Snapshot>,
     now: DateTime<Utc>,
     days: i64,
 ) -> Vec<Snapshot> {
     let to = now.date_naive();
     let from = to - Duration::days(days - 1);
-    backfill(source, project, tickets, from, to)
+    backfill(source, project, tickets, archived, from, to)
         .into_iter()
         .map(|rebuilt| match stored.get(&rebuilt.day) {
             Some(s) if s.stalled.is_some() => Snapshot {
@@ -125,6 +137,7 @@ mod tests {
             "s",
             "P",
             &[&a, &b],
+            None,
             day(1).date_naive(),
             day(5).date_naive(),
         );
@@ -134,7 +147,36 @@ mod tests {
         assert_eq!(wip, vec![0, 1, 2, 1, 1]);
         assert_eq!(open, vec![1, 2, 2, 1, 1]);
         assert_eq!(delivered, vec![0, 0, 0, 1, 0]);
-        assert!(backfill("s", "P", &[], day(5).date_naive(), day(1).date_naive()).is_empty());
+        assert!(
+            backfill(
+                "s",
+                "P",
+                &[],
+                None,
+                day(5).date_naive(),
+                day(1).date_naive()
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn archived_tickets_count_as_their_tickets_did() {
+        let a = t(1, Some(2), Some(4));
+        let b = t(2, Some(3), None);
+        let mut dup = t(1, None, Some(3));
+        dup.resolution = Some("Duplicate".into());
+        let range = (day(2).date_naive(), day(5).date_naive());
+        let whole = backfill("s", "P", &[&a, &b, &dup], None, range.0, range.1);
+        let mut flow = crate::domain::ArchivedFlow::default();
+        for gone in [&a, &dup] {
+            flow.add(
+                "s",
+                &crate::domain::ArchivedTicket::of(gone).expect("closed"),
+            );
+        }
+        let kept = backfill("s", "P", &[&b], flow.of("s", "P"), range.0, range.1);
+        assert_eq!(kept, whole);
     }
 
     #[test]
@@ -150,7 +192,7 @@ mod tests {
             stalled: Some(4),
         };
         let map: HashMap<NaiveDate, &Snapshot> = [(stored.day, &stored)].into_iter().collect();
-        let r = recent("s", "P", &[&a], &map, day(4), 3);
+        let r = recent("s", "P", &[&a], None, &map, day(4), 3);
         assert_eq!(
             r.iter().map(|s| s.stalled).collect::<Vec<_>>(),
             vec![None, Some(4), None]

@@ -228,7 +228,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                             // The demo tracker takes writes through the store, so its next sync
                             // shows what was written.
                             let sources = sync::build_writable_sources(&settings.sources, &state.portfolio, &store);
-                            let r = sync::spawn_all(store.clone(), sources, sync_tx.clone());
+                            let r = sync::spawn_all_retaining(store.clone(), sources, sync_tx.clone(), settings.retention);
                             let writers = sync::build_writers(&settings.sources, &state.portfolio, &store, settings.read_only);
                             let spawned = Writers::spawn(writers, Some(r.clone()));
                             advisor.set_writers(spawned.clone());

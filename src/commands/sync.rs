@@ -82,8 +82,13 @@ pub async fn once(settings: &Settings, store: &Store, to_stderr: bool) -> anyhow
     for (mut source, _) in sync::build_sources(&settings.sources, &stored) {
         let name = source.name().to_string();
         match sync::sync_once(store, source.as_mut(), Utc::now()).await {
-            Ok(r) => {
+            Ok(mut r) => {
                 say(format!("{name}: {}", r.summary.line()));
+                match sync::retain(store, settings.retention).await {
+                    Ok(Some(done)) => say(done),
+                    Ok(None) => {}
+                    Err(warning) => r.warnings.push(warning),
+                }
                 for w in &r.warnings {
                     say(format!("{name}: {w}"));
                 }
@@ -107,7 +112,7 @@ pub async fn forever(settings: &Settings, store: Store) -> anyhow::Result<ExitCo
     let stored = resumed_from(settings, &store).await?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let sources = sync::build_sources(&settings.sources, &stored);
-    let _refresh = sync::spawn_all(store, sources, tx);
+    let _refresh = sync::spawn_all_retaining(store, sources, tx, settings.retention);
     let mut shown: HashMap<String, Vec<String>> = HashMap::new();
     loop {
         let event = tokio::select! {

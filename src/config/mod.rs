@@ -12,6 +12,7 @@ mod paths;
 mod profile_section;
 mod raw;
 mod report_section;
+mod retention_section;
 mod sections;
 mod site_url;
 mod source_section;
@@ -25,6 +26,7 @@ use std::time::Duration;
 pub use error::ConfigError;
 pub use paths::data_dir;
 pub use report_section::ReportSettings;
+pub use retention_section::Retention;
 
 use chrono::NaiveDate;
 
@@ -112,6 +114,8 @@ pub struct Settings {
     pub profile: Option<String>,
     /// `[report]`: when the store is too old to report from.
     pub report: ReportSettings,
+    /// `[retention]`: closed tickets archived after a sync; `None` never.
+    pub retention: Option<Retention>,
 }
 
 impl Settings {
@@ -134,6 +138,7 @@ impl Settings {
             profiles: BTreeMap::new(),
             profile: None,
             report: ReportSettings::default(),
+            retention: None,
         })
     }
 
@@ -168,6 +173,9 @@ impl Settings {
         key_section::rebind(&doc, &raw.keys, &mut s.keymap)?;
         if let Some(ai) = &raw.ai {
             s.ai = Some(ai_section::ai(&doc, ai)?);
+        }
+        if let Some(r) = &raw.retention {
+            s.retention = retention_section::retention(&doc, r)?;
         }
         if !raw.source.is_empty() {
             s.sources = source_section::sources(&doc, &raw.source)?;

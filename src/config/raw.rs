@@ -24,6 +24,7 @@ pub struct RawConfig {
     #[serde(default)]
     pub targets: BTreeMap<Spanned<String>, Spanned<String>>,
     pub ai: Option<Spanned<super::ai_section::RawAi>>,
+    pub retention: Option<Spanned<super::retention_section::RawRetention>>,
     /// `[theme.NAME]`: role = style value.
     #[serde(default)]
     pub theme: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,

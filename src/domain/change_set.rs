@@ -71,6 +71,7 @@ impl From<ChangeSet> for Portfolio {
             transitions: c.transitions,
             time_entries: c.time_entries,
             notes: c.notes,
+            archived: Default::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! Pure data with no I/O. Every entity carries the name of the source it came from so that
 //! several trackers can share one store without their ids colliding.
 
+mod archived_flow;
 mod change;
 mod change_set;
 mod clean;
@@ -20,6 +21,7 @@ mod ticket;
 mod time_entry;
 mod transition;
 
+pub use archived_flow::{ArchivedDays, ArchivedFlow, ArchivedTicket, DayFlow, first_created};
 pub use change::{Change, Facts, Seen, TrackerAction};
 pub use change_set::{ChangeSet, Sweep};
 pub use interner::Interner;

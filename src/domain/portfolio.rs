@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::{Member, Note, Project, Ticket, TimeEntry, Transition};
+use super::{ArchivedFlow, Member, Note, Project, Ticket, TimeEntry, Transition};
 
 /// Everything the store holds, in memory: what the analysis and the UI work from.
 ///
@@ -18,6 +18,8 @@ pub struct Portfolio {
     pub transitions: Vec<Transition>,
     pub time_entries: Vec<TimeEntry>,
     pub notes: Vec<Note>,
+    /// What tickets moved to archive files added to their projects' flow.
+    pub archived: ArchivedFlow,
 }
 
 /// The change history of every ticket of a portfolio, found once per analysis.
@@ -165,6 +167,7 @@ impl Portfolio {
         self.transitions.retain(|x| keep(&x.source));
         self.time_entries.retain(|x| keep(&x.source));
         self.notes.retain(|x| keep(&x.source));
+        self.archived.retain_sources(keep);
     }
 }
 

@@ -37,6 +37,12 @@ pub enum StoreError {
     },
     #[error("a stored record is damaged: {0}. Move the data directory aside and sync again.")]
     Corrupt(String),
+    /// A sync wrote a ticket between an archive's read and its removal.
+    #[error(
+        "ticket {key} changed while it was being archived; nothing was removed from the store. \
+         Run the archive again."
+    )]
+    ChangedWhileArchiving { key: String },
     // Not a `source`: its text is already in this message, and a report that prints causes
     // would print it twice.
     #[error("the store failed: {0}")]

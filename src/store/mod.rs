@@ -9,6 +9,8 @@
 //! what sled does to damaged files on open), and `inspect` gives doctor a look that changes
 //! nothing.
 
+mod archive;
+mod backup;
 mod codec;
 mod error;
 mod guard;
@@ -33,9 +35,14 @@ use std::sync::{Arc, RwLock};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Transactional, Tree};
 
+pub use archive::ArchivedWork;
+pub use backup::{TreeDump, recover_swap, replace_store};
 pub use error::StoreError;
 pub use guard::Trust;
 pub use inspect::Inspection;
+
+/// The store schema this lookout writes (see `schema`).
+pub const SCHEMA_VERSION: u32 = schema::CURRENT;
 
 use chrono::{DateTime, Utc};
 
@@ -344,6 +351,7 @@ impl Store {
             transitions,
             time_entries,
             notes,
+            archived: self.archived_flow(&deleted)?,
         };
         // Older versions stored tracker text raw; this version stores it clean (nearly free).
         portfolio.sanitize();

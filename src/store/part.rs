@@ -56,7 +56,7 @@ impl Store {
     }
 
     /// Records keyed under a ticket (time entries, notes).
-    fn children<T: serde::de::DeserializeOwned>(
+    pub(super) fn children<T: serde::de::DeserializeOwned>(
         &self,
         tree: usize,
         ticket_key: &[u8],

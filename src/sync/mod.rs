@@ -26,6 +26,7 @@ pub use failure::{Failure, FailureKind};
 pub use summary::{PATCH_LIMIT, SyncSummary};
 pub use writer::{Applied, WriteError, WriteRequest, Writers, undo_impossible, undo_request};
 
+use crate::config::Retention;
 use crate::domain::ChangeSet;
 use crate::sources::{Budget, Source, SourceError};
 use crate::store::{Store, StoreError, Written};
@@ -155,6 +156,20 @@ pub async fn sync_once(
     })
 }
 
+/// Runs `[retention]` after a successful sync when it is due: what it did (also logged), or
+/// why it failed, as a warning for the sync's report.
+pub async fn retain(store: &Store, retention: Option<Retention>) -> Result<Option<String>, String> {
+    let Some(retention) = retention else {
+        return Ok(None);
+    };
+    let store = store.clone();
+    let ran = tokio::task::spawn_blocking(move || {
+        crate::lifecycle::retention::after_sync(&store, &retention, Utc::now())
+    })
+    .await;
+    ran.map_err(|e| format!("retention: archiving stopped: {e}"))?
+}
+
 fn later(after: Duration) -> DateTime<Utc> {
     let after = chrono::Duration::from_std(after).unwrap_or_else(|_| chrono::Duration::days(30));
     let now = Utc::now();
@@ -216,6 +231,16 @@ pub fn spawn_all(
     sources: Vec<(Box<dyn Source>, Duration)>,
     events: mpsc::UnboundedSender<SyncEvent>,
 ) -> Refresh {
+    spawn_all_retaining(store, sources, events, None)
+}
+
+/// `spawn_all`, with `[retention]` run after each successful sync (see `retention`).
+pub fn spawn_all_retaining(
+    store: Store,
+    sources: Vec<(Box<dyn Source>, Duration)>,
+    events: mpsc::UnboundedSender<SyncEvent>,
+    retention: Option<Retention>,
+) -> Refresh {
     let mut refresh = Refresh::default();
     for (source, interval) in sources {
         let control = Control {
@@ -230,6 +255,7 @@ pub fn spawn_all(
             interval,
             events.clone(),
             control,
+            retention,
         ));
     }
     refresh
@@ -241,6 +267,7 @@ async fn run_source(
     interval: Duration,
     events: mpsc::UnboundedSender<SyncEvent>,
     control: Control,
+    retention: Option<Retention>,
 ) {
     let name = source.name().to_string();
     let refresh = control.wake;
@@ -264,8 +291,11 @@ async fn run_source(
             return;
         }
         let wait = match sync_once(&store, source.as_mut(), Utc::now()).await {
-            Ok(report) => {
+            Ok(mut report) => {
                 backoff = Duration::from_secs(1);
+                if let Err(warning) = retain(&store, retention).await {
+                    report.warnings.push(warning);
+                }
                 tracing::info!(source = %name, "synced: {}", report.summary.line());
                 // An unchanged file re-reports its skipped rows every sync: log them once.
                 if report.warnings != logged {

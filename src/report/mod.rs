@@ -4,6 +4,8 @@
 //! Text in the model is already cleaned of control and escape sequences (it quotes
 //! trackers); each format still escapes what its own syntax needs.
 
+pub mod charts;
+pub mod html;
 pub mod model;
 
 pub use model::*;

@@ -86,7 +86,10 @@ fn the_page_is_well_formed_and_self_contained() {
     assert!(!html.contains("http"), "no web address anywhere");
     for (element, key, value) in &page.attributes {
         if matches!(key.as_str(), "src" | "href" | "xlink:href" | "action") {
-            assert!(value.starts_with('#'), "<{element} {key}={value:?}> leaves the page");
+            assert!(
+                value.starts_with('#'),
+                "<{element} {key}={value:?}> leaves the page"
+            );
         }
     }
     for outside in ["script", "link", "img", "iframe", "object", "embed"] {
@@ -106,11 +109,18 @@ fn one_svg_per_chart_with_data_and_a_sentence_for_the_rest() {
     assert_eq!(page.elements.iter().filter(|e| *e == "svg").count(), SVGS);
     let sections: Vec<&str> = html.split("<section class=\"project\"").skip(1).collect();
     let svgs: Vec<usize> = sections.iter().map(|s| s.matches("<svg").count()).collect();
-    assert_eq!(svgs, [3, 0, 2], "CRUX all, QUIET none, SLOW no distribution");
+    assert_eq!(
+        svgs,
+        [3, 0, 2],
+        "CRUX all, QUIET none, SLOW no distribution"
+    );
     assert!(sections[1].contains("Nothing is open: no forecast."));
     assert!(sections[1].contains("No deliveries in the weeks covered"));
     assert!(sections[2].contains("No trial finished within 365 days"));
-    assert!(sections[0].contains("85 %: 82 days"), "the 85 % line is labelled");
+    assert!(
+        sections[0].contains("85 %: 82 days"),
+        "the 85 % line is labelled"
+    );
 }
 
 #[test]

@@ -30,7 +30,10 @@ pub fn throughput(t: &Throughput) -> anyhow::Result<Option<String>> {
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(40)
-            .build_cartesian_2d((0..weeks.len() as u32).into_segmented(), 0..top + top / 8 + 1)?;
+            .build_cartesian_2d(
+                (0..weeks.len() as u32).into_segmented(),
+                0..top + top / 8 + 1,
+            )?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -132,20 +135,13 @@ pub fn aging(a: &Aging) -> anyhow::Result<Option<String>> {
             statuses.push(&item.status);
         }
     }
-    let top = a
-        .items
-        .iter()
-        .map(|i| i.age_days)
-        .fold(1.0_f64, f64::max);
+    let top = a.items.iter().map(|i| i.age_days).fold(1.0_f64, f64::max);
     let svg = draw(|root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(40)
-            .build_cartesian_2d(
-                (0..statuses.len() as u32).into_segmented(),
-                0.0..top * 1.1,
-            )?;
+            .build_cartesian_2d((0..statuses.len() as u32).into_segmented(), 0.0..top * 1.1)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -162,10 +158,7 @@ pub fn aging(a: &Aging) -> anyhow::Result<Option<String>> {
             .axis_desc_style((FONT, 12).into_font().color(&INK))
             .draw()?;
         chart.draw_series(a.items.iter().map(|item| {
-            let column = statuses
-                .iter()
-                .position(|s| *s == item.status)
-                .unwrap_or(0) as u32;
+            let column = statuses.iter().position(|s| *s == item.status).unwrap_or(0) as u32;
             Circle::new(
                 (SegmentValue::CenterOf(column), item.age_days),
                 4,
@@ -180,9 +173,7 @@ pub fn aging(a: &Aging) -> anyhow::Result<Option<String>> {
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 /// Runs `paint` on a white canvas and returns the SVG, ready to sit inside an HTML page.
-fn draw(
-    paint: impl FnOnce(&Area<'_>) -> anyhow::Result<()>,
-) -> anyhow::Result<String> {
+fn draw(paint: impl FnOnce(&Area<'_>) -> anyhow::Result<()>) -> anyhow::Result<String> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();

@@ -127,10 +127,7 @@ fn page(r: &Report) -> anyhow::Result<Page> {
         .map(|(i, p)| project(i, p))
         .collect::<anyhow::Result<_>>()?;
     Ok(Page {
-        title: format!(
-            "Portfolio report, {}",
-            r.generated_at.format("%Y-%m-%d")
-        ),
+        title: format!("Portfolio report, {}", r.generated_at.format("%Y-%m-%d")),
         generated: stamp(r.generated_at),
         data_age: data_age(r.generated_at, r.data_as_of),
         since: r.since.to_string(),
@@ -221,12 +218,19 @@ fn throughput_text(p: &ProjectReport) -> String {
     let t = &p.throughput;
     let total: u32 = t.weeks.iter().map(|w| w.delivered).sum();
     let trend = match t.trend {
-        Some(x) if x > 1.15 => format!("rising: the last four weeks delivered {x:.2} times the four before"),
-        Some(x) if x < 0.85 => format!("falling: the last four weeks delivered {x:.2} times the four before"),
+        Some(x) if x > 1.15 => {
+            format!("rising: the last four weeks delivered {x:.2} times the four before")
+        }
+        Some(x) if x < 0.85 => {
+            format!("falling: the last four weeks delivered {x:.2} times the four before")
+        }
         Some(x) => format!("steady ({x:.2} times the four weeks before)"),
         None => "no trend: the four weeks before delivered nothing".to_string(),
     };
-    format!("{total} items delivered in {} weeks; {trend}.", t.weeks.len())
+    format!(
+        "{total} items delivered in {} weeks; {trend}.",
+        t.weeks.len()
+    )
 }
 
 fn aging_text(p: &ProjectReport) -> String {
@@ -275,7 +279,10 @@ fn p85(f: &ForecastReport) -> String {
 
 fn forecast(f: &ForecastReport) -> ForecastView {
     let target = match (f.target, f.chance_by_target) {
-        (Some(t), Some(c)) => format!("Target {t}: {:.0} % chance of being done by then.", c * 100.0),
+        (Some(t), Some(c)) => format!(
+            "Target {t}: {:.0} % chance of being done by then.",
+            c * 100.0
+        ),
         (Some(t), None) => format!("Target {t}: no chance could be given."),
         _ => "No target date is set for this project.".to_string(),
     };

@@ -193,3 +193,40 @@ fn a_folder_that_cannot_be_written_is_named_in_the_status_line() {
         "{message}"
     );
 }
+
+#[test]
+fn the_projects_table_exports_its_rows_in_the_order_sorted_on_screen() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = loaded_demo();
+    s.export_dir = Some(dir.path().join("exports"));
+    // The next column, then reversed: an order the analysis does not have by itself.
+    key(&mut s, KeyCode::Char('s'));
+    key(&mut s, KeyCode::Char('R'));
+    assert_ne!(s.projects.rows, (0..s.projects.len()).collect::<Vec<_>>());
+    let shown: Vec<String> = s
+        .projects
+        .rows
+        .iter()
+        .map(|&i| {
+            let p = &s.analysis.projects[i];
+            format!("{} {}", p.key, p.name)
+        })
+        .collect();
+    assert!(shown.len() > 1);
+    let job = palette(&mut s, "export:csv").expect("an export");
+    let path = finish(&mut s, job);
+    let mut reader = csv::Reader::from_path(&path).expect("reads");
+    assert_eq!(
+        reader
+            .headers()
+            .expect("a header")
+            .iter()
+            .collect::<Vec<_>>(),
+        ["Project", "Open", "WIP", "Done30d", "Stalled", "Oldest"]
+    );
+    let projects: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("a record")[0].to_string())
+        .collect();
+    assert_eq!(projects, shown);
+}

@@ -293,8 +293,11 @@ fn project_filters_and_unknown_names_are_errors_that_list_what_exists() {
     );
     assert!(e.contains("--out DIR") && e.contains("--table NAME"), "{e}");
 
-    let out = lookout(&["--demo", "report", "--format", "html"], dir.path());
-    assert!(!out.status.success(), "only md, csv and json are formats");
+    let e = failed(
+        &lookout(&["--demo", "report", "--format", "pdf"], dir.path()),
+        2,
+    );
+    assert!(e.contains("md, csv, json or html"), "{e}");
 }
 
 #[test]
@@ -529,4 +532,38 @@ fn a_decision_shows_in_its_project_until_since_leaves_it_out() {
     .expect("report JSON");
     assert_eq!(later["since"], tomorrow.as_str());
     assert_eq!(later["projects"][0]["decisions"], serde_json::json!([]));
+}
+
+/// The HTML of the demo's store against its JSON: the same projects, and an inline SVG for
+/// exactly each chart that has data (weekly deliveries, ages in progress, a forecast's trials).
+#[test]
+fn html_on_the_demo_has_a_chart_for_each_series_with_data_and_nothing_outside() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // No config: the demo source, in a store of its own that both runs read.
+    let json = ok(&lookout(&["report", "--format", "json"], dir.path()));
+    let report: Report = serde_json::from_str(&json).expect("the model");
+    let html = ok(&lookout(&["report", "--format", "html"], dir.path()));
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..40]);
+    assert!(!html.contains("http"), "nothing is fetched from outside");
+    let charts: usize = report
+        .projects
+        .iter()
+        .map(|p| {
+            usize::from(p.throughput.weeks.iter().any(|w| w.delivered > 0))
+                + usize::from(!p.aging.items.is_empty())
+                + usize::from(
+                    p.forecast
+                        .as_ref()
+                        .is_some_and(|f| f.histogram.iter().any(|b| b.trials > 0)),
+                )
+        })
+        .sum();
+    assert!(
+        charts >= 2 * report.projects.len(),
+        "the demo has data to draw"
+    );
+    assert_eq!(html.matches("<svg").count(), charts);
+    for p in &report.projects {
+        assert!(html.contains(&p.name), "{} has its section", p.name);
+    }
 }

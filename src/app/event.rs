@@ -160,6 +160,8 @@ pub enum Effect {
     OpenUrl {
         url: String,
     },
+    /// Write the rows of a list to a file; what came of it comes back as `Event::Said`.
+    Export(super::export::ExportJob),
     /// Leave with this message: the store could not be read at start.
     Fail {
         message: String,

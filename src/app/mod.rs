@@ -9,6 +9,7 @@ mod advise;
 mod decisions;
 mod detail_views;
 mod event;
+mod export;
 mod filters;
 pub mod forecasts;
 pub mod freshness;
@@ -35,6 +36,9 @@ mod update;
 
 pub use advice::{Advice, AiUsage, AuditEntry, HistoryLine, KindRate, Popup, WriteOrder};
 pub use event::{Effect, Event, ForecastJob};
+pub use export::{
+    ExportFormat, ExportJob, Rows as ExportRows, Table as ExportTable, csv_cell as export_csv_cell,
+};
 pub use filters::{FilterTarget, text as filter_text};
 pub use list_view::ListView;
 pub use lists::{Sorting, StalledSort, TicketSort, selected_ticket};

@@ -153,6 +153,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
         .collect();
 
     state.me = settings.me.clone();
+    state.export_dir = super::export::folder(store.path());
     state.read_only_sources = settings
         .sources
         .iter()
@@ -279,6 +280,12 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                                     crate::term::open::Opened::Show { url, reason } => format!("{url} ({reason})"),
                                 };
                                 let _ = tx.send(Event::Said(said));
+                            });
+                        }
+                        Effect::Export(job) => {
+                            let tx = tx.clone();
+                            tokio::task::spawn_blocking(move || {
+                                let _ = tx.send(Event::Said(job.run()));
                             });
                         }
                         Effect::Fail { message } => anyhow::bail!("{message}"),

@@ -212,6 +212,8 @@ pub struct State {
     pub control: super::sources_popup::SourceControl,
     /// The config profile in use (`--profile`), named in the header.
     pub profile: Option<String>,
+    /// Where `export:csv` and `export:md` write; `None` when nowhere can be written.
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 impl State {
@@ -280,6 +282,7 @@ impl State {
             notices: Default::default(),
             control: Default::default(),
             profile: None,
+            export_dir: None,
         }
     }
 }

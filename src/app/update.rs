@@ -15,7 +15,7 @@ use super::state::{InputKind, ProjectDetail, SortKey, State, Tab};
 use super::sync_events::on_sync;
 use super::{decisions, forecasts, loop_state, suggestions};
 use super::{detail_views, filters, lists, outside, palette, route, triage};
-use super::{freshness, mouse, notify, sources_popup};
+use super::{export, freshness, mouse, notify, sources_popup};
 use crate::analysis::ProjectSummary;
 use crate::keys::{Action, Command};
 
@@ -337,6 +337,7 @@ pub(super) fn apply(state: &mut State, command: &Command) -> Outcome {
             detail_views::open_project(state)
         }
         Action::OpenUrl | Action::Copy | Action::CopyUrl => outside::on_action(state, action),
+        Action::Export => export::on_command(state, command),
         // Info outside the Projects list; the sources popup's keys, a text line's and a
         // dialog's, outside them.
         Action::Info

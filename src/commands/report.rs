@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use crate::config::Settings;
 use crate::report::build::{Options, build};
-use crate::report::{Report, json, markdown, tables};
+use crate::report::{Report, html, json, markdown, tables};
 use crate::store::Store;
 
 /// The exit code of a refusal to report from a stale store.
@@ -21,6 +21,7 @@ pub enum Format {
     Markdown,
     Csv,
     Json,
+    Html,
 }
 
 pub fn parse_format(s: &str) -> Result<Format, String> {
@@ -28,7 +29,10 @@ pub fn parse_format(s: &str) -> Result<Format, String> {
         "md" | "markdown" => Ok(Format::Markdown),
         "csv" => Ok(Format::Csv),
         "json" => Ok(Format::Json),
-        _ => Err(format!("{s:?} is not a report format; use md, csv or json")),
+        "html" => Ok(Format::Html),
+        _ => Err(format!(
+            "{s:?} is not a report format; use md, csv, json or html"
+        )),
     }
 }
 
@@ -37,7 +41,7 @@ pub struct Args {
     /// Only this project (KEY or SOURCE/KEY); repeat for more. Default: every project.
     #[arg(long = "project", value_name = "KEY")]
     pub projects: Vec<String>,
-    /// `md`, `csv` (with --out DIR or --table NAME) or `json`.
+    /// `md`, `csv` (with --out DIR or --table NAME), `json` or `html` (one self-contained page).
     #[arg(long, default_value = "md", value_parser = parse_format)]
     pub format: Format,
     /// Write here instead of stdout (a directory for every CSV table); written whole or not
@@ -91,6 +95,7 @@ pub async fn run(settings: &Settings, store: &Store, args: Args) -> anyhow::Resu
     let output = match args.format {
         Format::Markdown => Output::One(markdown::render(&report)),
         Format::Json => Output::One(json::render(&report)?),
+        Format::Html => Output::One(html::render(&report)?),
         Format::Csv => match &args.table {
             Some(name) => Output::One(tables::table(&report, name)?),
             None => Output::Files(
@@ -220,6 +225,7 @@ mod tests {
     fn only_the_report_formats_parse() {
         assert_eq!(parse_format("md"), Ok(Format::Markdown));
         assert_eq!(parse_format("json"), Ok(Format::Json));
+        assert_eq!(parse_format("html"), Ok(Format::Html));
         assert!(parse_format("pdf").is_err());
     }
 }

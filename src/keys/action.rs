@@ -54,10 +54,11 @@ pub enum Action {
     Dismiss,
     Confirm,
     Complete,
+    Export,
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 50] = [
         Action::Quit,
         Action::Help,
         Action::NextTab,
@@ -107,6 +108,7 @@ impl Action {
         Action::Dismiss,
         Action::Confirm,
         Action::Complete,
+        Action::Export,
     ];
 
     /// The snake_case name used in config files.

@@ -57,7 +57,7 @@ impl fmt::Display for Command {
 }
 
 /// Actions whose argument means something: whom to assign, which filter, which column, which
-/// status, priority or label, which text to comment.
+/// status, priority or label, which text to comment, which format to export to.
 pub fn takes_argument(action: Action) -> bool {
     matches!(
         action,
@@ -68,6 +68,7 @@ pub fn takes_argument(action: Action) -> bool {
             | Action::SetPriority
             | Action::AddLabel
             | Action::Comment
+            | Action::Export
     )
 }
 

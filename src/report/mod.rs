@@ -5,6 +5,8 @@
 //! trackers); each format still escapes what its own syntax needs.
 
 pub mod build;
+pub mod charts;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;

@@ -361,3 +361,91 @@ fn rate_limit_headers_parse_in_every_documented_form() {
         None
     );
 }
+
+#[tokio::test]
+async fn an_answer_carries_its_headers_and_304_is_an_empty_answer() {
+    let server = Scripted::start(vec![
+        response(
+            "200 OK",
+            &[
+                ("Link", "<http://x/issues?page=2>; rel=\"next\""),
+                ("ETag", "\"v1\""),
+            ],
+            r#"{"total": 1}"#,
+        ),
+        response("304 Not Modified", &[("ETag", "\"v1\"")], ""),
+    ]);
+    let http = Http::new(quick()).expect("client");
+    let url = server.url("/issues");
+    let first = http.body(|c| c.get(&url)).await.expect("answer");
+    assert_eq!(first.status(), 200);
+    assert_eq!(
+        first.header("link"),
+        Some("<http://x/issues?page=2>; rel=\"next\"")
+    );
+    assert_eq!(first.header("etag"), Some("\"v1\""));
+    assert!(!first.not_modified());
+    let again = http
+        .body(|c| c.get(&url).header("If-None-Match", "\"v1\""))
+        .await
+        .expect("304 is an answer, not a failure");
+    assert!(again.not_modified());
+    assert!(again.bytes().is_empty());
+    assert_eq!(server.hits(), 2, "a 304 is not retried");
+}
+
+/// GitHub says "rate limit spent" with a 403 that the shared policy would take for refused
+/// credentials; the connector's reading comes first.
+#[tokio::test]
+async fn a_connector_reads_its_tracker_s_own_signals_first() {
+    use lookout::sources::http::{Answer, Verdict};
+    let classify = |a: &Answer<'_>| match (a.status, a.header("x-ratelimit-remaining")) {
+        (403, Some("0")) => Verdict::Wait(Duration::from_millis(50)),
+        (400, _) if a.body.contains("RATELIMITED") => Verdict::BackOff(Duration::from_millis(30)),
+        _ => Verdict::Policy,
+    };
+    let server = Scripted::start(vec![
+        response("403 Forbidden", &[("X-RateLimit-Remaining", "0")], "limit"),
+        response(
+            "400 Bad Request",
+            &[],
+            r#"{"errors":[{"code":"RATELIMITED"}]}"#,
+        ),
+        response("200 OK", &[], r#"{"total": 3}"#),
+    ]);
+    let http = Http::new(quick()).expect("client");
+    let url = server.url("/issues");
+    let started = Instant::now();
+    let body = http
+        .body_classified(|c| c.get(&url), Some(&classify))
+        .await
+        .expect("waited twice, then answered");
+    assert_eq!(body.parse::<Page>().expect("json"), Page { total: 3 });
+    assert_eq!(server.hits(), 3);
+    assert!(
+        started.elapsed() >= Duration::from_millis(80),
+        "both waits were kept"
+    );
+
+    // Without a signal of its own, a 403 is still refused credentials, never retried.
+    let server = Scripted::start(vec![response("403 Forbidden", &[], "no")]);
+    let url = server.url("/issues");
+    let e = http
+        .body_classified(|c| c.get(&url), Some(&classify))
+        .await
+        .err()
+        .expect("refused");
+    assert!(matches!(e, HttpError::Auth { status: 403, .. }), "{e:?}");
+    assert_eq!(server.hits(), 1);
+
+    // A wait longer than the policy's cap fails at once, naming the wait.
+    let long = |_: &Answer<'_>| Verdict::BackOff(Duration::from_secs(600));
+    let server = Scripted::start(vec![response("429 Too Many Requests", &[], "slow down")]);
+    let url = server.url("/issues");
+    let e = http
+        .body_classified(|c| c.get(&url), Some(&long))
+        .await
+        .err()
+        .expect("too long a wait");
+    assert_eq!(e, HttpError::RateLimited { seconds: 600 });
+}

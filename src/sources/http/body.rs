@@ -4,6 +4,7 @@
 //! Never holds more of an answer than its limit, whatever the server claims or sends.
 
 use reqwest::Response;
+use reqwest::header::HeaderMap;
 
 use super::HttpError;
 use super::error::{Timeouts, transport};
@@ -13,9 +14,12 @@ const ERROR_BODY: usize = 4 << 10;
 /// The most a body's buffer is sized for up front.
 const MAX_PRESIZE: u64 = 8 << 20;
 
-/// A response body and where it came from.
+/// A response body, where it came from, and the answer's status and headers (trackers page
+/// by `Link` or `x-next-page`, and answer a matching `If-None-Match` with 304).
 pub struct Body {
     url: String,
+    status: u16,
+    headers: HeaderMap,
     bytes: Vec<u8>,
 }
 
@@ -27,6 +31,8 @@ impl Body {
         timeouts: Timeouts,
     ) -> Result<Body, HttpError> {
         let url = response.url().to_string();
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
         let too_large = || HttpError::TooLarge {
             url: url.clone(),
             limit,
@@ -49,7 +55,49 @@ impl Body {
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok(Body { url, bytes })
+        Ok(Body {
+            url,
+            status,
+            headers,
+            bytes,
+        })
+    }
+
+    /// An answer without a body worth reading (304 Not Modified).
+    pub(super) fn empty(response: &Response) -> Body {
+        Body {
+            url: response.url().to_string(),
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            bytes: Vec::new(),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// 2xx, or 304 when the request carried `If-None-Match` or `If-Modified-Since`.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// 304: what the request's validator named has not changed; the body is empty.
+    pub fn not_modified(&self) -> bool {
+        self.status == 304
+    }
+
+    /// A header's value, when it is there and is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
 
     /// The start of an error answer, sanitised and cut for a message. What cannot be read

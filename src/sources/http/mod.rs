@@ -33,6 +33,41 @@ pub use budget::{Budget, reset_at, retry_after};
 pub use error::{HttpError, Waiting};
 pub use policy::Policy;
 
+/// An answer the shared policy would judge by its status alone, shown to a connector first:
+/// trackers signal some things their own way (GitHub's spent rate limit is a 403 with
+/// `x-ratelimit-remaining: 0`, Linear's a 400 that says `RATELIMITED`).
+pub struct Answer<'a> {
+    pub status: u16,
+    pub headers: &'a reqwest::header::HeaderMap,
+    /// The start of the body, cleaned (see `Body::error_snippet`).
+    pub body: &'a str,
+}
+
+impl Answer<'_> {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+}
+
+/// What a connector makes of an unsuccessful answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The shared policy decides (401/403 credentials, 429/5xx retried, other final).
+    Policy,
+    /// A rate limit: wait this long, then ask again (a wait past the policy's cap fails the
+    /// request with `RateLimited` instead of holding the sync).
+    Wait(Duration),
+    /// A rate limit without a stated wait: back off, at least this long.
+    BackOff(Duration),
+    /// The credentials were refused: never retried.
+    Auth,
+    /// Final, as any other refusal.
+    Final,
+}
+
+/// A connector's reading of unsuccessful answers; see `Verdict`.
+pub type Classify = dyn Fn(&Answer<'_>) -> Verdict + Send + Sync;
+
 pub struct Http {
     client: reqwest::Client,
     policy: Policy,
@@ -46,6 +81,8 @@ enum Failure {
     Retry(HttpError),
     /// Worth another attempt after the wait the tracker asked for.
     RetryAfter(HttpError, Duration),
+    /// Worth another attempt after a backoff of at least this long.
+    RetryNoSooner(HttpError, Duration),
     Final(HttpError),
 }
 
@@ -142,6 +179,16 @@ impl Http {
         &self,
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
     ) -> Result<Body, HttpError> {
+        self.body_classified(build, None).await
+    }
+
+    /// `body`, with the connector's `classify` judging unsuccessful answers before the
+    /// shared policy does.
+    pub async fn body_classified(
+        &self,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+        classify: Option<&Classify>,
+    ) -> Result<Body, HttpError> {
         let mut attempt = 0;
         loop {
             self.hold_off().await;
@@ -153,7 +200,8 @@ impl Http {
                 .unwrap_or_default();
             // The deadline covers one exchange, not the waits between attempts: those are
             // lookout's own choice and bounded by the policy already.
-            let exchange = tokio::time::timeout(self.policy.deadline, self.exchange(request, &url));
+            let exchange =
+                tokio::time::timeout(self.policy.deadline, self.exchange(request, &url, classify));
             let failure = match exchange.await {
                 Ok(Ok(body)) => return Ok(body),
                 // A server still answering at the deadline is not asked again: another
@@ -180,12 +228,19 @@ impl Http {
                     attempt += 1;
                     continue;
                 }
-                Ok(Err(Failure::Retry(e))) => e,
+                Ok(Err(Failure::Retry(e))) => (e, Duration::ZERO),
+                Ok(Err(Failure::RetryNoSooner(e, floor))) => (e, floor),
             };
+            let (failure, floor) = failure;
             if attempt >= self.policy.retries {
                 return Err(failure);
             }
-            let wait = self.backoff(attempt);
+            let wait = self.backoff(attempt).max(floor);
+            if wait > self.policy.retry_after_cap {
+                return Err(HttpError::RateLimited {
+                    seconds: wait.as_secs_f64().ceil() as u64,
+                });
+            }
             tracing::info!(%failure, ?wait, attempt, "retrying");
             tokio::time::sleep(wait).await;
             attempt += 1;
@@ -209,7 +264,12 @@ impl Http {
     }
 
     /// One attempt: the request, its answer's status, and its body.
-    async fn exchange(&self, request: RequestBuilder, url: &str) -> Result<Body, Failure> {
+    async fn exchange(
+        &self,
+        request: RequestBuilder,
+        url: &str,
+        classify: Option<&Classify>,
+    ) -> Result<Body, Failure> {
         let response = match request.send().await {
             Ok(response) => response,
             Err(e) => {
@@ -230,30 +290,78 @@ impl Http {
                 .await
                 .map_err(Failure::Final);
         }
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Body::empty(&response));
+        }
         if let Some(refused) = redirect::refused(&response) {
             return Err(Failure::Final(refused));
         }
-        if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
-            return Err(Failure::Final(HttpError::Auth {
+        if let Some(classify) = classify {
+            let headers = response.headers().clone();
+            let body = Body::error_snippet(response).await;
+            let answer = Answer {
+                status: status.as_u16(),
+                headers: &headers,
+                body: &body,
+            };
+            let verdict = classify(&answer);
+            let err = || HttpError::Status {
                 status: status.as_u16(),
                 url: url.to_string(),
-            }));
+                body: body.clone(),
+            };
+            match verdict {
+                Verdict::Policy => {}
+                Verdict::Wait(wait) => return Err(Failure::RetryAfter(err(), wait)),
+                Verdict::BackOff(floor) => return Err(Failure::RetryNoSooner(err(), floor)),
+                Verdict::Auth => {
+                    return Err(Failure::Final(HttpError::Auth {
+                        status: status.as_u16(),
+                        url: url.to_string(),
+                    }));
+                }
+                Verdict::Final => return Err(Failure::Final(err())),
+            }
+            return Err(Self::by_status(status, &headers, err()));
         }
-        let retry_after =
-            header(&response, &["retry-after"]).and_then(|v| retry_after(v, Utc::now()));
+        let headers = response.headers().clone();
         let err = HttpError::Status {
             status: status.as_u16(),
             url: url.to_string(),
             body: Body::error_snippet(response).await,
         };
+        Err(Self::by_status(status, &headers, err))
+    }
+
+    /// The shared policy: 401 and 403 are credentials (never retried), 429 and 503 wait as
+    /// `Retry-After` asks, 429 and 5xx are retried, anything else is final.
+    fn by_status(
+        status: StatusCode,
+        headers: &reqwest::header::HeaderMap,
+        err: HttpError,
+    ) -> Failure {
+        let url = match &err {
+            HttpError::Status { url, .. } => url.clone(),
+            _ => String::new(),
+        };
+        if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+            return Failure::Final(HttpError::Auth {
+                status: status.as_u16(),
+                url,
+            });
+        }
+        let retry_after = headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| retry_after(v, Utc::now()));
         let asks_to_wait =
             status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE;
-        Err(match retry_after.filter(|_| asks_to_wait) {
+        match retry_after.filter(|_| asks_to_wait) {
             Some(wait) => Failure::RetryAfter(err, wait),
             None if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() => {
                 Failure::Retry(err)
             }
             None => Failure::Final(err),
-        })
+        }
     }
 }

@@ -79,7 +79,8 @@ fn main() {
         report.projects.len(),
         secs(start)
     );
-    let formats: [(&str, fn(&lookout::report::Report) -> String); 3] = [
+    type Render = fn(&lookout::report::Report) -> String;
+    let formats: [(&str, Render); 3] = [
         ("md", markdown::render),
         ("json", |r| json::render(r).expect("json")),
         ("html", |r| html::render(r).expect("html")),

@@ -348,7 +348,16 @@ impl ExportJob {
     /// Writes the file now and says what came of it, for the status line.
     pub fn run(self) -> String {
         match self.write(Local::now()) {
-            Ok((path, n)) => format!("exported {n} rows to {}", path.display()),
+            // The file's name first: at 80 columns the status line keeps that and cuts the
+            // folder, which is the same every time.
+            Ok((path, n)) => match (path.file_name(), path.parent()) {
+                (Some(file), Some(dir)) => format!(
+                    "exported {n} rows to {} in {}",
+                    file.to_string_lossy(),
+                    dir.display()
+                ),
+                _ => format!("exported {n} rows to {}", path.display()),
+            },
             Err(e) => format!("export failed: {e:#}"),
         }
     }

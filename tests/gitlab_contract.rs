@@ -527,3 +527,52 @@ async fn a_deleted_issue_is_noticed_by_the_sweep() {
     let sweep = second.sweep.expect("swept");
     assert_eq!(sweep.present, [1, 3, 4, 5]);
 }
+
+#[tokio::test]
+async fn state_events_are_read_for_closed_and_reopened_issues_only() {
+    let mut issues = generate(9, 1, start());
+    let t = issues[0].created;
+    issues[0].states = vec![
+        (100, t + chrono::Duration::minutes(5), "closed"),
+        (101, t + chrono::Duration::minutes(9), "reopened"),
+    ];
+    let gl = FakeGitLab::start(&["grp/app"], issues);
+    let mut s = settings(&gl.url);
+    s.status_scope = None;
+    s.priority_scope = None;
+    let got = sync(&mut source(s), None).await;
+    let mut asked: Vec<String> = gl
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/resource_state_events"))
+        .map(|r| r.path.replace("/api/v4/projects/100/issues/", ""))
+        .collect();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "1/resource_state_events",
+            "3/resource_state_events",
+            "6/resource_state_events",
+            "9/resource_state_events"
+        ],
+        "open issues never reopened have no state events to read"
+    );
+    let events = gl
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/events"))
+        .expect("the project's reopen events");
+    assert_eq!(events.param("action"), ["reopened"]);
+    assert_eq!(
+        got.transitions.iter().filter(|x| x.ticket == 1).count(),
+        2,
+        "closed and reopened"
+    );
+    assert!(
+        !gl.requests()
+            .iter()
+            .any(|r| r.path.ends_with("resource_label_events")),
+        "no label scope, no label events"
+    );
+}

@@ -49,6 +49,7 @@ pub struct State {
     pub log: Vec<Request>,
     pub members: Vec<(u64, String, String)>,
     pub labels: Vec<String>,
+    index: HashMap<(usize, u64), usize>,
 }
 
 #[derive(Clone)]
@@ -77,6 +78,7 @@ impl FakeGitLab {
                 "priority::high".into(),
                 "bug".into(),
             ],
+            index: HashMap::new(),
         }));
         let shared = state.clone();
         let addr = routed::serve(Arc::new(move |r: Request| {
@@ -186,6 +188,28 @@ fn route(s: &mut State, r: &Request) -> Reply {
         ("GET", [""]) => Reply::json(&project_json(&s.projects[p])),
         ("GET", ["issues"]) => list_issues(s, r, &[p]),
         ("GET", ["members", "all"]) => paged(r, members(s), s.totals),
+        ("GET", ["events"]) => {
+            // Only what lookout asks: issues reopened, after a date (exclusive).
+            let after = r.param("after").first().and_then(|d| {
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()
+            });
+            let mut all: Vec<(DateTime<Utc>, Value)> = Vec::new();
+            if r.param("target_type") == ["issue"] && r.param("action") == ["reopened"] {
+                for i in s.issues.iter().filter(|i| i.project == p) {
+                    for (id, at, state) in &i.states {
+                        if *state == "reopened" && after.is_none_or(|d| at.date_naive() > d) {
+                            all.push((*at, json!({ "id": id, "project_id": s.projects[p].0,
+                                "action_name": "reopened", "target_id": i.id,
+                                "target_iid": i.iid, "target_type": "Issue",
+                                "author_id": 5, "created_at": stamp(*at) })));
+                        }
+                    }
+                }
+            }
+            // Newest first, as GitLab lists events.
+            all.sort_by(|a, b| b.0.cmp(&a.0));
+            paged(r, all.into_iter().map(|(_, v)| v).collect(), s.totals)
+        }
         ("GET", ["labels"]) => {
             let search = r.param("search").join("");
             let all: Vec<Value> = s
@@ -198,7 +222,7 @@ fn route(s: &mut State, r: &Request) -> Reply {
         }
         (method, ["issues", iid, rest @ ..]) => {
             let iid: u64 = iid.parse().unwrap_or(0);
-            let Some(i) = s.issues.iter().position(|i| i.project == p && i.iid == iid) else {
+            let Some(i) = find(s, p, iid) else {
                 return not_found();
             };
             match (method, rest) {
@@ -243,6 +267,27 @@ fn route(s: &mut State, r: &Request) -> Reply {
         }
         _ => not_found(),
     }
+}
+
+/// The issue's index, through an index rebuilt whenever a test has changed the list.
+fn find(s: &mut State, project: usize, iid: u64) -> Option<usize> {
+    let hit = |s: &State, i: usize| {
+        s.issues
+            .get(i)
+            .is_some_and(|x| x.project == project && x.iid == iid)
+    };
+    if let Some(&i) = s.index.get(&(project, iid))
+        && hit(s, i)
+    {
+        return Some(i);
+    }
+    s.index = s
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(i, x)| ((x.project, x.iid), i))
+        .collect();
+    s.index.get(&(project, iid)).copied().filter(|i| hit(s, *i))
 }
 
 fn not_found() -> Reply {

@@ -177,6 +177,13 @@ pub struct StateEvent {
     pub state: String,
 }
 
+/// A project event (`/projects/:id/events`): here, an issue reopened.
+#[derive(Debug, Deserialize)]
+pub struct ProjectEvent {
+    #[serde(default)]
+    pub target_id: Option<u64>,
+}
+
 #[derive(Debug, Deserialize)]
 pub struct Label {
     #[serde(deserialize_with = "text")]

@@ -141,8 +141,7 @@ pub fn issue(
                     .is_some_and(|s| settings.category(s) != StatusCategory::Todo)
         })
         .map(|t| t.at)
-        .or(resolved)
-        .or((category == StatusCategory::InProgress).then_some(i.updated_at));
+        .or(resolved);
     let resolution = closed
         .then(|| i.labels.iter().find(|l| settings.not_delivered(l)))
         .flatten()

@@ -20,7 +20,7 @@ mod map;
 mod trial;
 mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU32;
 use std::time::Duration;
@@ -156,6 +156,9 @@ pub struct GitLabSource {
     sweeps: SweepClock,
     /// Between the batches of one sync, the cursor handed out: the catalog is read once.
     continuing: Option<String>,
+    /// The issues reopened since the sync's window began, read once a sync (see `events`);
+    /// `None` when the event lists could not say, and every issue's state events are read.
+    reopened: Option<HashSet<u64>>,
 }
 
 impl GitLabSource {
@@ -169,6 +172,7 @@ impl GitLabSource {
             http: Http::new(policy),
             catalog: Catalog::default(),
             continuing: None,
+            reopened: None,
         }
     }
 
@@ -269,6 +273,15 @@ impl GitLabSource {
             let (projects, members) = self.refresh_catalog(&mut changes.warnings).await?;
             changes.projects = projects;
             changes.members = members;
+            // From where the oldest window begins; a project or group new to the cursor
+            // is read whole, so its reopens are all wanted.
+            let from = self
+                .targets()
+                .iter()
+                .map(|t| state.targets.get(&key(t)).and_then(|w| w.from(overlap)))
+                .min()
+                .flatten();
+            self.reopened = self.reopened(from).await?;
         }
         let targets = self.targets();
         let full_read = targets

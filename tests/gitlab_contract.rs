@@ -160,12 +160,11 @@ async fn a_second_sync_asks_updated_after_and_reads_only_what_changed() {
         .collect();
     assert_eq!(
         events,
-        [
-            "/api/v4/projects/100/issues/7/resource_state_events",
-            "/api/v4/projects/100/issues/7/resource_label_events"
-        ],
-        "events only for what changed"
+        ["/api/v4/projects/100/issues/7/resource_label_events"],
+        "events only for what changed; a close without a reopen is its closed_at"
     );
+    let close = second.transitions.iter().find(|x| x.ticket == 7).expect("closed");
+    assert_eq!((close.at, close.to.as_deref()), (later, Some("Closed")));
 }
 
 #[tokio::test]
@@ -341,7 +340,7 @@ async fn ratelimit_headers_are_the_budget_and_a_spent_one_is_waited_out() {
 async fn server_errors_are_retried() {
     let gl = FakeGitLab::start(&["grp/app"], generate(3, 1, start()));
     gl.script("/issues", Reply::raw(502, "<html>Bad gateway</html>"));
-    gl.script("resource_state_events", Reply::raw(500, "{}"));
+    gl.script("/members/all", Reply::raw(500, "{}"));
     let got = src_sync_once(&gl).await;
     assert_eq!(got.tickets.len(), 3);
     assert_eq!(issue_lists(&gl).len(), 2);
@@ -529,7 +528,7 @@ async fn a_deleted_issue_is_noticed_by_the_sweep() {
 }
 
 #[tokio::test]
-async fn state_events_are_read_for_closed_and_reopened_issues_only() {
+async fn state_events_are_read_only_for_reopened_issues() {
     let mut issues = generate(9, 1, start());
     let t = issues[0].created;
     issues[0].states = vec![
@@ -550,14 +549,12 @@ async fn state_events_are_read_for_closed_and_reopened_issues_only() {
     asked.sort();
     assert_eq!(
         asked,
-        [
-            "1/resource_state_events",
-            "3/resource_state_events",
-            "6/resource_state_events",
-            "9/resource_state_events"
-        ],
-        "open issues never reopened have no state events to read"
+        ["1/resource_state_events", "9/resource_state_events"],
+        "issues never reopened: none when open, their closed_at when closed"
     );
+    let closed_once: Vec<_> = got.transitions.iter().filter(|x| x.ticket == 3).collect();
+    assert_eq!(closed_once.len(), 1);
+    assert_eq!(Some(closed_once[0].at), issues_closed_at(&gl, 3));
     let events = gl
         .requests()
         .into_iter()

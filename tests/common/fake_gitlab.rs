@@ -459,7 +459,7 @@ pub fn generate(n: u64, projects: usize, start: DateTime<Utc>) -> Vec<Issue> {
                 closed,
                 created,
                 updated,
-                closed_at: closed.then(|| created + Duration::minutes(100)),
+                closed_at: states.last().map(|s| s.1),
                 labels: vec!["bug".into()],
                 assignee: (id % 2 == 0).then(|| (5, "Dana Scully".to_string())),
                 states,

@@ -1,11 +1,13 @@
 //! The history of the issues that changed: their state events (closed, reopened) and,
 //! where a label scope is configured, their label events, one list per issue each.
 //!
-//! An issue that is open and was never reopened has no state events, and most open issues
-//! are such: so state events are read for the closed issues and for the open ones the
-//! projects' event lists (`/projects/:id/events?action=reopened`, a page per hundred reopens)
-//! name as reopened, which spares a request per open issue. GitLab.com prunes project
-//! events after three years: an open issue reopened before that shows no close and reopen.
+//! Most issues were never reopened, and their state history needs no request: an open one
+//! has none, a closed one was closed once, at its `closed_at`. So state events are read only
+//! for the issues the projects' event lists (`/projects/:id/events?action=reopened`, a page
+//! per hundred reopens, once a sync) name as reopened, and for closed issues without a
+//! `closed_at` (very old ones); that spares a request per issue for all the others. When
+//! an event list cannot be read, every issue's state events are. GitLab.com prunes project
+//! events after three years: an issue reopened before then shows only its last close.
 
 use std::collections::HashSet;
 
@@ -102,6 +104,18 @@ impl GitLabSource {
         Ok(Some(ids))
     }
 
+    /// An issue's state events; `None` when it was deleted since it was listed.
+    async fn state_events(
+        &self,
+        base: &str,
+    ) -> Result<Option<Vec<Result<dto::StateEvent, Unreadable>>>, SourceError> {
+        match self.all(&format!("{base}/resource_state_events"), &[]).await {
+            Ok(s) => Ok(Some(s)),
+            Err(SourceError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     async fn events(&self, issue: &dto::Issue, odd: &mut Vec<String>) -> Result<Read, SourceError> {
         let base = format!("/projects/{}/issues/{}", issue.project_id, issue.iid);
         let name = |u: &Unreadable, what: &str| {
@@ -112,21 +126,21 @@ impl GitLabSource {
                 u.reason
             )
         };
-        let any = issue.closed()
-            || self
-                .reopened
-                .as_ref()
-                .is_none_or(|r| r.contains(&issue.id));
-        let states: Vec<Result<dto::StateEvent, Unreadable>> = if !any {
-            Vec::new()
-        } else {
-            match self.all(&format!("{base}/resource_state_events"), &[]).await {
-                Ok(s) => s,
-                Err(SourceError::NotFound(_)) => return Ok(Read::Gone),
-                Err(e) => return Err(e),
+        let reopened = self.reopened.as_ref().is_none_or(|r| r.contains(&issue.id));
+        let mut events = Vec::new();
+        let states = match issue.closed_at {
+            _ if reopened => self.state_events(&base).await?,
+            // Closed once and never reopened: its one close is when it closed.
+            Some(at) if issue.closed() => {
+                events.push((at, 0, Event::State { closed: true }));
+                Some(Vec::new())
             }
+            None if issue.closed() => self.state_events(&base).await?,
+            _ => Some(Vec::new()),
         };
-        let mut events = Vec::with_capacity(states.len());
+        let Some(states) = states else {
+            return Ok(Read::Gone);
+        };
         for s in states {
             match s {
                 Ok(s) => {

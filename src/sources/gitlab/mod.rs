@@ -12,6 +12,7 @@
 //! assignment history (GitLab records it only as system notes).
 
 mod catalog;
+mod connector;
 mod dto;
 mod events;
 mod limits;
@@ -35,6 +36,8 @@ use super::lenient::{Lenient, Unreadable, warn_each};
 use super::{Budget, Facts, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
 use crate::domain::{ChangeSet, Project, StatusCategory, Sweep};
 use catalog::Catalog;
+
+pub use connector::CONNECTOR;
 
 const PAGE: usize = 100;
 /// New tickets per stored batch: a kill during a first sync loses at most this much work.

@@ -677,7 +677,7 @@ fn gitlab_sources_take_their_keys_and_name_each_mistake() {
 
     let base = "[[source]]\nkind = \"gitlab\"\nname = \"gl\"\ntoken_env = \"GL_TOKEN\"\n";
     let cases = [
-        (format!("{base}"), 2, "source[1].kind", "needs `projects`"),
+        (base.to_string(), 2, "source[1].kind", "needs `projects`"),
         (
             format!("{base}projects = [\"a/b\"]\nauth = \"basic\"\n"),
             6,

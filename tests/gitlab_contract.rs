@@ -163,7 +163,11 @@ async fn a_second_sync_asks_updated_after_and_reads_only_what_changed() {
         ["/api/v4/projects/100/issues/7/resource_label_events"],
         "events only for what changed; a close without a reopen is its closed_at"
     );
-    let close = second.transitions.iter().find(|x| x.ticket == 7).expect("closed");
+    let close = second
+        .transitions
+        .iter()
+        .find(|x| x.ticket == 7)
+        .expect("closed");
     assert_eq!((close.at, close.to.as_deref()), (later, Some("Closed")));
 }
 
@@ -225,7 +229,10 @@ fn issues_closed_at(gl: &FakeGitLab, id: u64) -> Option<DateTime<Utc>> {
 
 #[tokio::test]
 async fn a_group_brings_the_issues_of_its_projects() {
-    let gl = FakeGitLab::start(&["grp/app", "grp/sub/api", "other/x"], generate(9, 3, start()));
+    let gl = FakeGitLab::start(
+        &["grp/app", "grp/sub/api", "other/x"],
+        generate(9, 3, start()),
+    );
     let mut s = settings(&gl.url);
     s.projects = vec![];
     s.groups = vec!["grp".into()];
@@ -309,7 +316,11 @@ async fn a_bare_429_backs_off_exponentially() {
     let got = src_sync_once(&gl).await;
     assert_eq!(got.tickets.len(), 3);
     // Floors of 50, 100 and 200 ms: the base, doubling.
-    assert!(began.elapsed() >= Duration::from_millis(350), "{:?}", began.elapsed());
+    assert!(
+        began.elapsed() >= Duration::from_millis(350),
+        "{:?}",
+        began.elapsed()
+    );
     assert_eq!(issue_lists(&gl).len(), 4);
 }
 
@@ -355,7 +366,11 @@ async fn malformed_json_is_reported_with_its_url() {
         .await
         .expect_err("broken JSON");
     assert!(matches!(err, SourceError::Invalid(_)), "{err:?}");
-    assert!(err.to_string().contains("/api/v4/projects/grp%2Fapp/issues"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("/api/v4/projects/grp%2Fapp/issues"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -464,7 +479,11 @@ async fn every_write_sends_what_gitlab_documents() {
     ];
     for (change, method, path, body) in cases {
         let w = one_write(&gl, &mut src, change.clone()).await;
-        assert_eq!((w.method.as_str(), w.path.as_str()), (method, path.as_str()), "{change:?}");
+        assert_eq!(
+            (w.method.as_str(), w.path.as_str()),
+            (method, path.as_str()),
+            "{change:?}"
+        );
         assert_eq!(w.json(), body, "{change:?}");
     }
     let unknown = src

@@ -121,7 +121,11 @@ fn parse_time(v: &str) -> Option<DateTime<Utc>> {
 
 fn answer(s: &mut State, r: Request) -> Reply {
     s.log.push(r.clone());
-    if let Some(i) = s.script.iter().position(|(p, _)| r.path.contains(p.as_str())) {
+    if let Some(i) = s
+        .script
+        .iter()
+        .position(|(p, _)| r.path.contains(p.as_str()))
+    {
         let (_, reply) = s.script.remove(i).expect("scripted answer");
         return reply;
     }
@@ -190,24 +194,28 @@ fn route(s: &mut State, r: &Request) -> Reply {
         ("GET", ["members", "all"]) => paged(r, members(s), s.totals),
         ("GET", ["events"]) => {
             // Only what lookout asks: issues reopened, after a date (exclusive).
-            let after = r.param("after").first().and_then(|d| {
-                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()
-            });
+            let after = r
+                .param("after")
+                .first()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
             let mut all: Vec<(DateTime<Utc>, Value)> = Vec::new();
             if r.param("target_type") == ["issue"] && r.param("action") == ["reopened"] {
                 for i in s.issues.iter().filter(|i| i.project == p) {
                     for (id, at, state) in &i.states {
                         if *state == "reopened" && after.is_none_or(|d| at.date_naive() > d) {
-                            all.push((*at, json!({ "id": id, "project_id": s.projects[p].0,
+                            all.push((
+                                *at,
+                                json!({ "id": id, "project_id": s.projects[p].0,
                                 "action_name": "reopened", "target_id": i.id,
                                 "target_iid": i.iid, "target_type": "Issue",
-                                "author_id": 5, "created_at": stamp(*at) })));
+                                "author_id": 5, "created_at": stamp(*at) }),
+                            ));
                         }
                     }
                 }
             }
             // Newest first, as GitLab lists events.
-            all.sort_by(|a, b| b.0.cmp(&a.0));
+            all.sort_by_key(|e| std::cmp::Reverse(e.0));
             paged(r, all.into_iter().map(|(_, v)| v).collect(), s.totals)
         }
         ("GET", ["labels"]) => {
@@ -231,9 +239,10 @@ fn route(s: &mut State, r: &Request) -> Reply {
                     edit(&mut s.issues[i], &r.json());
                     Reply::json(&issue_json(s, &s.issues[i]))
                 }
-                ("POST", ["notes"]) => {
-                    Reply::raw(201, json!({ "id": 1, "body": r.json()["body"] }).to_string())
-                }
+                ("POST", ["notes"]) => Reply::raw(
+                    201,
+                    json!({ "id": 1, "body": r.json()["body"] }).to_string(),
+                ),
                 ("GET", ["resource_state_events"]) => {
                     let issue = &s.issues[i];
                     let all = issue
@@ -409,13 +418,33 @@ fn paged(r: &Request, all: Vec<Value>, totals: bool) -> Reply {
     page_reply(items, page, per_page, total, totals)
 }
 
-fn page_reply(items: Vec<Value>, page: usize, per_page: usize, total: usize, totals: bool) -> Reply {
+fn page_reply(
+    items: Vec<Value>,
+    page: usize,
+    per_page: usize,
+    total: usize,
+    totals: bool,
+) -> Reply {
     let more = page * per_page < total;
     let mut reply = Reply::json(&Value::Array(items))
         .with_header("x-page", &page.to_string())
         .with_header("x-per-page", &per_page.to_string())
-        .with_header("x-next-page", &if more { (page + 1).to_string() } else { String::new() })
-        .with_header("x-prev-page", &if page > 1 { (page - 1).to_string() } else { String::new() });
+        .with_header(
+            "x-next-page",
+            &if more {
+                (page + 1).to_string()
+            } else {
+                String::new()
+            },
+        )
+        .with_header(
+            "x-prev-page",
+            &if page > 1 {
+                (page - 1).to_string()
+            } else {
+                String::new()
+            },
+        );
     if totals && total <= 10_000 {
         reply = reply
             .with_header("x-total", &total.to_string())

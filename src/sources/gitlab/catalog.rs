@@ -62,7 +62,8 @@ impl GitLabSource {
                 None => {
                     let path = format!("/projects/{}/members/all", project.id);
                     let found = self.all(&path, &[]).await?;
-                    let users = readable(found, "a member of", &project.path_with_namespace, &mut odd);
+                    let users =
+                        readable(found, "a member of", &project.path_with_namespace, &mut odd);
                     group_members.push(users);
                     &group_members[group_members.len() - 1]
                 }

@@ -109,7 +109,10 @@ impl GitLabSource {
         &self,
         base: &str,
     ) -> Result<Option<Vec<Result<dto::StateEvent, Unreadable>>>, SourceError> {
-        match self.all(&format!("{base}/resource_state_events"), &[]).await {
+        match self
+            .all(&format!("{base}/resource_state_events"), &[])
+            .await
+        {
             Ok(s) => Ok(Some(s)),
             Err(SourceError::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
@@ -156,12 +159,14 @@ impl GitLabSource {
             }
         }
         if self.settings.scoped() {
-            let labels: Vec<Result<dto::LabelEvent, Unreadable>> =
-                match self.all(&format!("{base}/resource_label_events"), &[]).await {
-                    Ok(l) => l,
-                    Err(SourceError::NotFound(_)) => return Ok(Read::Gone),
-                    Err(e) => return Err(e),
-                };
+            let labels: Vec<Result<dto::LabelEvent, Unreadable>> = match self
+                .all(&format!("{base}/resource_label_events"), &[])
+                .await
+            {
+                Ok(l) => l,
+                Err(SourceError::NotFound(_)) => return Ok(Read::Gone),
+                Err(e) => return Err(e),
+            };
             for l in labels {
                 match l {
                     Ok(l) => {

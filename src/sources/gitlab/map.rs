@@ -266,8 +266,15 @@ mod tests {
         assert_eq!(scoped(Some("workflow"), "workflow::a::b"), None);
         assert_eq!(scoped(Some("workflow"), "workflowish::x"), None);
         assert_eq!(scoped(None, "workflow::review"), None);
-        let labels = vec!["bug".to_string(), "workflow::review".into(), "priority::1".into()];
-        assert_eq!(s.standing(false, &labels), ("review", Priority::Highest, "1"));
+        let labels = vec![
+            "bug".to_string(),
+            "workflow::review".into(),
+            "priority::1".into(),
+        ];
+        assert_eq!(
+            s.standing(false, &labels),
+            ("review", Priority::Highest, "1")
+        );
         assert_eq!(s.standing(true, &labels).0, CLOSED);
         assert_eq!(s.category("review"), StatusCategory::InProgress);
         assert_eq!(s.category("Ready"), StatusCategory::Todo);

@@ -217,10 +217,11 @@ impl GitLabSource {
         let url = format!("{}{path}", self.settings.api());
         let base = self.policy.backoff_base;
         let misses = AtomicU32::new(0);
-        let classify =
-            move |a: &Answer<'_>| -> Verdict { limits::classify(a, base, &misses) };
+        let classify = move |a: &Answer<'_>| -> Verdict { limits::classify(a, base, &misses) };
         let build = |c: &reqwest::Client| {
-            let r = self.authed(c.request(method.clone(), &url), &token).query(query);
+            let r = self
+                .authed(c.request(method.clone(), &url), &token)
+                .query(query);
             match body {
                 Some(b) => r.json(b),
                 None => r,
@@ -287,9 +288,12 @@ impl GitLabSource {
             self.reopened = self.reopened(from).await?;
         }
         let targets = self.targets();
-        let full_read = targets
-            .iter()
-            .all(|t| state.targets.get(&key(t)).is_none_or(|w| w.from(overlap).is_none()));
+        let full_read = targets.iter().all(|t| {
+            state
+                .targets
+                .get(&key(t))
+                .is_none_or(|w| w.from(overlap).is_none())
+        });
         let mut skipped = Vec::new();
         let mut fresh: Vec<(String, dto::Issue)> = Vec::new();
         for target in &targets {
@@ -325,9 +329,8 @@ impl GitLabSource {
         for w in state.targets.values_mut() {
             w.cursor(overlap);
         }
-        let next = serde_json::to_string(&state).map_err(|e| {
-            SourceError::Invalid(format!("the cursor could not be written: {e}"))
-        })?;
+        let next = serde_json::to_string(&state)
+            .map_err(|e| SourceError::Invalid(format!("the cursor could not be written: {e}")))?;
         if changes.more {
             self.continuing = Some(next.clone());
         }

@@ -340,7 +340,20 @@ fn commented_tracker_examples_parse_once_uncommented() {
     let s = Settings::parse(Path::new("config.example.toml"), &uncommented)
         .expect("uncommented examples parse");
     let kinds: Vec<&str> = s.sources.iter().map(|s| s.kind.label()).collect();
-    assert_eq!(kinds, vec!["demo", "csv", "redmine", "jira"]);
+    assert_eq!(kinds, vec!["demo", "csv", "redmine", "jira", "gitlab"]);
+    let gl = s.sources[4]
+        .kind
+        .get::<lookout::sources::gitlab::Settings>()
+        .expect("GitLab settings");
+    assert_eq!(gl.url, "https://gitlab.com");
+    assert_eq!(gl.token_env, "GITLAB_TOKEN");
+    assert_eq!(gl.auth, lookout::sources::gitlab::Auth::PrivateToken);
+    assert_eq!(gl.projects, vec!["acme/web", "acme/api"]);
+    assert_eq!(gl.groups, vec!["acme-ops"]);
+    assert_eq!(gl.status_scope.as_deref(), Some("workflow"));
+    assert_eq!(gl.priority_scope.as_deref(), Some("priority"));
+    assert_eq!(gl.status_categories.len(), 2);
+    assert_eq!(gl.sweep_every.as_secs(), 3600);
     match s.sources[2]
         .kind
         .get::<lookout::sources::redmine::Settings>()
@@ -644,4 +657,77 @@ fn sync_once_with_a_profile_writes_into_the_profile_store() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("known profiles: all, work"), "{err}");
+}
+
+#[test]
+fn gitlab_sources_take_their_keys_and_name_each_mistake() {
+    let ok = "[[source]]\nkind = \"gitlab\"\nname = \"gl\"\nurl = \"https://git.example/gitlab\"\n\
+              token_env = \"GL_TOKEN\"\nauth = \"bearer\"\ngroups = [\"ops\"]\n";
+    let s = Settings::parse(Path::new("ok.toml"), ok).expect("a self-managed GitLab");
+    let gl = s.sources[0]
+        .kind
+        .get::<lookout::sources::gitlab::Settings>()
+        .expect("GitLab settings");
+    assert_eq!(gl.url, "https://git.example/gitlab", "below a path");
+    assert_eq!(gl.auth, lookout::sources::gitlab::Auth::Bearer);
+    assert_eq!(gl.groups, ["ops"]);
+    assert!(gl.status_scope.is_none() && gl.status_categories.is_empty());
+    assert_eq!(s.sources[0].interval.as_secs(), 300);
+    assert!(s.sources[0].kind.describe().contains("group ops"));
+
+    let base = "[[source]]\nkind = \"gitlab\"\nname = \"gl\"\ntoken_env = \"GL_TOKEN\"\n";
+    let cases = [
+        (base.to_string(), 2, "source[1].kind", "needs `projects`"),
+        (
+            format!("{base}projects = [\"a/b\"]\nauth = \"basic\"\n"),
+            6,
+            "source[1].auth",
+            "unknown auth \"basic\"",
+        ),
+        (
+            format!("{base}projects = [\"a/b\"]\nstatus_scope = \"workflow::\"\n"),
+            6,
+            "source[1].status_scope",
+            "the label scope alone",
+        ),
+        (
+            format!("{base}projects = [\"a/b\"]\nstatus_categories = {{ review = \"doing\" }}\n"),
+            6,
+            "source[1].status_categories",
+            "needs `status_scope`",
+        ),
+        (
+            format!(
+                "{base}projects = [\"a/b\"]\nstatus_scope = \"wf\"\n\
+                 status_categories = {{ review = \"doing\" }}\n"
+            ),
+            7,
+            "source[1].status_categories",
+            "use \"to do\", \"in progress\" or \"done\"",
+        ),
+        (
+            "[[source]]\nkind = \"gitlab\"\nname = \"gl\"\ntoken_env = \"glpat-abc\"\nprojects = [\"a/b\"]\n"
+                .to_string(),
+            4,
+            "source[1].token_env",
+            "not an environment variable name",
+        ),
+        (
+            format!("{base}projects = [\"a/b\"]\nurl = \"gitlab.example\"\n"),
+            6,
+            "source[1].url",
+            "write it with http:// or https://",
+        ),
+        (
+            format!("{base}projects = [\"a/b\"]\napi_key_env = \"K\"\n"),
+            6,
+            "source[1].api_key_env",
+            "",
+        ),
+    ];
+    for (text, line, key, needle) in cases {
+        let (got, got_key, message) = error_of(&text);
+        assert_eq!((got, got_key.as_str()), (line, key), "{text} => {message}");
+        assert!(message.contains(needle), "{text} => {message}");
+    }
 }

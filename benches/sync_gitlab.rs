@@ -1,0 +1,144 @@
+//! Sync of 100,000 issues with their state events from a GitLab-shaped local server (four
+//! projects, pages of 100 announced by `x-next-page` without totals; a third of the issues
+//! closed, a ninth closed, reopened and closed again) into a fresh store. The connector reads
+//! the projects' reopen events, then the state events of the reopened issues, one request
+//! each.
+//!
+//! The server runs in a child process (this same binary), so this process's CPU time is
+//! lookout's own work (HTTP client, JSON, mapping, store writes) and its peak resident size
+//! is lookout's alone. Run: `cargo bench --bench sync_gitlab`.
+
+#[path = "../tests/common/fake_gitlab.rs"]
+mod fake_gitlab;
+#[path = "../tests/common/routed.rs"]
+mod routed;
+
+use std::io::{BufRead, BufReader};
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use lookout::sources::gitlab::{Auth, GitLabSource, Settings};
+use lookout::sources::http::Policy;
+use lookout::store::Store;
+
+const ISSUES: u64 = 100_000;
+const PROJECTS: [&str; 4] = ["grp/ops", "grp/web", "grp/data", "grp/app"];
+const SERVER: &str = "LOOKOUT_BENCH_SERVER";
+
+fn serve() {
+    let start = Utc
+        .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
+        .single()
+        .expect("date");
+    let issues = fake_gitlab::generate(ISSUES, PROJECTS.len(), start);
+    let events: usize = issues.iter().map(|i| i.states.len()).sum();
+    let fake = fake_gitlab::FakeGitLab::start(&PROJECTS, issues);
+    // GitLab leaves out its totals above 10,000 results.
+    fake.with(|s| s.totals = false);
+    println!("{} {events}", fake.url);
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
+
+/// User + system CPU seconds of a process, from /proc.
+fn cpu_of(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are the 14th and 15th fields; `after` starts at the 3rd. 100 Hz.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// (user + system CPU seconds, peak resident MB) of this process, from /proc.
+fn usage() -> (f64, f64) {
+    let cpu = cpu_of("self");
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0;
+    (cpu, peak)
+}
+
+fn main() {
+    if std::env::var(SERVER).is_ok() {
+        serve();
+        return;
+    }
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let exe = std::env::current_exe().expect("own path");
+    let mut child = std::process::Command::new(exe)
+        .env(SERVER, "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("server address");
+    let mut parts = line.split_whitespace();
+    let url = parts.next().expect("url").to_string();
+    let events = parts.next().unwrap_or("?").to_string();
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("store");
+    let mut source = GitLabSource::new(
+        "gitlab",
+        Settings {
+            url,
+            // The fake's token is the value cargo gives CARGO_PKG_NAME when it runs benches.
+            token_env: "CARGO_PKG_NAME".into(),
+            auth: Auth::PrivateToken,
+            projects: PROJECTS.iter().map(|p| p.to_string()).collect(),
+            groups: vec![],
+            status_scope: None,
+            priority_scope: None,
+            status_categories: vec![],
+            not_delivered: vec![],
+            sweep_every: Duration::from_secs(3600),
+        },
+        Policy::default(),
+    );
+    // One thread for the async side, as the Jira benchmark runs it.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let server = child.id().to_string();
+    let server0 = cpu_of(&server);
+    let (cpu0, _) = usage();
+    let began = Instant::now();
+    let report = runtime
+        .block_on(lookout::sync::sync_once(&store, &mut source, Utc::now()))
+        .expect("sync");
+    let wall = began.elapsed().as_secs_f64();
+    let (cpu1, peak) = usage();
+    let server_cpu = cpu_of(&server) - server0;
+    let _ = child.kill();
+    let _ = child.wait();
+    let loaded = store.load().expect("load");
+    assert_eq!(loaded.tickets.len() as u64, ISSUES);
+    let own = cpu1 - cpu0;
+    println!(
+        "sync: {} issues, {events} state events served ({} transitions stored), {} records \
+         written",
+        loaded.tickets.len(),
+        loaded.transitions.len(),
+        report.changed
+    );
+    println!(
+        "wall {wall:.2} s; lookout's own CPU {own:.2} s (target 3 s); the server's CPU \
+         {server_cpu:.2} s; peak resident {peak:.0} MB (target 300 MB)"
+    );
+}

@@ -41,7 +41,7 @@ pub use connector::CONNECTOR;
 
 const PAGE: usize = 100;
 /// New tickets per stored batch: a kill during a first sync loses at most this much work.
-const BATCH: usize = 1000;
+const BATCH: usize = 2000;
 /// GitLab writes `updated_at` in its transaction, which can commit a little later.
 const OVERLAP_SECS: i64 = 60;
 /// Event lists are one request per issue; a few at a time keep a small instance responsive.

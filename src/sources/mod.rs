@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod demo;
+pub mod github;
 pub mod http;
 pub mod jira;
 mod lenient;

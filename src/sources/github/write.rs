@@ -23,6 +23,17 @@ enum Move<'a> {
     Label(&'a str),
 }
 
+/// Everyone assigned to `issue`, once each (`assignee` repeats the first of `assignees`).
+fn logins(issue: &dto::Issue) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for u in issue.assignees.iter().chain(issue.assignee.iter()) {
+        if !out.contains(&u.login.as_str()) {
+            out.push(&u.login);
+        }
+    }
+    out
+}
+
 impl GithubSource {
     fn issue_url(&self, repo: &str, number: u64, tail: &str) -> String {
         self.url(&format!("/repos/{repo}/issues/{number}{tail}"))
@@ -154,13 +165,8 @@ impl GithubSource {
                 let issue = self.read_issue(repo, number).await?;
                 self.send(Method::POST, &assignees, json!({ "assignees": [login] }))
                     .await?;
-                let others: Vec<&str> = issue
-                    .assignees
-                    .iter()
-                    .chain(issue.assignee.iter())
-                    .map(|u| u.login.as_str())
-                    .filter(|l| !l.eq_ignore_ascii_case(login))
-                    .collect();
+                let mut others = logins(&issue);
+                others.retain(|l| !l.eq_ignore_ascii_case(login));
                 if !others.is_empty() {
                     self.send(Method::DELETE, &assignees, json!({ "assignees": others }))
                         .await?;
@@ -168,12 +174,7 @@ impl GithubSource {
             }
             Change::Unassign => {
                 let issue = self.read_issue(repo, number).await?;
-                let all: Vec<&str> = issue
-                    .assignees
-                    .iter()
-                    .chain(issue.assignee.iter())
-                    .map(|u| u.login.as_str())
-                    .collect();
+                let all = logins(&issue);
                 if !all.is_empty() {
                     self.send(Method::DELETE, &assignees, json!({ "assignees": all }))
                         .await?;

@@ -107,16 +107,27 @@ pub struct State {
     pub requests: usize,
     /// Replies sent, in order, before any route answers.
     pub queued: VecDeque<Reply>,
+    /// Per repository, issue number to its place in the list.
+    index: Vec<std::collections::HashMap<u64, usize>>,
 }
 
 impl State {
     fn issue_mut(&mut self, repo: &str, number: u64) -> Option<&mut FakeIssue> {
-        self.repos
-            .iter_mut()
-            .find(|(r, _)| r == repo)?
-            .1
-            .iter_mut()
-            .find(|i| i.number == number)
+        let r = self.repos.iter().position(|(r, _)| r == repo)?;
+        let at = *self.index.get(r)?.get(&number)?;
+        self.repos[r].1.get_mut(at)
+    }
+
+    /// Sorts each listing by update and indexes it by number.
+    fn sort(&mut self) {
+        for (_, issues) in &mut self.repos {
+            issues.sort_by_key(|i| (i.updated, i.id));
+        }
+        self.index = self
+            .repos
+            .iter()
+            .map(|(_, issues)| issues.iter().enumerate().map(|(k, i)| (i.number, k)).collect())
+            .collect();
     }
 }
 
@@ -127,16 +138,14 @@ pub struct FakeGithub {
 
 impl FakeGithub {
     pub fn start(repos: Vec<(String, Vec<FakeIssue>)>, logging: bool) -> FakeGithub {
-        let mut repos = repos;
-        for (_, issues) in &mut repos {
-            issues.sort_by_key(|i| (i.updated, i.id));
-        }
-        let state = Arc::new(Mutex::new(State {
+        let mut state = State {
             repos,
             assignees: vec!["ana".into(), "bo".into()],
             logging,
             ..State::default()
-        }));
+        };
+        state.sort();
+        let state = Arc::new(Mutex::new(state));
         let base = Arc::new(Mutex::new(String::new()));
         let (held, at) = (state.clone(), base.clone());
         let addr = routed::serve(Arc::new(move |r: Request| {
@@ -166,9 +175,7 @@ impl FakeGithub {
         if let Some(i) = s.issue_mut(repo, number) {
             change(i);
         }
-        for (_, issues) in &mut s.repos {
-            issues.sort_by_key(|i| (i.updated, i.id));
-        }
+        s.sort();
     }
 }
 

@@ -64,7 +64,10 @@ fn fake() -> FakeGithub {
 }
 
 fn paths(fake: &FakeGithub) -> Vec<String> {
-    fake.log().iter().map(|r| format!("{} {}", r.method, r.path)).collect()
+    fake.log()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
 }
 
 #[tokio::test]
@@ -72,8 +75,15 @@ async fn pages_follow_link_and_pull_requests_are_dropped() {
     let fake = fake();
     let mut gh = source(&fake);
     let changes = gh.fetch(None, Utc::now()).await.expect("first sync");
-    assert_eq!(changes.tickets.len(), 250, "every issue and no pull request");
-    assert!(changes.tickets.iter().all(|t| t.id < 1_000_900), "pull requests dropped");
+    assert_eq!(
+        changes.tickets.len(),
+        250,
+        "every issue and no pull request"
+    );
+    assert!(
+        changes.tickets.iter().all(|t| t.id < 1_000_900),
+        "pull requests dropped"
+    );
     assert_eq!(changes.projects.len(), 1);
     assert_eq!(changes.projects[0].key, REPO);
     assert_eq!(changes.members.len(), 2);
@@ -85,7 +95,10 @@ async fn pages_follow_link_and_pull_requests_are_dropped() {
     assert_eq!(listings[0].param("sort"), ["updated"]);
     assert_eq!(listings[0].param("direction"), ["asc"]);
     assert_eq!(listings[0].param("per_page"), ["100"]);
-    assert!(listings[0].param("since").is_empty(), "a first sync reads all");
+    assert!(
+        listings[0].param("since").is_empty(),
+        "a first sync reads all"
+    );
     assert_eq!(
         listings[1].path, "/repositories/1/issues",
         "the next page is the Link header's, not one built by hand"
@@ -97,7 +110,10 @@ async fn pages_follow_link_and_pull_requests_are_dropped() {
         assert_eq!(r.header("x-github-api-version"), Some("2022-11-28"));
     }
     let events = log.iter().filter(|r| r.path.ends_with("/events")).count();
-    assert_eq!(events, 250, "one events read per issue");
+    // Issues neither assigned nor closed (k odd, not a multiple of 3) are as opened.
+    let untouched = (1..=250).filter(|k| k % 2 == 1 && k % 3 != 0).count();
+    assert_eq!(events, 250 - untouched, "one events read per touched issue");
+    assert_eq!(gh.asked().event_requests, 250 - untouched);
 }
 
 #[tokio::test]
@@ -113,7 +129,11 @@ async fn events_become_status_assignee_and_priority_history() {
         .expect("issue 6");
     assert_eq!(six.status, "Closed");
     assert_eq!(six.category, StatusCategory::Done);
-    assert_eq!(six.priority, Priority::Highest, "P1 is what 6 % 3 == 0 gives");
+    assert_eq!(
+        six.priority,
+        Priority::Highest,
+        "P1 is what 6 % 3 == 0 gives"
+    );
     assert_eq!(six.assignee.as_deref(), Some("ana"));
     assert!(six.delivered());
     let moves: Vec<(Field, Option<&str>, Option<&str>)> = changes
@@ -143,7 +163,10 @@ async fn events_become_status_assignee_and_priority_history() {
         .iter()
         .find(|t| t.key == "acme/app#1")
         .expect("issue 1");
-    assert_eq!((one.status.as_str(), one.category), ("Open", StatusCategory::Todo));
+    assert_eq!(
+        (one.status.as_str(), one.category),
+        ("Open", StatusCategory::Todo)
+    );
 }
 
 #[tokio::test]
@@ -196,10 +219,16 @@ async fn a_second_sync_asks_since_the_cursor_and_reads_only_what_changed() {
     events.sort();
     assert_eq!(
         events,
-        ["/repos/acme/app/issues/5/events", "/repos/acme/app/issues/7/events"],
+        [
+            "/repos/acme/app/issues/5/events",
+            "/repos/acme/app/issues/7/events"
+        ],
         "events only for the issues that changed"
     );
-    assert!(second.projects.is_empty(), "repositories are read once a process");
+    assert!(
+        second.projects.is_empty(),
+        "repositories are read once a process"
+    );
 }
 
 #[tokio::test]
@@ -210,13 +239,23 @@ async fn an_unchanged_repository_answers_304_to_its_etag() {
     let second = gh.fetch(first.cursor, Utc::now()).await.expect("second");
     assert!(second.tickets.is_empty(), "nothing new past the overlap");
     fake.clear_log();
-    let third = gh.fetch(second.cursor.clone(), Utc::now()).await.expect("third");
+    let third = gh
+        .fetch(second.cursor.clone(), Utc::now())
+        .await
+        .expect("third");
     assert!(third.tickets.is_empty());
     let log = fake.log();
     assert_eq!(log.len(), 1, "{:?}", paths(&fake));
-    assert!(log[0].header("if-none-match").is_some_and(|t| t.starts_with("W/")));
+    assert!(
+        log[0]
+            .header("if-none-match")
+            .is_some_and(|t| t.starts_with("W/"))
+    );
     assert_eq!(gh.asked().not_modified, 1);
-    assert_eq!(third.cursor, second.cursor, "a 304 leaves the cursor as it was");
+    assert_eq!(
+        third.cursor, second.cursor,
+        "a 304 leaves the cursor as it was"
+    );
 
     // A change after the 304 is read as usual.
     fake.update(REPO, 3, |i| i.updated = START + 400 * 60 + 7200);
@@ -253,8 +292,16 @@ async fn the_primary_limit_is_waited_out_until_its_reset() {
     let mut gh = source(&fake);
     let began = Instant::now();
     gh.projects().await.expect("answered after the reset");
-    assert!(began.elapsed() >= Duration::from_millis(900), "{:?}", began.elapsed());
-    assert_eq!(fake.log()[0].path, fake.log()[1].path, "the same request again");
+    assert!(
+        began.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        began.elapsed()
+    );
+    assert_eq!(
+        fake.log()[0].path,
+        fake.log()[1].path,
+        "the same request again"
+    );
 
     // A reset past the policy's cap fails at once, saying it is a rate limit.
     let far = (Utc::now().timestamp() + 3600).to_string();
@@ -274,8 +321,11 @@ async fn the_primary_limit_is_waited_out_until_its_reset() {
 async fn a_secondary_limit_waits_as_asked_or_at_least_a_minute() {
     let fake = fake();
     fake.queue(
-        Reply::raw(403, r#"{"message":"You have exceeded a secondary rate limit"}"#)
-            .with_header("retry-after", "1"),
+        Reply::raw(
+            403,
+            r#"{"message":"You have exceeded a secondary rate limit"}"#,
+        )
+        .with_header("retry-after", "1"),
     );
     let mut gh = source(&fake);
     let began = Instant::now();
@@ -296,7 +346,10 @@ async fn a_secondary_limit_waits_as_asked_or_at_least_a_minute() {
     let e = gh.projects().await.expect_err("a minute is past the cap");
     assert!(e.to_string().contains("60 s"), "{e}");
     assert!(began.elapsed() < Duration::from_secs(2));
-    assert_eq!(lookout::sources::github::SECONDARY_FLOOR, Duration::from_secs(60));
+    assert_eq!(
+        lookout::sources::github::SECONDARY_FLOOR,
+        Duration::from_secs(60)
+    );
 
     // A 429 without retry-after is a secondary limit too.
     let fake = fake_github_with(Reply::raw(429, "{}"));
@@ -320,7 +373,10 @@ async fn a_server_error_is_retried_and_refused_credentials_are_not() {
 
     for refusal in [
         Reply::raw(401, r#"{"message":"Bad credentials"}"#),
-        Reply::raw(403, r#"{"message":"Resource not accessible by personal access token"}"#),
+        Reply::raw(
+            403,
+            r#"{"message":"Resource not accessible by personal access token"}"#,
+        ),
     ] {
         let fake = fake_github_with(refusal);
         let mut gh = source(&fake);
@@ -336,7 +392,10 @@ async fn malformed_json_is_reported_with_its_address() {
     let mut gh = source(&fake);
     let first = gh.fetch(None, Utc::now()).await.expect("first");
     fake.queue(Reply::raw(200, "[{\"id\": 1,"));
-    let e = gh.fetch(first.cursor, Utc::now()).await.expect_err("unreadable");
+    let e = gh
+        .fetch(first.cursor, Utc::now())
+        .await
+        .expect_err("unreadable");
     assert!(matches!(e, SourceError::Invalid(_)), "{e:?}");
     assert!(e.to_string().contains("/repos/acme/app/issues"), "{e}");
 }
@@ -347,9 +406,13 @@ async fn a_next_page_on_another_host_is_not_followed() {
     let mut gh = source(&fake);
     let first = gh.fetch(None, Utc::now()).await.expect("first");
     fake.queue(
-        Reply::raw(200, "[]").with_header("Link", "<https://elsewhere.example/x?page=2>; rel=\"next\""),
+        Reply::raw(200, "[]")
+            .with_header("Link", "<https://elsewhere.example/x?page=2>; rel=\"next\""),
     );
-    let e = gh.fetch(first.cursor, Utc::now()).await.expect_err("refused");
+    let e = gh
+        .fetch(first.cursor, Utc::now())
+        .await
+        .expect_err("refused");
     assert!(e.to_string().contains("elsewhere.example"), "{e}");
 }
 
@@ -392,40 +455,92 @@ async fn every_write_is_the_request_github_documents() {
         (
             Change::Assign { login: "bo".into() },
             vec![
-                ("POST", format!("{issue}/assignees"), json!({ "assignees": ["bo"] })),
-                ("DELETE", format!("{issue}/assignees"), json!({ "assignees": ["ana"] })),
+                (
+                    "POST",
+                    format!("{issue}/assignees"),
+                    json!({ "assignees": ["bo"] }),
+                ),
+                (
+                    "DELETE",
+                    format!("{issue}/assignees"),
+                    json!({ "assignees": ["ana"] }),
+                ),
             ],
         ),
         (
             Change::Unassign,
-            vec![("DELETE", format!("{issue}/assignees"), json!({ "assignees": ["ana"] }))],
+            vec![(
+                "DELETE",
+                format!("{issue}/assignees"),
+                json!({ "assignees": ["ana"] }),
+            )],
         ),
         (
-            Change::Transition { status: "Closed".into() },
-            vec![("PATCH", issue.to_string(), json!({ "state": "closed", "state_reason": "completed" }))],
+            Change::Transition {
+                status: "Closed".into(),
+            },
+            vec![(
+                "PATCH",
+                issue.to_string(),
+                json!({ "state": "closed", "state_reason": "completed" }),
+            )],
         ),
         (
-            Change::Transition { status: "Closed (not planned)".into() },
-            vec![("PATCH", issue.to_string(), json!({ "state": "closed", "state_reason": "not_planned" }))],
+            Change::Transition {
+                status: "Closed (not planned)".into(),
+            },
+            vec![(
+                "PATCH",
+                issue.to_string(),
+                json!({ "state": "closed", "state_reason": "not_planned" }),
+            )],
         ),
         (
-            Change::Transition { status: "open".into() },
-            vec![("PATCH", issue.to_string(), json!({ "state": "open", "state_reason": "reopened" }))],
+            Change::Transition {
+                status: "open".into(),
+            },
+            vec![(
+                "PATCH",
+                issue.to_string(),
+                json!({ "state": "open", "state_reason": "reopened" }),
+            )],
         ),
         (
-            Change::SetPriority { priority: "Highest".into() },
+            Change::SetPriority {
+                priority: "Highest".into(),
+            },
             vec![
-                ("POST", format!("{issue}/labels"), json!({ "labels": ["P1"] })),
-                ("DELETE", format!("{issue}/labels/P2"), serde_json::Value::Null),
+                (
+                    "POST",
+                    format!("{issue}/labels"),
+                    json!({ "labels": ["P1"] }),
+                ),
+                (
+                    "DELETE",
+                    format!("{issue}/labels/P2"),
+                    serde_json::Value::Null,
+                ),
             ],
         ),
         (
-            Change::AddLabel { label: "needs triage".into() },
-            vec![("POST", format!("{issue}/labels"), json!({ "labels": ["needs triage"] }))],
+            Change::AddLabel {
+                label: "needs triage".into(),
+            },
+            vec![(
+                "POST",
+                format!("{issue}/labels"),
+                json!({ "labels": ["needs triage"] }),
+            )],
         ),
         (
-            Change::Comment { body: "Looking at it".into() },
-            vec![("POST", format!("{issue}/comments"), json!({ "body": "Looking at it" }))],
+            Change::Comment {
+                body: "Looking at it".into(),
+            },
+            vec![(
+                "POST",
+                format!("{issue}/comments"),
+                json!({ "body": "Looking at it" }),
+            )],
         ),
     ];
     for (change, expected) in cases {
@@ -440,7 +555,9 @@ async fn every_write_is_the_request_github_documents() {
         assert_eq!(got, want, "{what}");
     }
     let e = gh
-        .apply(&action(Change::Transition { status: "In progress".into() }))
+        .apply(&action(Change::Transition {
+            status: "In progress".into(),
+        }))
         .await
         .expect_err("not a GitHub status");
     assert!(e.to_string().contains("assign"), "{e}");
@@ -448,7 +565,13 @@ async fn every_write_is_the_request_github_documents() {
     let facts = gh.facts(1_000_006, "acme/app#6").await.expect("facts");
     assert_eq!(facts.status, "in review");
     assert_eq!(facts.assignee_login.as_deref(), Some("ana"));
-    assert_eq!((facts.priority, facts.priority_name.as_str()), (Priority::High, "P2"));
-    let moves = gh.statuses(1_000_006, "acme/app#6").await.expect("statuses");
+    assert_eq!(
+        (facts.priority, facts.priority_name.as_str()),
+        (Priority::High, "P2")
+    );
+    let moves = gh
+        .statuses(1_000_006, "acme/app#6")
+        .await
+        .expect("statuses");
     assert_eq!(moves, ["Open", "Closed", "Closed (not planned)"]);
 }

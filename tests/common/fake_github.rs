@@ -126,7 +126,13 @@ impl State {
         self.index = self
             .repos
             .iter()
-            .map(|(_, issues)| issues.iter().enumerate().map(|(k, i)| (i.number, k)).collect())
+            .map(|(_, issues)| {
+                issues
+                    .iter()
+                    .enumerate()
+                    .map(|(k, i)| (i.number, k))
+                    .collect()
+            })
             .collect();
     }
 }
@@ -304,7 +310,10 @@ fn listing(s: &State, base: &str, repo: usize, r: &Request) -> Reply {
         }
         reply = reply.with_header(
             "Link",
-            &format!("<{next}>; rel=\"next\", <{base}/repositories/{}/issues?page=999>; rel=\"last\"", repo + 1),
+            &format!(
+                "<{next}>; rel=\"next\", <{base}/repositories/{}/issues?page=999>; rel=\"last\"",
+                repo + 1
+            ),
         );
     }
     reply
@@ -338,7 +347,11 @@ pub fn generate(n: u64, start: i64) -> Vec<FakeIssue> {
             }
             if k % 2 == 0 {
                 i.updated = created + 7200;
-                let reason = if k % 10 == 0 { "not_planned" } else { "completed" };
+                let reason = if k % 10 == 0 {
+                    "not_planned"
+                } else {
+                    "completed"
+                };
                 i.closed = Some((i.updated, reason));
                 i.events.push(FakeEvent {
                     kind: "closed",

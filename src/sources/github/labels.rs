@@ -4,6 +4,9 @@
 //! estimate, a pattern's value is read from the label's remainder when it is a number
 //! (`"points:*"` makes `points:5` an estimate of 5).
 //!
+//! Where several labels match, the highest priority wins; for estimates and statuses an
+//! exact name wins over a pattern (the config's tables have no order).
+//!
 //! GitHub has no priority, estimate or workflow status of its own; without rules, issues
 //! are Medium, unestimated, and open or closed.
 
@@ -33,14 +36,33 @@ fn matched<'a>(pattern: &str, label: &'a str) -> Option<&'a str> {
 }
 
 impl LabelRules {
-    /// The priority and the label that gave it, from the first rule any label matches.
+    /// The rules, exact names first so they win over patterns.
+    pub fn new(
+        priority: Vec<(String, Priority)>,
+        mut estimate: Vec<(String, Option<f64>)>,
+        mut status: Vec<(String, StatusCategory)>,
+    ) -> LabelRules {
+        estimate.sort_by_key(|(p, _)| p.ends_with('*'));
+        status.sort_by_key(|(p, _)| p.ends_with('*'));
+        LabelRules {
+            priority,
+            estimate,
+            status,
+        }
+    }
+
+    /// The priority and the label that gave it: the highest any label means, so neither
+    /// the labels' order nor the config's decides.
     pub fn priority<'a>(&self, labels: &[&'a str]) -> Option<(Priority, &'a str)> {
-        self.priority.iter().find_map(|(pattern, level)| {
-            labels
-                .iter()
-                .find(|l| matched(pattern, l).is_some())
-                .map(|l| (*level, *l))
-        })
+        self.priority
+            .iter()
+            .flat_map(|(pattern, level)| {
+                labels
+                    .iter()
+                    .filter(|l| matched(pattern, l).is_some())
+                    .map(|l| (*level, *l))
+            })
+            .max_by_key(|(level, _)| *level)
     }
 
     pub fn is_priority(&self, label: &str) -> bool {
@@ -120,7 +142,7 @@ mod tests {
         assert_eq!(
             r.priority(&["priority:meh", "p1"]),
             Some((Priority::Highest, "p1")),
-            "the table's order decides, not the labels'"
+            "the highest meaning wins"
         );
         assert_eq!(r.priority(&["bug"]), None);
         assert_eq!(r.estimate(&["points: 5"]), Some(5.0));

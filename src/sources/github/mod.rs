@@ -4,7 +4,8 @@
 //! `since` (the window's start), a page at a time by the `Link` header's next address; pull
 //! requests in the list are dropped. Each new issue version's events (closed, reopened,
 //! assigned, unassigned, labeled, unlabeled) are read for its history: one request per
-//! changed issue, so only issues changed since the cursor are asked about. A listing that
+//! changed issue, so only issues changed since the cursor are asked about, and not those
+//! untouched since they were opened (their events would only repeat their fields). A listing that
 //! fit one page keeps its ETag, and the next sync sends it back: a 304 costs no rate limit
 //! and means the repository has nothing new.
 
@@ -46,6 +47,8 @@ const CONCURRENCY: usize = 8;
 /// Skipped records named one line each, per kind and batch, before the rest are counted.
 const NAMED_SKIPS: usize = 20;
 const API_VERSION: &str = "2022-11-28";
+/// How soon after its creation an update still counts as part of the opening.
+const UNTOUCHED_SECS: i64 = 10;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -415,13 +418,24 @@ impl GithubSource {
 
             let this = &*self;
             let repo_ref = repo.as_str();
-            let numbers: Vec<u64> = fresh.iter().map(|i| i.number).collect();
+            // An issue not touched since it was opened has only events from its opening
+            // (labels and assignees set with it), which its fields already say: not asked.
+            let numbers: Vec<Option<u64>> = fresh
+                .iter()
+                .map(|i| (!untouched(i)).then_some(i.number))
+                .collect();
+            let asked = numbers.iter().flatten().count();
             let histories: Vec<(Vec<dto::Event>, Vec<String>)> = futures::stream::iter(numbers)
-                .map(|n| this.events(repo_ref, n))
+                .map(|n| async move {
+                    match n {
+                        Some(n) => this.events(repo_ref, n).await,
+                        None => Ok((Vec::new(), Vec::new())),
+                    }
+                })
                 .buffered(CONCURRENCY)
                 .try_collect()
                 .await?;
-            self.asked.event_requests += histories.len();
+            self.asked.event_requests += asked;
             for (issue, (events, warnings)) in fresh.into_iter().zip(histories) {
                 skipped.extend(warnings);
                 window.add(issue.id, issue.updated_at);
@@ -490,6 +504,12 @@ impl GithubSource {
         }
         Ok(Some(ids))
     }
+}
+
+/// Whether the issue is as it was opened: updated within moments of its creation (a form's
+/// labels and assignees land a second or two after it).
+fn untouched(issue: &dto::Issue) -> bool {
+    issue.updated_at - issue.created_at <= chrono::Duration::seconds(UNTOUCHED_SECS)
 }
 
 /// The warning for a listed issue that does not read: its repository and number (or id),

@@ -416,6 +416,9 @@ async fn a_next_page_on_another_host_is_not_followed() {
     assert!(e.to_string().contains("elsewhere.example"), "{e}");
 }
 
+/// A write as sent: method, path and JSON body.
+type Sent = (&'static str, String, serde_json::Value);
+
 fn action(change: Change) -> TrackerAction {
     TrackerAction {
         ticket: 1_000_006,
@@ -451,7 +454,7 @@ async fn every_write_is_the_request_github_documents() {
     });
     let mut gh = source(&fake);
     let issue = "/repos/acme/app/issues/6";
-    let cases: Vec<(Change, Vec<(&str, String, serde_json::Value)>)> = vec![
+    let cases: Vec<(Change, Vec<Sent>)> = vec![
         (
             Change::Assign { login: "bo".into() },
             vec![

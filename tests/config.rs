@@ -28,7 +28,10 @@ fn error_of(text: &str) -> (usize, String, String) {
 fn example_config_parses_with_every_section() {
     let text = std::fs::read_to_string("config.example.toml").expect("example exists");
     let s = Settings::parse(Path::new("config.example.toml"), &text).expect("example parses");
-    assert_eq!(s.sources[0].kind, SourceKind::Demo { seed: 42 });
+    assert_eq!(
+        s.sources[0].kind,
+        SourceKind::new(lookout::sources::demo::Settings { seed: 42 })
+    );
     assert_eq!(s.sources[0].interval.as_secs(), 15);
     assert!((s.stall.warn_quantile - 0.70).abs() < 1e-9);
     assert_eq!(s.log_level, "info");
@@ -336,24 +339,18 @@ fn commented_tracker_examples_parse_once_uncommented() {
         .join("\n");
     let s = Settings::parse(Path::new("config.example.toml"), &uncommented)
         .expect("uncommented examples parse");
-    let kinds: Vec<&str> = s
-        .sources
-        .iter()
-        .map(|s| match &s.kind {
-            SourceKind::Demo { .. } => "demo",
-            SourceKind::Csv { .. } => "csv",
-            SourceKind::Redmine(_) => "redmine",
-            SourceKind::Jira(_) => "jira",
-        })
-        .collect();
+    let kinds: Vec<&str> = s.sources.iter().map(|s| s.kind.label()).collect();
     assert_eq!(kinds, vec!["demo", "csv", "redmine", "jira"]);
-    match &s.sources[2].kind {
-        SourceKind::Redmine(r) => {
+    match s.sources[2]
+        .kind
+        .get::<lookout::sources::redmine::Settings>()
+    {
+        Some(r) => {
             assert_eq!(r.api_key_env, "REDMINE_API_KEY");
             assert_eq!(r.projects, vec!["ops", "infra"]);
             assert_eq!(r.sweep_every.as_secs(), 3600);
         }
-        other => panic!("{other:?}"),
+        None => panic!("{:?}", s.sources[2].kind),
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::Utc;
-use lookout::config::{Settings, SourceKind};
+use lookout::config::Settings;
 use lookout::domain::StatusCategory;
 use lookout::sources::csv::{CsvSource, Mapping};
 use lookout::store::Store;
@@ -260,8 +260,8 @@ fn config_names_the_file_line_and_key_for_csv_mistakes() {
     let parse = |text: &str| Settings::parse(Path::new("/etc/lookout/c.toml"), text);
     let ok = parse("[[source]]\nkind = \"csv\"\nname = \"a\"\npath = \"data/x.csv\"\npreset = \"jira\"\ncolumns = { title = \"Name\" }\n")
         .expect("valid");
-    match &ok.sources[0].kind {
-        SourceKind::Csv { path, mapping } => {
+    match ok.sources[0].kind.get::<lookout::sources::csv::Settings>() {
+        Some(lookout::sources::csv::Settings { path, mapping }) => {
             assert_eq!(
                 path,
                 Path::new("/etc/lookout/data/x.csv"),
@@ -272,7 +272,7 @@ fn config_names_the_file_line_and_key_for_csv_mistakes() {
                 Some("Name")
             );
         }
-        other => panic!("{other:?}"),
+        None => panic!("{:?}", ok.sources[0].kind),
     }
     for (text, line, needle) in [
         (

@@ -114,7 +114,7 @@ fn redmine_settings(url: &str, read_only: bool) -> SourceSettings {
     SourceSettings {
         name: "ops".into(),
         interval: Duration::from_secs(300),
-        kind: SourceKind::Redmine(lookout::sources::redmine::Settings {
+        kind: SourceKind::new(lookout::sources::redmine::Settings {
             url: url.into(),
             // Any variable the test process has will do as the key.
             api_key_env: "CARGO_PKG_NAME".into(),
@@ -292,7 +292,7 @@ fn jira_settings(fake: &fake_jira::FakeJira, read_only: bool) -> SourceSettings 
     SourceSettings {
         name: "jira".into(),
         interval: Duration::from_secs(300),
-        kind: SourceKind::Jira(lookout::sources::jira::Settings {
+        kind: SourceKind::new(lookout::sources::jira::Settings {
             url: fake.url(),
             cloud_id: None,
             email: fake_jira::EMAIL.into(),

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::config::{Settings, SourceKind, SourceSettings};
+use crate::config::Settings;
 use crate::domain::Portfolio;
 use crate::sources::{Source, SourceError};
 use crate::store::{Store, StoreError};
@@ -30,15 +30,6 @@ impl Report {
 
     fn heading(&mut self, text: String) {
         self.lines.push(crate::text::sanitize(&text));
-    }
-}
-
-fn describe(s: &SourceSettings) -> String {
-    match &s.kind {
-        SourceKind::Demo { seed } => format!("demo, seed {seed}"),
-        SourceKind::Csv { path, .. } => format!("csv, {}", path.display()),
-        SourceKind::Redmine(r) => format!("redmine, {}", r.url),
-        SourceKind::Jira(j) => format!("jira, {}", j.url),
     }
 }
 
@@ -112,8 +103,8 @@ pub async fn run(settings: &Settings, data_dir: &Path) -> Report {
     }
     let sources = build_sources(&settings.sources, &Portfolio::default());
     for (s, (mut source, _)) in settings.sources.iter().zip(sources) {
-        report.heading(format!("source {} ({})", s.name, describe(s)));
-        if matches!(s.kind, SourceKind::Csv { .. }) {
+        report.heading(format!("source {} ({})", s.name, s.kind.describe()));
+        if s.kind.is_file() {
             check_file(&mut report, source.as_mut()).await;
             continue;
         }

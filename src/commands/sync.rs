@@ -54,10 +54,7 @@ pub async fn load_or_sync(settings: &Settings, store: &Store) -> anyhow::Result<
 /// What the sources resume from: only the demo tracker needs the stored portfolio, and
 /// reading a large store whole before a sync doubled the memory of re-importing a big file.
 async fn resumed_from(settings: &Settings, store: &Store) -> anyhow::Result<Portfolio> {
-    let demo = settings
-        .sources
-        .iter()
-        .any(|s| matches!(s.kind, crate::config::SourceKind::Demo { .. }));
+    let demo = settings.sources.iter().any(|s| s.kind.is_demo());
     if !demo {
         return Ok(Portfolio::default());
     }

@@ -4,8 +4,8 @@
 //! names the environment variable that holds them.
 
 mod ai_section;
-mod csv_source;
 mod duration;
+mod entry;
 mod error;
 mod key_section;
 mod paths;
@@ -17,12 +17,13 @@ mod sections;
 mod site_url;
 mod source_section;
 mod theme_section;
-mod tracker_source;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use crate::sources::connector::SourceKind;
+pub use entry::{Entry, UrlRoot};
 pub use error::ConfigError;
 pub use paths::data_dir;
 pub use report_section::ReportSettings;
@@ -35,36 +36,6 @@ use crate::analysis::StallPolicy;
 use crate::keys::Keymap;
 use raw::RawConfig;
 
-/// What lookout does when nothing is configured: the built-in demo tracker.
-pub const DEMO_SEED: u64 = 42;
-const DEFAULT_DEMO_INTERVAL: Duration = Duration::from_secs(15);
-const DEFAULT_INTERVAL: Duration = Duration::from_secs(300);
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum SourceKind {
-    Demo {
-        seed: u64,
-    },
-    Csv {
-        path: PathBuf,
-        mapping: crate::sources::csv::Mapping,
-    },
-    Redmine(crate::sources::redmine::Settings),
-    Jira(crate::sources::jira::Settings),
-}
-
-impl SourceKind {
-    /// The kind as written in the config (`kind = "jira"`).
-    pub fn label(&self) -> &'static str {
-        match self {
-            SourceKind::Demo { .. } => "demo",
-            SourceKind::Csv { .. } => "csv",
-            SourceKind::Redmine(_) => "redmine",
-            SourceKind::Jira(_) => "jira",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceSettings {
     pub name: String,
@@ -75,11 +46,13 @@ pub struct SourceSettings {
 }
 
 impl SourceSettings {
+    /// What lookout runs when nothing is configured: the built-in demo tracker.
     pub fn demo() -> SourceSettings {
+        use crate::sources::demo;
         SourceSettings {
             name: "demo".to_string(),
-            interval: DEFAULT_DEMO_INTERVAL,
-            kind: SourceKind::Demo { seed: DEMO_SEED },
+            interval: demo::CONNECTOR.default_interval,
+            kind: SourceKind::new(demo::Settings { seed: demo::SEED }),
             read_only: false,
         }
     }

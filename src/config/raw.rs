@@ -61,57 +61,55 @@ pub struct RawStall {
     pub quiet_days: Option<Spanned<f64>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A `[[source]]` table: the keys every kind takes, typed, and the rest as written for the
+/// kind's connector to check (`config::Entry`), each with where it is.
+#[derive(Debug)]
 pub struct RawSource {
     pub kind: Spanned<String>,
     pub name: Spanned<String>,
     pub interval: Option<Spanned<String>>,
     /// Any kind: never write to this tracker.
     pub read_only: Option<bool>,
-    pub seed: Option<Spanned<u64>>,
-    /// csv: the file to import.
-    pub path: Option<Spanned<String>>,
-    /// csv: a built-in column mapping.
-    pub preset: Option<Spanned<String>>,
-    /// csv: field = column header, over the preset.
-    pub columns: Option<Spanned<BTreeMap<String, String>>>,
-    /// redmine, jira: the tracker's address.
-    pub url: Option<Spanned<String>>,
-    /// redmine: the environment variable holding the API key.
-    pub api_key_env: Option<Spanned<String>>,
-    /// jira: the account's email (not a secret).
-    pub email: Option<Spanned<String>>,
-    /// jira: the environment variable holding the API token.
-    pub token_env: Option<Spanned<String>>,
-    /// jira: the site's cloud id, for scoped tokens.
-    pub cloud_id: Option<Spanned<String>>,
-    /// redmine, jira: the projects to sync (all visible ones when absent).
-    pub projects: Option<Spanned<Vec<String>>>,
-    /// redmine, jira: how often to look for deleted tickets.
-    pub sweep: Option<Spanned<String>>,
+    /// The connector's own keys, in the order written.
+    pub keys: Vec<(Spanned<String>, Spanned<toml::Value>)>,
 }
 
-impl RawSource {
-    /// The keys this entry sets beyond `kind`, `name` and `interval`, with where they are.
-    pub fn set_keys(&self) -> Vec<(&'static str, std::ops::Range<usize>)> {
-        let mut out = Vec::new();
-        let mut add = |k: &'static str, span: Option<std::ops::Range<usize>>| {
-            if let Some(s) = span {
-                out.push((k, s));
+/// By hand, because serde's `flatten` would buffer the connector's keys and lose their
+/// positions: each value is read straight from the TOML deserializer, spans and all.
+impl<'de> Deserialize<'de> for RawSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(SourceVisitor)
+    }
+}
+
+struct SourceVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SourceVisitor {
+    type Value = RawSource;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a source table")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawSource, A::Error> {
+        use serde::de::Error;
+        let (mut kind, mut name, mut interval, mut read_only) = (None, None, None, None);
+        let mut keys = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<String>>()? {
+            match key.get_ref().as_str() {
+                "kind" => kind = Some(map.next_value()?),
+                "name" => name = Some(map.next_value()?),
+                "interval" => interval = Some(map.next_value()?),
+                "read_only" => read_only = Some(map.next_value()?),
+                _ => keys.push((key, map.next_value()?)),
             }
-        };
-        add("seed", self.seed.as_ref().map(|v| v.span()));
-        add("path", self.path.as_ref().map(|v| v.span()));
-        add("preset", self.preset.as_ref().map(|v| v.span()));
-        add("columns", self.columns.as_ref().map(|v| v.span()));
-        add("url", self.url.as_ref().map(|v| v.span()));
-        add("api_key_env", self.api_key_env.as_ref().map(|v| v.span()));
-        add("email", self.email.as_ref().map(|v| v.span()));
-        add("token_env", self.token_env.as_ref().map(|v| v.span()));
-        add("cloud_id", self.cloud_id.as_ref().map(|v| v.span()));
-        add("projects", self.projects.as_ref().map(|v| v.span()));
-        add("sweep", self.sweep.as_ref().map(|v| v.span()));
-        out
+        }
+        Ok(RawSource {
+            kind: kind.ok_or_else(|| A::Error::missing_field("kind"))?,
+            name: name.ok_or_else(|| A::Error::missing_field("name"))?,
+            interval,
+            read_only,
+            keys,
+        })
     }
 }

@@ -1,13 +1,9 @@
-//! The `[[source]]` tables: a unique name, a kind this lookout knows, only the keys that kind
-//! takes, and the kind's own settings (checked by `csv_source` and `tracker_source`).
+//! The `[[source]]` tables: a unique name, a kind the registry knows, only the keys that kind
+//! takes, and the kind's own settings (checked by its connector through `Entry`).
 
 use super::raw::RawSource;
-use super::{
-    ConfigError, DEFAULT_DEMO_INTERVAL, DEFAULT_INTERVAL, DEMO_SEED, Doc, SourceKind,
-    SourceSettings, csv_source, duration, tracker_source,
-};
-
-const KINDS: [&str; 4] = ["demo", "csv", "redmine", "jira"];
+use super::{ConfigError, Doc, Entry, SourceKind, SourceSettings, duration, explain};
+use crate::sources::registry;
 
 pub(super) fn sources(
     doc: &Doc<'_>,
@@ -32,11 +28,11 @@ pub(super) fn sources(
                 format!("two sources are named {name:?}; names must be unique"),
             ));
         }
-        let kind = kind(doc, src)?;
+        let connector = connector(doc, src)?;
+        let kind = kind(doc, src, connector)?;
         let interval = match &src.interval {
             Some(i) => duration::parse(i.get_ref()).map_err(|m| doc.at(i.span(), m))?,
-            None if matches!(kind, SourceKind::Demo { .. }) => DEFAULT_DEMO_INTERVAL,
-            None => DEFAULT_INTERVAL,
+            None => connector.default_interval,
         };
         out.push(SourceSettings {
             name: name.clone(),
@@ -48,39 +44,49 @@ pub(super) fn sources(
     Ok(out)
 }
 
-fn kind(doc: &Doc<'_>, src: &RawSource) -> Result<SourceKind, ConfigError> {
+fn connector(doc: &Doc<'_>, src: &RawSource) -> Result<&'static registry::Connector, ConfigError> {
     let kind_name = src.kind.get_ref().as_str();
-    if !KINDS.contains(&kind_name) {
-        return Err(doc.at(
+    registry::find(kind_name).ok_or_else(|| {
+        doc.at(
             src.kind.span(),
             format!(
                 "{kind_name:?} is not a source kind this lookout knows; supported: {}",
-                KINDS.join(", ")
+                registry::kinds().join(", ")
             ),
-        ));
-    }
-    let allowed = tracker_source::allowed(kind_name);
-    if let Some((key, span)) = src
-        .set_keys()
-        .into_iter()
-        .find(|(k, _)| !allowed.contains(k))
-    {
-        return Err(doc.at(
-            span,
-            format!(
-                "`{key}` does not apply to {kind_name} sources; they take: {}",
-                allowed.join(", ")
-            ),
-        ));
-    }
-    Ok(match kind_name {
-        "demo" => SourceKind::Demo {
-            seed: src.seed.as_ref().map(|s| *s.get_ref()).unwrap_or(DEMO_SEED),
-        },
-        "csv" => csv_source::csv_kind(doc.path, doc.text, src)?,
-        "redmine" => tracker_source::redmine_kind(doc.path, doc.text, src)?,
-        _ => tracker_source::jira_kind(doc.path, doc.text, src)?,
+        )
     })
+}
+
+fn kind(
+    doc: &Doc<'_>,
+    src: &RawSource,
+    connector: &registry::Connector,
+) -> Result<SourceKind, ConfigError> {
+    let allowed = connector.keys;
+    if let Some((key, value)) = src
+        .keys
+        .iter()
+        .find(|(k, _)| !allowed.contains(&k.get_ref().as_str()))
+    {
+        let key = key.get_ref();
+        // A key no connector takes that looks like a secret gets the advice a secret written
+        // anywhere else in the file gets.
+        let known = registry::CONNECTORS
+            .iter()
+            .any(|c| c.keys.contains(&key.as_str()));
+        let secret = explain(&format!("unknown field `{key}`"));
+        let msg = if !known && secret.starts_with("secrets are never read") {
+            secret
+        } else {
+            format!(
+                "`{key}` does not apply to {} sources; they take: {}",
+                connector.kind,
+                allowed.join(", ")
+            )
+        };
+        return Err(doc.at(value.span(), msg));
+    }
+    (connector.read)(&Entry::new(doc, src))
 }
 
 #[cfg(test)]
@@ -88,6 +94,44 @@ mod tests {
     use std::path::Path;
 
     use crate::config::{ConfigError, Settings};
+    use crate::sources::registry;
+
+    #[test]
+    fn the_unknown_kind_error_lists_the_registry() {
+        let text = "[[source]]\nkind = \"trello\"\nname = \"a\"\n";
+        match Settings::parse(Path::new("c.toml"), text) {
+            Err(ConfigError::At { line, message, .. }) => {
+                assert_eq!(line, 2);
+                let listed = message
+                    .split_once("supported: ")
+                    .map(|(_, l)| l.split(", ").collect::<Vec<_>>())
+                    .expect("lists the kinds");
+                let registered: Vec<&str> = registry::CONNECTORS.iter().map(|c| c.kind).collect();
+                assert_eq!(listed, registered);
+            }
+            other => panic!("expected a located error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_registered_kind_refuses_keys_it_does_not_list() {
+        for c in registry::CONNECTORS {
+            let text = format!(
+                "[[source]]\nkind = \"{}\"\nname = \"a\"\nsurely_not = 1\n",
+                c.kind
+            );
+            match Settings::parse(Path::new("c.toml"), &text) {
+                Err(ConfigError::At { line, message, .. }) => {
+                    assert_eq!(line, 4, "{message}");
+                    assert!(
+                        message.contains(&format!("does not apply to {} sources", c.kind)),
+                        "{message}"
+                    );
+                }
+                other => panic!("{}: expected a located error, got {other:?}", c.kind),
+            }
+        }
+    }
 
     #[test]
     fn any_source_may_be_read_only_on_its_own() {

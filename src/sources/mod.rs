@@ -3,6 +3,7 @@
 //! A source turns a tracker's view of the world into domain change sets. It never touches the
 //! store or the UI; the sync loop owns when it runs and what happens with what it returns.
 
+pub mod connector;
 pub mod csv;
 pub mod demo;
 pub mod github;
@@ -10,6 +11,7 @@ pub mod http;
 pub mod jira;
 mod lenient;
 pub mod redmine;
+pub mod registry;
 mod sweep;
 mod window;
 

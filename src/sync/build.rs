@@ -1,20 +1,13 @@
 //! Turning configured sources into live connectors: for the sync tasks, and for the writers
 //! beside them (each its own connector, so a write never waits for a sync's paging).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{SourceKind, SourceSettings};
+use crate::config::SourceSettings;
 use crate::domain::Portfolio;
 use crate::sources::Source;
-use crate::sources::csv::CsvSource;
-use crate::sources::demo::DemoSource;
-use crate::sources::http::Policy;
-use crate::sources::jira::JiraSource;
-use crate::sources::redmine::RedmineSource;
+use crate::sources::connector::Build;
 use crate::store::Store;
-
-use super::desk::StoreDesk;
 
 /// One connector per configured source, with its interval. `stored` is what the store holds
 /// now (the demo tracker resumes from it).
@@ -58,25 +51,12 @@ fn build(
     settings
         .iter()
         .map(|s| {
-            let source: Box<dyn Source> = match &s.kind {
-                SourceKind::Demo { seed } => {
-                    let demo = DemoSource::new(&s.name, *seed, stored);
-                    match store {
-                        Some(store) => Box::new(demo.with_desk(Arc::new(StoreDesk::new(store)))),
-                        None => Box::new(demo),
-                    }
-                }
-                SourceKind::Csv { path, mapping } => {
-                    Box::new(CsvSource::new(&s.name, path.clone(), mapping.clone()))
-                }
-                SourceKind::Redmine(r) => {
-                    Box::new(RedmineSource::new(&s.name, r.clone(), Policy::default()))
-                }
-                SourceKind::Jira(j) => {
-                    Box::new(JiraSource::new(&s.name, j.clone(), Policy::default()))
-                }
+            let at = Build {
+                name: &s.name,
+                stored,
+                store,
             };
-            (source, s.interval)
+            (s.kind.build(&at), s.interval)
         })
         .collect()
 }

@@ -22,6 +22,7 @@ use tokio::sync::{Notify, mpsc};
 
 pub use build::{build_sources, build_writable_sources, build_writers};
 pub use bulk::{BulkProgress, BulkSummary, bulk_results, run_bulk};
+pub(crate) use desk::StoreDesk;
 pub use failure::{Failure, FailureKind};
 pub use summary::{PATCH_LIMIT, SyncSummary};
 pub use writer::{Applied, WriteError, WriteRequest, Writers, undo_impossible, undo_request};

@@ -12,6 +12,7 @@
 //! cost far more than their rows). Must never hold more than one batch of tickets.
 
 mod batch;
+mod connector;
 mod cursor;
 mod header;
 mod mapping;
@@ -24,6 +25,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
+pub use connector::{CONNECTOR, Settings};
 pub use mapping::{FIELDS, Mapping, REQUIRED};
 
 use super::{Source, SourceError};

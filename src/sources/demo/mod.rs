@@ -9,6 +9,7 @@
 //! demo source on the same store picks it up before its next step, so a step never moves a
 //! ticket from the copy it had before the change.
 
+mod connector;
 mod desk;
 mod evolve;
 mod history;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
+pub use connector::{CONNECTOR, SEED, Settings};
 pub use desk::{Desk, DeskChange};
 pub use history::generate;
 pub use stories::{Story, portfolio};

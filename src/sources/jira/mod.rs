@@ -12,6 +12,7 @@
 //! The connector never fails a sync over one odd record: it skips it and says which and why.
 
 mod catalog;
+mod connector;
 mod dto;
 mod issues;
 mod map;
@@ -21,6 +22,8 @@ mod status;
 mod trial;
 mod worklog;
 mod write;
+
+pub use connector::CONNECTOR;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -4,11 +4,14 @@
 //! updated while lookout pages cannot shift another out of view; each new issue's journals
 //! (its status, assignee and priority changes, and its notes) come from the issue itself.
 
+mod connector;
 mod dto;
 mod map;
 mod moves;
 mod trial;
 mod write;
+
+pub use connector::CONNECTOR;
 
 use std::sync::Arc;
 use std::time::Duration;

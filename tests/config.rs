@@ -340,7 +340,7 @@ fn commented_tracker_examples_parse_once_uncommented() {
     let s = Settings::parse(Path::new("config.example.toml"), &uncommented)
         .expect("uncommented examples parse");
     let kinds: Vec<&str> = s.sources.iter().map(|s| s.kind.label()).collect();
-    assert_eq!(kinds, vec!["demo", "csv", "redmine", "jira"]);
+    assert_eq!(kinds, vec!["demo", "csv", "redmine", "jira", "github"]);
     match s.sources[2]
         .kind
         .get::<lookout::sources::redmine::Settings>()

@@ -9,6 +9,7 @@
 //! fit one page keeps its ETag, and the next sync sends it back: a 304 costs no rate limit
 //! and means the repository has nothing new.
 
+mod connector;
 mod dto;
 mod labels;
 mod limits;
@@ -32,6 +33,7 @@ use super::lenient::{Listing, field_at_fault, warn_each};
 use super::{Budget, Facts, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
 use crate::domain::{ChangeSet, Member, Project, Sweep};
 
+pub use connector::CONNECTOR;
 pub use labels::LabelRules;
 pub use limits::SECONDARY_FLOOR;
 

@@ -53,7 +53,10 @@ fn read(entry: &Entry<'_>) -> Result<SourceKind, ConfigError> {
     let span = repos.span();
     let repos = repos.into_inner();
     if repos.is_empty() {
-        return Err(entry.err(span, "`repos` is empty; list repositories as \"owner/name\"".into()));
+        return Err(entry.err(
+            span,
+            "`repos` is empty; list repositories as \"owner/name\"".into(),
+        ));
     }
     for r in &repos {
         let parts: Vec<&str> = r.split('/').collect();

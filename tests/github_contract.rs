@@ -109,11 +109,158 @@ async fn pages_follow_link_and_pull_requests_are_dropped() {
         assert_eq!(r.header("accept"), Some("application/vnd.github+json"));
         assert_eq!(r.header("x-github-api-version"), Some("2022-11-28"));
     }
-    let events = log.iter().filter(|r| r.path.ends_with("/events")).count();
-    // Issues neither assigned nor closed (k odd, not a multiple of 3) are as opened.
-    let untouched = (1..=250).filter(|k| k % 2 == 1 && k % 3 != 0).count();
-    assert_eq!(events, 250 - untouched, "one events read per touched issue");
-    assert_eq!(gh.asked().event_requests, 250 - untouched);
+    // A first sync reads the repository-wide events: 458 of them (250 labels at opening,
+    // 83 assignments, 125 closes), a hundred a page, by `Link`.
+    let wide: Vec<_> = log
+        .iter()
+        .filter(|r| r.path.ends_with("/issues/events"))
+        .collect();
+    assert_eq!(wide.len(), 5, "{:?}", paths(&fake));
+    assert_eq!(wide[0].path, "/repos/acme/app/issues/events");
+    assert_eq!(wide[0].param("per_page"), ["100"]);
+    assert_eq!(
+        wide[1].path, "/repositories/1/issues/events",
+        "the next page is the Link header's"
+    );
+    assert_eq!(per_issue_reads(&fake), Vec::<String>::new());
+    assert_eq!(gh.asked().repo_event_pages, 5);
+    assert_eq!(gh.asked().event_requests, 0);
+}
+
+/// The per-issue events requests made, sorted (they run a few at a time).
+fn per_issue_reads(fake: &FakeGithub) -> Vec<String> {
+    let mut reads: Vec<String> = fake
+        .log()
+        .iter()
+        .filter(|r| r.path.ends_with("/events") && !r.path.ends_with("/issues/events"))
+        .map(|r| r.path.clone())
+        .collect();
+    reads.sort();
+    reads
+}
+
+fn event(kind: &'static str, at: i64, who: Option<&str>, label: Option<&str>) -> FakeEvent {
+    FakeEvent {
+        kind,
+        at,
+        who: who.map(str::to_string),
+        label: label.map(str::to_string),
+    }
+}
+
+/// 120 issues, a few of them with what a replay can get wrong (same-second events, a reopen,
+/// an unassignment, a label taken off), and a pull request with events of its own.
+fn tricky() -> Vec<FakeIssue> {
+    let mut issues = fake_github::generate(120, START);
+    let t = START + 200 * 60;
+    // Issue 5 is as opened (labeled P3, which is no priority here) until these.
+    let five = &mut issues[4];
+    five.events.extend([
+        event("labeled", t, None, Some("in review")),
+        event("unlabeled", t, None, Some("in review")),
+        event("assigned", t + 1, Some("bo"), None),
+        event("labeled", t + 1, None, Some("P2")),
+        event("unassigned", t + 2, Some("bo"), None),
+        event("closed", t + 3, None, None),
+        event("reopened", t + 3, None, None),
+        event("mentioned", t + 4, None, None),
+    ]);
+    five.updated = t + 4;
+    five.labels = vec!["P3".into(), "bug".into(), "P2".into()];
+    let mut pr = FakeIssue::open(900, START + 30);
+    pr.pull_request = true;
+    pr.events = vec![event("closed", START + 40, None, None)];
+    issues.push(pr);
+    issues
+}
+
+#[tokio::test]
+async fn history_is_the_same_from_the_repository_wide_list_and_per_issue() {
+    let fake = FakeGithub::start(vec![(REPO.into(), tricky())], true);
+    let now = Utc::now();
+    let mut wide = source(&fake);
+    let a = wide.fetch(None, now).await.expect("wide");
+    let mut each = source(&fake).wide_from(usize::MAX);
+    let b = each.fetch(None, now).await.expect("per issue");
+    assert_eq!(wide.asked().event_requests, 0);
+    assert_eq!(wide.asked().repo_event_pages, 3, "229 events");
+    assert_eq!(each.asked().repo_event_pages, 0);
+    assert_eq!(each.asked().event_requests, 81, "every touched issue");
+    assert_eq!(a.tickets, b.tickets);
+    assert_eq!(a.transitions, b.transitions);
+    let five = a
+        .tickets
+        .iter()
+        .find(|t| t.key == "acme/app#5")
+        .expect("issue 5");
+    let moves: Vec<(Field, Option<&str>, Option<&str>)> = a
+        .transitions
+        .iter()
+        .filter(|t| t.ticket == five.id)
+        .map(|t| (t.field, t.from.as_deref(), t.to.as_deref()))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            (Field::Status, Some("Open"), Some("in review")),
+            (Field::Status, Some("in review"), Some("Open")),
+            (Field::Status, Some("Open"), Some("In progress")),
+            (Field::Assignee, None, Some("bo")),
+            (Field::Priority, None, Some("P2")),
+            (Field::Status, Some("In progress"), Some("Open")),
+            (Field::Assignee, Some("bo"), None),
+            (Field::Status, Some("Open"), Some("Closed")),
+            (Field::Status, Some("Closed"), Some("Open")),
+        ],
+        "same-second events in the order GitHub gave them"
+    );
+}
+
+#[tokio::test]
+async fn many_new_issues_read_the_wide_list_back_to_the_window_only() {
+    let fake = fake();
+    let mut gh = source(&fake);
+    let first = gh.fetch(None, Utc::now()).await.expect("first");
+    let last = START + 250 * 60 + 7200;
+    // 60 issues opened since, each labeled and assigned a while after; and an old one
+    // assigned, which the window's events cannot replay from its opening.
+    for k in 0..60 {
+        let opened = last + 600 + k * 60;
+        let mut issue = FakeIssue::open(300 + k as u64, opened);
+        issue.updated = opened + 30;
+        issue.assignee = Some("bo".into());
+        issue.labels = vec!["P2".into()];
+        issue.events = vec![
+            event("labeled", opened, None, Some("P2")),
+            event("assigned", opened + 30, Some("bo"), None),
+        ];
+        fake.add(REPO, issue);
+    }
+    fake.update(REPO, 5, |i| {
+        i.updated = last + 9000;
+        i.assignee = Some("bo".into());
+        i.events
+            .push(event("assigned", last + 9000, Some("bo"), None));
+    });
+    fake.clear_log();
+    let second = gh
+        .fetch(first.cursor.clone(), Utc::now())
+        .await
+        .expect("second");
+    assert_eq!(second.tickets.len(), 61);
+    // 579 events now, the 121 newest in the window: two pages of five.
+    assert_eq!(gh.asked().repo_event_pages, 5 + 2);
+    assert_eq!(per_issue_reads(&fake), ["/repos/acme/app/issues/5/events"]);
+
+    let mut each = source(&fake).wide_from(usize::MAX);
+    let alone = each
+        .fetch(first.cursor, Utc::now())
+        .await
+        .expect("per issue");
+    assert_eq!(each.asked().repo_event_pages, 0);
+    assert_eq!(each.asked().event_requests, 61);
+    assert_eq!(second.tickets, alone.tickets);
+    assert_eq!(second.transitions, alone.transitions);
 }
 
 #[tokio::test]
@@ -210,21 +357,20 @@ async fn a_second_sync_asks_since_the_cursor_and_reads_only_what_changed() {
     let since = listing.param("since");
     assert_eq!(since.len(), 1, "the second sync asks with since");
     assert_eq!(since[0], fake_github::stamp(START + 250 * 60 + 7200 - 120));
-    let mut events: Vec<&str> = log
+    let events: Vec<&str> = log
         .iter()
         .filter(|r| r.path.ends_with("/events"))
         .map(|r| r.path.as_str())
         .collect();
-    // Read a few at a time, so in whichever order they finish.
-    events.sort();
     assert_eq!(
-        events,
+        per_issue_reads(&fake),
         [
             "/repos/acme/app/issues/5/events",
             "/repos/acme/app/issues/7/events"
         ],
         "events only for the issues that changed"
     );
+    assert_eq!(events.len(), 2, "a small sync does not read the wide list");
     assert!(
         second.projects.is_empty(),
         "repositories are read once a process"

@@ -1,8 +1,9 @@
 #![allow(dead_code)]
 //! A GitHub-shaped server on 127.0.0.1: issue listings paged by `Link` (to the
 //! `/repositories/{id}/...` addresses GitHub itself uses, which a client cannot guess), pull
-//! requests mixed in, `since` filtering, ETags with 304, issue events, and whatever replies a
-//! test queues ahead of them (rate limits, failures).
+//! requests mixed in, `since` filtering, ETags with 304, issue events (per issue, and for the
+//! whole repository newest first, paged by `Link`), and whatever replies a test queues ahead
+//! of them (rate limits, failures).
 
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
@@ -109,6 +110,8 @@ pub struct State {
     pub queued: VecDeque<Reply>,
     /// Per repository, issue number to its place in the list.
     index: Vec<std::collections::HashMap<u64, usize>>,
+    /// Per repository, every event newest first: (place of its issue, place of the event).
+    newest: Vec<Vec<(usize, usize)>>,
 }
 
 impl State {
@@ -134,7 +137,45 @@ impl State {
                     .collect()
             })
             .collect();
+        self.newest = self
+            .repos
+            .iter()
+            .map(|(_, issues)| {
+                let mut all: Vec<(usize, usize)> = issues
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(k, i)| (0..i.events.len()).map(move |e| (k, e)))
+                    .collect();
+                // GitHub's ids grow with time: newest first is by time, then id, descending.
+                all.sort_by_key(|&(k, e)| {
+                    let i = &issues[k];
+                    std::cmp::Reverse((i.events[e].at, event_id(i, e)))
+                });
+                all
+            })
+            .collect();
     }
+}
+
+/// An event's id: unique, and growing with the order of an issue's events.
+pub fn event_id(issue: &FakeIssue, k: usize) -> u64 {
+    issue.number * 1000 + k as u64 + 1
+}
+
+/// An event as GitHub lists it for its issue; the repository-wide list adds the issue.
+fn render_event(issue: &FakeIssue, k: usize) -> Value {
+    let e = &issue.events[k];
+    let mut v = json!({
+        "id": event_id(issue, k), "event": e.kind, "created_at": stamp(e.at),
+        "actor": { "login": "someone" }
+    });
+    if let Some(w) = &e.who {
+        v["assignee"] = json!({ "login": w });
+    }
+    if let Some(l) = &e.label {
+        v["label"] = json!({ "name": l, "color": "ededed" });
+    }
+    v
 }
 
 pub struct FakeGithub {
@@ -173,6 +214,15 @@ impl FakeGithub {
 
     pub fn clear_log(&self) {
         self.state.lock().expect("state").log.clear();
+    }
+
+    /// Opens `issue` in `repo`.
+    pub fn add(&self, repo: &str, issue: FakeIssue) {
+        let mut s = self.state.lock().expect("state");
+        if let Some((_, issues)) = s.repos.iter_mut().find(|(r, _)| r == repo) {
+            issues.push(issue);
+        }
+        s.sort();
     }
 
     /// Changes issue `number` of `repo` with `change`, then re-sorts the listing.
@@ -232,28 +282,21 @@ fn handle(state: &Mutex<State>, base: &str, r: Request) -> Reply {
             let number: u64 = num.parse().unwrap_or(0);
             match s.issue_mut(&repo, number) {
                 Some(i) => {
-                    let events: Vec<Value> = i
-                        .events
-                        .iter()
-                        .map(|e| {
-                            let mut v = json!({
-                                "id": 1, "event": e.kind, "created_at": stamp(e.at),
-                                "actor": { "login": "someone" }
-                            });
-                            if let Some(w) = &e.who {
-                                v["assignee"] = json!({ "login": w });
-                            }
-                            if let Some(l) = &e.label {
-                                v["label"] = json!({ "name": l, "color": "ededed" });
-                            }
-                            v
-                        })
-                        .collect();
+                    let events: Vec<Value> =
+                        (0..i.events.len()).map(|k| render_event(i, k)).collect();
                     Reply::json(&Value::Array(events))
                 }
                 None => Reply::raw(404, "{}"),
             }
         }
+        ("GET", ["repos", o, n, "issues", "events"]) => match repo_of(&s, o, n) {
+            Some(i) => repo_events(&s, base, i, &r),
+            None => Reply::raw(404, "{}"),
+        },
+        ("GET", ["repositories", id, "issues", "events"]) => match by_id(id) {
+            Some(i) if i < s.repos.len() => repo_events(&s, base, i, &r),
+            _ => Reply::raw(404, "{}"),
+        },
         ("GET", ["repos", o, n, "issues", num]) => {
             let repo = format!("{o}/{n}");
             let number: u64 = num.parse().unwrap_or(0);
@@ -313,6 +356,54 @@ fn listing(s: &State, base: &str, repo: usize, r: &Request) -> Reply {
             &format!(
                 "<{next}>; rel=\"next\", <{base}/repositories/{}/issues?page=999>; rel=\"last\"",
                 repo + 1
+            ),
+        );
+    }
+    reply
+}
+
+/// The repository's events, newest first, each with its issue, paged by `Link`.
+fn repo_events(s: &State, base: &str, repo: usize, r: &Request) -> Reply {
+    let (name, issues) = &s.repos[repo];
+    let per_page: usize = r
+        .param("per_page")
+        .first()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    let page: usize = r
+        .param("page")
+        .first()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let all = &s.newest[repo];
+    let mut body = String::from("[");
+    for (n, &(k, e)) in all
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .enumerate()
+    {
+        if n > 0 {
+            body.push(',');
+        }
+        let issue = &issues[k];
+        let mut event = render_event(issue, e).to_string();
+        event.pop();
+        body.push_str(&event);
+        body.push_str(",\"issue\":");
+        body.push_str(&issue.render(name));
+        body.push('}');
+    }
+    body.push(']');
+    let mut reply = Reply::raw(200, body);
+    if page * per_page < all.len() {
+        let at = format!("{base}/repositories/{}/issues/events", repo + 1);
+        reply = reply.with_header(
+            "Link",
+            &format!(
+                "<{at}?per_page={per_page}&page={}>; rel=\"next\", <{at}?page=999>; rel=\"last\"",
+                page + 1
             ),
         );
     }

@@ -68,8 +68,12 @@ pub struct Label {
     pub name: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Event {
+    /// Absent on some proxies; only the repository-wide list needs it (to drop an event a
+    /// page shift sent twice).
+    #[serde(default, deserialize_with = "optional_number")]
+    pub id: Option<u64>,
     #[serde(deserialize_with = "text")]
     pub event: String,
     pub created_at: DateTime<Utc>,
@@ -77,6 +81,15 @@ pub struct Event {
     pub assignee: Option<User>,
     #[serde(default)]
     pub label: Option<Label>,
+    /// Which issue (or pull request) it happened to: only in the repository-wide list.
+    #[serde(default)]
+    pub issue: Option<IssueRef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssueRef {
+    #[serde(deserialize_with = "number")]
+    pub number: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,6 +123,19 @@ fn number<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         }
     }
     d.deserialize_any(V)
+}
+
+fn optional_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Option::<IdOrText>::deserialize(d).map(|v| v.map(|IdOrText(n)| n))
+}
+
+/// An id as `number` reads it, where it may be missing.
+struct IdOrText(u64);
+
+impl<'de> Deserialize<'de> for IdOrText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<IdOrText, D::Error> {
+        number(d).map(IdOrText)
+    }
 }
 
 struct Text;

@@ -46,6 +46,16 @@ pub fn resolution(state_reason: Option<&str>) -> Option<&'static str> {
     }
 }
 
+/// The event kinds the replay reads; any other kind leaves the history as it is.
+pub const REPLAYED: [&str; 6] = [
+    "closed",
+    "reopened",
+    "assigned",
+    "unassigned",
+    "labeled",
+    "unlabeled",
+];
+
 pub struct Mapped {
     pub ticket: Ticket,
     pub transitions: Vec<Transition>,
@@ -193,12 +203,14 @@ mod tests {
 
     fn event(kind: &str, minute: u32, who: Option<&str>, label: Option<&str>) -> dto::Event {
         dto::Event {
+            id: None,
             event: kind.into(),
             created_at: format!("2026-01-02T10:{minute:02}:00Z")
                 .parse()
                 .expect("time"),
             assignee: who.map(|w| dto::User { login: w.into() }),
             label: label.map(|l| dto::Label { name: l.into() }),
+            issue: None,
         }
     }
 

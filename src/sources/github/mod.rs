@@ -3,14 +3,17 @@
 //! Each configured repository is a project. Its issues come oldest change first from
 //! `since` (the window's start), a page at a time by the `Link` header's next address; pull
 //! requests in the list are dropped. Each new issue version's events (closed, reopened,
-//! assigned, unassigned, labeled, unlabeled) are read for its history: one request per
-//! changed issue, so only issues changed since the cursor are asked about, and not those
-//! untouched since they were opened (their events would only repeat their fields). A listing that
+//! assigned, unassigned, labeled, unlabeled) are read for its history, and not those of issues
+//! untouched since they were opened (their events would only repeat their fields). A sync of
+//! many changed issues (a first one, a bulk edit) reads the repository-wide events list back to
+//! its window's start, a hundred events a request (see `history`); a few changed issues are
+//! asked about one request each, eight at a time. A listing that
 //! fit one page keeps its ETag, and the next sync sends it back: a 304 costs no rate limit
 //! and means the repository has nothing new.
 
 mod connector;
 mod dto;
+mod history;
 mod labels;
 mod limits;
 mod map;
@@ -96,6 +99,8 @@ struct RepoCursor {
 pub struct Asked {
     pub listing_pages: usize,
     pub event_requests: usize,
+    /// Pages of the repository-wide events list.
+    pub repo_event_pages: usize,
     pub not_modified: usize,
 }
 
@@ -108,6 +113,9 @@ pub struct GithubSource {
     /// Repositories and their assignees are read once a process (and on a full read).
     known: bool,
     asked: Asked,
+    /// Repository-wide event reads of the sync under way, kept across its batches.
+    wide: BTreeMap<String, history::RepoHistory>,
+    wide_from: usize,
 }
 
 /// Issue `number` of repository `repo`, from a ticket key (`owner/name#12`).
@@ -128,7 +136,16 @@ impl GithubSource {
             http: Http::new(policy),
             known: false,
             asked: Asked::default(),
+            wide: BTreeMap::new(),
+            wide_from: history::WIDE_FROM,
         }
+    }
+
+    /// How many changed issues one repository-wide events read must cover before a sync
+    /// reads it instead of asking each issue (50 unless set; `usize::MAX`: never).
+    pub fn wide_from(mut self, issues: usize) -> GithubSource {
+        self.wide_from = issues;
+        self
     }
 
     /// What the syncs of this process have asked so far.
@@ -369,6 +386,7 @@ impl GithubSource {
         });
         if !cur.pending {
             cur.full = nothing_stored;
+            self.wide.clear();
         }
         if !self.known || nothing_stored {
             let (projects, members) = self.refresh_repos(&mut changes.warnings).await?;
@@ -379,7 +397,8 @@ impl GithubSource {
         for repo in self.settings.repos.clone() {
             let state = cur.repos.entry(repo.clone()).or_default();
             let mut window = Window::parse(Some(&state.window));
-            let first = self.listing_url(&repo, window.from(overlap), PAGE);
+            let since = window.from(overlap);
+            let first = self.listing_url(&repo, since, PAGE);
             let etag = state
                 .etag
                 .as_ref()
@@ -418,20 +437,41 @@ impl GithubSource {
                 }
             }
 
-            let this = &*self;
-            let repo_ref = repo.as_str();
             // An issue not touched since it was opened has only events from its opening
             // (labels and assignees set with it), which its fields already say: not asked.
-            let numbers: Vec<Option<u64>> = fresh
+            let wanted: Vec<&dto::Issue> = fresh.iter().filter(|i| !untouched(i)).collect();
+            let coverable = wanted
                 .iter()
-                .map(|i| (!untouched(i)).then_some(i.number))
+                .filter(|i| history::RepoHistory::would_cover(since, i))
+                .count();
+            let kept = self.wide.get(&repo).is_some_and(|h| h.reaches(since));
+            if !kept && coverable > self.wide_from {
+                let read = self
+                    .repo_history(&repo, since, now, &mut changes.warnings)
+                    .await?;
+                self.wide.insert(repo.clone(), read);
+            }
+            let wide = self.wide.get(&repo).filter(|h| h.reaches(since));
+            let plans: Vec<History> = fresh
+                .iter()
+                .map(|i| match wide.and_then(|h| h.events_of(i)) {
+                    _ if untouched(i) => History::Opening,
+                    Some(events) => History::Read(events),
+                    None => History::Ask(i.number),
+                })
                 .collect();
-            let asked = numbers.iter().flatten().count();
-            let histories: Vec<(Vec<dto::Event>, Vec<String>)> = futures::stream::iter(numbers)
-                .map(|n| async move {
-                    match n {
-                        Some(n) => this.events(repo_ref, n).await,
-                        None => Ok((Vec::new(), Vec::new())),
+            let asked = plans
+                .iter()
+                .filter(|p| matches!(p, History::Ask(_)))
+                .count();
+            let this = &*self;
+            let repo_ref = repo.as_str();
+            let histories: Vec<(Vec<dto::Event>, Vec<String>)> = futures::stream::iter(plans)
+                .map(|plan| async move {
+                    match plan {
+                        History::Ask(n) => this.events(repo_ref, n).await,
+                        History::Read(events) => Ok((events, Vec::new())),
+                        History::Opening => Ok((Vec::new(), Vec::new())),
                     }
                 })
                 .buffered(CONCURRENCY)
@@ -473,6 +513,9 @@ impl GithubSource {
             }
         }
         cur.pending = changes.more;
+        if !changes.more {
+            self.wide.clear();
+        }
         changes.cursor = Some(serde_json::to_string(&cur).unwrap_or_default());
         Ok(changes)
     }
@@ -506,6 +549,16 @@ impl GithubSource {
         }
         Ok(Some(ids))
     }
+}
+
+/// Where an issue's history comes from in this sync.
+enum History {
+    /// Untouched since it was opened: its fields say it all.
+    Opening,
+    /// From the repository-wide read.
+    Read(Vec<dto::Event>),
+    /// Its own events request, by number.
+    Ask(u64),
 }
 
 /// Whether the issue is as it was opened: updated within moments of its creation (a form's

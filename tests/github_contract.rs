@@ -217,6 +217,27 @@ async fn history_is_the_same_from_the_repository_wide_list_and_per_issue() {
 }
 
 #[tokio::test]
+async fn a_refused_wide_list_falls_back_to_each_issue_with_a_warning() {
+    let fake = FakeGithub::start(vec![(REPO.into(), tricky())], true);
+    fake.state.lock().expect("state").refuse_wide = true;
+    let now = Utc::now();
+    let mut gh = source(&fake);
+    let refused = gh.fetch(None, now).await.expect("a sync all the same");
+    let mut each = source(&fake).wide_from(usize::MAX);
+    let alone = each.fetch(None, now).await.expect("per issue");
+    assert_eq!(gh.asked().event_requests, 81);
+    assert_eq!(refused.transitions, alone.transitions);
+    assert!(
+        refused
+            .warnings
+            .iter()
+            .any(|w| w.contains("acme/app") && w.contains("422")),
+        "{:?}",
+        refused.warnings
+    );
+}
+
+#[tokio::test]
 async fn many_new_issues_read_the_wide_list_back_to_the_window_only() {
     let fake = fake();
     let mut gh = source(&fake);

@@ -106,6 +106,8 @@ pub struct State {
     pub log: Vec<Request>,
     pub logging: bool,
     pub requests: usize,
+    /// The repository-wide events list answers 422, as GitHub does past its paging limit.
+    pub refuse_wide: bool,
     /// Replies sent, in order, before any route answers.
     pub queued: VecDeque<Reply>,
     /// Per repository, issue number to its place in the list.
@@ -289,6 +291,10 @@ fn handle(state: &Mutex<State>, base: &str, r: Request) -> Reply {
                 None => Reply::raw(404, "{}"),
             }
         }
+        ("GET", ["repos", _, _, "issues", "events"]) if s.refuse_wide => Reply::raw(
+            422,
+            r#"{"message":"In order to keep the API fast for everyone, pagination is limited for this resource."}"#,
+        ),
         ("GET", ["repos", o, n, "issues", "events"]) => match repo_of(&s, o, n) {
             Some(i) => repo_events(&s, base, i, &r),
             None => Reply::raw(404, "{}"),

@@ -116,6 +116,10 @@ pub struct GithubSource {
     /// Repository-wide event reads of the sync under way, kept across its batches.
     wide: BTreeMap<String, history::RepoHistory>,
     wide_from: usize,
+    /// Repositories whose server refused the repository-wide events list (GitHub limits
+    /// how deep some lists page; older Enterprise servers may lack it): this process asks
+    /// their issues one by one.
+    wide_refused: std::collections::BTreeSet<String>,
 }
 
 /// Issue `number` of repository `repo`, from a ticket key (`owner/name#12`).
@@ -138,6 +142,7 @@ impl GithubSource {
             asked: Asked::default(),
             wide: BTreeMap::new(),
             wide_from: history::WIDE_FROM,
+            wide_refused: Default::default(),
         }
     }
 
@@ -445,11 +450,27 @@ impl GithubSource {
                 .filter(|i| history::RepoHistory::would_cover(since, i))
                 .count();
             let kept = self.wide.get(&repo).is_some_and(|h| h.reaches(since));
-            if !kept && coverable > self.wide_from {
-                let read = self
+            if !kept && coverable > self.wide_from && !self.wide_refused.contains(&repo) {
+                match self
                     .repo_history(&repo, since, now, &mut changes.warnings)
-                    .await?;
-                self.wide.insert(repo.clone(), read);
+                    .await
+                {
+                    Ok(read) => {
+                        self.wide.insert(repo.clone(), read);
+                    }
+                    Err(
+                        SourceError::Refused(why)
+                        | SourceError::NotFound(why)
+                        | SourceError::Invalid(why),
+                    ) => {
+                        changes.warnings.push(format!(
+                            "{repo}: GitHub's list of the repository's events could not be \
+                             read ({why}); each changed issue's events are asked for instead"
+                        ));
+                        self.wide_refused.insert(repo.clone());
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             let wide = self.wide.get(&repo).filter(|h| h.reaches(since));
             let plans: Vec<History> = fresh

@@ -166,6 +166,7 @@ pub fn is_non_delivery(resolution: &str) -> bool {
         "notabug",
         "notaproblem",
         "abandoned",
+        "notplanned",
     ]
     .contains(&r.as_str())
 }

@@ -7,6 +7,7 @@ pub mod connector;
 pub mod csv;
 pub mod demo;
 pub mod gitlab;
+pub mod github;
 pub mod http;
 pub mod jira;
 mod lenient;

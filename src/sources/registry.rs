@@ -38,6 +38,7 @@ pub static CONNECTORS: &[Connector] = &[
     super::redmine::CONNECTOR,
     super::jira::CONNECTOR,
     super::gitlab::CONNECTOR,
+    super::github::CONNECTOR,
 ];
 
 /// The connector for `kind = "..."`, if lookout has one.
@@ -63,6 +64,6 @@ mod tests {
                 assert!(!c.keys.contains(&k), "{} lists `{k}`", c.kind);
             }
         }
-        assert_eq!(kinds(), ["demo", "csv", "redmine", "jira", "gitlab"]);
+        assert_eq!(kinds(), ["demo", "csv", "redmine", "jira", "gitlab", "github"]);
     }
 }

@@ -1,0 +1,210 @@
+//! GitHub's JSON, as its REST API sends it; private to the connector.
+//!
+//! Ids and numbers are read from a number or a numeric string, and names from a string or a
+//! number: proxies and GitHub Enterprise versions have been seen to differ from the docs, and
+//! such a difference is not worth a skipped issue.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, Visitor};
+
+#[derive(Debug, Deserialize)]
+pub struct Issue {
+    #[serde(deserialize_with = "number")]
+    pub id: u64,
+    #[serde(deserialize_with = "number")]
+    pub number: u64,
+    #[serde(default, deserialize_with = "text")]
+    pub title: String,
+    /// `open` or `closed`.
+    #[serde(deserialize_with = "text")]
+    pub state: String,
+    /// `completed`, `not_planned`, `duplicate` or `reopened`; absent on older servers.
+    #[serde(default, deserialize_with = "optional_text")]
+    pub state_reason: Option<String>,
+    #[serde(default)]
+    pub assignee: Option<User>,
+    #[serde(default)]
+    pub assignees: Vec<User>,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub closed_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "optional_text")]
+    pub html_url: Option<String>,
+}
+
+impl Issue {
+    /// The one assignee a ticket shows: GitHub's `assignee` is the first of `assignees`.
+    pub fn first_assignee(&self) -> Option<&str> {
+        self.assignee
+            .as_ref()
+            .or_else(|| self.assignees.first())
+            .map(|u| u.login.as_str())
+    }
+}
+
+/// Only what decides whether a listed item is a pull request, read before the item itself:
+/// a pull request that does not read as an issue is dropped, not reported.
+#[derive(Debug, Deserialize)]
+pub struct Kind {
+    #[serde(default)]
+    pub pull_request: Option<IgnoredAny>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct User {
+    #[serde(deserialize_with = "text")]
+    pub login: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Label {
+    #[serde(deserialize_with = "text")]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Event {
+    /// Absent on some proxies; only the repository-wide list needs it (to drop an event a
+    /// page shift sent twice).
+    #[serde(default, deserialize_with = "optional_number")]
+    pub id: Option<u64>,
+    #[serde(deserialize_with = "text")]
+    pub event: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub assignee: Option<User>,
+    #[serde(default)]
+    pub label: Option<Label>,
+    /// Which issue (or pull request) it happened to: only in the repository-wide list.
+    #[serde(default)]
+    pub issue: Option<IssueRef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssueRef {
+    #[serde(deserialize_with = "number")]
+    pub number: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Repo {
+    #[serde(deserialize_with = "text")]
+    pub full_name: String,
+    #[serde(default, deserialize_with = "optional_text")]
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "optional_text")]
+    pub html_url: Option<String>,
+}
+
+fn number<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = u64;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a number")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom(format!("{v} is not an id")))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
+            v.trim()
+                .parse()
+                .map_err(|_| E::custom(format!("{v:?} is not a number")))
+        }
+    }
+    d.deserialize_any(V)
+}
+
+fn optional_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Option::<IdOrText>::deserialize(d).map(|v| v.map(|IdOrText(n)| n))
+}
+
+/// An id as `number` reads it, where it may be missing.
+struct IdOrText(u64);
+
+impl<'de> Deserialize<'de> for IdOrText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<IdOrText, D::Error> {
+        number(d).map(IdOrText)
+    }
+}
+
+struct Text;
+
+impl Visitor<'_> for Text {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}
+
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(Text)
+}
+
+fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+            d.deserialize_any(Text).map(Some)
+        }
+    }
+    d.deserialize_option(V)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_strings_are_taken_either_way() {
+        let issue: Issue = serde_json::from_str(
+            r#"{"id":"901","number":12,"title":404,"state":"open","state_reason":null,
+                "labels":[{"name":7}],"created_at":"2026-01-01T00:00:00Z",
+                "updated_at":"2026-01-02T00:00:00Z"}"#,
+        )
+        .expect("tolerated");
+        assert_eq!((issue.id, issue.number), (901, 12));
+        assert_eq!(issue.title, "404");
+        assert_eq!(issue.labels[0].name, "7");
+        let odd = serde_json::from_str::<Issue>(
+            r#"{"id":"x","number":1,"state":"open","created_at":"2026-01-01T00:00:00Z",
+                "updated_at":"2026-01-01T00:00:00Z"}"#,
+        );
+        assert!(odd.is_err(), "an id that is no number is not guessed");
+    }
+}

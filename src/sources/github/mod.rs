@@ -1,0 +1,653 @@
+//! GitHub Issues, over the REST API with a token (`Authorization: Bearer`).
+//!
+//! Each configured repository is a project. Its issues come oldest change first from
+//! `since` (the window's start), a page at a time by the `Link` header's next address; pull
+//! requests in the list are dropped. Each new issue version's events (closed, reopened,
+//! assigned, unassigned, labeled, unlabeled) are read for its history, and not those of issues
+//! untouched since they were opened (their events would only repeat their fields). A sync of
+//! many changed issues (a first one, a bulk edit) reads the repository-wide events list back to
+//! its window's start, a hundred events a request (see `history`); a few changed issues are
+//! asked about one request each, eight at a time. A listing that
+//! fit one page keeps its ETag, and the next sync sends it back: a 304 costs no rate limit
+//! and means the repository has nothing new.
+
+mod connector;
+mod dto;
+mod history;
+mod labels;
+mod limits;
+mod map;
+mod trial;
+mod write;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use futures::{StreamExt, TryStreamExt};
+use reqwest::{Method, RequestBuilder};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::http::{Body, Http, HttpError, Policy};
+use super::lenient::{Listing, field_at_fault, warn_each};
+use super::{Budget, Facts, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
+use crate::domain::{ChangeSet, Member, Project, Sweep};
+
+pub use connector::CONNECTOR;
+pub use labels::LabelRules;
+pub use limits::SECONDARY_FLOOR;
+
+/// GitHub's largest page.
+const PAGE: usize = 100;
+/// New issues per stored batch: a kill during a first sync loses at most this much work.
+const BATCH: usize = 1000;
+/// GitHub times have whole seconds; a write can show a moment after its timestamp.
+const OVERLAP_SECS: i64 = 120;
+/// Events are one request per issue; GitHub asks integrators not to run many at once (its
+/// secondary limit counts concurrent requests).
+const CONCURRENCY: usize = 8;
+/// Skipped records named one line each, per kind and batch, before the rest are counted.
+const NAMED_SKIPS: usize = 20;
+const API_VERSION: &str = "2022-11-28";
+/// How soon after its creation an update still counts as part of the opening.
+const UNTOUCHED_SECS: i64 = 10;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// The API root: `https://api.github.com`, or `https://HOST/api/v3` for GitHub
+    /// Enterprise Server.
+    pub url: String,
+    /// The environment variable that holds the token.
+    pub token_env: String,
+    /// `owner/name` of each repository to sync; each is a project.
+    pub repos: Vec<String>,
+    pub labels: LabelRules,
+    /// How often to look for deleted (or transferred) issues.
+    pub sweep_every: Duration,
+}
+
+/// Where a sync of each repository stands, stored as the source's cursor.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Cursor {
+    #[serde(default)]
+    repos: BTreeMap<String, RepoCursor>,
+    /// Holds only the time of the last sweep.
+    #[serde(default)]
+    clock: Window,
+    /// A sync of several batches is unfinished.
+    #[serde(default)]
+    pending: bool,
+    /// The unfinished sync began with nothing stored: it reads everything, so it is a sweep.
+    #[serde(default)]
+    full: bool,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct RepoCursor {
+    /// The repository's `Window`, as its own cursor text.
+    window: String,
+    /// The first listing address and its ETag, when that listing was a single page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    etag: Option<(String, String)>,
+}
+
+/// Counts of what a sync asked GitHub, for the benchmark and the log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Asked {
+    pub listing_pages: usize,
+    pub event_requests: usize,
+    /// Pages of the repository-wide events list.
+    pub repo_event_pages: usize,
+    pub not_modified: usize,
+}
+
+pub struct GithubSource {
+    name: String,
+    source: Arc<str>,
+    settings: Settings,
+    http: Result<Http, HttpError>,
+    sweeps: SweepClock,
+    /// Repositories and their assignees are read once a process (and on a full read).
+    known: bool,
+    asked: Asked,
+    /// Repository-wide event reads of the sync under way, kept across its batches.
+    wide: BTreeMap<String, history::RepoHistory>,
+    wide_from: usize,
+    /// Repositories whose server refused the repository-wide events list (GitHub limits
+    /// how deep some lists page; older Enterprise servers may lack it): this process asks
+    /// their issues one by one.
+    wide_refused: std::collections::BTreeSet<String>,
+}
+
+/// Issue `number` of repository `repo`, from a ticket key (`owner/name#12`).
+fn parse_key(key: &str) -> Result<(&str, u64), SourceError> {
+    key.rsplit_once('#')
+        .and_then(|(repo, n)| Some((repo, n.parse().ok()?)))
+        .filter(|(repo, _)| repo.contains('/'))
+        .ok_or_else(|| SourceError::Refused(format!("{key:?} is not a GitHub issue key")))
+}
+
+impl GithubSource {
+    pub fn new(name: &str, settings: Settings, policy: Policy) -> GithubSource {
+        GithubSource {
+            name: name.to_string(),
+            source: Arc::from(name),
+            sweeps: SweepClock::new(settings.sweep_every),
+            settings,
+            http: Http::new(policy),
+            known: false,
+            asked: Asked::default(),
+            wide: BTreeMap::new(),
+            wide_from: history::WIDE_FROM,
+            wide_refused: Default::default(),
+        }
+    }
+
+    /// How many changed issues one repository-wide events read must cover before a sync
+    /// reads it instead of asking each issue (50 unless set; `usize::MAX`: never).
+    pub fn wide_from(mut self, issues: usize) -> GithubSource {
+        self.wide_from = issues;
+        self
+    }
+
+    /// What the syncs of this process have asked so far.
+    pub fn asked(&self) -> Asked {
+        self.asked
+    }
+
+    fn http(&self) -> Result<&Http, SourceError> {
+        self.http.as_ref().map_err(|e| SourceError::from(e.clone()))
+    }
+
+    fn token(&self) -> Result<String, SourceError> {
+        super::secret(
+            &self.settings.token_env,
+            "token_env",
+            "a GitHub token (fine-grained: Issues read, and write for changes)",
+        )
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.settings.url.trim_end_matches('/'))
+    }
+
+    /// One request with GitHub's headers, its rate limits read (see `limits`).
+    async fn request(
+        &self,
+        method: Method,
+        url: &str,
+        etag: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Body, SourceError> {
+        let token = self.token()?;
+        let build = |c: &reqwest::Client| -> RequestBuilder {
+            let mut r = c
+                .request(method.clone(), url)
+                .bearer_auth(&token)
+                .header(reqwest::header::ACCEPT, "application/vnd.github+json")
+                .header("X-GitHub-Api-Version", API_VERSION);
+            if let Some(tag) = etag {
+                r = r.header(reqwest::header::IF_NONE_MATCH, tag);
+            }
+            if let Some(json) = body {
+                r = r.json(json);
+            }
+            r
+        };
+        let limits = limits::Limits::default();
+        let classify = move |a: &super::http::Answer<'_>| limits.classify(a, Utc::now());
+        Ok(self.http()?.body_classified(build, Some(&classify)).await?)
+    }
+
+    async fn get(&self, url: &str) -> Result<Body, SourceError> {
+        self.request(Method::GET, url, None, None).await
+    }
+
+    /// The next page's address from `body`'s `Link` header, refused when it leaves the
+    /// configured origin: the token goes with every page.
+    fn next_page(&self, body: &Body) -> Result<Option<String>, SourceError> {
+        let Some(next) = body.header("link").and_then(limits::next_link) else {
+            return Ok(None);
+        };
+        let origin = |u: &str| reqwest::Url::parse(u).ok().map(|u| u.origin());
+        if origin(next).is_none() || origin(next) != origin(&self.settings.url) {
+            return Err(SourceError::Invalid(format!(
+                "GitHub's next page {next} is not on {}; lookout sends the token nowhere else",
+                self.settings.url
+            )));
+        }
+        Ok(Some(next.to_string()))
+    }
+
+    /// Every element of a list answer, by `Link` pages from `first`, read as `T`; what does
+    /// not read is named in a warning with `what`.
+    async fn all_pages<T: for<'de> Deserialize<'de>>(
+        &self,
+        first: String,
+        what: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<T>, SourceError> {
+        let mut out = Vec::new();
+        let mut odd = Vec::new();
+        let mut next = Some(first);
+        while let Some(url) = next {
+            let body = self.get(&url).await?;
+            next = self.next_page(&body)?;
+            match body.parse::<Listing<T>>()? {
+                Listing::Items(items) => {
+                    let (good, bad) = items.split();
+                    out.extend(good);
+                    odd.extend(bad.into_iter().map(|u| {
+                        format!(
+                            "{what} {} skipped: {}",
+                            u.name_or("without an id"),
+                            u.reason
+                        )
+                    }));
+                }
+                Listing::NotAList(instead) => {
+                    return Err(SourceError::Invalid(format!(
+                        "{url}: GitHub answered {instead} where a list belongs"
+                    )));
+                }
+            }
+        }
+        warn_each(odd, NAMED_SKIPS, warnings);
+        Ok(out)
+    }
+
+    /// The repositories as projects, and who can be assigned in each.
+    async fn refresh_repos(
+        &mut self,
+        warnings: &mut Vec<String>,
+    ) -> Result<(Vec<Project>, Vec<Member>), SourceError> {
+        let mut projects = Vec::new();
+        let mut members = Vec::new();
+        for repo in &self.settings.repos {
+            let body = match self.get(&self.url(&format!("/repos/{repo}"))).await {
+                Err(SourceError::NotFound(_)) => {
+                    return Err(SourceError::Config(format!(
+                        "repository {repo:?} is not visible to this token (check `repos` and \
+                         the token's repository access)"
+                    )));
+                }
+                other => other?,
+            };
+            let r: dto::Repo = body.parse()?;
+            projects.push(Project {
+                source: self.name.clone(),
+                key: repo.clone(),
+                name: r.full_name,
+                description: r.description.unwrap_or_default(),
+                created: r.created_at,
+                url: r.html_url,
+                target: None,
+            });
+            let first = self.url(&format!("/repos/{repo}/assignees?per_page={PAGE}"));
+            let what = format!("an assignee of {repo}");
+            let users: Vec<dto::User> = self.all_pages(first, &what, warnings).await?;
+            members.extend(users.into_iter().map(|u| Member {
+                source: self.name.as_str().into(),
+                project: repo.as_str().into(),
+                login: u.login.as_str().into(),
+                display_name: u.login.into(),
+            }));
+        }
+        self.known = true;
+        Ok((projects, members))
+    }
+
+    fn listing_url(&self, repo: &str, since: Option<DateTime<Utc>>, per_page: usize) -> String {
+        let mut url = self.url(&format!(
+            "/repos/{repo}/issues?state=all&sort=updated&direction=asc&per_page={per_page}"
+        ));
+        if let Some(s) = since {
+            url.push_str(&format!("&since={}", s.format("%Y-%m-%dT%H:%M:%SZ")));
+        }
+        url
+    }
+
+    /// The issues of one listing page (pull requests dropped); what does not read is named
+    /// in `skipped`.
+    fn issues_in(
+        &self,
+        repo: &str,
+        body: &Body,
+        skipped: &mut Vec<String>,
+    ) -> Result<Vec<dto::Issue>, SourceError> {
+        let items = match body.parse::<Listing<&RawValue>>()? {
+            Listing::Items(items) => items,
+            Listing::NotAList(instead) => {
+                return Err(SourceError::Invalid(format!(
+                    "{}: GitHub answered {instead} where a list of issues belongs",
+                    body.url()
+                )));
+            }
+        };
+        let mut out = Vec::with_capacity(items.0.len());
+        for item in items.0 {
+            let raw = match item {
+                Ok(raw) => raw,
+                Err(u) => {
+                    skipped.push(format!("a GitHub issue of {repo} skipped: {}", u.reason));
+                    continue;
+                }
+            };
+            if serde_json::from_str::<dto::Kind>(raw.get()).is_ok_and(|k| k.pull_request.is_some())
+            {
+                continue;
+            }
+            match serde_json::from_str::<dto::Issue>(raw.get()) {
+                Ok(issue) => out.push(issue),
+                Err(e) => skipped.push(unreadable_issue(repo, raw, &e)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// An issue's events, every page; `None` with a warning when they cannot be read (the
+    /// ticket is kept without its history), and for an issue gone since it was listed.
+    async fn events(
+        &self,
+        repo: &str,
+        number: u64,
+    ) -> Result<(Vec<dto::Event>, Vec<String>), SourceError> {
+        let first = self.url(&format!(
+            "/repos/{repo}/issues/{number}/events?per_page={PAGE}"
+        ));
+        let what = format!("an event of {repo}#{number}");
+        let mut warnings = Vec::new();
+        match self.all_pages(first, &what, &mut warnings).await {
+            Ok(events) => Ok((events, warnings)),
+            Err(SourceError::NotFound(_)) => Ok((Vec::new(), warnings)),
+            Err(SourceError::Invalid(why)) => Ok((
+                Vec::new(),
+                vec![format!(
+                    "{repo}#{number} is kept without its history: {why}"
+                )],
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn fetch_changes(
+        &mut self,
+        cursor: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<ChangeSet, SourceError> {
+        let overlap = chrono::Duration::seconds(OVERLAP_SECS);
+        let mut cur: Cursor = cursor
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .unwrap_or_default();
+        let mut changes = ChangeSet::new(self.name.clone());
+        let nothing_stored = self.settings.repos.iter().all(|r| {
+            cur.repos
+                .get(r)
+                .is_none_or(|c| Window::parse(Some(&c.window)).from(overlap).is_none())
+        });
+        if !cur.pending {
+            cur.full = nothing_stored;
+            self.wide.clear();
+        }
+        if !self.known || nothing_stored {
+            let (projects, members) = self.refresh_repos(&mut changes.warnings).await?;
+            changes.projects = projects;
+            changes.members = members;
+        }
+        let mut skipped = Vec::new();
+        for repo in self.settings.repos.clone() {
+            let state = cur.repos.entry(repo.clone()).or_default();
+            let mut window = Window::parse(Some(&state.window));
+            let since = window.from(overlap);
+            let first = self.listing_url(&repo, since, PAGE);
+            let etag = state
+                .etag
+                .as_ref()
+                .filter(|(url, _)| *url == first)
+                .map(|(_, tag)| tag.clone());
+            let mut fresh: Vec<dto::Issue> = Vec::new();
+            let mut next = Some(first.clone());
+            let mut pages = 0;
+            let mut new_etag = None;
+            while let Some(url) = next.take() {
+                let tag = etag.as_deref().filter(|_| pages == 0);
+                let body = self.request(Method::GET, &url, tag, None).await?;
+                if body.not_modified() {
+                    self.asked.not_modified += 1;
+                    new_etag = etag.clone();
+                    break;
+                }
+                self.asked.listing_pages += 1;
+                if pages == 0 {
+                    new_etag = body.header("etag").map(str::to_string);
+                }
+                pages += 1;
+                next = self.next_page(&body)?;
+                for issue in self.issues_in(&repo, &body, &mut skipped)? {
+                    if window.seen(issue.id, issue.updated_at) {
+                        continue;
+                    }
+                    match fresh.iter_mut().find(|f| f.id == issue.id) {
+                        Some(older) => *older = issue,
+                        None => fresh.push(issue),
+                    }
+                }
+                if next.is_some() && fresh.len() >= BATCH {
+                    changes.more = true;
+                    break;
+                }
+            }
+
+            // An issue not touched since it was opened has only events from its opening
+            // (labels and assignees set with it), which its fields already say: not asked.
+            let wanted: Vec<&dto::Issue> = fresh.iter().filter(|i| !untouched(i)).collect();
+            let coverable = wanted
+                .iter()
+                .filter(|i| history::RepoHistory::would_cover(since, i))
+                .count();
+            let kept = self.wide.get(&repo).is_some_and(|h| h.reaches(since));
+            if !kept && coverable > self.wide_from && !self.wide_refused.contains(&repo) {
+                match self
+                    .repo_history(&repo, since, now, &mut changes.warnings)
+                    .await
+                {
+                    Ok(read) => {
+                        self.wide.insert(repo.clone(), read);
+                    }
+                    Err(
+                        SourceError::Refused(why)
+                        | SourceError::NotFound(why)
+                        | SourceError::Invalid(why),
+                    ) => {
+                        changes.warnings.push(format!(
+                            "{repo}: GitHub's list of the repository's events could not be \
+                             read ({why}); each changed issue's events are asked for instead"
+                        ));
+                        self.wide_refused.insert(repo.clone());
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            let wide = self.wide.get(&repo).filter(|h| h.reaches(since));
+            let plans: Vec<History> = fresh
+                .iter()
+                .map(|i| match wide.and_then(|h| h.events_of(i)) {
+                    _ if untouched(i) => History::Opening,
+                    Some(events) => History::Read(events),
+                    None => History::Ask(i.number),
+                })
+                .collect();
+            let asked = plans
+                .iter()
+                .filter(|p| matches!(p, History::Ask(_)))
+                .count();
+            let this = &*self;
+            let repo_ref = repo.as_str();
+            let histories: Vec<(Vec<dto::Event>, Vec<String>)> = futures::stream::iter(plans)
+                .map(|plan| async move {
+                    match plan {
+                        History::Ask(n) => this.events(repo_ref, n).await,
+                        History::Read(events) => Ok((events, Vec::new())),
+                        History::Opening => Ok((Vec::new(), Vec::new())),
+                    }
+                })
+                .buffered(CONCURRENCY)
+                .try_collect()
+                .await?;
+            self.asked.event_requests += asked;
+            for (issue, (events, warnings)) in fresh.into_iter().zip(histories) {
+                skipped.extend(warnings);
+                window.add(issue.id, issue.updated_at);
+                let mapped = map::issue(&self.source, &repo, &self.settings.labels, issue, &events);
+                changes.tickets.push(mapped.ticket);
+                changes.transitions.extend(mapped.transitions);
+            }
+            let state = cur.repos.entry(repo.clone()).or_default();
+            state.window = window.cursor(overlap);
+            // Only a one-page listing's ETag says "nothing new": a change lands on the last
+            // page of a longer one, and its first page stays the same. The window may have
+            // moved, so the tag is kept for the address the next sync will ask.
+            state.etag = match new_etag {
+                Some(tag) if pages <= 1 && !changes.more => {
+                    Some((self.listing_url(&repo, window.from(overlap), PAGE), tag))
+                        .filter(|(url, _)| *url == first)
+                }
+                _ => None,
+            };
+            if changes.more {
+                break;
+            }
+        }
+        warn_each(skipped, NAMED_SKIPS, &mut changes.warnings);
+
+        if !changes.more {
+            let full = cur.full;
+            if self.sweeps.due(&mut cur.clock, full, now) {
+                changes.sweep = self
+                    .all_ids(&mut changes.warnings)
+                    .await?
+                    .map(|present| Sweep { present, at: now });
+            }
+        }
+        cur.pending = changes.more;
+        if !changes.more {
+            self.wide.clear();
+        }
+        changes.cursor = Some(serde_json::to_string(&cur).unwrap_or_default());
+        Ok(changes)
+    }
+
+    /// Every issue id the repositories still have; `None` (and a warning) when an item does
+    /// not read, since a sweep without it would delete that ticket.
+    async fn all_ids(&self, warnings: &mut Vec<String>) -> Result<Option<Vec<u64>>, SourceError> {
+        #[derive(Deserialize)]
+        struct Id {
+            id: u64,
+            #[serde(default)]
+            pull_request: Option<serde::de::IgnoredAny>,
+        }
+        let mut ids = Vec::new();
+        for repo in &self.settings.repos {
+            let first = self.url(&format!("/repos/{repo}/issues?state=all&per_page={PAGE}"));
+            let mut odd = Vec::new();
+            let listed: Vec<Id> = self.all_pages(first, "an issue", &mut odd).await?;
+            if let Some(why) = odd.first() {
+                warnings.push(format!(
+                    "the check for deleted GitHub issues was skipped: {why}"
+                ));
+                return Ok(None);
+            }
+            ids.extend(
+                listed
+                    .iter()
+                    .filter(|i| i.pull_request.is_none())
+                    .map(|i| i.id),
+            );
+        }
+        Ok(Some(ids))
+    }
+}
+
+/// Where an issue's history comes from in this sync.
+enum History {
+    /// Untouched since it was opened: its fields say it all.
+    Opening,
+    /// From the repository-wide read.
+    Read(Vec<dto::Event>),
+    /// Its own events request, by number.
+    Ask(u64),
+}
+
+/// Whether the issue is as it was opened: updated within moments of its creation (a form's
+/// labels and assignees land a second or two after it).
+fn untouched(issue: &dto::Issue) -> bool {
+    issue.updated_at - issue.created_at <= chrono::Duration::seconds(UNTOUCHED_SECS)
+}
+
+/// The warning for a listed issue that does not read: its repository and number (or id),
+/// and the field at fault. Only on the failure path: it reads the record again.
+fn unreadable_issue(repo: &str, raw: &RawValue, error: &serde_json::Error) -> String {
+    let value: serde_json::Value = serde_json::from_str(raw.get()).unwrap_or_default();
+    let who = match (&value["number"], &value["id"]) {
+        (serde_json::Value::Number(n), _) => format!("{repo}#{n}"),
+        (_, serde_json::Value::Number(id)) => format!("{repo} issue id {id}"),
+        _ => format!("an issue of {repo}"),
+    };
+    format!(
+        "GitHub issue {who} skipped: {}",
+        field_at_fault::<dto::Issue>(&value, error)
+    )
+}
+
+impl Source for GithubSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn fetch<'a>(
+        &'a mut self,
+        cursor: Option<String>,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<ChangeSet, SourceError>> {
+        Box::pin(self.fetch_changes(cursor, now))
+    }
+
+    fn projects(&mut self) -> BoxFuture<'_, Result<Vec<Project>, SourceError>> {
+        Box::pin(async move { Ok(self.refresh_repos(&mut Vec::new()).await?.0) })
+    }
+
+    fn trial(&mut self) -> BoxFuture<'_, Result<Option<Trial>, SourceError>> {
+        Box::pin(async move { Ok(Some(self.trial_read().await?)) })
+    }
+
+    fn facts<'a>(
+        &'a mut self,
+        _ticket: u64,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Facts, SourceError>> {
+        Box::pin(self.read_facts(key))
+    }
+
+    fn statuses<'a>(
+        &'a mut self,
+        _ticket: u64,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, SourceError>> {
+        Box::pin(self.allowed_statuses(key))
+    }
+
+    fn apply<'a>(
+        &'a mut self,
+        action: &'a TrackerAction,
+    ) -> BoxFuture<'a, Result<(), SourceError>> {
+        Box::pin(self.write(action))
+    }
+
+    fn budget(&self) -> Option<Budget> {
+        self.http.as_ref().ok()?.reported_budget()
+    }
+}

@@ -1,0 +1,463 @@
+#![allow(dead_code)]
+//! A GitHub-shaped server on 127.0.0.1: issue listings paged by `Link` (to the
+//! `/repositories/{id}/...` addresses GitHub itself uses, which a client cannot guess), pull
+//! requests mixed in, `since` filtering, ETags with 304, issue events (per issue, and for the
+//! whole repository newest first, paged by `Link`), and whatever replies a test queues ahead
+//! of them (rate limits, failures).
+
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{Value, json};
+
+use super::routed::{self, Reply, Request};
+
+#[derive(Debug, Clone)]
+pub struct FakeEvent {
+    pub kind: &'static str,
+    pub at: i64,
+    pub who: Option<String>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FakeIssue {
+    pub id: u64,
+    pub number: u64,
+    pub title: String,
+    pub created: i64,
+    pub updated: i64,
+    /// When it was closed and why (`completed`, `not_planned`).
+    pub closed: Option<(i64, &'static str)>,
+    pub assignee: Option<String>,
+    pub labels: Vec<String>,
+    pub pull_request: bool,
+    pub events: Vec<FakeEvent>,
+    /// Sent instead of the rendered issue (an odd record).
+    pub raw: Option<String>,
+}
+
+impl FakeIssue {
+    pub fn open(number: u64, created: i64) -> FakeIssue {
+        FakeIssue {
+            id: 1_000_000 + number,
+            number,
+            title: format!("Issue {number}"),
+            created,
+            updated: created,
+            closed: None,
+            assignee: None,
+            labels: Vec::new(),
+            pull_request: false,
+            events: Vec::new(),
+            raw: None,
+        }
+    }
+
+    pub fn render(&self, repo: &str) -> String {
+        if let Some(raw) = &self.raw {
+            return raw.clone();
+        }
+        let user = |l: &String| json!({ "login": l, "id": 7, "type": "User" });
+        let mut v = json!({
+            "id": self.id,
+            "node_id": "I_kwDO",
+            "number": self.number,
+            "title": self.title,
+            "user": { "login": "reporter", "id": 1 },
+            "state": if self.closed.is_some() { "closed" } else { "open" },
+            "state_reason": self.closed.map(|c| c.1),
+            "labels": self.labels.iter().map(|l| json!({ "id": 1, "name": l, "color": "ededed" })).collect::<Vec<_>>(),
+            "assignee": self.assignee.as_ref().map(user),
+            "assignees": self.assignee.iter().map(user).collect::<Vec<_>>(),
+            "comments": 2,
+            "created_at": stamp(self.created),
+            "updated_at": stamp(self.updated),
+            "closed_at": self.closed.map(|c| stamp(c.0)),
+            "html_url": format!("https://github.com/{repo}/issues/{}", self.number),
+            "body": "Steps to reproduce: open the app, press the button.",
+        });
+        if self.pull_request {
+            v["pull_request"] = json!({ "url": "https://api.github.com/pulls/1" });
+        }
+        v.to_string()
+    }
+}
+
+pub fn stamp(t: i64) -> String {
+    Utc.timestamp_opt(t, 0)
+        .single()
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+fn parse_stamp(s: &str) -> Option<i64> {
+    s.parse::<DateTime<Utc>>().ok().map(|t| t.timestamp())
+}
+
+#[derive(Default)]
+pub struct State {
+    /// Repository (`owner/name`) to its issues.
+    pub repos: Vec<(String, Vec<FakeIssue>)>,
+    pub assignees: Vec<String>,
+    /// Every request, when `logging`.
+    pub log: Vec<Request>,
+    pub logging: bool,
+    pub requests: usize,
+    /// The repository-wide events list answers 422, as GitHub does past its paging limit.
+    pub refuse_wide: bool,
+    /// Replies sent, in order, before any route answers.
+    pub queued: VecDeque<Reply>,
+    /// Per repository, issue number to its place in the list.
+    index: Vec<std::collections::HashMap<u64, usize>>,
+    /// Per repository, every event newest first: (place of its issue, place of the event).
+    newest: Vec<Vec<(usize, usize)>>,
+}
+
+impl State {
+    fn issue_mut(&mut self, repo: &str, number: u64) -> Option<&mut FakeIssue> {
+        let r = self.repos.iter().position(|(r, _)| r == repo)?;
+        let at = *self.index.get(r)?.get(&number)?;
+        self.repos[r].1.get_mut(at)
+    }
+
+    /// Sorts each listing by update and indexes it by number.
+    fn sort(&mut self) {
+        for (_, issues) in &mut self.repos {
+            issues.sort_by_key(|i| (i.updated, i.id));
+        }
+        self.index = self
+            .repos
+            .iter()
+            .map(|(_, issues)| {
+                issues
+                    .iter()
+                    .enumerate()
+                    .map(|(k, i)| (i.number, k))
+                    .collect()
+            })
+            .collect();
+        self.newest = self
+            .repos
+            .iter()
+            .map(|(_, issues)| {
+                let mut all: Vec<(usize, usize)> = issues
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(k, i)| (0..i.events.len()).map(move |e| (k, e)))
+                    .collect();
+                // GitHub's ids grow with time: newest first is by time, then id, descending.
+                all.sort_by_key(|&(k, e)| {
+                    let i = &issues[k];
+                    std::cmp::Reverse((i.events[e].at, event_id(i, e)))
+                });
+                all
+            })
+            .collect();
+    }
+}
+
+/// An event's id: unique, and growing with the order of an issue's events.
+pub fn event_id(issue: &FakeIssue, k: usize) -> u64 {
+    issue.number * 1000 + k as u64 + 1
+}
+
+/// An event as GitHub lists it for its issue; the repository-wide list adds the issue.
+fn render_event(issue: &FakeIssue, k: usize) -> Value {
+    let e = &issue.events[k];
+    let mut v = json!({
+        "id": event_id(issue, k), "event": e.kind, "created_at": stamp(e.at),
+        "actor": { "login": "someone" }
+    });
+    if let Some(w) = &e.who {
+        v["assignee"] = json!({ "login": w });
+    }
+    if let Some(l) = &e.label {
+        v["label"] = json!({ "name": l, "color": "ededed" });
+    }
+    v
+}
+
+pub struct FakeGithub {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+}
+
+impl FakeGithub {
+    pub fn start(repos: Vec<(String, Vec<FakeIssue>)>, logging: bool) -> FakeGithub {
+        let mut state = State {
+            repos,
+            assignees: vec!["ana".into(), "bo".into()],
+            logging,
+            ..State::default()
+        };
+        state.sort();
+        let state = Arc::new(Mutex::new(state));
+        let base = Arc::new(Mutex::new(String::new()));
+        let (held, at) = (state.clone(), base.clone());
+        let addr = routed::serve(Arc::new(move |r: Request| {
+            let base = at.lock().expect("base").clone();
+            handle(&held, &base, r)
+        }));
+        let url = format!("http://{addr}");
+        *base.lock().expect("base") = url.clone();
+        FakeGithub { url, state }
+    }
+
+    pub fn queue(&self, reply: Reply) {
+        self.state.lock().expect("state").queued.push_back(reply);
+    }
+
+    pub fn log(&self) -> Vec<Request> {
+        self.state.lock().expect("state").log.clone()
+    }
+
+    pub fn clear_log(&self) {
+        self.state.lock().expect("state").log.clear();
+    }
+
+    /// Opens `issue` in `repo`.
+    pub fn add(&self, repo: &str, issue: FakeIssue) {
+        let mut s = self.state.lock().expect("state");
+        if let Some((_, issues)) = s.repos.iter_mut().find(|(r, _)| r == repo) {
+            issues.push(issue);
+        }
+        s.sort();
+    }
+
+    /// Changes issue `number` of `repo` with `change`, then re-sorts the listing.
+    pub fn update(&self, repo: &str, number: u64, change: impl FnOnce(&mut FakeIssue)) {
+        let mut s = self.state.lock().expect("state");
+        if let Some(i) = s.issue_mut(repo, number) {
+            change(i);
+        }
+        s.sort();
+    }
+}
+
+fn etag_of(body: &str) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut h);
+    format!("W/\"{:x}\"", h.finish())
+}
+
+fn handle(state: &Mutex<State>, base: &str, r: Request) -> Reply {
+    let mut s = state.lock().expect("state");
+    s.requests += 1;
+    if s.logging {
+        s.log.push(r.clone());
+    }
+    if let Some(reply) = s.queued.pop_front() {
+        return reply;
+    }
+    let parts: Vec<&str> = r.path.trim_start_matches('/').split('/').collect();
+    let repo_of = |s: &State, owner: &str, name: &str| {
+        let full = format!("{owner}/{name}");
+        s.repos.iter().position(|(r, _)| *r == full)
+    };
+    let by_id = |id: &str| id.parse::<usize>().ok().and_then(|i| i.checked_sub(1));
+    match (r.method.as_str(), parts.as_slice()) {
+        ("GET", ["repos", o, n]) => match repo_of(&s, o, n) {
+            Some(_) => Reply::json(&json!({
+                "id": 1, "full_name": format!("{o}/{n}"), "description": "The app",
+                "created_at": "2024-01-01T00:00:00Z",
+                "html_url": format!("https://github.com/{o}/{n}")
+            })),
+            None => Reply::raw(404, r#"{"message":"Not Found"}"#),
+        },
+        ("GET", ["repos", _, _, "assignees"]) => {
+            let users: Vec<Value> = s.assignees.iter().map(|l| json!({ "login": l })).collect();
+            Reply::json(&Value::Array(users))
+        }
+        ("GET", ["repos", o, n, "issues"]) => match repo_of(&s, o, n) {
+            Some(i) => listing(&s, base, i, &r),
+            None => Reply::raw(404, "{}"),
+        },
+        ("GET", ["repositories", id, "issues"]) => match by_id(id) {
+            Some(i) if i < s.repos.len() => listing(&s, base, i, &r),
+            _ => Reply::raw(404, "{}"),
+        },
+        ("GET", ["repos", o, n, "issues", num, "events"]) => {
+            let repo = format!("{o}/{n}");
+            let number: u64 = num.parse().unwrap_or(0);
+            match s.issue_mut(&repo, number) {
+                Some(i) => {
+                    let events: Vec<Value> =
+                        (0..i.events.len()).map(|k| render_event(i, k)).collect();
+                    Reply::json(&Value::Array(events))
+                }
+                None => Reply::raw(404, "{}"),
+            }
+        }
+        ("GET", ["repos", _, _, "issues", "events"]) if s.refuse_wide => Reply::raw(
+            422,
+            r#"{"message":"In order to keep the API fast for everyone, pagination is limited for this resource."}"#,
+        ),
+        ("GET", ["repos", o, n, "issues", "events"]) => match repo_of(&s, o, n) {
+            Some(i) => repo_events(&s, base, i, &r),
+            None => Reply::raw(404, "{}"),
+        },
+        ("GET", ["repositories", id, "issues", "events"]) => match by_id(id) {
+            Some(i) if i < s.repos.len() => repo_events(&s, base, i, &r),
+            _ => Reply::raw(404, "{}"),
+        },
+        ("GET", ["repos", o, n, "issues", num]) => {
+            let repo = format!("{o}/{n}");
+            let number: u64 = num.parse().unwrap_or(0);
+            match s.issue_mut(&repo, number) {
+                Some(i) => Reply::raw(200, i.render(&repo)),
+                None => Reply::raw(404, "{}"),
+            }
+        }
+        ("POST" | "PATCH" | "DELETE", ["repos", ..]) => Reply::raw(200, "{}"),
+        _ => Reply::raw(404, r#"{"message":"Not Found"}"#),
+    }
+}
+
+fn listing(s: &State, base: &str, repo: usize, r: &Request) -> Reply {
+    let (name, issues) = &s.repos[repo];
+    let since = r.param("since").first().and_then(|v| parse_stamp(v));
+    let per_page: usize = r
+        .param("per_page")
+        .first()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    let page: usize = r
+        .param("page")
+        .first()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let matching: Vec<&FakeIssue> = issues
+        .iter()
+        .filter(|i| since.is_none_or(|s| i.updated >= s))
+        .collect();
+    let shown = matching.iter().skip((page - 1) * per_page).take(per_page);
+    let mut body = String::from("[");
+    for (k, i) in shown.enumerate() {
+        if k > 0 {
+            body.push(',');
+        }
+        body.push_str(&i.render(name));
+    }
+    body.push(']');
+    let etag = etag_of(&body);
+    if r.header("if-none-match") == Some(etag.as_str()) {
+        return Reply::raw(304, "").with_header("ETag", &etag);
+    }
+    let mut reply = Reply::raw(200, body).with_header("ETag", &etag);
+    if page * per_page < matching.len() {
+        let mut next = format!(
+            "{base}/repositories/{}/issues?state=all&sort=updated&direction=asc&per_page={per_page}&page={}",
+            repo + 1,
+            page + 1
+        );
+        if let Some(v) = r.param("since").first() {
+            next.push_str(&format!("&since={v}"));
+        }
+        reply = reply.with_header(
+            "Link",
+            &format!(
+                "<{next}>; rel=\"next\", <{base}/repositories/{}/issues?page=999>; rel=\"last\"",
+                repo + 1
+            ),
+        );
+    }
+    reply
+}
+
+/// The repository's events, newest first, each with its issue, paged by `Link`.
+fn repo_events(s: &State, base: &str, repo: usize, r: &Request) -> Reply {
+    let (name, issues) = &s.repos[repo];
+    let per_page: usize = r
+        .param("per_page")
+        .first()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    let page: usize = r
+        .param("page")
+        .first()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let all = &s.newest[repo];
+    let mut body = String::from("[");
+    for (n, &(k, e)) in all
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .enumerate()
+    {
+        if n > 0 {
+            body.push(',');
+        }
+        let issue = &issues[k];
+        let mut event = render_event(issue, e).to_string();
+        event.pop();
+        body.push_str(&event);
+        body.push_str(",\"issue\":");
+        body.push_str(&issue.render(name));
+        body.push('}');
+    }
+    body.push(']');
+    let mut reply = Reply::raw(200, body);
+    if page * per_page < all.len() {
+        let at = format!("{base}/repositories/{}/issues/events", repo + 1);
+        reply = reply.with_header(
+            "Link",
+            &format!(
+                "<{at}?per_page={per_page}&page={}>; rel=\"next\", <{at}?page=999>; rel=\"last\"",
+                page + 1
+            ),
+        );
+    }
+    reply
+}
+
+/// `n` issues in `repo` created an hour apart from `start`, with events: a priority label at
+/// creation, an assignment for one in three, and a close for every other one.
+pub fn generate(n: u64, start: i64) -> Vec<FakeIssue> {
+    (1..=n)
+        .map(|k| {
+            let created = start + k as i64 * 60;
+            let mut i = FakeIssue::open(k, created);
+            let level = ["P1", "P2", "P3"][(k % 3) as usize];
+            i.labels = vec![level.to_string(), "bug".to_string()];
+            i.events.push(FakeEvent {
+                kind: "labeled",
+                at: created,
+                who: None,
+                label: Some(level.to_string()),
+            });
+            i.updated = created;
+            if k % 3 == 0 {
+                i.assignee = Some("ana".into());
+                i.updated = created + 3600;
+                i.events.push(FakeEvent {
+                    kind: "assigned",
+                    at: i.updated,
+                    who: Some("ana".into()),
+                    label: None,
+                });
+            }
+            if k % 2 == 0 {
+                i.updated = created + 7200;
+                let reason = if k % 10 == 0 {
+                    "not_planned"
+                } else {
+                    "completed"
+                };
+                i.closed = Some((i.updated, reason));
+                i.events.push(FakeEvent {
+                    kind: "closed",
+                    at: i.updated,
+                    who: None,
+                    label: None,
+                });
+            }
+            i
+        })
+        .collect()
+}

@@ -6,6 +6,8 @@
 //! change the shapes lookout reads. Listings page forward-only by the `Link` header.
 
 mod client;
+pub mod dto;
+pub mod map;
 mod status;
 
 use std::time::Duration;

@@ -102,7 +102,8 @@ pub enum Command {
     /// Move tickets closed more than DAYS ago, with their history, time entries and notes,
     /// to a compressed archive file; flow metrics stay as they were.
     Archive {
-        #[arg(long, value_name = "DAYS")]
+        /// At least 30: the last 30 days' flow is read from the tickets themselves.
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(30..))]
         older_than: u32,
         /// Say what would move; write nothing.
         #[arg(long)]

@@ -29,8 +29,9 @@ fn finish(state: &mut State, job: ExportJob) -> PathBuf {
     let message = state.message.as_ref().expect("a status line").to_string();
     let path = message
         .split_once(" to ")
-        .map(|(_, p)| PathBuf::from(p))
-        .unwrap_or_else(|| panic!("no path in {message:?}"));
+        .and_then(|(_, p)| p.split_once(" in "))
+        .map(|(file, dir)| PathBuf::from(dir).join(file))
+        .unwrap_or_else(|| panic!("no file and folder in {message:?}"));
     assert!(message.starts_with("exported "), "{message}");
     assert!(path.is_file(), "{message}");
     path

@@ -290,6 +290,8 @@ fn the_cli_archives_restores_and_says_what_moved() {
         let store = demo_store(data, Utc::now());
         trees(&store)
     };
+    let out = lookout(&["archive", "--older-than", "7"], data);
+    assert_eq!(out.status.code(), Some(2), "the last 30 days stay: {out:?}");
     let out = lookout(&["archive", "--older-than", "36500"], data);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{out:?}");
@@ -365,7 +367,7 @@ fn retention_settings_are_checked_with_file_line_and_key() {
     );
     let absent = Settings::parse(Path::new("lookout.toml"), "[retention]\n").expect("valid");
     assert_eq!(absent.retention, None, "no key: never");
-    for bad in ["0", "-3", "40000"] {
+    for bad in ["0", "-3", "29", "40000"] {
         let err = config_error(&format!(
             "[ui]\n\n[retention]\narchive_closed_after_days = {bad}\n"
         ));

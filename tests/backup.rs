@@ -206,3 +206,33 @@ fn a_restore_killed_between_its_renames_leaves_the_old_store() {
     assert_eq!(dump(dir.path()), before, "the old store is back");
     assert!(!dir.path().join("store.replaced").exists());
 }
+
+/// A restore holds `restore.lock` between its renames; an open in that moment must not take
+/// the old store aside for an interrupted restore, nor start an empty store where none is.
+#[test]
+fn an_open_waits_for_no_restore_half_way_through_its_swap() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let before = filled(dir.path());
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.path().join("restore.lock"))
+        .expect("lock file");
+    lock.try_lock().expect("the test is the restore");
+    std::fs::rename(dir.path().join("store"), dir.path().join("store.replaced")).expect("rename");
+    let e = Store::open(dir.path()).err().expect("refused mid-swap");
+    assert!(e.to_string().contains("restore-backup"), "{e}");
+    assert!(
+        !dir.path().join("store").exists(),
+        "no empty store was started"
+    );
+    assert!(
+        dir.path().join("store.replaced").exists(),
+        "the old store stays aside"
+    );
+    drop(lock);
+    // After both renames the leftover goes: as the restore itself would have finished.
+    std::fs::rename(dir.path().join("store.replaced"), dir.path().join("store")).expect("back");
+    assert_eq!(dump(dir.path()), before);
+}

@@ -84,11 +84,12 @@ pub struct ExportJob {
     pub rows: Rows,
 }
 
-/// Where exports go: `exports/` beside the store. A `--demo` store lives in a temporary
-/// directory that goes when lookout quits, and its exports should outlive it: theirs go to
-/// the default data directory's `exports/`.
-pub fn folder(store: Option<&Path>) -> Option<PathBuf> {
-    let store = store?;
+/// Where exports go: `exports/` in the data directory (beside the store, never among sled's
+/// files, which a restore replaces whole). A `--demo` run's data directory is a temporary
+/// one that goes when lookout quits, and its exports should outlive it: theirs go to the
+/// default data directory's `exports/`.
+pub fn folder(data_dir: Option<&Path>) -> Option<PathBuf> {
+    let store = data_dir?;
     let demo = store
         .file_name()
         .and_then(|n| n.to_str())
@@ -347,7 +348,16 @@ impl ExportJob {
     /// Writes the file now and says what came of it, for the status line.
     pub fn run(self) -> String {
         match self.write(Local::now()) {
-            Ok((path, n)) => format!("exported {n} rows to {}", path.display()),
+            // The file's name first: at 80 columns the status line keeps that and cuts the
+            // folder, which is the same every time.
+            Ok((path, n)) => match (path.file_name(), path.parent()) {
+                (Some(file), Some(dir)) => format!(
+                    "exported {n} rows to {} in {}",
+                    file.to_string_lossy(),
+                    dir.display()
+                ),
+                _ => format!("exported {n} rows to {}", path.display()),
+            },
             Err(e) => format!("export failed: {e:#}"),
         }
     }
@@ -408,20 +418,14 @@ fn clean(cell: &str) -> std::borrow::Cow<'_, str> {
     crate::text::sanitize_cow(cell)
 }
 
-/// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula (and some
-/// read tab and carriage return the same way): such a cell gets a leading `'`.
+/// A cell for a spreadsheet: the report's guard against cells that run as formulas.
 pub fn csv_cell(cell: &str) -> String {
-    let cell = clean(cell);
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.into_owned()
-    }
+    crate::report::tables::text(&clean(cell))
 }
 
-/// A cell in a Markdown table: `|` would end it and `\` could escape the next character.
+/// A cell in a Markdown table, escaped as the report's tables are.
 pub fn markdown_cell(cell: &str) -> String {
-    clean(cell).replace('\\', "\\\\").replace('|', "\\|")
+    crate::report::markdown::cell(&clean(cell))
 }
 
 fn write_csv(out: impl std::io::Write, rows: &Rows) -> anyhow::Result<usize> {
@@ -468,6 +472,19 @@ fn write_markdown(mut out: impl std::io::Write, rows: &Rows) -> anyhow::Result<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exports_go_to_the_data_directory_not_among_the_store_s_files() {
+        let data = Path::new("/srv/lookout");
+        assert_eq!(folder(Some(data)), Some(data.join("exports")));
+        assert_eq!(folder(None), None);
+        let demo = std::env::temp_dir().join("lookout-demo-x1");
+        assert_ne!(
+            folder(Some(&demo)),
+            Some(demo.join("exports")),
+            "a demo's directory goes when it quits"
+        );
+    }
 
     fn table(rows: &[&[&str]]) -> Rows {
         Rows::Made(Table {

@@ -153,7 +153,8 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
         .collect();
 
     state.me = settings.me.clone();
-    state.export_dir = super::export::folder(store.path());
+    // The store lives in `<data dir>/store`; exports go beside it, not inside sled's files.
+    state.export_dir = super::export::folder(store.path().and_then(std::path::Path::parent));
     state.read_only_sources = settings
         .sources
         .iter()

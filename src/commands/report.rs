@@ -48,7 +48,7 @@ pub struct Args {
     /// at all.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
-    /// Decisions taken on or after this day (YYYY-MM-DD; default: 7 days ago).
+    /// Decisions taken on or after this day (YYYY-MM-DD, UTC; default: 7 days ago).
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub since: Option<NaiveDate>,
     /// One CSV table: projects, health, throughput, aging, stalled, forecasts, suggestions or

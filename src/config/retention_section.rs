@@ -7,7 +7,9 @@ use toml::Spanned;
 use super::{ConfigError, Doc};
 
 /// A day at least (a shorter age would archive what closed this morning), a century at most.
-const DAYS: std::ops::RangeInclusive<i64> = 1..=36_500;
+/// At least 30: flows over the last 28 and 30 days (done in 30 days, arrivals against
+/// deliveries) read tickets the store holds.
+const DAYS: std::ops::RangeInclusive<i64> = 30..=36_500;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

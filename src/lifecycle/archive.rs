@@ -25,6 +25,11 @@ pub enum ArchiveError {
          changed", path = .path.display()
     )]
     Unverified { path: PathBuf, what: String },
+    #[error(
+        "the store may have removed the tickets archived in {path} ({cause}); keep that file: \
+         `lookout restore` puts them back", path = .path.display()
+    )]
+    AfterWrite { path: PathBuf, cause: StoreError },
 }
 
 /// What an archive run did (or, dry, would do).
@@ -83,9 +88,17 @@ pub fn archive(
         return Err(unverified("its records differ from the store's".into()));
     }
     if let Err(e) = store.remove_archived(&works) {
-        // Nothing was removed: a file of tickets still in the store would only mislead.
-        let _ = std::fs::remove_file(file);
-        return Err(e.into());
+        // Refused before the transaction: nothing was removed, and a file of tickets still
+        // in the store would only mislead. Any other failure may come after the commit (the
+        // flush): the file may then be the only copy, and stays.
+        if matches!(e, StoreError::ChangedWhileArchiving { .. }) {
+            let _ = std::fs::remove_file(file);
+            return Err(e.into());
+        }
+        return Err(ArchiveError::AfterWrite {
+            path: file.to_path_buf(),
+            cause: e,
+        });
     }
     tracing::info!(file = %file.display(), "archived {}", counts.line());
     Ok(Archived::Moved {

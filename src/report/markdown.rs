@@ -18,6 +18,10 @@ pub fn cell(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            // `![](url)` would show (and fetch) an image, `[x](url)` a link the tracker chose.
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '!' => out.push_str("\\!"),
             '\r' | '\n' => out.push(' '),
             c => out.push(c),
         }
@@ -364,6 +368,11 @@ mod tests {
         assert_eq!(cell("a|b`c`\nd"), "a\\|b\\`c\\` d");
         assert_eq!(cell("<img src=x>"), "&lt;img src=x&gt;");
         assert_eq!(cell("back\\slash"), "back\\\\slash");
+        assert_eq!(
+            cell("![](http://pixel) [x](y)"),
+            "\\!\\[\\](http://pixel) \\[x\\](y)",
+            "no image fetched, no link the tracker chose"
+        );
     }
 
     #[test]

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use super::Source;
 use crate::domain::Portfolio;
-use crate::store::Store;
 
 /// What building a source may draw on.
 pub struct Build<'a> {
@@ -15,8 +14,9 @@ pub struct Build<'a> {
     pub name: &'a str,
     /// What the store holds now (the demo tracker resumes from it).
     pub stored: &'a Portfolio,
-    /// The store, where writes can happen (the demo tracker writes to it).
-    pub store: Option<&'a Store>,
+    /// Where the demo tracker takes its writes, when writes can happen (the store, through
+    /// the sync layer: sources never reach the store themselves).
+    pub desk: Option<Arc<dyn super::demo::Desk>>,
 }
 
 /// A connector's checked settings (see `registry` for how a connector is added).

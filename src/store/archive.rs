@@ -158,8 +158,8 @@ impl Store {
 
     /// Puts archived tickets back in one transaction and forgets their part in the flow
     /// (they count from their own timestamps again). A ticket the store holds again (sent
-    /// again by its tracker since) keeps the store's copy, with its time entries and notes;
-    /// returns how many did.
+    /// again by its tracker since) keeps the store's copy, as do its time entries and notes
+    /// the store holds; the archive's others are put back. Returns how many tickets were kept.
     pub fn put_back(&self, back: &[ArchivedWork]) -> Result<usize, StoreError> {
         let archived = self.archived_tree()?;
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
@@ -170,13 +170,19 @@ impl Store {
             let held = self.trees[TICKETS].contains_key(&key)?;
             kept += usize::from(held);
             let record = if held { None } else { Some(work.record()?) };
+            // A ticket sent again comes often without its old notes and time entries (an
+            // incremental sync reads what changed): those the store lacks come back too.
             let mut children = Vec::new();
-            if !held {
-                for e in &work.time_entries {
-                    children.push((1, keys::child(&e.source, e.ticket, e.id), codec::encode(e)?));
+            for e in &work.time_entries {
+                let k = keys::child(&e.source, e.ticket, e.id);
+                if !held || !self.trees[TIME_ENTRIES].contains_key(&k)? {
+                    children.push((1, k, codec::encode(e)?));
                 }
-                for n in &work.notes {
-                    children.push((2, keys::child(&n.source, n.ticket, n.id), codec::encode(n)?));
+            }
+            for n in &work.notes {
+                let k = keys::child(&n.source, n.ticket, n.id);
+                if !held || !self.trees[NOTES].contains_key(&k)? {
+                    children.push((2, k, codec::encode(n)?));
                 }
             }
             rows.push((key, record, children));

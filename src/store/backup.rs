@@ -39,6 +39,29 @@ const JOURNALS: [&str; 3] = [
 
 const RESTORING: &str = "store.restoring";
 const REPLACED: &str = "store.replaced";
+/// Held by a restore from before its first rename to after its last, and taken by every
+/// open before it looks at the directories: an open in the middle of a swap would take
+/// the old store aside for an interrupted one (or start an empty store where none is).
+const SWAP_LOCK: &str = "restore.lock";
+
+/// The swap lock of the data directory `dir`, held until the returned file is dropped.
+fn swap_lock(dir: &Path) -> Result<File, StoreError> {
+    let path = dir.join(SWAP_LOCK);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
+            path: guard::store_dir(dir),
+            holder: "a lookout restore-backup replacing it".to_string(),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(&path)(e)),
+    }
+}
 
 impl Store {
     /// Every tree of the store (meta, the ledger, the snapshots, sled's own default tree:
@@ -93,7 +116,8 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
 /// backup is for).
 pub fn replace_store(dir: &Path, trees: &[TreeDump]) -> Result<(), StoreError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    recover_swap(dir)?;
+    let _swapping = swap_lock(dir)?;
+    finish_swap(dir)?;
     let store = guard::store_dir(dir);
     // Held until the swap is done: sled's own lock, so no lookout opens the old store now.
     let held = guard::hold(dir, &store)?;
@@ -158,8 +182,16 @@ fn build(path: &Path, trees: &[TreeDump]) -> Result<(), StoreError> {
 
 /// Finishes or undoes a swap a kill interrupted (see the module notes): the old store comes
 /// back when the new one never took its place, and a replaced store is removed once the new
-/// one has.
-pub fn recover_swap(dir: &Path) -> Result<(), StoreError> {
+/// one has. Returns the swap lock: an open holds it until sled has the store, so no restore
+/// swaps directories under it.
+pub fn recover_swap(dir: &Path) -> Result<File, StoreError> {
+    let swapping = swap_lock(dir)?;
+    finish_swap(dir)?;
+    Ok(swapping)
+}
+
+/// `recover_swap`, with the swap lock held by the caller.
+fn finish_swap(dir: &Path) -> Result<(), StoreError> {
     let store: PathBuf = guard::store_dir(dir);
     let replaced = dir.join(REPLACED);
     if !replaced.exists() {

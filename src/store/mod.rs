@@ -36,7 +36,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Transactional, Tree};
 
 pub use archive::ArchivedWork;
-pub use backup::{TreeDump, recover_swap, replace_store};
+pub use backup::{TreeDump, replace_store};
 pub use error::StoreError;
 pub use guard::Trust;
 pub use inspect::Inspection;

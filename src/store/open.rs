@@ -58,8 +58,9 @@ impl Store {
             path: dir.to_path_buf(),
             source: e,
         })?;
-        // A restore a kill interrupted leaves its old store aside: put it back first.
-        super::backup::recover_swap(dir)?;
+        // A restore a kill interrupted leaves its old store aside: put it back first. The
+        // lock keeps a restore from swapping directories until sled holds this one.
+        let _swapping = super::backup::recover_swap(dir)?;
         let path = guard::store_dir(dir);
         let trust = guard::check(dir, &path)?;
         let db = guard::quietly(|| sled_config(&path).open())

@@ -1,6 +1,7 @@
 //! Turning configured sources into live connectors: for the sync tasks, and for the writers
 //! beside them (each its own connector, so a write never waits for a sync's paging).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::SourceSettings;
@@ -8,6 +9,7 @@ use crate::domain::Portfolio;
 use crate::sources::Source;
 use crate::sources::connector::Build;
 use crate::store::Store;
+use crate::sync::StoreDesk;
 
 /// One connector per configured source, with its interval. `stored` is what the store holds
 /// now (the demo tracker resumes from it).
@@ -54,7 +56,9 @@ fn build(
             let at = Build {
                 name: &s.name,
                 stored,
-                store,
+                desk: store.map(|store| {
+                    Arc::new(StoreDesk::new(store)) as Arc<dyn crate::sources::demo::Desk>
+                }),
             };
             (s.kind.build(&at), s.interval)
         })

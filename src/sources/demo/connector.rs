@@ -1,6 +1,5 @@
 //! `kind = "demo"`: the built-in tracker, configured by its seed alone.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use super::DemoSource;
@@ -43,8 +42,8 @@ impl ConnectorSettings for Settings {
 
     fn build(&self, at: &Build<'_>) -> Box<dyn Source> {
         let demo = DemoSource::new(at.name, self.seed, at.stored);
-        match at.store {
-            Some(store) => Box::new(demo.with_desk(Arc::new(crate::sync::StoreDesk::new(store)))),
+        match &at.desk {
+            Some(desk) => Box::new(demo.with_desk(desk.clone())),
             None => Box::new(demo),
         }
     }

@@ -37,6 +37,7 @@ pub static CONNECTORS: &[Connector] = &[
     super::csv::CONNECTOR,
     super::redmine::CONNECTOR,
     super::jira::CONNECTOR,
+    super::connectwise::CONNECTOR,
 ];
 
 /// The connector for `kind = "..."`, if lookout has one.
@@ -62,6 +63,6 @@ mod tests {
                 assert!(!c.keys.contains(&k), "{} lists `{k}`", c.kind);
             }
         }
-        assert_eq!(kinds(), ["demo", "csv", "redmine", "jira"]);
+        assert_eq!(kinds(), ["demo", "csv", "redmine", "jira", "connectwise"]);
     }
 }

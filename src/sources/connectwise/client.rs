@@ -138,6 +138,30 @@ impl Client {
             .map_err(SourceError::from)
     }
 
+    /// The first `size` records of a listing, for doctor's trial.
+    pub async fn page<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        conditions: Option<&str>,
+        size: usize,
+    ) -> Result<Vec<T>, SourceError> {
+        let url = format!("{}{path}", self.base);
+        let mut query: Vec<(&str, String)> = vec![("pageSize", size.to_string())];
+        if let Some(c) = conditions {
+            query.push(("conditions", c.to_string()));
+        }
+        let body = self
+            .http
+            .body(|c| self.request(c.get(&url)).query(&query))
+            .await?;
+        body.parse().map_err(SourceError::from)
+    }
+
+    /// The rate-limit budget ConnectWise reported last, if it did.
+    pub fn budget(&self) -> Option<crate::sources::Budget> {
+        self.http.reported_budget()
+    }
+
     /// One record, parsed.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, SourceError> {
         let url = format!("{}{path}", self.base);

@@ -50,3 +50,71 @@ pub struct BoardStatus {
     #[serde(default)]
     pub closed_status: bool,
 }
+
+/// `/service/boards`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Board {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub inactive_flag: bool,
+    #[serde(rename = "_info", default)]
+    pub info: Option<Info>,
+}
+
+/// `/system/members`: `identifier` is the login owners and time entries name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    pub id: u64,
+    pub identifier: String,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub inactive_flag: bool,
+}
+
+/// `/time/entries`: `chargeToId` is the ticket when `chargeToType` is `ServiceTicket`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimeEntry {
+    pub id: u64,
+    pub charge_to_id: u64,
+    pub charge_to_type: String,
+    pub member: Reference,
+    pub time_start: DateTime<Utc>,
+    pub actual_hours: f64,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// `/service/tickets/{id}/notes`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    pub id: u64,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub member: Option<Reference>,
+    pub date_created: DateTime<Utc>,
+}
+
+/// `/system/audittrail?type=Ticket&id=...`: one line of the ticket's history, as prose.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub text: String,
+    pub entered_date: DateTime<Utc>,
+}
+
+/// Only the id: what a sweep lists.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Id {
+    pub id: u64,
+}

@@ -9,14 +9,28 @@ use crate::domain::{Priority, StatusCategory, Ticket};
 
 /// Board statuses by id, with their category.
 #[derive(Debug, Default)]
-pub struct Statuses(HashMap<u64, StatusCategory>);
+pub struct Statuses(
+    HashMap<u64, StatusCategory>,
+    HashMap<String, StatusCategory>,
+);
 
 impl Statuses {
     pub fn add(&mut self, list: &[dto::BoardStatus]) {
         for s in list {
             self.0
                 .insert(s.id, status::category(&s.name, s.closed_status));
+            self.1
+                .insert(s.name.clone(), status::category(&s.name, s.closed_status));
         }
+    }
+
+    /// A status by the name history gives it: the board's flag where a board lists that
+    /// name, else the name alone.
+    pub fn named(&self, name: &str) -> StatusCategory {
+        self.1
+            .get(name)
+            .copied()
+            .unwrap_or_else(|| status::category(name, false))
     }
 
     /// A status the board no longer lists (renamed, removed) is placed by its name.

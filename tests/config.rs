@@ -372,29 +372,39 @@ fn commented_tracker_examples_parse_once_uncommented() {
 #[test]
 fn connectwise_sources_name_the_line_and_key_of_each_mistake() {
     let table = |lines: &str| {
-        format!("[[source]]\nkind = \"connectwise\"\nname = \"psa\"\nurl = \"https://cw.example\"\n{lines}")
+        format!(
+            "[[source]]\nkind = \"connectwise\"\nname = \"psa\"\nurl = \"https://cw.example\"\n{lines}"
+        )
     };
     let cases = [
         (
-            table("company = \"acme\"\npublic_key_env = \"P\"\nprivate_key_env = \"Q\"\nboards = [\"Help Desk\"]\n"),
+            table(
+                "company = \"acme\"\npublic_key_env = \"P\"\nprivate_key_env = \"Q\"\nboards = [\"Help Desk\"]\n",
+            ),
             2,
             "`client_id`",
             "kind",
         ),
         (
-            table("company = \"acme\"\npublic_key_env = \"P\"\nprivate_key_env = \"the key\"\nclient_id = \"c\"\nboards = [\"Help Desk\"]\n"),
+            table(
+                "company = \"acme\"\npublic_key_env = \"P\"\nprivate_key_env = \"the key\"\nclient_id = \"c\"\nboards = [\"Help Desk\"]\n",
+            ),
             7,
             "is not an environment variable name",
             "private_key_env",
         ),
         (
-            table("company = \"acme\"\npublic_key_env = \"P\"\nprivate_key_env = \"Q\"\nclient_id = \"c\"\n"),
+            table(
+                "company = \"acme\"\npublic_key_env = \"P\"\nprivate_key_env = \"Q\"\nclient_id = \"c\"\n",
+            ),
             2,
             "`boards`",
             "kind",
         ),
         (
-            table("public_key_env = \"P\"\nprivate_key_env = \"Q\"\nclient_id = \"c\"\nboards = [\"Help Desk\"]\n"),
+            table(
+                "public_key_env = \"P\"\nprivate_key_env = \"Q\"\nclient_id = \"c\"\nboards = [\"Help Desk\"]\n",
+            ),
             2,
             "`company`",
             "kind",

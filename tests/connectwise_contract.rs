@@ -319,6 +319,21 @@ async fn a_first_sync_pages_forward_only_and_reads_status_history_notes_and_time
         [r#"(board/name="Help Desk")"#]
     );
     assert_eq!(listings[1].param("pageId"), ["2"], "the Link's next page");
+    for short in [
+        "/service/boards",
+        "/system/members",
+        "/service/tickets/1/notes",
+    ] {
+        let r = log
+            .iter()
+            .find(|r| r.path == format!("{ROOT}{short}"))
+            .expect("read");
+        assert_eq!(
+            r.header("pagination-type"),
+            None,
+            "{short}: forward-only is for the large collections"
+        );
+    }
     let time = log
         .iter()
         .find(|r| r.path == format!("{ROOT}/time/entries"))

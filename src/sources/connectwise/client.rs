@@ -63,6 +63,33 @@ impl Client {
         path: &str,
         conditions: Option<&str>,
     ) -> Result<Vec<T>, SourceError> {
+        self.pages(path, conditions, true).await
+    }
+
+    /// `list` for the short listings (boards, statuses, members, notes): ConnectWise offers
+    /// forward-only paging on its large collections only, so these page the ordinary way,
+    /// still by the `Link` header's `next`.
+    pub async fn list_short<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        conditions: Option<&str>,
+    ) -> Result<Vec<T>, SourceError> {
+        self.pages(path, conditions, false).await
+    }
+
+    async fn pages<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        conditions: Option<&str>,
+        forward_only: bool,
+    ) -> Result<Vec<T>, SourceError> {
+        let paging = |r: RequestBuilder| {
+            if forward_only {
+                r.header("pagination-type", "forward-only")
+            } else {
+                r
+            }
+        };
         let mut out = Vec::new();
         let first = format!("{}{path}", self.base);
         // Forward-only paging orders by id itself and takes no `orderBy`.
@@ -75,21 +102,10 @@ impl Client {
             let body = match &next {
                 None => {
                     self.http
-                        .body(|c| {
-                            self.request(c.get(&first))
-                                .header("pagination-type", "forward-only")
-                                .query(&query)
-                        })
+                        .body(|c| paging(self.request(c.get(&first))).query(&query))
                         .await?
                 }
-                Some(url) => {
-                    self.http
-                        .body(|c| {
-                            self.request(c.get(url))
-                                .header("pagination-type", "forward-only")
-                        })
-                        .await?
-                }
+                Some(url) => self.http.body(|c| paging(self.request(c.get(url)))).await?,
             };
             let page: Vec<T> = body.parse()?;
             out.extend(page);

@@ -26,6 +26,8 @@ const OVERLAP_SECS: i64 = 120;
 const CONCURRENCY: usize = 4;
 /// Skipped records named one line each before the rest are counted.
 const NAMED_SKIPS: usize = 20;
+/// The collections read forward-only; the rest are short and page the ordinary way.
+const LARGE: [&str; 2] = ["/service/tickets", "/time/entries"];
 /// Tickets in doctor's trial page.
 const TRIAL_PAGE: usize = 10;
 
@@ -67,7 +69,12 @@ impl ConnectWiseSource {
         conditions: Option<&str>,
         odd: &mut Vec<String>,
     ) -> Result<Vec<T>, SourceError> {
-        let raw: Vec<serde_json::Value> = self.client()?.list(path, conditions).await?;
+        let client = self.client()?;
+        let raw: Vec<serde_json::Value> = if LARGE.contains(&path) {
+            client.list(path, conditions).await?
+        } else {
+            client.list_short(path, conditions).await?
+        };
         Ok(read_each(what, raw, odd))
     }
 

@@ -17,7 +17,7 @@ impl ConnectWiseSource {
     /// The statuses of the ticket's board, in the board's order.
     async fn statuses_of(&self, board: u64) -> Result<Vec<dto::BoardStatus>, SourceError> {
         self.client()?
-            .list(&format!("/service/boards/{board}/statuses"), None)
+            .list_short(&format!("/service/boards/{board}/statuses"), None)
             .await
     }
 

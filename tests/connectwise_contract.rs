@@ -146,6 +146,11 @@ fn site(r: &Request, tickets: &Tickets) -> Reply {
             // Named oddly on purpose: only the flag says it is closed.
             {"id": 3, "name": ">Closed", "closedStatus": true},
         ])),
+        ("GET", "/service/priorities") => Reply::json(&json!([
+            {"id": 15, "name": "Priority 1 - Emergency Response"},
+            {"id": 8, "name": "Priority 2 - Quick Response"},
+            {"id": 4, "name": "Priority 3 - Normal Response"},
+        ])),
         ("GET", "/system/members") => Reply::json(&json!([
             {"id": 7, "identifier": "jdoe", "firstName": "Jane", "lastName": "Doe"},
         ])),
@@ -535,6 +540,10 @@ async fn every_write_is_a_json_patch_or_a_note_post() {
         Change::SetPriority {
             priority: "Priority 1 - Emergency Response".into(),
         },
+        // A suggestion's level, placed among the site's names.
+        Change::SetPriority {
+            priority: "High".into(),
+        },
         Change::Comment {
             body: "Rebooted; watching it".into(),
         },
@@ -598,8 +607,12 @@ async fn every_write_is_a_json_patch_or_a_note_post() {
             (
                 "PATCH",
                 ticket.as_str(),
-                json!([{"op": "replace", "path": "priority",
-                        "value": {"name": "Priority 1 - Emergency Response"}}])
+                json!([{"op": "replace", "path": "priority", "value": {"id": 15}}])
+            ),
+            (
+                "PATCH",
+                ticket.as_str(),
+                json!([{"op": "replace", "path": "priority", "value": {"id": 8}}])
             ),
             (
                 "POST",

@@ -1,5 +1,5 @@
 //! Changes lookout makes in ConnectWise: a JSON-Patch to the ticket for its status, owner
-//! and priority, a POST for a note; and the ticket read fresh before one.
+//! and priority (each by id), a POST for a note; and the ticket read fresh before one.
 
 use serde_json::{Value, json};
 
@@ -57,6 +57,30 @@ impl ConnectWiseSource {
         Ok(out)
     }
 
+    /// The site's priority for `wanted`: by name, else the first whose level is the one
+    /// `wanted` names (lookout's suggestions say "High"; sites call it "Priority 2 - Quick
+    /// Response").
+    async fn priority_id(&self, wanted: &str) -> Result<u64, SourceError> {
+        let listed: Vec<dto::Reference> = self
+            .client()?
+            .list_short("/service/priorities", None)
+            .await?;
+        let name = |p: &dto::Reference| crate::text::sanitize(p.name.as_deref().unwrap_or(""));
+        let level = map::priority(wanted);
+        listed
+            .iter()
+            .find(|p| name(p).eq_ignore_ascii_case(wanted))
+            .or_else(|| listed.iter().find(|p| map::priority(&name(p)) == level))
+            .map(|p| p.id)
+            .ok_or_else(|| {
+                let known: Vec<String> = listed.iter().map(name).collect();
+                SourceError::Refused(format!(
+                    "ConnectWise has no priority {wanted:?}; it has {}",
+                    known.join(", ")
+                ))
+            })
+    }
+
     pub(super) async fn write(&mut self, action: &TrackerAction) -> Result<(), SourceError> {
         let path = format!("/service/tickets/{}", action.ticket);
         let op =
@@ -86,7 +110,10 @@ impl ConnectWiseSource {
             }
             Change::Assign { login } => op("owner", json!({ "identifier": login })),
             Change::Unassign => json!([{ "op": "remove", "path": "owner" }]),
-            Change::SetPriority { priority } => op("priority", json!({ "name": priority })),
+            Change::SetPriority { priority } => op(
+                "priority",
+                json!({ "id": self.priority_id(priority).await? }),
+            ),
             Change::Comment { body } => {
                 let note = json!({
                     "text": body,

@@ -424,6 +424,32 @@ async fn an_odd_ticket_is_skipped_and_named() {
 }
 
 #[tokio::test]
+async fn a_refused_audit_trail_costs_the_history_not_the_sync() {
+    let tickets = starting_tickets();
+    let (url, _) = serve(move |r, _| {
+        if r.path == format!("{ROOT}/system/audittrail") {
+            Reply::raw(403, r#"{"code":"Forbidden"}"#)
+        } else {
+            site(r, &tickets)
+        }
+    });
+    let changes = source(&url)
+        .fetch(None, at("2026-01-04T00:00:00Z"))
+        .await
+        .expect("syncs without history");
+    assert_eq!(changes.tickets.len(), 3);
+    assert!(changes.transitions.is_empty());
+    assert!(
+        changes
+            .warnings
+            .iter()
+            .any(|w| w.contains("#1") && w.contains("status history")),
+        "{:?}",
+        changes.warnings
+    );
+}
+
+#[tokio::test]
 async fn a_429_waits_as_retry_after_asks_then_the_sync_goes_on() {
     let tickets = starting_tickets();
     let (url, log) = serve(move |r, n| match n {

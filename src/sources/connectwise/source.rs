@@ -177,10 +177,25 @@ impl ConnectWiseSource {
                 &mut odd,
             )
             .await?;
-        let raw: Vec<serde_json::Value> = self
+        // History is worth less than the ticket: an API member whose role cannot read the
+        // audit trail still syncs its tickets, and the warning says what is missing.
+        let raw: Vec<serde_json::Value> = match self
             .client()?
             .get(&format!("/system/audittrail?type=Ticket&id={id}"))
-            .await?;
+            .await
+        {
+            Ok(raw) => raw,
+            Err(
+                e @ (SourceError::Auth(_) | SourceError::Refused(_) | SourceError::NotFound(_)),
+            ) => {
+                odd.push(format!(
+                    "ConnectWise ticket #{id} syncs without its status history: its audit trail \
+                     was refused ({e})"
+                ));
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
         let audit = read_each("audit line", raw, &mut odd);
         Ok((notes, audit, odd))
     }

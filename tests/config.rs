@@ -340,7 +340,7 @@ fn commented_tracker_examples_parse_once_uncommented() {
     let s = Settings::parse(Path::new("config.example.toml"), &uncommented)
         .expect("uncommented examples parse");
     let kinds: Vec<&str> = s.sources.iter().map(|s| s.kind.label()).collect();
-    assert_eq!(kinds, vec!["demo", "csv", "redmine", "jira", "gitlab", "github"]);
+    assert_eq!(kinds, vec!["demo", "csv", "redmine", "jira", "gitlab", "github", "connectwise"]);
     let gl = s.sources[4]
         .kind
         .get::<lookout::sources::gitlab::Settings>()
@@ -364,6 +364,70 @@ fn commented_tracker_examples_parse_once_uncommented() {
             assert_eq!(r.sweep_every.as_secs(), 3600);
         }
         None => panic!("{:?}", s.sources[2].kind),
+    }
+    match s.sources[4]
+        .kind
+        .get::<lookout::sources::connectwise::Settings>()
+    {
+        Some(c) => {
+            assert_eq!(c.url, "https://na.myconnectwise.net");
+            assert_eq!(c.company, "acme");
+            assert_eq!(
+                (c.public_key_env.as_str(), c.private_key_env.as_str()),
+                ("CW_PUBLIC_KEY", "CW_PRIVATE_KEY")
+            );
+            assert_eq!(c.boards, vec!["Help Desk", "Projects"]);
+        }
+        None => panic!("{:?}", s.sources[4].kind),
+    }
+}
+
+#[test]
+fn connectwise_sources_name_the_line_and_key_of_each_mistake() {
+    let table = |lines: &str| {
+        format!(
+            "[[source]]\nkind = \"connectwise\"\nname = \"psa\"\nurl = \"https://cw.example\"\n{lines}"
+        )
+    };
+    let cases = [
+        (
+            table(
+                "company = \"acme\"\npublic_key_env = \"P\"\nprivate_key_env = \"Q\"\nboards = [\"Help Desk\"]\n",
+            ),
+            2,
+            "`client_id`",
+            "kind",
+        ),
+        (
+            table(
+                "company = \"acme\"\npublic_key_env = \"P\"\nprivate_key_env = \"the key\"\nclient_id = \"c\"\nboards = [\"Help Desk\"]\n",
+            ),
+            7,
+            "is not an environment variable name",
+            "private_key_env",
+        ),
+        (
+            table(
+                "company = \"acme\"\npublic_key_env = \"P\"\nprivate_key_env = \"Q\"\nclient_id = \"c\"\n",
+            ),
+            2,
+            "`boards`",
+            "kind",
+        ),
+        (
+            table(
+                "public_key_env = \"P\"\nprivate_key_env = \"Q\"\nclient_id = \"c\"\nboards = [\"Help Desk\"]\n",
+            ),
+            2,
+            "`company`",
+            "kind",
+        ),
+    ];
+    for (text, line, needle, at_key) in cases {
+        let (got, key, message) = error_of(&text);
+        assert_eq!(got, line, "{text} => {key}: {message}");
+        assert_eq!(key, format!("source[1].{at_key}"), "{text} => {message}");
+        assert!(message.contains(needle), "{text} => {key}: {message}");
     }
 }
 

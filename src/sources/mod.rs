@@ -4,6 +4,7 @@
 //! store or the UI; the sync loop owns when it runs and what happens with what it returns.
 
 pub mod connector;
+pub mod connectwise;
 pub mod csv;
 pub mod demo;
 pub mod gitlab;

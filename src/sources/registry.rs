@@ -39,6 +39,7 @@ pub static CONNECTORS: &[Connector] = &[
     super::jira::CONNECTOR,
     super::gitlab::CONNECTOR,
     super::github::CONNECTOR,
+    super::connectwise::CONNECTOR,
 ];
 
 /// The connector for `kind = "..."`, if lookout has one.
@@ -64,6 +65,6 @@ mod tests {
                 assert!(!c.keys.contains(&k), "{} lists `{k}`", c.kind);
             }
         }
-        assert_eq!(kinds(), ["demo", "csv", "redmine", "jira", "gitlab", "github"]);
+        assert_eq!(kinds(), ["demo", "csv", "redmine", "jira", "gitlab", "github", "connectwise"]);
     }
 }

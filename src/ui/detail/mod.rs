@@ -5,6 +5,7 @@
 //! repeat on every frame. Drawing is then a scrolled window onto those lines.
 
 mod chart;
+mod hours;
 mod lines;
 mod project;
 mod ticket;

@@ -67,6 +67,7 @@ pub fn project_lines(
         unicode,
     );
     members(&mut out, p, s, theme, unicode);
+    super::hours::hours_logged(&mut out, p, &s.source, &s.key, now, theme, unicode);
     stalled(&mut out, a, s, theme, unicode);
     out
 }

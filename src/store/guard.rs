@@ -59,16 +59,27 @@ pub fn hold(dir: &Path, store: &Path) -> Result<Option<File>, StoreError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(StoreError::Io { path: db, source }),
     };
-    match file.try_lock() {
-        Ok(()) => Ok(Some(file)),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
-            path: store.to_path_buf(),
-            holder: lock::holder(dir),
-        }),
-        // A file system without locks: sled's own open will find out the same.
-        Err(std::fs::TryLockError::Error(e)) => {
-            tracing::warn!("cannot lock {}: {e}", db.display());
-            Ok(Some(file))
+    // sled's background threads let go of the file a moment after this process drops its
+    // store (a restore looks inside before it replaces): wait for them, never for others.
+    let mut patience = 100;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) if patience > 0 && lock::held_by_us(dir) => {
+                patience -= 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked {
+                    path: store.to_path_buf(),
+                    holder: lock::holder(dir),
+                });
+            }
+            // A file system without locks: sled's own open will find out the same.
+            Err(std::fs::TryLockError::Error(e)) => {
+                tracing::warn!("cannot lock {}: {e}", db.display());
+                return Ok(Some(file));
+            }
         }
     }
 }

@@ -16,6 +16,14 @@ pub fn record_holder(dir: &Path) {
     }
 }
 
+/// Whether the last lookout to open the store in `dir` is this process.
+pub fn held_by_us(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(HOLDER_FILE))
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        == Some(std::process::id())
+}
+
 /// Who holds the store in `dir`, as well as lookout can tell.
 pub fn holder(dir: &Path) -> String {
     std::fs::read_to_string(dir.join(HOLDER_FILE))

@@ -1,5 +1,7 @@
 //! `lookout doctor` through the binary: a verdict per source and for the store.
 
+#[path = "common/fake_gitlab.rs"]
+mod fake_gitlab;
 #[path = "common/fake_jira.rs"]
 mod fake_jira;
 #[path = "common/routed.rs"]
@@ -70,6 +72,16 @@ fn doctor_gives_a_verdict_per_source_and_the_store() {
         "{text}"
     );
     assert!(section("down").contains("FAIL  reachable: "), "{text}");
+    // Credentials refused or missing: doctor says what the source needs.
+    for name in ["wrongkey", "nokey"] {
+        assert!(
+            section(name).contains("note  needs: ") && section(name).contains("Jira API token"),
+            "{text}"
+        );
+    }
+    for name in ["good", "down"] {
+        assert!(!section(name).contains("needs: "), "{text}");
+    }
     assert!(text.contains("ok    opens"), "{text}");
     assert!(text.contains("verdict: something needs fixing"), "{text}");
 }
@@ -277,5 +289,51 @@ fn doctor_reads_a_redmine_issues_page_as_a_sync_would() {
         code,
         Some(0),
         "a skipped issue does not fail a sync: {text}"
+    );
+}
+
+#[test]
+fn doctor_says_what_each_tracker_needs_when_it_cannot_get_in() {
+    let gitlab = fake_gitlab::FakeGitLab::start(&["grp/web"], Vec::new());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = format!(
+        "[[source]]\nkind = \"github\"\nname = \"gh\"\nurl = \"http://127.0.0.1:9\"\n\
+         token_env = \"DOCTOR_UNSET_VARIABLE\"\nrepos = [\"acme/app\"]\n\n\
+         [[source]]\nkind = \"gitlab\"\nname = \"gl\"\nurl = \"{}\"\n\
+         token_env = \"CARGO_PKG_VERSION\"\nprojects = [\"grp/web\"]\n\n\
+         [[source]]\nkind = \"connectwise\"\nname = \"psa\"\nurl = \"http://127.0.0.1:9\"\n\
+         company = \"acme\"\npublic_key_env = \"DOCTOR_UNSET_VARIABLE\"\n\
+         private_key_env = \"DOCTOR_UNSET_VARIABLE\"\nclient_id = \"c0ffee\"\n\
+         boards = [\"Help Desk\"]\n",
+        gitlab.url
+    );
+    // cargo sets CARGO_PKG_VERSION for tests: a token the fake GitLab refuses.
+    let (code, text) = doctor(&config, dir.path());
+    assert_eq!(code, Some(1), "{text}");
+    let needs = |name: &str| -> String {
+        let s = section(&text, name);
+        s.lines()
+            .find(|l| l.contains("note  needs: "))
+            .unwrap_or_else(|| panic!("{name} says what it needs: {text}"))
+            .to_string()
+    };
+    let gh = needs("gh");
+    assert!(
+        gh.contains("DOCTOR_UNSET_VARIABLE") && gh.contains("Issues: read"),
+        "{gh}"
+    );
+    assert!(
+        section(&text, "gl").contains("FAIL  authenticated"),
+        "{text}"
+    );
+    let gl = needs("gl");
+    assert!(
+        gl.contains("CARGO_PKG_VERSION") && gl.contains("read_api"),
+        "{gl}"
+    );
+    let psa = needs("psa");
+    assert!(
+        psa.contains("API Members") && psa.contains("client_id"),
+        "{psa}"
     );
 }

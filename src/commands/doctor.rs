@@ -28,6 +28,12 @@ impl Report {
         self.lines.push(format!("  {mark}  {what}: {detail}"));
     }
 
+    /// Advice under a failed item: not a verdict of its own.
+    fn note(&mut self, what: &str, detail: impl AsRef<str>) {
+        let detail = crate::text::sanitize_cow(detail.as_ref());
+        self.lines.push(format!("  note  {what}: {detail}"));
+    }
+
     fn heading(&mut self, text: String) {
         self.lines.push(crate::text::sanitize(&text));
     }
@@ -67,12 +73,19 @@ async fn check_file(report: &mut Report, source: &mut dyn Source) {
 }
 
 /// Runs the query a sync runs, bounded to one page: a tracker can accept the credentials and
-/// list the projects, and still refuse the search or send issues a sync cannot read.
-async fn check_trial(report: &mut Report, source: &mut dyn Source) {
+/// list the projects, and still refuse the search or send issues a sync cannot read. False
+/// when the tracker refused it, which the account's rights may explain.
+async fn check_trial(report: &mut Report, source: &mut dyn Source) -> bool {
     match tokio::time::timeout(PATIENCE, source.trial()).await {
-        Err(_) => report.item(false, "trial search", "no answer within a minute"),
-        Ok(Err(e)) => report.item(false, "trial search", e.to_string()),
-        Ok(Ok(None)) => {}
+        Err(_) => {
+            report.item(false, "trial search", "no answer within a minute");
+            true
+        }
+        Ok(Err(e)) => {
+            report.item(false, "trial search", e.to_string());
+            false
+        }
+        Ok(Ok(None)) => true,
         Ok(Ok(Some(trial))) => {
             report.item(
                 true,
@@ -87,6 +100,7 @@ async fn check_trial(report: &mut Report, source: &mut dyn Source) {
                 // A sync skips these and goes on; the user should still know.
                 report.item(true, "a sync would skip", trial.warnings.join("; "));
             }
+            true
         }
     }
 }
@@ -108,48 +122,78 @@ pub async fn run(settings: &Settings, data_dir: &Path) -> Report {
             check_file(&mut report, source.as_mut()).await;
             continue;
         }
-        match tokio::time::timeout(PATIENCE, source.projects()).await {
-            Err(_) => report.item(false, "reachable", "no answer within a minute"),
-            Ok(Err(SourceError::Config(e))) => report.item(false, "configured", e),
-            Ok(Err(SourceError::Unreachable(e))) => report.item(false, "reachable", e),
-            Ok(Err(SourceError::Auth(e))) => {
-                report.item(true, "reachable", "the tracker answers");
-                report.item(false, "authenticated", e);
-            }
-            Ok(Err(e)) => {
-                report.item(true, "reachable", "the tracker answers");
-                report.item(false, "readable", e.to_string());
-            }
-            Ok(Ok(projects)) => {
-                report.item(true, "reachable", "the tracker answers");
-                report.item(true, "authenticated", "credentials accepted");
-                let keys: Vec<&str> = projects.iter().map(|p| p.key.as_str()).collect();
-                if keys.is_empty() {
-                    report.item(
-                        false,
-                        "projects visible",
-                        "none; check the account's access",
-                    );
-                } else {
-                    let shown: Vec<&str> = keys.iter().take(8).copied().collect();
-                    let more = if keys.len() > shown.len() {
-                        ", ..."
-                    } else {
-                        ""
-                    };
-                    report.item(
-                        true,
-                        "projects visible",
-                        format!("{}: {}{more}", keys.len(), shown.join(", ")),
-                    );
-                    check_trial(&mut report, source.as_mut()).await;
-                }
-            }
+        if check_server(&mut report, source.as_mut()).await == Access::Doubtful
+            && let Some(access) = s.kind.access()
+        {
+            report.note("needs", access);
         }
     }
     report.heading(format!("store {}", data_dir.display()));
     check_store(&mut report, settings, data_dir);
     report
+}
+
+/// Whether the credentials or the account's rights may be what went wrong.
+#[derive(PartialEq)]
+enum Access {
+    Fine,
+    Doubtful,
+}
+
+/// Reachable, authenticated, projects visible, and the sync's own search on one page.
+async fn check_server(report: &mut Report, source: &mut dyn Source) -> Access {
+    let projects = match tokio::time::timeout(PATIENCE, source.projects()).await {
+        Err(_) => {
+            report.item(false, "reachable", "no answer within a minute");
+            return Access::Fine;
+        }
+        Ok(Err(SourceError::Unreachable(e))) => {
+            report.item(false, "reachable", e);
+            return Access::Fine;
+        }
+        Ok(Err(SourceError::Config(e))) => {
+            report.item(false, "configured", e);
+            return Access::Doubtful;
+        }
+        Ok(Err(SourceError::Auth(e))) => {
+            report.item(true, "reachable", "the tracker answers");
+            report.item(false, "authenticated", e);
+            return Access::Doubtful;
+        }
+        Ok(Err(e)) => {
+            report.item(true, "reachable", "the tracker answers");
+            report.item(false, "readable", e.to_string());
+            return Access::Doubtful;
+        }
+        Ok(Ok(projects)) => projects,
+    };
+    report.item(true, "reachable", "the tracker answers");
+    report.item(true, "authenticated", "credentials accepted");
+    let keys: Vec<&str> = projects.iter().map(|p| p.key.as_str()).collect();
+    if keys.is_empty() {
+        report.item(
+            false,
+            "projects visible",
+            "none; check the account's access",
+        );
+        return Access::Doubtful;
+    }
+    let shown: Vec<&str> = keys.iter().take(8).copied().collect();
+    let more = if keys.len() > shown.len() {
+        ", ..."
+    } else {
+        ""
+    };
+    report.item(
+        true,
+        "projects visible",
+        format!("{}: {}{more}", keys.len(), shown.join(", ")),
+    );
+    if check_trial(report, source).await {
+        Access::Fine
+    } else {
+        Access::Doubtful
+    }
 }
 
 /// The store, looked at without changing it: `Store::inspect` reads a private copy, so doctor

@@ -29,6 +29,12 @@ pub trait ConnectorSettings: fmt::Debug + Send + Sync + 'static {
 
     fn build(&self, at: &Build<'_>) -> Box<dyn Source>;
 
+    /// What the tracker needs from the user (which variables hold which credentials, and
+    /// what the account may do), for doctor to say when it cannot get in.
+    fn access(&self) -> Option<String> {
+        None
+    }
+
     /// The built-in demo tracker: a sync resumes it from the stored portfolio.
     fn is_demo(&self) -> bool {
         false
@@ -79,6 +85,10 @@ impl SourceKind {
 
     pub fn describe(&self) -> String {
         self.0.describe()
+    }
+
+    pub fn access(&self) -> Option<String> {
+        self.0.access()
     }
 
     pub fn build(&self, at: &Build<'_>) -> Box<dyn Source> {

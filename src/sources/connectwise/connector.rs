@@ -67,6 +67,17 @@ impl ConnectorSettings for Settings {
         format!("connectwise, {} (company {})", self.url, self.company)
     }
 
+    fn access(&self) -> Option<String> {
+        Some(format!(
+            "an API member's keys (System > Members > API Members > API Keys): public in {}, \
+             private in {}; company = the company id you log in with; client_id = the clientId \
+             issued at developer.connectwise.com; the member's security role needs Inquire All \
+             on Service Tickets, Table Setup, Member Maintenance and Time Entry (Edit, Close and \
+             Add on Service Tickets to change them)",
+            self.public_key_env, self.private_key_env
+        ))
+    }
+
     fn build(&self, at: &Build<'_>) -> Box<dyn Source> {
         Box::new(ConnectWiseSource::new(
             at.name,

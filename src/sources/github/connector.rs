@@ -150,6 +150,15 @@ impl ConnectorSettings for Settings {
         format!("github, {} ({})", self.url, self.repos.join(", "))
     }
 
+    fn access(&self) -> Option<String> {
+        Some(format!(
+            "a GitHub token in {}: fine-grained with Issues: read on {} (Issues: write to \
+             change them), or a classic token with repo (public_repo for public repositories)",
+            self.token_env,
+            self.repos.join(", ")
+        ))
+    }
+
     fn build(&self, at: &Build<'_>) -> Box<dyn Source> {
         Box::new(GithubSource::new(at.name, self.clone(), Policy::default()))
     }

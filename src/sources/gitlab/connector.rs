@@ -137,6 +137,19 @@ impl ConnectorSettings for Settings {
         format!("gitlab, {} ({})", self.url, what.join(", "))
     }
 
+    fn access(&self) -> Option<String> {
+        let sent = match self.auth {
+            super::Auth::PrivateToken => "as PRIVATE-TOKEN; auth = \"bearer\" for OAuth tokens",
+            super::Auth::Bearer => "as Authorization: Bearer",
+        };
+        Some(format!(
+            "a GitLab personal, group or project access token in {} with scope read_api (api \
+             to change issues), of a member (Reporter or above) of each project or group; sent \
+             {sent}",
+            self.token_env
+        ))
+    }
+
     fn build(&self, at: &Build<'_>) -> Box<dyn Source> {
         Box::new(GitLabSource::new(at.name, self.clone(), Policy::default()))
     }

@@ -62,6 +62,15 @@ impl ConnectorSettings for Settings {
         format!("jira, {}", self.url)
     }
 
+    fn access(&self) -> Option<String> {
+        Some(format!(
+            "the account's email in email and a Jira API token (id.atlassian.com, Security, API \
+             tokens) in {}; the account must browse the projects (and edit, transition and \
+             comment to change issues)",
+            self.token_env
+        ))
+    }
+
     fn build(&self, at: &Build<'_>) -> Box<dyn Source> {
         Box::new(JiraSource::new(at.name, self.clone(), Policy::default()))
     }

@@ -38,6 +38,14 @@ impl ConnectorSettings for Settings {
         format!("redmine, {}", self.url)
     }
 
+    fn access(&self) -> Option<String> {
+        Some(format!(
+            "the Redmine API key (My account, API access key; the REST API enabled under \
+             Administration, Settings, API) in {}",
+            self.api_key_env
+        ))
+    }
+
     fn build(&self, at: &Build<'_>) -> Box<dyn Source> {
         Box::new(RedmineSource::new(at.name, self.clone(), Policy::default()))
     }

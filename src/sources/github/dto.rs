@@ -36,6 +36,9 @@ pub struct Issue {
     pub closed_at: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "optional_text")]
     pub html_url: Option<String>,
+    /// Present on pull requests, which the issue listing mixes in.
+    #[serde(default)]
+    pub pull_request: Option<IgnoredAny>,
 }
 
 impl Issue {

@@ -10,6 +10,7 @@
 //! ends with the same history either way.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -30,7 +31,7 @@ pub struct RepoHistory {
     /// When GitHub answered the first page: later events are not in the read.
     as_of: DateTime<Utc>,
     /// Issue (or pull request) number to its replayed events, oldest first.
-    by_issue: HashMap<u64, Vec<dto::Event>>,
+    by_issue: HashMap<u64, Arc<[dto::Event]>>,
 }
 
 impl RepoHistory {
@@ -49,13 +50,13 @@ impl RepoHistory {
     }
 
     /// The issue's events, oldest first, when this read holds all of them.
-    pub fn events_of(&self, issue: &dto::Issue) -> Option<Vec<dto::Event>> {
+    pub fn events_of(&self, issue: &dto::Issue) -> Option<Arc<[dto::Event]>> {
         let settled = issue.updated_at + Duration::seconds(OVERLAP_SECS) < self.as_of;
         (Self::would_cover(self.reach, issue) && settled).then(|| {
             self.by_issue
                 .get(&issue.number)
                 .cloned()
-                .unwrap_or_default()
+                .unwrap_or_else(|| Arc::from([]))
         })
     }
 }
@@ -85,7 +86,7 @@ impl GithubSource {
                     .map_or(now, |d| d.with_timezone(&Utc))
             });
             next = self.next_page(&body)?;
-            let items = match body.parse::<Listing<dto::Event>>()? {
+            let items = match Listing::<dto::Event>::from_body(&body)? {
                 Listing::Items(items) => items,
                 Listing::NotAList(instead) => {
                     return Err(SourceError::Invalid(format!(
@@ -121,9 +122,13 @@ impl GithubSource {
         }
         // Newest first as listed; GitHub's per-issue list, which the replay expects, is
         // oldest first (same-second events included).
-        for events in by_issue.values_mut() {
-            events.reverse();
-        }
+        let by_issue = by_issue
+            .into_iter()
+            .map(|(number, mut events)| {
+                events.reverse();
+                (number, Arc::from(events))
+            })
+            .collect();
         warn_each(odd, NAMED_SKIPS, warnings);
         Ok(RepoHistory {
             reach: since,

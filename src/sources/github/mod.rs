@@ -20,7 +20,7 @@ mod map;
 mod trial;
 mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -236,7 +236,7 @@ impl GithubSource {
         while let Some(url) = next {
             let body = self.get(&url).await?;
             next = self.next_page(&body)?;
-            match body.parse::<Listing<T>>()? {
+            match Listing::<T>::from_body(&body)? {
                 Listing::Items(items) => {
                     let (good, bad) = items.split();
                     out.extend(good);
@@ -318,6 +318,14 @@ impl GithubSource {
         body: &Body,
         skipped: &mut Vec<String>,
     ) -> Result<Vec<dto::Issue>, SourceError> {
+        // Nearly every page reads whole, pull requests and all: one pass, where reading
+        // record by record scans each three times (apart, as a pull request, as an issue).
+        if let Ok(all) = serde_json::from_slice::<Vec<dto::Issue>>(body.bytes()) {
+            return Ok(all
+                .into_iter()
+                .filter(|i| i.pull_request.is_none())
+                .collect());
+        }
         let items = match body.parse::<Listing<&RawValue>>()? {
             Listing::Items(items) => items,
             Listing::NotAList(instead) => {
@@ -410,6 +418,8 @@ impl GithubSource {
                 .filter(|(url, _)| *url == first)
                 .map(|(_, tag)| tag.clone());
             let mut fresh: Vec<dto::Issue> = Vec::new();
+            // Issue id to its place in `fresh`: a batch holds a thousand issues and more.
+            let mut placed: HashMap<u64, usize> = HashMap::new();
             let mut next = Some(first.clone());
             let mut pages = 0;
             let mut new_etag = None;
@@ -431,9 +441,12 @@ impl GithubSource {
                     if window.seen(issue.id, issue.updated_at) {
                         continue;
                     }
-                    match fresh.iter_mut().find(|f| f.id == issue.id) {
-                        Some(older) => *older = issue,
-                        None => fresh.push(issue),
+                    match placed.get(&issue.id) {
+                        Some(&at) => fresh[at] = issue,
+                        None => {
+                            placed.insert(issue.id, fresh.len());
+                            fresh.push(issue);
+                        }
                     }
                 }
                 if next.is_some() && fresh.len() >= BATCH {
@@ -487,12 +500,15 @@ impl GithubSource {
                 .count();
             let this = &*self;
             let repo_ref = repo.as_str();
-            let histories: Vec<(Vec<dto::Event>, Vec<String>)> = futures::stream::iter(plans)
+            let histories: Vec<(Arc<[dto::Event]>, Vec<String>)> = futures::stream::iter(plans)
                 .map(|plan| async move {
                     match plan {
-                        History::Ask(n) => this.events(repo_ref, n).await,
+                        History::Ask(n) => {
+                            let (events, warnings) = this.events(repo_ref, n).await?;
+                            Ok::<_, SourceError>((Arc::from(events), warnings))
+                        }
                         History::Read(events) => Ok((events, Vec::new())),
-                        History::Opening => Ok((Vec::new(), Vec::new())),
+                        History::Opening => Ok((Arc::from([]), Vec::new())),
                     }
                 })
                 .buffered(CONCURRENCY)
@@ -576,8 +592,8 @@ impl GithubSource {
 enum History {
     /// Untouched since it was opened: its fields say it all.
     Opening,
-    /// From the repository-wide read.
-    Read(Vec<dto::Event>),
+    /// From the repository-wide read (shared with it: a batch may list the issue again).
+    Read(Arc<[dto::Event]>),
     /// Its own events request, by number.
     Ask(u64),
 }

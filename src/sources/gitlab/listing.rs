@@ -74,7 +74,7 @@ impl GitLabSource {
                 q.push((order.after(), stamp(f)));
             }
             let body = self.get(&path, &q).await?;
-            let items: Lenient<T> = body.parse()?;
+            let items = Lenient::<T>::from_body(&body)?;
             let times: Vec<DateTime<Utc>> = items.0.iter().flatten().map(time).collect();
             if let (Some(f), Some(first)) = (from, times.first())
                 && page == 1

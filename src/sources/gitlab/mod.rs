@@ -255,7 +255,7 @@ impl GitLabSource {
             q.push(("per_page", PAGE.to_string()));
             q.push(("page", page.to_string()));
             let body = self.get(path, &q).await?;
-            let items: Lenient<T> = body.parse()?;
+            let items = Lenient::<T>::from_body(&body)?;
             out.extend(items.0);
             match next_page(&body) {
                 Some(n) if n > page => page = n,

@@ -592,3 +592,73 @@ async fn state_events_are_read_only_for_reopened_issues() {
         "no label scope, no label events"
     );
 }
+
+#[tokio::test]
+async fn an_issue_edited_while_the_list_is_read_arrives_as_its_later_version() {
+    // 250 issues: three pages. Issue 5 (on the first page) is edited as the second list
+    // request arrives, so it is met again at the end of the walk.
+    let gl = FakeGitLab::start(&["grp/app"], generate(250, 1, start()));
+    gl.with(|s| {
+        s.edits.push((2, |i| {
+            if i.id == 5 {
+                i.title = "Edited mid-sync".into();
+                i.updated = Utc::now() - chrono::Duration::minutes(5);
+            }
+        }))
+    });
+    let got = sync(&mut source(settings(&gl.url)), None).await;
+    let fives: Vec<_> = got.tickets.iter().filter(|t| t.id == 5).collect();
+    assert_eq!(fives.len(), 1, "once");
+    assert_eq!(fives[0].title, "Edited mid-sync");
+    assert_eq!(got.tickets.len(), 250, "none skipped");
+}
+
+#[tokio::test]
+async fn group_lists_include_archived_projects_issues() {
+    let gl = FakeGitLab::start(&["grp/app"], generate(3, 1, start()));
+    let mut s = settings(&gl.url);
+    s.projects = vec![];
+    s.groups = vec!["grp".into()];
+    sync(&mut source(s), None).await;
+    let lists: Vec<_> = gl
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/groups/") && r.path.ends_with("/issues"))
+        .collect();
+    assert!(!lists.is_empty());
+    for r in lists {
+        assert_eq!(r.param("non_archived"), ["false"], "{}", r.path);
+    }
+}
+
+#[tokio::test]
+async fn an_issue_reopened_after_the_reopen_list_was_read_keeps_its_reopen() {
+    // Issue 3 is closed; it is reopened just after lookout read the projects' reopen lists
+    // (as the first issue list is asked for), so those lists never name it.
+    let gl = FakeGitLab::start(&["grp/app"], generate(3, 1, start()));
+    gl.with(|s| {
+        s.edits.push((1, |i| {
+            if i.id == 3 {
+                let now = Utc::now();
+                i.closed = false;
+                i.closed_at = None;
+                i.states.push((900, now, "reopened"));
+                i.updated = now;
+            }
+        }))
+    });
+    let got = sync(&mut source(settings(&gl.url)), None).await;
+    let three = got.tickets.iter().find(|t| t.id == 3).expect("issue 3");
+    assert_eq!(three.category, StatusCategory::Todo);
+    let moves: Vec<(Option<&str>, Option<&str>)> = got
+        .transitions
+        .iter()
+        .filter(|x| x.ticket == 3 && x.field == Field::Status)
+        .map(|x| (x.from.as_deref(), x.to.as_deref()))
+        .collect();
+    assert_eq!(
+        moves.last(),
+        Some(&(Some("Closed"), Some("Open"))),
+        "{moves:?}"
+    );
+}

@@ -49,8 +49,15 @@ pub struct State {
     pub log: Vec<Request>,
     pub members: Vec<(u64, String, String)>,
     pub labels: Vec<String>,
+    /// Changes made to the issues as an issue list is asked for the n-th time (from 1):
+    /// edits that land while a sync pages.
+    pub edits: Vec<(usize, Edit)>,
+    lists: usize,
     index: HashMap<(usize, u64), usize>,
 }
+
+/// A change to one issue, by id, made between two requests.
+pub type Edit = fn(&mut Issue);
 
 #[derive(Clone)]
 pub struct FakeGitLab {
@@ -78,6 +85,8 @@ impl FakeGitLab {
                 "priority::high".into(),
                 "bug".into(),
             ],
+            edits: Vec::new(),
+            lists: 0,
             index: HashMap::new(),
         }));
         let shared = state.clone();
@@ -133,6 +142,21 @@ fn answer(s: &mut State, r: Request) -> Reply {
         || r.header("Authorization") == Some(&format!("Bearer {TOKEN}"));
     if !authorised {
         return Reply::raw(401, r#"{"message":"401 Unauthorized"}"#);
+    }
+    if r.path.ends_with("/issues") {
+        s.lists += 1;
+        let now = s.lists;
+        let due: Vec<Edit> = s
+            .edits
+            .iter()
+            .filter(|(n, _)| *n == now)
+            .map(|(_, e)| *e)
+            .collect();
+        for edit in due {
+            for issue in s.issues.iter_mut() {
+                edit(issue);
+            }
+        }
     }
     let mut reply = route(s, &r);
     reply.headers.extend(s.extra_headers.iter().cloned());

@@ -129,7 +129,10 @@ impl GitLabSource {
                 u.reason
             )
         };
-        let reopened = self.reopened.as_ref().is_none_or(|r| r.contains(&issue.id));
+        let reopened = self.reopened.as_ref().is_none_or(|r| r.contains(&issue.id))
+            || self
+                .reopened_asked
+                .is_none_or(|asked| issue.updated_at >= asked);
         let mut events = Vec::new();
         let states = match issue.closed_at {
             _ if reopened => self.state_events(&base).await?,

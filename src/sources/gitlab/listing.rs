@@ -8,7 +8,7 @@
 //! issues with one time, as a bulk import leaves) goes on to `x-next-page`. The list ends
 //! when `x-next-page` is empty; its totals are never needed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -73,6 +73,11 @@ impl GitLabSource {
             if let Some(f) = from {
                 q.push((order.after(), stamp(f)));
             }
+            if matches!(target, Target::Group(_)) {
+                // Group lists leave archived projects out unless told: their issues would
+                // look deleted to the sweep.
+                q.push(("non_archived", "false".to_string()));
+            }
             let body = self.get(&path, &q).await?;
             let items = Lenient::<T>::from_body(&body)?;
             let times: Vec<DateTime<Utc>> = items.0.iter().flatten().map(time).collect();
@@ -116,15 +121,28 @@ impl GitLabSource {
         skipped: &mut Vec<String>,
     ) -> Result<bool, SourceError> {
         let key = super::key(target);
-        let mut ids: HashSet<u64> = fresh.iter().map(|(_, i)| i.id).collect();
+        let mut ids: HashMap<u64, usize> = fresh
+            .iter()
+            .enumerate()
+            .map(|(at, (_, i))| (i.id, at))
+            .collect();
         let time = |i: &dto::Issue| i.updated_at;
         self.walk(target, Order::Updated, window.from(overlap), time, |page| {
             for item in page {
                 match item {
-                    Ok(i) if !window.seen(i.id, i.updated_at) && ids.insert(i.id) => {
-                        fresh.push((key.clone(), i));
-                    }
-                    Ok(_) => {}
+                    Ok(i) if window.seen(i.id, i.updated_at) => {}
+                    // Met again: edited while the list was read; the later version wins.
+                    Ok(i) => match ids.get(&i.id) {
+                        Some(&at) => {
+                            if fresh[at].1.updated_at < i.updated_at {
+                                fresh[at] = (key.clone(), i);
+                            }
+                        }
+                        None => {
+                            ids.insert(i.id, fresh.len());
+                            fresh.push((key.clone(), i));
+                        }
+                    },
                     Err(u) => skipped.push(format!(
                         "GitLab issue {} of {} skipped: {}",
                         u.name_or("without an id"),

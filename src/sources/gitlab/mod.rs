@@ -162,6 +162,8 @@ pub struct GitLabSource {
     /// The issues reopened since the sync's window began, read once a sync (see `events`);
     /// `None` when the event lists could not say, and every issue's state events are read.
     reopened: Option<HashSet<u64>>,
+    /// When that list was asked for: an issue changed since may have been reopened after.
+    reopened_asked: Option<DateTime<Utc>>,
 }
 
 impl GitLabSource {
@@ -176,6 +178,7 @@ impl GitLabSource {
             catalog: Catalog::default(),
             continuing: None,
             reopened: None,
+            reopened_asked: None,
         }
     }
 
@@ -285,6 +288,8 @@ impl GitLabSource {
                 .map(|t| state.targets.get(&key(t)).and_then(|w| w.from(overlap)))
                 .min()
                 .flatten();
+            // A minute's slack for the server's clock against this one.
+            self.reopened_asked = Some(now - chrono::Duration::minutes(1));
             self.reopened = self.reopened(from).await?;
         }
         let targets = self.targets();

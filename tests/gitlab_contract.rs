@@ -662,3 +662,51 @@ async fn an_issue_reopened_after_the_reopen_list_was_read_keeps_its_reopen() {
         "{moves:?}"
     );
 }
+
+#[tokio::test]
+async fn scoped_writes_remove_the_scope_s_other_labels_themselves() {
+    // GitLab's Free tier leaves `workflow::doing` beside a new `workflow::review`, and lookout
+    // reads the first: the write removes it. A priority takes the project's own label.
+    let mut issues = generate(3, 1, start());
+    issues[2].labels = vec![
+        "workflow::doing".into(),
+        "priority::high".into(),
+        "bug".into(),
+    ];
+    let gl = FakeGitLab::start(&["grp/app"], issues);
+    let mut src = source(settings(&gl.url));
+    let review = one_write(
+        &gl,
+        &mut src,
+        Change::Transition {
+            status: "review".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        review.json(),
+        json!({ "add_labels": "workflow::review", "state_event": "reopen",
+                "remove_labels": "workflow::doing" })
+    );
+    let same = one_write(
+        &gl,
+        &mut src,
+        Change::SetPriority {
+            priority: "High".into(),
+        },
+    )
+    .await;
+    assert_eq!(same.json(), json!({ "add_labels": "priority::high" }));
+    let higher = one_write(
+        &gl,
+        &mut src,
+        Change::SetPriority {
+            priority: "Highest".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        higher.json(),
+        json!({ "add_labels": "priority::Highest", "remove_labels": "priority::high" })
+    );
+}

@@ -46,9 +46,15 @@ impl GitLabSource {
     /// The values of the status scope the issue's project has labels for (group labels
     /// included), in GitLab's order.
     async fn status_values(&self, key: &str) -> Result<Vec<String>, SourceError> {
-        let Some(scope) = self.settings.status_scope.as_deref() else {
-            return Ok(Vec::new());
-        };
+        match self.settings.status_scope.as_deref() {
+            Some(scope) => self.scope_values(key, scope).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The values of `scope` the issue's project has labels for (group labels included), in
+    /// GitLab's order.
+    async fn scope_values(&self, key: &str, scope: &str) -> Result<Vec<String>, SourceError> {
         let (path, _) = locate(key)?;
         let project = path.split("/issues/").next().unwrap_or_default();
         let query = [("search", format!("{scope}::"))];
@@ -63,6 +69,24 @@ impl GitLabSource {
             }
         }
         Ok(out)
+    }
+
+    /// The issue's labels of `scope` other than `keep`: GitLab's Free tier does not make a
+    /// scoped label replace its scope's other value, so a write removes them itself.
+    async fn others_in_scope(
+        &self,
+        key: &str,
+        scope: &str,
+        keep: &str,
+    ) -> Result<Option<String>, SourceError> {
+        let issue = self.issue_now(key).await?;
+        let others: Vec<&str> = issue
+            .labels
+            .iter()
+            .filter(|l| map::scoped(Some(scope), l).is_some() && !l.eq_ignore_ascii_case(keep))
+            .map(String::as_str)
+            .collect();
+        Ok((!others.is_empty()).then(|| others.join(",")))
     }
 
     /// Open or Closed, whichever it is not, then the status scope's values but its own.
@@ -101,9 +125,32 @@ impl GitLabSource {
             )));
         };
         let scope = self.settings.status_scope.as_deref().unwrap_or_default();
-        // A scoped label replaces its scope's other value; a closed issue is reopened, since
-        // a status label on a closed issue shows nowhere.
-        Ok(json!({ "add_labels": format!("{scope}::{value}"), "state_event": "reopen" }))
+        let label = format!("{scope}::{value}");
+        // A closed issue is reopened, since a status label on a closed issue shows nowhere.
+        let mut body = json!({ "add_labels": label, "state_event": "reopen" });
+        if let Some(others) = self.others_in_scope(key, scope, &label).await? {
+            body["remove_labels"] = Value::String(others);
+        }
+        Ok(body)
+    }
+
+    /// The fields of a `PUT` that sets the priority: the project's own label of that level
+    /// (`priority::2` where the project numbers them), else one named for it.
+    async fn prioritise(&self, key: &str, scope: &str, name: &str) -> Result<Value, SourceError> {
+        let wanted = map::priority(name);
+        let values = self.scope_values(key, scope).await?;
+        let value = values
+            .iter()
+            .find(|v| v.eq_ignore_ascii_case(name))
+            .or_else(|| values.iter().find(|v| map::priority(v) == wanted))
+            .cloned()
+            .unwrap_or_else(|| name.to_string());
+        let label = format!("{scope}::{value}");
+        let mut body = json!({ "add_labels": label });
+        if let Some(others) = self.others_in_scope(key, scope, &label).await? {
+            body["remove_labels"] = Value::String(others);
+        }
+        Ok(body)
     }
 
     pub(super) async fn write(&mut self, action: &TrackerAction) -> Result<(), SourceError> {
@@ -129,8 +176,8 @@ impl GitLabSource {
                         "this GitLab source has no priority_scope; cannot {action}"
                     )));
                 };
-                let label = format!("{scope}::{priority}");
-                (reqwest::Method::PUT, issue, json!({ "add_labels": label }))
+                let body = self.prioritise(&action.key, scope, priority).await?;
+                (reqwest::Method::PUT, issue, body)
             }
             Change::AddLabel { label } => {
                 (reqwest::Method::PUT, issue, json!({ "add_labels": label }))

@@ -745,3 +745,29 @@ async fn every_write_is_the_request_github_documents() {
         .expect("statuses");
     assert_eq!(moves, ["Open", "Closed", "Closed (not planned)"]);
 }
+
+/// GitHub answers 201 to an assignment it ignored (a user who may not be assigned): the
+/// others stay, and the write fails naming the login.
+#[tokio::test]
+async fn an_assignee_github_ignores_leaves_the_others_assigned() {
+    let fake = fake();
+    let mut gh = source(&fake);
+    fake.clear_log();
+    let e = gh
+        .apply(&action(Change::Assign {
+            login: "zed".into(),
+        }))
+        .await
+        .expect_err("zed cannot be assigned");
+    assert!(matches!(e, SourceError::Refused(_)), "{e:?}");
+    assert!(e.to_string().contains("zed"), "{e}");
+    let sent: Vec<(String, String)> = writes(&fake).into_iter().map(|(m, p, _)| (m, p)).collect();
+    assert_eq!(
+        sent,
+        [(
+            "POST".to_string(),
+            "/repos/acme/app/issues/6/assignees".to_string()
+        )],
+        "nobody removed"
+    );
+}

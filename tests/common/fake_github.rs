@@ -311,6 +311,32 @@ fn handle(state: &Mutex<State>, base: &str, r: Request) -> Reply {
                 None => Reply::raw(404, "{}"),
             }
         }
+        // The issue as GitHub answers it: with those asked for that may be assigned, and
+        // silently without the others.
+        ("POST", ["repos", o, n, "issues", num, "assignees"]) => {
+            let repo = format!("{o}/{n}");
+            let number: u64 = num.parse().unwrap_or(0);
+            let wanted = r.json();
+            let assignable = s.assignees.clone();
+            match s.issue_mut(&repo, number) {
+                Some(i) => {
+                    let mut issue: Value =
+                        serde_json::from_str(&i.render(&repo)).unwrap_or_default();
+                    if let (Some(list), Some(asked)) = (
+                        issue["assignees"].as_array_mut(),
+                        wanted["assignees"].as_array(),
+                    ) {
+                        for login in asked.iter().filter_map(Value::as_str) {
+                            if assignable.iter().any(|a| a == login) {
+                                list.push(json!({ "login": login }));
+                            }
+                        }
+                    }
+                    Reply::raw(201, issue.to_string())
+                }
+                None => Reply::raw(404, "{}"),
+            }
+        }
         ("POST" | "PATCH" | "DELETE", ["repos", ..]) => Reply::raw(200, "{}"),
         _ => Reply::raw(404, r#"{"message":"Not Found"}"#),
     }

@@ -110,6 +110,10 @@ pub struct State {
     pub refuse_wide: bool,
     /// Replies sent, in order, before any route answers.
     pub queued: VecDeque<Reply>,
+    /// Issue listing requests answered so far.
+    pub listings: usize,
+    /// Edits made just before the listing request of that number (from 1) is answered.
+    edits: Vec<(usize, Edit)>,
     /// Per repository, issue number to its place in the list.
     index: Vec<std::collections::HashMap<u64, usize>>,
     /// Per repository, every event newest first: (place of its issue, place of the event).
@@ -180,6 +184,9 @@ fn render_event(issue: &FakeIssue, k: usize) -> Value {
     v
 }
 
+/// A change to one issue (repository, number, change).
+type Edit = (String, u64, Box<dyn FnOnce(&mut FakeIssue) + Send>);
+
 pub struct FakeGithub {
     pub url: String,
     pub state: Arc<Mutex<State>>,
@@ -227,6 +234,19 @@ impl FakeGithub {
         s.sort();
     }
 
+    /// Changes issue `number` of `repo` with `change` just before the `n`th issue listing
+    /// request (from 1) is answered: someone editing it while lookout pages.
+    pub fn update_at_listing(
+        &self,
+        n: usize,
+        repo: &str,
+        number: u64,
+        change: impl FnOnce(&mut FakeIssue) + Send + 'static,
+    ) {
+        let edit: Edit = (repo.to_string(), number, Box::new(change));
+        self.state.lock().expect("state").edits.push((n, edit));
+    }
+
     /// Changes issue `number` of `repo` with `change`, then re-sorts the listing.
     pub fn update(&self, repo: &str, number: u64, change: impl FnOnce(&mut FakeIssue)) {
         let mut s = self.state.lock().expect("state");
@@ -258,6 +278,20 @@ fn handle(state: &Mutex<State>, base: &str, r: Request) -> Reply {
         s.repos.iter().position(|(r, _)| *r == full)
     };
     let by_id = |id: &str| id.parse::<usize>().ok().and_then(|i| i.checked_sub(1));
+    if r.method == "GET" && r.path.ends_with("/issues") {
+        s.listings += 1;
+        let n = s.listings;
+        let (due, later) = std::mem::take(&mut s.edits)
+            .into_iter()
+            .partition::<Vec<_>, _>(|(at, _)| *at == n);
+        s.edits = later;
+        for (_, (repo, number, change)) in due {
+            if let Some(i) = s.issue_mut(&repo, number) {
+                change(i);
+            }
+        }
+        s.sort();
+    }
     match (r.method.as_str(), parts.as_slice()) {
         ("GET", ["repos", o, n]) => match repo_of(&s, o, n) {
             Some(_) => Reply::json(&json!({

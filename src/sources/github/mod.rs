@@ -1,8 +1,9 @@
 //! GitHub Issues, over the REST API with a token (`Authorization: Bearer`).
 //!
 //! Each configured repository is a project. Its issues come oldest change first from
-//! `since` (the window's start), a page at a time by the `Link` header's next address; pull
-//! requests in the list are dropped. Each new issue version's events (closed, reopened,
+//! `since` (the window's start), a page at a time: after a page, a new query from the page's
+//! last change, or, when the page ended where its query began, the `Link` header's next
+//! address; pull requests in the list are dropped. Each new issue version's events (closed, reopened,
 //! assigned, unassigned, labeled, unlabeled) are read for its history, and not those of issues
 //! untouched since they were opened (their events would only repeat their fields). A sync of
 //! many changed issues (a first one, a bulk edit) reads the repository-wide events list back to
@@ -411,6 +412,7 @@ impl GithubSource {
                 .map(|(_, tag)| tag.clone());
             let mut fresh: Vec<dto::Issue> = Vec::new();
             let mut next = Some(first.clone());
+            let mut query_since = since;
             let mut pages = 0;
             let mut new_etag = None;
             while let Some(url) = next.take() {
@@ -427,7 +429,20 @@ impl GithubSource {
                 }
                 pages += 1;
                 next = self.next_page(&body)?;
-                for issue in self.issues_in(&repo, &body, &mut skipped)? {
+                let issues = self.issues_in(&repo, &body, &mut skipped)?;
+                // An issue edited while lookout pages moves to the end of the list and the
+                // ones behind it shift a place forward: the next page would begin one issue
+                // late. A new query from this page's last time (`since` is inclusive) begins
+                // where this page ended; only a page that ends where its query began (a bulk
+                // edit's many issues of one second) goes on by `Link`.
+                let last = issues.last().map(|i| i.updated_at);
+                if next.is_some()
+                    && let Some(t) = last.filter(|t| query_since.is_none_or(|s| *t > s))
+                {
+                    query_since = Some(t);
+                    next = Some(self.listing_url(&repo, query_since, PAGE));
+                }
+                for issue in issues {
                     if window.seen(issue.id, issue.updated_at) {
                         continue;
                     }

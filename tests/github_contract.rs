@@ -820,3 +820,35 @@ async fn an_issue_edited_while_paging_makes_no_other_go_missing() {
     );
     assert_eq!(listings[2].param("page"), ["2"]);
 }
+
+/// An issue deleted while the sweep pages leaves every live issue in the sweep: none is
+/// marked deleted for a page that shifted.
+#[tokio::test]
+async fn an_issue_deleted_during_the_sweep_hides_no_live_one() {
+    let fake = fake();
+    let mut always = settings(&fake.url);
+    always.sweep_every = Duration::ZERO;
+    let mut gh = GithubSource::new("gh", always, quick());
+    let first = gh.fetch(None, Utc::now()).await.expect("first sync");
+    let before = fake.state.lock().expect("state").listings;
+    // The sync's own listing is one page; the sweep's second request finds #1, on its
+    // first page, gone.
+    fake.delete_at_listing(before + 3, REPO, 1);
+    fake.clear_log();
+    let second = gh.fetch(first.cursor, Utc::now()).await.expect("sweep");
+    let listings: Vec<_> = fake
+        .log()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/issues"))
+        .collect();
+    assert_eq!(listings[0].param("since").len(), 1, "the sync's listing");
+    assert!(
+        listings[1].param("since").is_empty(),
+        "the sweep's first page"
+    );
+    let sweep = second.sweep.expect("a sweep");
+    let missing: Vec<u64> = (1_000_002..=1_000_250)
+        .filter(|id| !sweep.present.contains(id))
+        .collect();
+    assert_eq!(missing, Vec::<u64>::new(), "every live issue is present");
+}

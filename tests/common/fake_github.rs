@@ -184,8 +184,8 @@ fn render_event(issue: &FakeIssue, k: usize) -> Value {
     v
 }
 
-/// A change to one issue (repository, number, change).
-type Edit = (String, u64, Box<dyn FnOnce(&mut FakeIssue) + Send>);
+/// A change to the repositories, made while lookout pages.
+type Edit = Box<dyn FnOnce(&mut State) + Send>;
 
 pub struct FakeGithub {
     pub url: String,
@@ -243,7 +243,24 @@ impl FakeGithub {
         number: u64,
         change: impl FnOnce(&mut FakeIssue) + Send + 'static,
     ) {
-        let edit: Edit = (repo.to_string(), number, Box::new(change));
+        let repo = repo.to_string();
+        let edit: Edit = Box::new(move |s: &mut State| {
+            if let Some(i) = s.issue_mut(&repo, number) {
+                change(i);
+            }
+        });
+        self.state.lock().expect("state").edits.push((n, edit));
+    }
+
+    /// Deletes issue `number` of `repo` just before the `n`th issue listing request (from 1)
+    /// is answered.
+    pub fn delete_at_listing(&self, n: usize, repo: &str, number: u64) {
+        let repo = repo.to_string();
+        let edit: Edit = Box::new(move |s: &mut State| {
+            if let Some((_, issues)) = s.repos.iter_mut().find(|(r, _)| *r == repo) {
+                issues.retain(|i| i.number != number);
+            }
+        });
         self.state.lock().expect("state").edits.push((n, edit));
     }
 
@@ -285,10 +302,8 @@ fn handle(state: &Mutex<State>, base: &str, r: Request) -> Reply {
             .into_iter()
             .partition::<Vec<_>, _>(|(at, _)| *at == n);
         s.edits = later;
-        for (_, (repo, number, change)) in due {
-            if let Some(i) = s.issue_mut(&repo, number) {
-                change(i);
-            }
+        for (_, edit) in due {
+            edit(&mut s);
         }
         s.sort();
     }

@@ -558,32 +558,61 @@ impl GithubSource {
 
     /// Every issue id the repositories still have; `None` (and a warning) when an item does
     /// not read, since a sweep without it would delete that ticket.
+    ///
+    /// Listed as a sync lists (oldest change first, asked again from each page's last
+    /// change): numbered pages shift when an issue on one already read is deleted or
+    /// transferred, and a live issue would slip past the sweep and be marked deleted. A new
+    /// query from the last time read starts behind what was read, so a deletion there moves
+    /// nothing, and an issue edited meanwhile only moves to the end, where it is read again.
     async fn all_ids(&self, warnings: &mut Vec<String>) -> Result<Option<Vec<u64>>, SourceError> {
         #[derive(Deserialize)]
         struct Id {
             id: u64,
+            updated_at: DateTime<Utc>,
             #[serde(default)]
             pull_request: Option<serde::de::IgnoredAny>,
         }
-        let mut ids = Vec::new();
+        let mut ids = std::collections::BTreeSet::new();
         for repo in &self.settings.repos {
-            let first = self.url(&format!("/repos/{repo}/issues?state=all&per_page={PAGE}"));
-            let mut odd = Vec::new();
-            let listed: Vec<Id> = self.all_pages(first, "an issue", &mut odd).await?;
-            if let Some(why) = odd.first() {
-                warnings.push(format!(
-                    "the check for deleted GitHub issues was skipped: {why}"
-                ));
-                return Ok(None);
+            let mut since = None;
+            let mut next = Some(self.listing_url(repo, None, PAGE));
+            while let Some(url) = next.take() {
+                let body = self.get(&url).await?;
+                next = self.next_page(&body)?;
+                let items = match body.parse::<Listing<Id>>()? {
+                    Listing::Items(items) => items,
+                    Listing::NotAList(instead) => {
+                        return Err(SourceError::Invalid(format!(
+                            "{url}: GitHub answered {instead} where a list belongs"
+                        )));
+                    }
+                };
+                let (listed, odd) = items.split();
+                if let Some(why) = odd.first() {
+                    warnings.push(format!(
+                        "the check for deleted GitHub issues was skipped: an issue of {repo} \
+                         {} does not read: {}",
+                        why.name_or("without an id"),
+                        why.reason
+                    ));
+                    return Ok(None);
+                }
+                let last = listed.last().map(|i| i.updated_at);
+                if next.is_some()
+                    && let Some(t) = last.filter(|t| since.is_none_or(|s| *t > s))
+                {
+                    since = Some(t);
+                    next = Some(self.listing_url(repo, since, PAGE));
+                }
+                ids.extend(
+                    listed
+                        .iter()
+                        .filter(|i| i.pull_request.is_none())
+                        .map(|i| i.id),
+                );
             }
-            ids.extend(
-                listed
-                    .iter()
-                    .filter(|i| i.pull_request.is_none())
-                    .map(|i| i.id),
-            );
         }
-        Ok(Some(ids))
+        Ok(Some(ids.into_iter().collect()))
     }
 }
 

@@ -99,11 +99,14 @@ async fn pages_follow_link_and_pull_requests_are_dropped() {
         listings[0].param("since").is_empty(),
         "a first sync reads all"
     );
-    assert_eq!(
-        listings[1].path, "/repositories/1/issues",
-        "the next page is the Link header's, not one built by hand"
+    // Each next query starts at the last change of the page before.
+    assert_eq!(listings[1].path, "/repos/acme/app/issues");
+    assert_eq!(listings[1].param("since").len(), 1, "{:?}", paths(&fake));
+    assert!(
+        listings[1].param("page").is_empty(),
+        "no page built by hand"
     );
-    assert_eq!(listings[2].param("page"), ["3"]);
+    assert_eq!(listings[2].param("page"), Vec::<&str>::new());
     for r in &log {
         assert_eq!(r.header("authorization"), Some("Bearer lookout"));
         assert_eq!(r.header("accept"), Some("application/vnd.github+json"));
@@ -744,4 +747,108 @@ async fn every_write_is_the_request_github_documents() {
         .await
         .expect("statuses");
     assert_eq!(moves, ["Open", "Closed", "Closed (not planned)"]);
+}
+
+/// GitHub answers 201 to an assignment it ignored (a user who may not be assigned): the
+/// others stay, and the write fails naming the login.
+#[tokio::test]
+async fn an_assignee_github_ignores_leaves_the_others_assigned() {
+    let fake = fake();
+    let mut gh = source(&fake);
+    fake.clear_log();
+    let e = gh
+        .apply(&action(Change::Assign {
+            login: "zed".into(),
+        }))
+        .await
+        .expect_err("zed cannot be assigned");
+    assert!(matches!(e, SourceError::Refused(_)), "{e:?}");
+    assert!(e.to_string().contains("zed"), "{e}");
+    let sent: Vec<(String, String)> = writes(&fake).into_iter().map(|(m, p, _)| (m, p)).collect();
+    assert_eq!(
+        sent,
+        [(
+            "POST".to_string(),
+            "/repos/acme/app/issues/6/assignees".to_string()
+        )],
+        "nobody removed"
+    );
+}
+
+/// An issue edited while lookout pages moves to the end of the list, and the issues behind
+/// it shift a place forward; the one that shifts onto the page already read still arrives.
+#[tokio::test]
+async fn an_issue_edited_while_paging_makes_no_other_go_missing() {
+    let fake = fake();
+    let late = START + 250 * 60 + 7200 + 600;
+    fake.update_at_listing(2, REPO, 1, move |i| i.updated = late);
+    let mut gh = source(&fake);
+    let changes = gh.fetch(None, Utc::now()).await.expect("first sync");
+    let mut ids: Vec<u64> = changes.tickets.iter().map(|t| t.id).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, (1_000_001..=1_000_250).collect::<Vec<u64>>());
+    let edited = changes
+        .tickets
+        .iter()
+        .find(|t| t.key == "acme/app#1")
+        .expect("the edited issue");
+    assert_eq!(edited.updated.timestamp(), late, "its latest version");
+
+    // A page that ends where its query began (a bulk edit: 150 issues of one second) goes on
+    // by the Link header's next address.
+    let bulk: Vec<FakeIssue> = (1..=150)
+        .map(|k| {
+            let mut i = FakeIssue::open(k, START);
+            i.updated = START + 600;
+            i
+        })
+        .collect();
+    let fake = FakeGithub::start(vec![(REPO.into(), bulk)], true);
+    let mut gh = source(&fake);
+    let changes = gh.fetch(None, Utc::now()).await.expect("bulk");
+    assert_eq!(changes.tickets.len(), 150);
+    let log = fake.log();
+    let listings: Vec<_> = log.iter().filter(|r| r.path.ends_with("/issues")).collect();
+    assert_eq!(listings.len(), 3, "{:?}", paths(&fake));
+    assert_eq!(
+        listings[1].param("since"),
+        [fake_github::stamp(START + 600)]
+    );
+    assert_eq!(
+        listings[2].path, "/repositories/1/issues",
+        "the Link header's"
+    );
+    assert_eq!(listings[2].param("page"), ["2"]);
+}
+
+/// An issue deleted while the sweep pages leaves every live issue in the sweep: none is
+/// marked deleted for a page that shifted.
+#[tokio::test]
+async fn an_issue_deleted_during_the_sweep_hides_no_live_one() {
+    let fake = fake();
+    let mut always = settings(&fake.url);
+    always.sweep_every = Duration::ZERO;
+    let mut gh = GithubSource::new("gh", always, quick());
+    let first = gh.fetch(None, Utc::now()).await.expect("first sync");
+    let before = fake.state.lock().expect("state").listings;
+    // The sync's own listing is one page; the sweep's second request finds #1, on its
+    // first page, gone.
+    fake.delete_at_listing(before + 3, REPO, 1);
+    fake.clear_log();
+    let second = gh.fetch(first.cursor, Utc::now()).await.expect("sweep");
+    let listings: Vec<_> = fake
+        .log()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/issues"))
+        .collect();
+    assert_eq!(listings[0].param("since").len(), 1, "the sync's listing");
+    assert!(
+        listings[1].param("since").is_empty(),
+        "the sweep's first page"
+    );
+    let sweep = second.sweep.expect("a sweep");
+    let missing: Vec<u64> = (1_000_002..=1_000_250)
+        .filter(|id| !sweep.present.contains(id))
+        .collect();
+    assert_eq!(missing, Vec::<u64>::new(), "every live issue is present");
 }

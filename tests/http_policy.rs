@@ -7,7 +7,9 @@ mod scripted;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use lookout::sources::http::{Budget, Http, HttpError, Policy, Waiting, reset_at, retry_after};
+use lookout::sources::http::{
+    Budget, Http, HttpError, Policy, Repeat, Waiting, reset_at, retry_after,
+};
 use scripted::{Scripted, response};
 
 fn quick() -> Policy {
@@ -448,4 +450,105 @@ async fn a_connector_reads_its_tracker_s_own_signals_first() {
         .err()
         .expect("too long a wait");
     assert_eq!(e, HttpError::RateLimited { seconds: 600 });
+}
+
+/// A POST that may have reached the tracker is not sent again: a 502 from a proxy after the
+/// tracker made the comment must not make a second one.
+#[tokio::test]
+async fn a_post_is_sent_once_unless_it_surely_never_arrived() {
+    let http = Http::new(quick()).expect("client");
+    let server = Scripted::start(vec![
+        response("502 Bad Gateway", &[], "upstream"),
+        response("201 Created", &[], r#"{"total": 1}"#),
+    ]);
+    let url = server.url("/issues/1/comments");
+    let err = http
+        .send(|c| c.post(&url))
+        .await
+        .expect_err("a 502 ends a POST");
+    assert!(matches!(err, HttpError::MayHaveApplied { .. }), "{err:?}");
+    assert!(err.to_string().contains("may have been applied"), "{err}");
+    assert!(err.to_string().contains("502"), "the cause is kept: {err}");
+    assert_eq!(server.hits(), 1, "sent exactly once");
+
+    // A GET is still retried, and so is a POST marked as a read.
+    let server = Scripted::start(vec![
+        response("502 Bad Gateway", &[], "upstream"),
+        response("200 OK", &[], r#"{"total": 2}"#),
+    ]);
+    let url = server.url("/search");
+    let body = http
+        .body_as(Repeat::Safe, |c| c.post(&url), None)
+        .await
+        .expect("a read is retried");
+    assert_eq!(body.parse::<Page>().expect("json"), Page { total: 2 });
+    assert_eq!(server.hits(), 2);
+
+    // A change marked once is sent once whatever its method; a refusal says nothing about
+    // having been applied.
+    let server = Scripted::start(vec![response("500 Internal Server Error", &[], "")]);
+    let url = server.url("/notes");
+    let err = http
+        .body_as(Repeat::Once, |c| c.patch(&url), None)
+        .await
+        .err()
+        .expect("final");
+    assert!(matches!(err, HttpError::MayHaveApplied { .. }), "{err:?}");
+    assert_eq!(server.hits(), 1);
+    let server = Scripted::start(vec![response("422 Unprocessable Entity", &[], "no")]);
+    let url = server.url("/notes");
+    let err = http.send(|c| c.post(&url)).await.expect_err("refused");
+    assert!(
+        matches!(err, HttpError::Status { status: 422, .. }),
+        "{err:?}"
+    );
+
+    // Asked to come back later: the tracker did not take it, so it goes again.
+    let server = Scripted::start(vec![
+        response("503 Service Unavailable", &[("Retry-After", "0")], ""),
+        response("429 Too Many Requests", &[("Retry-After", "0")], ""),
+        response("201 Created", &[], "{}"),
+    ]);
+    let url = server.url("/notes");
+    http.send(|c| c.post(&url)).await.expect("third time");
+    assert_eq!(server.hits(), 3);
+}
+
+/// A refused connection never reached the tracker: a POST is retried until it connects.
+#[tokio::test]
+async fn a_post_whose_connection_was_refused_is_retried() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = hits.clone();
+    std::thread::spawn(move || {
+        use std::io::{BufRead, BufReader, Write};
+        // Nobody listens for a while: the first attempts are refused.
+        std::thread::sleep(Duration::from_millis(150));
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("rebind");
+        for mut stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok() && line != "\r\n" && !line.is_empty() {
+                line.clear();
+            }
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream.write_all(response("201 Created", &[], "{}").as_bytes());
+        }
+    });
+    let http = Http::new(Policy {
+        retries: 12,
+        backoff_base: Duration::from_millis(40),
+        backoff_max: Duration::from_millis(200),
+        ..quick()
+    })
+    .expect("client");
+    let url = format!("http://127.0.0.1:{port}/notes");
+    http.send(|c| c.post(&url))
+        .await
+        .expect("connected at last and sent");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
 }

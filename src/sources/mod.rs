@@ -82,6 +82,13 @@ impl From<HttpError> for SourceError {
             HttpError::Status { status: 404, .. } => SourceError::NotFound(e.to_string()),
             HttpError::Status { .. } => SourceError::Refused(e.to_string()),
             HttpError::Setup { .. } => SourceError::Config(e.to_string()),
+            // The whole text, whatever the cause: the user must learn to check first.
+            HttpError::MayHaveApplied { ref cause } => match **cause {
+                HttpError::Invalid { .. } | HttpError::TooLarge { .. } => {
+                    SourceError::Invalid(e.to_string())
+                }
+                _ => SourceError::Unreachable(e.to_string()),
+            },
         }
     }
 }

@@ -110,6 +110,10 @@ pub struct State {
     pub refuse_wide: bool,
     /// Replies sent, in order, before any route answers.
     pub queued: VecDeque<Reply>,
+    /// Issue listing requests answered so far.
+    pub listings: usize,
+    /// Edits made just before the listing request of that number (from 1) is answered.
+    edits: Vec<(usize, Edit)>,
     /// Per repository, issue number to its place in the list.
     index: Vec<std::collections::HashMap<u64, usize>>,
     /// Per repository, every event newest first: (place of its issue, place of the event).
@@ -180,6 +184,9 @@ fn render_event(issue: &FakeIssue, k: usize) -> Value {
     v
 }
 
+/// A change to the repositories, made while lookout pages.
+type Edit = Box<dyn FnOnce(&mut State) + Send>;
+
 pub struct FakeGithub {
     pub url: String,
     pub state: Arc<Mutex<State>>,
@@ -227,6 +234,36 @@ impl FakeGithub {
         s.sort();
     }
 
+    /// Changes issue `number` of `repo` with `change` just before the `n`th issue listing
+    /// request (from 1) is answered: someone editing it while lookout pages.
+    pub fn update_at_listing(
+        &self,
+        n: usize,
+        repo: &str,
+        number: u64,
+        change: impl FnOnce(&mut FakeIssue) + Send + 'static,
+    ) {
+        let repo = repo.to_string();
+        let edit: Edit = Box::new(move |s: &mut State| {
+            if let Some(i) = s.issue_mut(&repo, number) {
+                change(i);
+            }
+        });
+        self.state.lock().expect("state").edits.push((n, edit));
+    }
+
+    /// Deletes issue `number` of `repo` just before the `n`th issue listing request (from 1)
+    /// is answered.
+    pub fn delete_at_listing(&self, n: usize, repo: &str, number: u64) {
+        let repo = repo.to_string();
+        let edit: Edit = Box::new(move |s: &mut State| {
+            if let Some((_, issues)) = s.repos.iter_mut().find(|(r, _)| *r == repo) {
+                issues.retain(|i| i.number != number);
+            }
+        });
+        self.state.lock().expect("state").edits.push((n, edit));
+    }
+
     /// Changes issue `number` of `repo` with `change`, then re-sorts the listing.
     pub fn update(&self, repo: &str, number: u64, change: impl FnOnce(&mut FakeIssue)) {
         let mut s = self.state.lock().expect("state");
@@ -258,6 +295,18 @@ fn handle(state: &Mutex<State>, base: &str, r: Request) -> Reply {
         s.repos.iter().position(|(r, _)| *r == full)
     };
     let by_id = |id: &str| id.parse::<usize>().ok().and_then(|i| i.checked_sub(1));
+    if r.method == "GET" && r.path.ends_with("/issues") {
+        s.listings += 1;
+        let n = s.listings;
+        let (due, later) = std::mem::take(&mut s.edits)
+            .into_iter()
+            .partition::<Vec<_>, _>(|(at, _)| *at == n);
+        s.edits = later;
+        for (_, edit) in due {
+            edit(&mut s);
+        }
+        s.sort();
+    }
     match (r.method.as_str(), parts.as_slice()) {
         ("GET", ["repos", o, n]) => match repo_of(&s, o, n) {
             Some(_) => Reply::json(&json!({
@@ -308,6 +357,32 @@ fn handle(state: &Mutex<State>, base: &str, r: Request) -> Reply {
             let number: u64 = num.parse().unwrap_or(0);
             match s.issue_mut(&repo, number) {
                 Some(i) => Reply::raw(200, i.render(&repo)),
+                None => Reply::raw(404, "{}"),
+            }
+        }
+        // The issue as GitHub answers it: with those asked for that may be assigned, and
+        // silently without the others.
+        ("POST", ["repos", o, n, "issues", num, "assignees"]) => {
+            let repo = format!("{o}/{n}");
+            let number: u64 = num.parse().unwrap_or(0);
+            let wanted = r.json();
+            let assignable = s.assignees.clone();
+            match s.issue_mut(&repo, number) {
+                Some(i) => {
+                    let mut issue: Value =
+                        serde_json::from_str(&i.render(&repo)).unwrap_or_default();
+                    if let (Some(list), Some(asked)) = (
+                        issue["assignees"].as_array_mut(),
+                        wanted["assignees"].as_array(),
+                    ) {
+                        for login in asked.iter().filter_map(Value::as_str) {
+                            if assignable.iter().any(|a| a == login) {
+                                list.push(json!({ "login": login }));
+                            }
+                        }
+                    }
+                    Reply::raw(201, issue.to_string())
+                }
                 None => Reply::raw(404, "{}"),
             }
         }

@@ -1,8 +1,9 @@
 //! GitHub Issues, over the REST API with a token (`Authorization: Bearer`).
 //!
 //! Each configured repository is a project. Its issues come oldest change first from
-//! `since` (the window's start), a page at a time by the `Link` header's next address; pull
-//! requests in the list are dropped. Each new issue version's events (closed, reopened,
+//! `since` (the window's start), a page at a time: after a page, a new query from the page's
+//! last change, or, when the page ended where its query began, the `Link` header's next
+//! address; pull requests in the list are dropped. Each new issue version's events (closed, reopened,
 //! assigned, unassigned, labeled, unlabeled) are read for its history, and not those of issues
 //! untouched since they were opened (their events would only repeat their fields). A sync of
 //! many changed issues (a first one, a bulk edit) reads the repository-wide events list back to
@@ -421,6 +422,7 @@ impl GithubSource {
             // Issue id to its place in `fresh`: a batch holds a thousand issues and more.
             let mut placed: HashMap<u64, usize> = HashMap::new();
             let mut next = Some(first.clone());
+            let mut query_since = since;
             let mut pages = 0;
             let mut new_etag = None;
             while let Some(url) = next.take() {
@@ -437,7 +439,20 @@ impl GithubSource {
                 }
                 pages += 1;
                 next = self.next_page(&body)?;
-                for issue in self.issues_in(&repo, &body, &mut skipped)? {
+                let issues = self.issues_in(&repo, &body, &mut skipped)?;
+                // An issue edited while lookout pages moves to the end of the list and the
+                // ones behind it shift a place forward: the next page would begin one issue
+                // late. A new query from this page's last time (`since` is inclusive) begins
+                // where this page ended; only a page that ends where its query began (a bulk
+                // edit's many issues of one second) goes on by `Link`.
+                let last = issues.last().map(|i| i.updated_at);
+                if next.is_some()
+                    && let Some(t) = last.filter(|t| query_since.is_none_or(|s| *t > s))
+                {
+                    query_since = Some(t);
+                    next = Some(self.listing_url(&repo, query_since, PAGE));
+                }
+                for issue in issues {
                     if window.seen(issue.id, issue.updated_at) {
                         continue;
                     }
@@ -559,32 +574,61 @@ impl GithubSource {
 
     /// Every issue id the repositories still have; `None` (and a warning) when an item does
     /// not read, since a sweep without it would delete that ticket.
+    ///
+    /// Listed as a sync lists (oldest change first, asked again from each page's last
+    /// change): numbered pages shift when an issue on one already read is deleted or
+    /// transferred, and a live issue would slip past the sweep and be marked deleted. A new
+    /// query from the last time read starts behind what was read, so a deletion there moves
+    /// nothing, and an issue edited meanwhile only moves to the end, where it is read again.
     async fn all_ids(&self, warnings: &mut Vec<String>) -> Result<Option<Vec<u64>>, SourceError> {
         #[derive(Deserialize)]
         struct Id {
             id: u64,
+            updated_at: DateTime<Utc>,
             #[serde(default)]
             pull_request: Option<serde::de::IgnoredAny>,
         }
-        let mut ids = Vec::new();
+        let mut ids = std::collections::BTreeSet::new();
         for repo in &self.settings.repos {
-            let first = self.url(&format!("/repos/{repo}/issues?state=all&per_page={PAGE}"));
-            let mut odd = Vec::new();
-            let listed: Vec<Id> = self.all_pages(first, "an issue", &mut odd).await?;
-            if let Some(why) = odd.first() {
-                warnings.push(format!(
-                    "the check for deleted GitHub issues was skipped: {why}"
-                ));
-                return Ok(None);
+            let mut since = None;
+            let mut next = Some(self.listing_url(repo, None, PAGE));
+            while let Some(url) = next.take() {
+                let body = self.get(&url).await?;
+                next = self.next_page(&body)?;
+                let items = match body.parse::<Listing<Id>>()? {
+                    Listing::Items(items) => items,
+                    Listing::NotAList(instead) => {
+                        return Err(SourceError::Invalid(format!(
+                            "{url}: GitHub answered {instead} where a list belongs"
+                        )));
+                    }
+                };
+                let (listed, odd) = items.split();
+                if let Some(why) = odd.first() {
+                    warnings.push(format!(
+                        "the check for deleted GitHub issues was skipped: an issue of {repo} \
+                         {} does not read: {}",
+                        why.name_or("without an id"),
+                        why.reason
+                    ));
+                    return Ok(None);
+                }
+                let last = listed.last().map(|i| i.updated_at);
+                if next.is_some()
+                    && let Some(t) = last.filter(|t| since.is_none_or(|s| *t > s))
+                {
+                    since = Some(t);
+                    next = Some(self.listing_url(repo, since, PAGE));
+                }
+                ids.extend(
+                    listed
+                        .iter()
+                        .filter(|i| i.pull_request.is_none())
+                        .map(|i| i.id),
+                );
             }
-            ids.extend(
-                listed
-                    .iter()
-                    .filter(|i| i.pull_request.is_none())
-                    .map(|i| i.id),
-            );
         }
-        Ok(Some(ids))
+        Ok(Some(ids.into_iter().collect()))
     }
 }
 

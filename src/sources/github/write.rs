@@ -1,7 +1,7 @@
 //! Changes lookout makes in GitHub, and the issue's writable fields read fresh before one.
 //!
-//! Assigning adds the new assignee first and then removes the others (an issue is never
-//! left unassigned by a failed half); closing says why (`completed`, or `not_planned` for
+//! Assigning adds the new assignee first and then, once GitHub's answer shows them
+//! assigned, removes the others (an issue is never left unassigned by a failed half); closing says why (`completed`, or `not_planned` for
 //! "Closed (not planned)"); a label status or priority is added and the other labels of its
 //! kind removed. "In progress" is not a GitHub status but what an assigned open issue shows,
 //! so a move there is refused with that said.
@@ -163,8 +163,19 @@ impl GithubSource {
         match &action.change {
             Change::Assign { login } => {
                 let issue = self.read_issue(repo, number).await?;
-                self.send(Method::POST, &assignees, json!({ "assignees": [login] }))
-                    .await?;
+                let body = json!({ "assignees": [login] });
+                let after: dto::Issue = self
+                    .request(Method::POST, &assignees, None, Some(&body))
+                    .await?
+                    .parse()?;
+                // GitHub answers 201 and quietly leaves out a user it cannot assign; removing
+                // the others then would leave the issue with nobody.
+                if !logins(&after).iter().any(|l| l.eq_ignore_ascii_case(login)) {
+                    return Err(SourceError::Refused(format!(
+                        "GitHub did not assign {}: the user may not be assigned issues in {repo}                          (not a collaborator, or no such user); the issue keeps its assignees",
+                        crate::text::sanitize(login)
+                    )));
+                }
                 let mut others = logins(&issue);
                 others.retain(|l| !l.eq_ignore_ascii_case(login));
                 if !others.is_empty() {

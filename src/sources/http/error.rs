@@ -40,6 +40,9 @@ pub enum HttpError {
     CrossOrigin { from: String, to: String },
     #[error("the HTTP client cannot start: {reason}")]
     Setup { reason: String },
+    /// A change sent once (see `Repeat`) that failed after it may have reached the tracker.
+    #[error("{cause}; the change may have been applied, so check the tracker before trying again")]
+    MayHaveApplied { cause: Box<HttpError> },
 }
 
 /// What a request was waiting for when its time ran out.

@@ -2,8 +2,9 @@
 //!
 //! Connect and read timeouts, an overall deadline per request, and a size limit per answer;
 //! retries with full-jitter exponential backoff on connection errors, timeouts, 5xx and
-//! 429; `Retry-After` (seconds or a date, on 429 and 503) honoured but capped (a tracker
-//! asking for an hour must not freeze a sync task for an hour); 401 and 403 reported as
+//! 429 (a POST only when it surely never reached the tracker, see `repeat`); `Retry-After`
+//! (seconds or a date, on 429 and 503) honoured but capped (a tracker asking for an hour
+//! must not freeze a sync task for an hour); 401 and 403 reported as
 //! credential problems and never retried; redirects followed only within the origin the
 //! request went to, since credentials travel in its headers; the tracker's rate-limit
 //! headers kept as a budget the status bar can show, and a spent budget waited out until a
@@ -17,6 +18,7 @@ mod budget;
 mod error;
 mod policy;
 mod redirect;
+mod repeat;
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -32,6 +34,7 @@ pub use body::Body;
 pub use budget::{Budget, reset_at, retry_after};
 pub use error::{HttpError, Waiting};
 pub use policy::Policy;
+pub use repeat::Repeat;
 
 /// An answer the shared policy would judge by its status alone, shown to a connector first:
 /// trackers signal some things their own way (GitHub's spent rate limit is a 403 with
@@ -79,6 +82,9 @@ pub struct Http {
 enum Failure {
     /// Worth another attempt after a backoff.
     Retry(HttpError),
+    /// Worth another attempt after a backoff, and the request surely never reached the
+    /// tracker: even a change sent once may go again.
+    Unsent(HttpError),
     /// Worth another attempt after the wait the tracker asked for.
     RetryAfter(HttpError, Duration),
     /// Worth another attempt after a backoff of at least this long.
@@ -189,15 +195,28 @@ impl Http {
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
         classify: Option<&Classify>,
     ) -> Result<Body, HttpError> {
+        self.body_as(Repeat::ByMethod, build, classify).await
+    }
+
+    /// `body_classified`, with `repeat` saying whether the request may be sent again after
+    /// an attempt that may have reached the tracker (see `Repeat`).
+    pub async fn body_as(
+        &self,
+        repeat: Repeat,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+        classify: Option<&Classify>,
+    ) -> Result<Body, HttpError> {
         let mut attempt = 0;
         loop {
             self.hold_off().await;
             let request = build(&self.client);
-            let url = request
+            let (url, method) = request
                 .try_clone()
                 .and_then(|r| r.build().ok())
-                .map(|r| r.url().to_string())
+                .map(|r| (r.url().to_string(), r.method().clone()))
                 .unwrap_or_default();
+            let once = repeat.once(&method);
+            let end = |e: HttpError| if once { repeat::ended_once(e) } else { e };
             // The deadline covers one exchange, not the waits between attempts: those are
             // lookout's own choice and bounded by the policy already.
             let exchange =
@@ -207,13 +226,17 @@ impl Http {
                 // A server still answering at the deadline is not asked again: another
                 // attempt would most likely hold the sync as long once more.
                 Err(_) => {
-                    return Err(HttpError::TimedOut {
+                    return Err(end(HttpError::TimedOut {
                         url,
                         after: self.policy.deadline,
                         waiting: Waiting::Deadline,
-                    });
+                    }));
                 }
-                Ok(Err(Failure::Final(e))) => return Err(e),
+                Ok(Err(Failure::Final(e))) => return Err(end(e)),
+                Ok(Err(Failure::Retry(e))) if once => return Err(end(e)),
+                // Put off without a stated wait: refused, not applied, and not worth a guess
+                // at when the tracker takes it.
+                Ok(Err(Failure::RetryNoSooner(e, _))) if once => return Err(e),
                 Ok(Err(Failure::RetryAfter(e, wait))) => {
                     if wait > self.policy.retry_after_cap {
                         return Err(HttpError::RateLimited {
@@ -228,7 +251,7 @@ impl Http {
                     attempt += 1;
                     continue;
                 }
-                Ok(Err(Failure::Retry(e))) => (e, Duration::ZERO),
+                Ok(Err(Failure::Retry(e) | Failure::Unsent(e))) => (e, Duration::ZERO),
                 Ok(Err(Failure::RetryNoSooner(e, floor))) => (e, floor),
             };
             let (failure, floor) = failure;
@@ -274,7 +297,9 @@ impl Http {
             Ok(response) => response,
             Err(e) => {
                 let err = transport(&e, url, self.timeouts(), false);
-                return Err(if e.is_connect() || e.is_timeout() || e.is_request() {
+                return Err(if e.is_connect() {
+                    Failure::Unsent(err)
+                } else if e.is_timeout() || e.is_request() {
                     Failure::Retry(err)
                 } else {
                     Failure::Final(err)

@@ -34,7 +34,7 @@ use futures::future::BoxFuture;
 use reqwest::RequestBuilder;
 use serde_json::Value;
 
-use super::http::{Body, Http, HttpError, Policy};
+use super::http::{Body, Http, HttpError, Policy, Repeat};
 use super::{Budget, Facts, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
 use crate::domain::{ChangeSet, Interner, Project, Sweep, Ticket};
 use issues::{OddIssues, unplaced_warning};
@@ -186,7 +186,8 @@ impl JiraSource {
         Ok(self.post_body(path, body).await?.parse()?)
     }
 
-    /// The raw answer to a POST, for pages read into types that borrow from it.
+    /// The raw answer to a POST, for pages read into types that borrow from it. Jira's POSTs
+    /// here are searches and bulk reads, safe to send again.
     async fn post_body(
         &self,
         path: &str,
@@ -197,7 +198,7 @@ impl JiraSource {
             self.request(c, reqwest::Method::POST, path, &token)
                 .json(body)
         };
-        Ok(self.http()?.body(build).await?)
+        Ok(self.http()?.body_as(Repeat::Safe, build, None).await?)
     }
 
     /// `from` as JQL wants it: minutes, in the user's zone. Without a known offset, the

@@ -31,7 +31,7 @@ use std::time::Duration;
 
 pub use client::{ACCEPT, Client, board_is, updated_since};
 pub use connector::CONNECTOR;
-pub use source::ConnectWiseSource;
+pub use source::{BATCH, ConnectWiseSource};
 pub use status::category;
 
 /// Which ConnectWise projects (`/project/projects`) a source syncs, each one a lookout project.

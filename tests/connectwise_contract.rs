@@ -12,11 +12,11 @@ use std::time::Duration;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use lookout::domain::{Portfolio, StatusCategory};
-use lookout::store::Store;
-use lookout::sync::sync_once;
 use lookout::sources::connectwise::{ACCEPT, BATCH, ConnectWiseSource, Projects, Settings};
 use lookout::sources::http::Policy;
 use lookout::sources::{Change, Source, SourceError, TrackerAction};
+use lookout::store::Store;
+use lookout::sync::sync_once;
 use routed::{Reply, Request};
 use serde_json::{Value, json};
 
@@ -111,7 +111,11 @@ fn id_after(conditions: &str) -> u64 {
 fn project_ids(conditions: &str) -> Option<Vec<u64>> {
     let (_, rest) = conditions.split_once("project/id in (")?;
     let (ids, _) = rest.split_once(')')?;
-    Some(ids.split(',').filter_map(|i| i.trim().parse().ok()).collect())
+    Some(
+        ids.split(',')
+            .filter_map(|i| i.trim().parse().ok())
+            .collect(),
+    )
 }
 
 /// The rows `conditions` asks for, by update time, id and project.
@@ -211,7 +215,10 @@ fn page_of(r: &Request, rows: Vec<Value>) -> Reply {
         let last = page.last().and_then(|v| v["id"].as_u64()).unwrap_or(0);
         let host = r.header("host").unwrap_or("");
         // The next page keeps the listing's conditions, as ConnectWise's links do.
-        let mut params = vec![("pageSize", "1000".to_string()), ("pageId", last.to_string())];
+        let mut params = vec![
+            ("pageSize", "1000".to_string()),
+            ("pageId", last.to_string()),
+        ];
         if let Some(c) = r.param("conditions").first() {
             params.push(("conditions", c.to_string()));
         }
@@ -285,7 +292,9 @@ fn site_with(r: &Request, tickets: &Tickets, work: &Tickets) -> Reply {
             page_of(r, matching(&work.lock().expect("work"), &conditions))
         }
         ("GET", p) if p.starts_with("/project/tickets/") && p.ends_with("/notes") => {
-            let id = p.trim_start_matches("/project/tickets/").trim_end_matches("/notes");
+            let id = p
+                .trim_start_matches("/project/tickets/")
+                .trim_end_matches("/notes");
             if id == "101" {
                 Reply::json(&json!([
                     {"id": 60, "ticketId": 101, "text": "Wireframes shared",
@@ -299,7 +308,10 @@ fn site_with(r: &Request, tickets: &Tickets, work: &Tickets) -> Reply {
             }
         }
         ("GET", p) if p.starts_with("/project/tickets/") => {
-            let id: u64 = p.trim_start_matches("/project/tickets/").parse().unwrap_or(0);
+            let id: u64 = p
+                .trim_start_matches("/project/tickets/")
+                .parse()
+                .unwrap_or(0);
             match work
                 .lock()
                 .expect("work")
@@ -869,7 +881,11 @@ async fn project_work_syncs_its_project_tickets_phases_statuses_and_time() {
         .filter(|t| t.project.as_str() == "P42")
         .collect();
     let ids: Vec<u64> = work.iter().map(|t| t.id).collect();
-    assert_eq!(ids, [101, 102, 103], "both pages, and not project 43's ticket");
+    assert_eq!(
+        ids,
+        [101, 102, 103],
+        "both pages, and not project 43's ticket"
+    );
     let by_id = |id: u64| work.iter().find(|t| t.id == id).expect("synced");
     assert_eq!(by_id(101).key.as_str(), "P#101");
     assert_eq!(by_id(101).labels, ["Design"], "the phase is a label");
@@ -889,11 +905,7 @@ async fn project_work_syncs_its_project_tickets_phases_statuses_and_time() {
             .iter()
             .any(|n| n.ticket == 101 && n.author.as_str() == "jdoe")
     );
-    assert_eq!(
-        changes.tickets.len(),
-        6,
-        "the help desk's tickets come too"
-    );
+    assert_eq!(changes.tickets.len(), 6, "the help desk's tickets come too");
 
     let mut entries: Vec<(u64, u64, f64)> = changes
         .time_entries
@@ -949,7 +961,11 @@ async fn a_second_sync_reads_only_the_project_tickets_that_changed() {
     let ids: Vec<u64> = second.tickets.iter().map(|t| t.id).collect();
     assert_eq!(ids, [102], "only the changed project ticket");
     assert_eq!(second.tickets[0].category, StatusCategory::Done);
-    assert_eq!(second.tickets[0].labels, ["Build"], "moved to another phase");
+    assert_eq!(
+        second.tickets[0].labels,
+        ["Build"],
+        "moved to another phase"
+    );
 
     let log = log.lock().expect("log");
     let listing = requests_to(&log, "/project/tickets");
@@ -1226,7 +1242,9 @@ async fn a_first_sync_cut_part_way_resumes_from_its_last_stored_batch() {
         .flat_map(|r| r.param("conditions").into_iter().map(str::to_string))
         .collect();
     assert!(
-        batches.iter().any(|c| c.ends_with(&format!(" and id > {}", BATCH + 4))),
+        batches
+            .iter()
+            .any(|c| c.ends_with(&format!(" and id > {}", BATCH + 4))),
         "the second batch asks for the ids after the first: {batches:?}"
     );
     assert_eq!(whole.time_entries.len(), 2, "time is read once, at the end");

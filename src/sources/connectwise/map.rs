@@ -180,7 +180,12 @@ mod tests {
         assert_eq!(open.estimate, Some(1.5));
         assert_eq!(open.resolved, None);
 
-        let done = ticket("cw", Kind::Service, &service_ticket(5, "Completed"), &statuses);
+        let done = ticket(
+            "cw",
+            Kind::Service,
+            &service_ticket(5, "Completed"),
+            &statuses,
+        );
         assert_eq!(done.category, StatusCategory::Done);
         assert_eq!(
             done.resolved.map(|d| d.to_rfc3339()),
@@ -188,7 +193,12 @@ mod tests {
         );
 
         // A status the board no longer lists is placed by its name.
-        let gone = ticket("cw", Kind::Service, &service_ticket(99, "Waiting on client"), &statuses);
+        let gone = ticket(
+            "cw",
+            Kind::Service,
+            &service_ticket(99, "Waiting on client"),
+            &statuses,
+        );
         assert_eq!(gone.category, StatusCategory::InProgress);
     }
 

@@ -35,12 +35,7 @@ pub fn tickets_of(projects: &[dto::Project]) -> String {
 fn named(names: &[String]) -> String {
     let each: Vec<String> = names
         .iter()
-        .map(|n| {
-            format!(
-                "name=\"{}\"",
-                n.replace('\\', "\\\\").replace('"', "\\\"")
-            )
-        })
+        .map(|n| format!("name=\"{}\"", n.replace('\\', "\\\\").replace('"', "\\\"")))
         .collect();
     each.join(" or ")
 }
@@ -54,16 +49,19 @@ impl ConnectWiseSource {
         let listed: Vec<dto::Project> = match &self.settings.projects {
             Projects::None => return Ok(Vec::new()),
             Projects::Open => {
-                self.listing("project", "/project/projects", Some("closedFlag=false"), odd)
-                    .await?
+                self.listing(
+                    "project",
+                    "/project/projects",
+                    Some("closedFlag=false"),
+                    odd,
+                )
+                .await?
             }
             Projects::Named(names) => {
                 let listed: Vec<dto::Project> = self
                     .listing("project", "/project/projects", Some(&named(names)), odd)
                     .await?;
-                if let Some(missing) = names
-                    .iter()
-                    .find(|n| !listed.iter().any(|p| &p.name == *n))
+                if let Some(missing) = names.iter().find(|n| !listed.iter().any(|p| &p.name == *n))
                 {
                     return Err(SourceError::Config(format!(
                         "project {missing:?} is not visible to this API member (check \
@@ -152,13 +150,19 @@ mod tests {
             .expect("a date")
             .with_timezone(&Utc);
         let mapped = project("psa", &p, now);
-        assert_eq!((mapped.key.as_str(), mapped.name.as_str()), ("P42", "Website Redesign"));
+        assert_eq!(
+            (mapped.key.as_str(), mapped.name.as_str()),
+            ("P42", "Website Redesign")
+        );
         assert_eq!(
             mapped.description,
             "Acme Corp · Open · manager jdoe · 120 h estimated"
         );
         assert_eq!(mapped.created.to_rfc3339(), "2026-01-05T00:00:00+00:00");
-        assert_eq!(mapped.target.map(|d| d.to_string()).as_deref(), Some("2026-03-31"));
+        assert_eq!(
+            mapped.target.map(|d| d.to_string()).as_deref(),
+            Some("2026-03-31")
+        );
         assert!(is_project_ticket(&ticket_key(9)) && !is_project_ticket("#9"));
         assert_eq!(
             named(&["A \"B\"".into(), "C".into()]),

@@ -116,7 +116,10 @@ impl ConnectWiseSource {
         let projects = self.projects_wanted(odd).await?;
         // A project's tickets sit on its project board, which has statuses like any board.
         let mut ids: Vec<u64> = listed.iter().map(|b| b.id).collect();
-        for id in projects.iter().filter_map(|p| p.board.as_ref().map(|b| b.id)) {
+        for id in projects
+            .iter()
+            .filter_map(|p| p.board.as_ref().map(|b| b.id))
+        {
             if !ids.contains(&id) {
                 ids.push(id);
             }
@@ -353,19 +356,21 @@ impl ConnectWiseSource {
             odd.extend(unread);
             let mut ticket = map::ticket(&self.name, *kind, t, &boards.statuses);
             ticket.started = started(&ticket, &moves, &boards.statuses);
-            changes.notes.extend(notes.into_iter().map(|n| Note {
-                source: self.name.clone(),
-                ticket: t.id,
-                id: n.id,
-                at: n.date_created,
-                author: crate::text::sanitize(
-                    n.member
-                        .as_ref()
-                        .and_then(|m| m.identifier.as_deref().or(m.name.as_deref()))
-                        .or(n.created_by.as_deref())
-                        .unwrap_or(""),
-                ),
-                body: n.text.unwrap_or_default(),
+            changes.notes.extend(notes.into_iter().map(|n| {
+                Note {
+                    source: self.name.clone(),
+                    ticket: t.id,
+                    id: n.id,
+                    at: n.date_created,
+                    author: crate::text::sanitize(
+                        n.member
+                            .as_ref()
+                            .and_then(|m| m.identifier.as_deref().or(m.name.as_deref()))
+                            .or(n.created_by.as_deref())
+                            .unwrap_or(""),
+                    ),
+                    body: n.text.unwrap_or_default(),
+                }
             }));
             changes.transitions.extend(moves);
             changes.tickets.push(ticket);
@@ -481,6 +486,13 @@ impl ConnectWiseSource {
     async fn trial_read(&mut self) -> Result<Trial, SourceError> {
         let mut odd = Vec::new();
         let boards = self.boards(&mut odd).await?;
+        if self.settings.boards.is_empty() && boards.projects.is_empty() {
+            // Every project is closed: nothing to read, and `in ()` is no condition.
+            return Ok(Trial {
+                read: 0,
+                warnings: Vec::new(),
+            });
+        }
         let (path, conditions, what) = if self.settings.boards.is_empty() {
             (
                 "/project/tickets",
@@ -488,7 +500,11 @@ impl ConnectWiseSource {
                 "project ticket",
             )
         } else {
-            ("/service/tickets", self.ticket_conditions(None, 0), "ticket")
+            (
+                "/service/tickets",
+                self.ticket_conditions(None, 0),
+                "ticket",
+            )
         };
         let raw: Vec<serde_json::Value> = self
             .client()?

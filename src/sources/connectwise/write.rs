@@ -29,7 +29,11 @@ impl ConnectWiseSource {
             .await
     }
 
-    pub(super) async fn read_facts(&mut self, ticket: u64, key: &str) -> Result<Facts, SourceError> {
+    pub(super) async fn read_facts(
+        &mut self,
+        ticket: u64,
+        key: &str,
+    ) -> Result<Facts, SourceError> {
         let t = self.ticket_now(ticket, key).await?;
         let priority_name = t
             .priority

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use lookout::sources::SourceError;
-use lookout::sources::connectwise::{ACCEPT, Client, Settings, board_is, updated_since};
+use lookout::sources::connectwise::{ACCEPT, Client, Projects, Settings, board_is, updated_since};
 use lookout::sources::http::Policy;
 use routed::{Reply, Request};
 use serde_json::json;
@@ -28,6 +28,7 @@ fn settings(url: &str) -> Settings {
         private_key_env: "CARGO_PKG_VERSION".into(),
         client_id: "c0ffee-client".into(),
         boards: vec!["Help Desk".into()],
+        projects: Projects::None,
         sweep_every: Duration::from_secs(3600),
     }
 }

@@ -11,10 +11,12 @@ use std::time::Duration;
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use lookout::domain::StatusCategory;
-use lookout::sources::connectwise::{ACCEPT, ConnectWiseSource, Settings};
+use lookout::domain::{Portfolio, StatusCategory};
+use lookout::sources::connectwise::{ACCEPT, BATCH, ConnectWiseSource, Projects, Settings};
 use lookout::sources::http::Policy;
 use lookout::sources::{Change, Source, SourceError, TrackerAction};
+use lookout::store::Store;
+use lookout::sync::sync_once;
 use routed::{Reply, Request};
 use serde_json::{Value, json};
 
@@ -36,6 +38,7 @@ fn settings(url: &str) -> Settings {
         private_key_env: "CARGO_PKG_VERSION".into(),
         client_id: "c0ffee-client".into(),
         boards: vec!["Help Desk".into()],
+        projects: Projects::None,
         sweep_every: Duration::from_secs(3600),
     }
 }
@@ -94,6 +97,106 @@ fn updated_after(conditions: &str) -> Option<DateTime<Utc>> {
     Some(at(ts))
 }
 
+/// `id > n` in `conditions`: where a later batch of a scan starts.
+fn id_after(conditions: &str) -> u64 {
+    conditions
+        .split_once(" id > ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `project/id in (1,2)` in `conditions`; `None` when the listing is not narrowed to
+/// projects.
+fn project_ids(conditions: &str) -> Option<Vec<u64>> {
+    let (_, rest) = conditions.split_once("project/id in (")?;
+    let (ids, _) = rest.split_once(')')?;
+    Some(
+        ids.split(',')
+            .filter_map(|i| i.trim().parse().ok())
+            .collect(),
+    )
+}
+
+/// The rows `conditions` asks for, by update time, id and project.
+fn matching(rows: &[Value], conditions: &str) -> Vec<Value> {
+    let since = updated_after(conditions);
+    let after = id_after(conditions);
+    let projects = project_ids(conditions);
+    rows.iter()
+        .filter(|t| {
+            since.is_none_or(|s| {
+                t["_info"]["lastUpdated"]
+                    .as_str()
+                    .is_some_and(|u| at(u) > s)
+            })
+        })
+        .filter(|t| t["id"].as_u64().unwrap_or(0) > after)
+        .filter(|t| {
+            projects.as_ref().is_none_or(|ids| {
+                t["project"]["id"]
+                    .as_u64()
+                    .is_some_and(|p| ids.contains(&p))
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// A project ticket as `/project/tickets` sends it: the project board's status, the project
+/// and phase as references, `null` where nothing is set.
+fn project_ticket(id: u64, project: u64, phase: &str, status: (u64, &str), updated: &str) -> Value {
+    json!({
+        "id": id,
+        "summary": format!("Project task {id}"),
+        "isIssueFlag": false,
+        "board": {"id": 5, "name": "Professional Services",
+                  "_info": {"board_href": "https://cw.example/v4_6_release/apis/3.0/service/boards/5"}},
+        "status": {"id": status.0, "name": status.1},
+        "project": {"id": project, "name": if project == 42 { "Website Redesign" } else { "Office Move" },
+                    "_info": {"project_href": "https://cw.example/v4_6_release/apis/3.0/project/projects/42"}},
+        "phase": {"id": 3, "name": phase},
+        "wbsCode": "1.1",
+        "owner": {"id": 7, "identifier": "jdoe", "name": "Jane Doe"},
+        "priority": {"id": 4, "name": "Priority 3 - Normal Response"},
+        "budgetHours": null,
+        "closedDate": null,
+        "closedFlag": status.0 == 23,
+        "_info": {"dateEntered": "2026-01-01T09:00:00Z", "lastUpdated": updated, "updatedBy": "jdoe"}
+    })
+}
+
+/// Project work on the site: three tickets of "Website Redesign" (two pages) and one of
+/// "Office Move", which the tests do not configure.
+fn starting_work() -> Tickets {
+    Arc::new(Mutex::new(vec![
+        project_ticket(101, 42, "Design", (21, "New"), "2026-01-02T10:00:00Z"),
+        project_ticket(102, 42, "Design", (22, "Scheduled"), "2026-01-02T12:00:00Z"),
+        project_ticket(103, 42, "Build", (23, "Completed"), "2026-01-03T08:00:00Z"),
+        project_ticket(104, 43, "Pack", (21, "New"), "2026-01-03T09:00:00Z"),
+    ]))
+}
+
+/// The site's projects: ConnectWise's own shapes, numbers as numbers and `_info` without
+/// `dateEntered`.
+fn site_projects() -> Vec<Value> {
+    vec![
+        json!({"id": 42, "name": "Website Redesign",
+               "board": {"id": 5, "name": "Professional Services"},
+               "status": {"id": 1, "name": "Open"}, "closedFlag": false,
+               "company": {"id": 2, "identifier": "Acme", "name": "Acme Corp"},
+               "manager": {"id": 7, "identifier": "jdoe", "name": "Jane Doe"},
+               "estimatedHours": 120, "actualHours": 12.5, "scheduledHours": null,
+               "estimatedStart": "2026-01-01T00:00:00Z", "estimatedEnd": "2026-03-31T00:00:00Z",
+               "_info": {"lastUpdated": "2026-01-02T00:00:00Z", "updatedBy": "jdoe"}}),
+        json!({"id": 43, "name": "Office Move",
+               "board": {"id": 5, "name": "Professional Services"},
+               "status": {"id": 2, "name": "Closed"}, "closedFlag": true,
+               "manager": null, "estimatedHours": null,
+               "_info": {"lastUpdated": "2026-01-02T00:00:00Z"}}),
+    ]
+}
+
 /// One page of `rows` after `pageId` (the last id of the page before), with a `Link` to the
 /// next while there is one, as forward-only paging answers.
 fn page_of(r: &Request, rows: Vec<Value>) -> Reply {
@@ -111,19 +214,28 @@ fn page_of(r: &Request, rows: Vec<Value>) -> Reply {
     if rest.len() > PAGE {
         let last = page.last().and_then(|v| v["id"].as_u64()).unwrap_or(0);
         let host = r.header("host").unwrap_or("");
-        reply = reply.with_header(
-            "Link",
-            &format!(
-                "<http://{host}{}?pageSize=1000&pageId={last}>; rel=\"next\"",
-                r.path
-            ),
-        );
+        // The next page keeps the listing's conditions, as ConnectWise's links do.
+        let mut params = vec![
+            ("pageSize", "1000".to_string()),
+            ("pageId", last.to_string()),
+        ];
+        if let Some(c) = r.param("conditions").first() {
+            params.push(("conditions", c.to_string()));
+        }
+        let next = reqwest::Url::parse_with_params(&format!("http://{host}{}", r.path), &params)
+            .expect("a next page's address");
+        reply = reply.with_header("Link", &format!("<{next}>; rel=\"next\""));
     }
     reply
 }
 
-/// ConnectWise as the sync reads it, over `tickets`.
+/// ConnectWise as the sync reads it, over `tickets` and no project work.
 fn site(r: &Request, tickets: &Tickets) -> Reply {
+    site_with(r, tickets, &Arc::new(Mutex::new(Vec::new())))
+}
+
+/// ConnectWise as the sync reads it, over service `tickets` and project tickets `work`.
+fn site_with(r: &Request, tickets: &Tickets, work: &Tickets) -> Reply {
     let path = r.path.strip_prefix(ROOT).unwrap_or("");
     let conditions = r
         .param("conditions")
@@ -154,22 +266,61 @@ fn site(r: &Request, tickets: &Tickets) -> Reply {
         ("GET", "/system/members") => Reply::json(&json!([
             {"id": 7, "identifier": "jdoe", "firstName": "Jane", "lastName": "Doe"},
         ])),
+        ("GET", "/service/boards/5/statuses") => Reply::json(&json!([
+            {"id": 21, "name": "New", "closedStatus": false, "board": {"id": 5}},
+            {"id": 22, "name": "Scheduled", "closedStatus": false, "board": {"id": 5}},
+            {"id": 23, "name": "Completed", "closedStatus": true, "board": {"id": 5}},
+        ])),
         ("GET", "/service/tickets") => {
-            let since = updated_after(&conditions);
-            let rows: Vec<Value> = tickets
-                .lock()
-                .expect("tickets")
-                .iter()
-                .filter(|t| {
-                    since.is_none_or(|s| {
-                        t["_info"]["lastUpdated"]
-                            .as_str()
-                            .is_some_and(|u| at(u) > s)
-                    })
+            page_of(r, matching(&tickets.lock().expect("tickets"), &conditions))
+        }
+        ("GET", "/project/projects") => {
+            let rows: Vec<Value> = site_projects()
+                .into_iter()
+                .filter(|p| {
+                    let name = p["name"].as_str().unwrap_or("");
+                    if conditions == "closedFlag=false" {
+                        p["closedFlag"] == json!(false)
+                    } else {
+                        conditions.contains(&format!("name=\"{name}\""))
+                    }
                 })
-                .cloned()
                 .collect();
-            page_of(r, rows)
+            Reply::json(&Value::Array(rows))
+        }
+        ("GET", "/project/tickets") => {
+            page_of(r, matching(&work.lock().expect("work"), &conditions))
+        }
+        ("GET", p) if p.starts_with("/project/tickets/") && p.ends_with("/notes") => {
+            let id = p
+                .trim_start_matches("/project/tickets/")
+                .trim_end_matches("/notes");
+            if id == "101" {
+                Reply::json(&json!([
+                    {"id": 60, "ticketId": 101, "text": "Wireframes shared",
+                     "detailDescriptionFlag": true, "internalAnalysisFlag": false,
+                     "member": {"id": 7, "identifier": "jdoe", "name": "Jane Doe"},
+                     "dateCreated": "2026-01-02T10:00:00Z", "createdBy": "jdoe",
+                     "_info": {"lastUpdated": "2026-01-02T10:00:00Z"}},
+                ]))
+            } else {
+                Reply::json(&json!([]))
+            }
+        }
+        ("GET", p) if p.starts_with("/project/tickets/") => {
+            let id: u64 = p
+                .trim_start_matches("/project/tickets/")
+                .parse()
+                .unwrap_or(0);
+            match work
+                .lock()
+                .expect("work")
+                .iter()
+                .find(|t| t["id"].as_u64() == Some(id))
+            {
+                Some(t) => Reply::json(t),
+                None => Reply::raw(404, r#"{"code":"NotFound"}"#),
+            }
         }
         ("GET", "/service/tickets/1") => Reply::json(&tickets.lock().expect("tickets")[0]),
         ("GET", "/service/tickets/1/notes") => Reply::json(&json!([
@@ -189,6 +340,10 @@ fn site(r: &Request, tickets: &Tickets) -> Reply {
                     {"text": "Status was touched by a workflow rule",
                      "enteredDate": "2026-01-02T08:30:00Z"},
                 ])),
+                "102" => Reply::json(&json!([
+                    {"text": "Status has been changed from \"New\" to \"Scheduled\"",
+                     "enteredDate": "2026-01-02T11:00:00Z", "enteredBy": "jdoe"},
+                ])),
                 "3" => Reply::json(&json!([
                     {"text": "Status has been changed from \"New\" to \">Closed\"",
                      "enteredDate": "2026-01-03T12:00:00Z"},
@@ -203,7 +358,24 @@ fn site(r: &Request, tickets: &Tickets) -> Reply {
                        "member": {"id": 7, "identifier": "jdoe", "name": "Jane Doe"},
                        "timeStart": "2026-01-02T09:00:00Z", "actualHours": 1.5,
                        "notes": "printer"}),
-            ],
+                json!({"id": 901, "chargeToId": 101, "chargeToType": "ProjectTicket",
+                       "member": {"id": 7, "identifier": "jdoe", "name": "Jane Doe"},
+                       "timeStart": "2026-01-02T13:00:00Z", "actualHours": 3.25,
+                       "notes": "wireframes", "billableOption": "Billable",
+                       "_info": {"lastUpdated": "2026-01-02T17:00:00Z"}}),
+                json!({"id": 902, "chargeToId": 77, "chargeToType": "Activity",
+                       "member": {"id": 7, "identifier": "jdoe", "name": "Jane Doe"},
+                       "timeStart": "2026-01-02T15:00:00Z", "actualHours": 1.0}),
+            ]
+            .into_iter()
+            // The fake answers the types the conditions ask for, as the site would.
+            .filter(|e| {
+                conditions.contains(&format!(
+                    "chargeToType=\"{}\"",
+                    e["chargeToType"].as_str().unwrap_or("")
+                ))
+            })
+            .collect(),
         ),
         _ => Reply::raw(404, r#"{"code":"NotFound"}"#),
     }
@@ -224,6 +396,13 @@ fn serve(reply: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static) -> (S
 
 fn source(url: &str) -> ConnectWiseSource {
     ConnectWiseSource::new("psa", settings(url), quick())
+}
+
+/// The help desk and the "Website Redesign" project.
+fn with_project(url: &str) -> ConnectWiseSource {
+    let mut s = settings(url);
+    s.projects = Projects::Named(vec!["Website Redesign".into()]);
+    ConnectWiseSource::new("psa", s, quick())
 }
 
 fn every_request_authenticates(log: &[Request]) {
@@ -656,4 +835,454 @@ async fn every_write_is_a_json_patch_or_a_note_post() {
             r.path
         );
     }
+}
+
+fn requests_to<'a>(log: &'a [Request], path: &str) -> Vec<&'a Request> {
+    log.iter()
+        .filter(|r| r.path == format!("{ROOT}{path}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn project_work_syncs_its_project_tickets_phases_statuses_and_time() {
+    let (tickets, work) = (starting_tickets(), starting_work());
+    let (url, log) = serve(move |r, _| site_with(r, &tickets, &work));
+    let changes = with_project(&url)
+        .fetch(None, at("2026-01-04T00:00:00Z"))
+        .await
+        .expect("syncs");
+
+    let project = changes
+        .projects
+        .iter()
+        .find(|p| p.key == "P42")
+        .expect("the configured project");
+    assert_eq!(project.name, "Website Redesign");
+    assert_eq!(
+        project.description,
+        "Acme Corp · Open · manager jdoe · 120 h estimated, 12.5 h actual"
+    );
+    assert_eq!(
+        project.target.map(|d| d.to_string()).as_deref(),
+        Some("2026-03-31")
+    );
+    let keys: Vec<&str> = changes.projects.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["Help Desk", "P42"], "not the unconfigured project");
+    assert!(
+        changes
+            .members
+            .iter()
+            .any(|m| m.project.as_str() == "P42" && m.login.as_str() == "jdoe")
+    );
+
+    let work: Vec<_> = changes
+        .tickets
+        .iter()
+        .filter(|t| t.project.as_str() == "P42")
+        .collect();
+    let ids: Vec<u64> = work.iter().map(|t| t.id).collect();
+    assert_eq!(
+        ids,
+        [101, 102, 103],
+        "both pages, and not project 43's ticket"
+    );
+    let by_id = |id: u64| work.iter().find(|t| t.id == id).expect("synced");
+    assert_eq!(by_id(101).key.as_str(), "P#101");
+    assert_eq!(by_id(101).labels, ["Design"], "the phase is a label");
+    assert_eq!(by_id(103).labels, ["Build"]);
+    assert_eq!(by_id(101).category, StatusCategory::Todo);
+    assert_eq!(
+        by_id(102).category,
+        StatusCategory::InProgress,
+        "the project board's status"
+    );
+    assert_eq!(by_id(102).started, Some(at("2026-01-02T11:00:00Z")));
+    assert_eq!(by_id(103).category, StatusCategory::Done, "closed");
+    assert_eq!(by_id(101).estimate, None, "budgetHours null");
+    assert!(
+        changes
+            .notes
+            .iter()
+            .any(|n| n.ticket == 101 && n.author.as_str() == "jdoe")
+    );
+    assert_eq!(changes.tickets.len(), 6, "the help desk's tickets come too");
+
+    let mut entries: Vec<(u64, u64, f64)> = changes
+        .time_entries
+        .iter()
+        .map(|e| (e.id, e.ticket, e.hours))
+        .collect();
+    entries.sort_by_key(|e| e.0);
+    assert_eq!(
+        entries,
+        [(900, 1, 1.5), (901, 101, 3.25)],
+        "time on project tickets counts; time on activities does not"
+    );
+
+    let log = log.lock().expect("log");
+    every_request_authenticates(&log);
+    let listings = requests_to(&log, "/project/tickets");
+    assert_eq!(listings.len(), 2, "two pages");
+    for r in &listings {
+        assert_eq!(r.header("pagination-type"), Some("forward-only"));
+    }
+    assert_eq!(listings[0].param("conditions"), ["project/id in (42)"]);
+    assert_eq!(listings[1].param("pageId"), ["102"]);
+    assert_eq!(
+        requests_to(&log, "/project/projects")[0].param("conditions"),
+        [r#"name="Website Redesign""#]
+    );
+    assert_eq!(requests_to(&log, "/service/boards/5/statuses").len(), 1);
+    assert_eq!(requests_to(&log, "/project/tickets/101/notes").len(), 1);
+    assert_eq!(
+        requests_to(&log, "/time/entries")[0].param("conditions"),
+        [r#"(chargeToType="ServiceTicket" or chargeToType="ProjectTicket")"#]
+    );
+}
+
+#[tokio::test]
+async fn a_second_sync_reads_only_the_project_tickets_that_changed() {
+    let (tickets, work) = (starting_tickets(), starting_work());
+    let held = (tickets.clone(), work.clone());
+    let (url, log) = serve(move |r, _| site_with(r, &held.0, &held.1));
+    let mut cw = with_project(&url);
+    let first = cw
+        .fetch(None, at("2026-01-04T00:00:00Z"))
+        .await
+        .expect("first sync");
+    work.lock().expect("work")[1] =
+        project_ticket(102, 42, "Build", (23, "Completed"), "2026-01-05T08:00:00Z");
+    log.lock().expect("log").clear();
+
+    let second = cw
+        .fetch(first.cursor, at("2026-01-04T00:30:00Z"))
+        .await
+        .expect("second sync");
+    let ids: Vec<u64> = second.tickets.iter().map(|t| t.id).collect();
+    assert_eq!(ids, [102], "only the changed project ticket");
+    assert_eq!(second.tickets[0].category, StatusCategory::Done);
+    assert_eq!(
+        second.tickets[0].labels,
+        ["Build"],
+        "moved to another phase"
+    );
+
+    let log = log.lock().expect("log");
+    let listing = requests_to(&log, "/project/tickets");
+    assert_eq!(listing.len(), 1);
+    assert_eq!(
+        listing[0].param("conditions"),
+        ["project/id in (42) and lastUpdated > [2026-01-03T11:58:00Z]"],
+        "two minutes before the newest ticket the first sync stored"
+    );
+    assert!(requests_to(&log, "/project/tickets/101/notes").is_empty());
+    assert_eq!(requests_to(&log, "/project/tickets/102/notes").len(), 1);
+}
+
+#[tokio::test]
+async fn a_malformed_project_ticket_is_skipped_and_named() {
+    let (tickets, work) = (starting_tickets(), starting_work());
+    // A site that sends the summary as a number, against the documented string.
+    work.lock().expect("work")[1]["summary"] = json!(4711);
+    let (url, _) = serve(move |r, _| site_with(r, &tickets, &work));
+    let changes = with_project(&url)
+        .fetch(None, at("2026-01-04T00:00:00Z"))
+        .await
+        .expect("syncs the rest");
+    let ids: Vec<u64> = changes
+        .tickets
+        .iter()
+        .filter(|t| t.project.as_str() == "P42")
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(ids, [101, 103]);
+    assert!(
+        changes
+            .warnings
+            .iter()
+            .any(|w| w.contains("project ticket 102") && w.contains("summary")),
+        "{:?}",
+        changes.warnings
+    );
+}
+
+#[tokio::test]
+async fn a_project_no_one_can_see_is_a_config_error() {
+    let (tickets, work) = (starting_tickets(), starting_work());
+    let (url, _) = serve(move |r, _| site_with(r, &tickets, &work));
+    let mut s = settings(&url);
+    s.projects = Projects::Named(vec!["Website Redesign".into(), "Moon Base".into()]);
+    let err = ConnectWiseSource::new("psa", s, quick())
+        .fetch(None, at("2026-01-04T00:00:00Z"))
+        .await
+        .expect_err("unknown project");
+    assert!(
+        matches!(&err, SourceError::Config(m) if m.contains("Moon Base")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn every_open_project_syncs_and_the_sweep_keeps_closed_projects_tickets() {
+    let (tickets, work) = (starting_tickets(), starting_work());
+    let (url, log) = serve(move |r, _| site_with(r, &tickets, &work));
+    let mut s = settings(&url);
+    s.boards = Vec::new();
+    s.projects = Projects::Open;
+    s.sweep_every = Duration::ZERO;
+    let mut cw = ConnectWiseSource::new("psa", s, quick());
+    let first = cw
+        .fetch(None, at("2026-01-04T00:00:00Z"))
+        .await
+        .expect("syncs");
+    let keys: Vec<&str> = first.projects.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["P42"], "the closed project stays out");
+    assert_eq!(first.tickets.len(), 3);
+    assert!(first.time_entries.iter().all(|e| e.ticket == 101));
+    let second = cw
+        .fetch(first.cursor, at("2026-01-04T01:00:00Z"))
+        .await
+        .expect("sweeps");
+    let mut present = second.sweep.expect("a sweep").present;
+    present.sort_unstable();
+    assert_eq!(
+        present,
+        [101, 102, 103, 104],
+        "a project that closes keeps its tickets"
+    );
+    let log = log.lock().expect("log");
+    assert!(
+        requests_to(&log, "/service/tickets").is_empty(),
+        "no boards configured"
+    );
+    assert_eq!(
+        requests_to(&log, "/project/projects")[0].param("conditions"),
+        ["closedFlag=false"]
+    );
+    assert_eq!(
+        requests_to(&log, "/time/entries")[0].param("conditions"),
+        [r#"chargeToType="ProjectTicket""#]
+    );
+}
+
+#[tokio::test]
+async fn project_ticket_writes_go_to_the_project_ticket() {
+    let (tickets, work) = (starting_tickets(), starting_work());
+    let (url, log) = serve(move |r, _| match r.method.as_str() {
+        "PATCH" => Reply::json(&work.lock().expect("work")[0]),
+        "POST" => Reply::raw(201, r#"{"id": 61}"#),
+        _ => site_with(r, &tickets, &work),
+    });
+    let mut cw = with_project(&url);
+    let facts = cw.facts(101, "P#101").await.expect("facts");
+    assert_eq!(facts.status, "New");
+    assert_eq!(facts.priority_name, "Priority 3 - Normal Response");
+    let statuses = cw.statuses(101, "P#101").await.expect("statuses");
+    assert_eq!(statuses, ["Scheduled", "Completed"], "the project board's");
+    for change in [
+        Change::Transition {
+            status: "Completed".into(),
+        },
+        Change::Assign {
+            login: "asmith".into(),
+        },
+        Change::SetPriority {
+            priority: "High".into(),
+        },
+        Change::Comment {
+            body: "Signed off".into(),
+        },
+    ] {
+        cw.apply(&TrackerAction {
+            ticket: 101,
+            key: "P#101".into(),
+            change,
+        })
+        .await
+        .expect("applied");
+    }
+
+    let log = log.lock().expect("log");
+    every_request_authenticates(&log);
+    assert!(
+        requests_to(&log, "/service/tickets/101").is_empty(),
+        "a project ticket is never asked for as a service ticket"
+    );
+    let writes: Vec<&Request> = log.iter().filter(|r| r.method != "GET").collect();
+    let got: Vec<(&str, &str, Value)> = writes
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str(), r.json()))
+        .collect();
+    let ticket = format!("{ROOT}/project/tickets/101");
+    let notes = format!("{ROOT}/project/tickets/101/notes");
+    assert_eq!(
+        got,
+        [
+            (
+                "PATCH",
+                ticket.as_str(),
+                json!([{"op": "replace", "path": "status", "value": {"id": 23}}])
+            ),
+            (
+                "PATCH",
+                ticket.as_str(),
+                json!([{"op": "replace", "path": "owner", "value": {"identifier": "asmith"}}])
+            ),
+            (
+                "PATCH",
+                ticket.as_str(),
+                json!([{"op": "replace", "path": "priority", "value": {"id": 8}}])
+            ),
+            (
+                "POST",
+                notes.as_str(),
+                json!({"text": "Signed off", "detailDescriptionFlag": true,
+                       "internalAnalysisFlag": false, "resolutionFlag": false})
+            ),
+        ]
+    );
+    for r in writes {
+        assert!(
+            r.header("Content-Type")
+                .is_some_and(|t| t.starts_with("application/json")),
+            "{}",
+            r.path
+        );
+    }
+}
+
+#[tokio::test]
+async fn time_on_project_tickets_shows_in_the_project_s_hours() {
+    let (tickets, work) = (starting_tickets(), starting_work());
+    let (url, _) = serve(move |r, _| site_with(r, &tickets, &work));
+    let store = Store::temporary().expect("store");
+    let now = at("2026-01-10T00:00:00Z");
+    sync_once(&store, &mut with_project(&url), now)
+        .await
+        .expect("syncs");
+    let p = store.load().expect("load");
+    // What the project detail sums: the last 30 days of time on the project's tickets.
+    let mine: Vec<u64> = p
+        .tickets
+        .iter()
+        .filter(|t| t.project.as_str() == "P42")
+        .map(|t| t.id)
+        .collect();
+    let hours: Vec<(&str, f64)> = p
+        .time_entries
+        .iter()
+        .filter(|e| mine.contains(&e.ticket) && e.at > now - chrono::Duration::days(30))
+        .map(|e| (e.member.as_str(), e.hours))
+        .collect();
+    assert_eq!(hours, [("jdoe", 3.25)]);
+}
+
+/// `n` service tickets, enough for several batches; ConnectWise numbers service and project
+/// tickets alike, so the project tickets' ids are left out.
+fn many_tickets(n: u64) -> Tickets {
+    Arc::new(Mutex::new(
+        (1..=n + 4)
+            .filter(|id| !(101..=104).contains(id))
+            .map(|id| {
+                let minute = id % 60;
+                let hour = 8 + (id * 7 % 10);
+                let status = if id % 3 == 0 {
+                    (3, ">Closed")
+                } else {
+                    (1, "New")
+                };
+                ticket(
+                    id,
+                    status,
+                    &format!("2026-01-0{}T{hour:02}:{minute:02}:00Z", 1 + id % 3),
+                )
+            })
+            .collect(),
+    ))
+}
+
+fn sorted(mut p: Portfolio) -> Portfolio {
+    p.tickets.sort_by_key(|t| t.id);
+    p.transitions.sort_by_key(|t| (t.ticket, t.at, t.field));
+    p.notes.sort_by_key(|n| (n.ticket, n.id));
+    p.time_entries.sort_by_key(|e| e.id);
+    p
+}
+
+#[tokio::test]
+async fn a_first_sync_cut_part_way_resumes_from_its_last_stored_batch() {
+    let total = (2 * BATCH + 150) as u64;
+    let (tickets, work) = (many_tickets(total), starting_work());
+    let cut = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let failing = cut.clone();
+    let (url, log) = serve(move |r, _| {
+        let later_batch = r.param("conditions").iter().any(|c| c.contains(" id > "));
+        if failing.load(std::sync::atomic::Ordering::SeqCst)
+            && later_batch
+            && r.path == format!("{ROOT}/service/tickets")
+        {
+            Reply::raw(502, "bad gateway")
+        } else {
+            site_with(r, &tickets, &work)
+        }
+    });
+    let now = at("2026-01-10T00:00:00Z");
+
+    let reference = Store::temporary().expect("store");
+    sync_once(&reference, &mut with_project(&url), now)
+        .await
+        .expect("uninterrupted");
+    let whole = reference.load().expect("load");
+    assert_eq!(whole.tickets.len(), total as usize + 3);
+    let batches: Vec<String> = log
+        .lock()
+        .expect("log")
+        .iter()
+        .filter(|r| r.path == format!("{ROOT}/service/tickets"))
+        .flat_map(|r| r.param("conditions").into_iter().map(str::to_string))
+        .collect();
+    assert!(
+        batches
+            .iter()
+            .any(|c| c.ends_with(&format!(" and id > {}", BATCH + 4))),
+        "the second batch asks for the ids after the first: {batches:?}"
+    );
+    assert_eq!(whole.time_entries.len(), 2, "time is read once, at the end");
+
+    // The second batch's listing fails for good: the first batch is stored, the rest not.
+    cut.store(true, std::sync::atomic::Ordering::SeqCst);
+    let store = Store::temporary().expect("store");
+    let err = sync_once(&store, &mut with_project(&url), now)
+        .await
+        .expect_err("cut");
+    assert!(err.to_string().contains("502"), "{err}");
+    let partial = store.load().expect("load");
+    assert_eq!(partial.tickets.len(), BATCH, "the first batch is kept");
+    assert!(partial.time_entries.is_empty());
+
+    cut.store(false, std::sync::atomic::Ordering::SeqCst);
+    log.lock().expect("log").clear();
+    sync_once(&store, &mut with_project(&url), now)
+        .await
+        .expect("resumed");
+    let resumed = log.lock().expect("log").clone();
+    let notes_read = resumed
+        .iter()
+        .filter(|r| r.path.ends_with("/notes"))
+        .count();
+    assert_eq!(
+        notes_read,
+        total as usize + 3 - BATCH,
+        "the resumed sync reads the tickets after the stored batch only"
+    );
+
+    assert!(
+        sorted(store.load().expect("load")) == sorted(reference.load().expect("load")),
+        "the resumed store differs from the uninterrupted one"
+    );
+    let position = |s: &Store| {
+        let c = s.cursor("psa").expect("cursor").expect("a cursor");
+        serde_json::from_str::<Value>(&c).expect("json cursor")
+    };
+    assert_eq!(position(&store), position(&reference));
 }

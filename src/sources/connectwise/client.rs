@@ -83,43 +83,21 @@ impl Client {
         conditions: Option<&str>,
         forward_only: bool,
     ) -> Result<Vec<T>, SourceError> {
-        let paging = |r: RequestBuilder| {
-            if forward_only {
-                r.header("pagination-type", "forward-only")
-            } else {
-                r
-            }
-        };
+        let mut pager = self.pager(path, conditions, forward_only);
         let mut out = Vec::new();
-        let first = format!("{}{path}", self.base);
-        // Forward-only paging orders by id itself and takes no `orderBy`.
-        let mut query: Vec<(&str, String)> = vec![("pageSize", PAGE_SIZE.to_string())];
-        if let Some(c) = conditions {
-            query.push(("conditions", c.to_string()));
-        }
-        let mut next: Option<String> = None;
-        loop {
-            let body = match &next {
-                None => {
-                    self.http
-                        .body(|c| paging(self.request(c.get(&first))).query(&query))
-                        .await?
-                }
-                Some(url) => self.http.body(|c| paging(self.request(c.get(url)))).await?,
-            };
-            let page: Vec<T> = body.parse()?;
+        while let Some(page) = pager.next(self).await? {
             out.extend(page);
-            next = match body.header("link").and_then(next_link) {
-                None => return Ok(out),
-                Some(url) if self.same_site(&url) => Some(url),
-                Some(url) => {
-                    return Err(SourceError::Invalid(format!(
-                        "the next page is on another site ({}); lookout stays on {}",
-                        crate::text::sanitize(&url),
-                        self.base
-                    )));
-                }
-            };
+        }
+        Ok(out)
+    }
+
+    /// A listing read a page at a time, for a caller that may stop part way.
+    pub fn pager(&self, path: &str, conditions: Option<&str>, forward_only: bool) -> Pager {
+        Pager {
+            first: Some(format!("{}{path}", self.base)),
+            conditions: conditions.map(str::to_string),
+            forward_only,
+            next: None,
         }
     }
 
@@ -183,6 +161,63 @@ impl Client {
         let url = format!("{}{path}", self.base);
         let body = self.http.body(|c| self.request(c.get(&url))).await?;
         body.parse().map_err(|e: HttpError| SourceError::from(e))
+    }
+}
+
+/// Where a listing is: its first request still to make, or the `Link`'s next page.
+pub struct Pager {
+    first: Option<String>,
+    conditions: Option<String>,
+    forward_only: bool,
+    next: Option<String>,
+}
+
+impl Pager {
+    /// The next page, parsed; `None` once the listing is through. A next page on another site
+    /// is refused: the credentials go to the configured site only.
+    pub async fn next<T: DeserializeOwned>(
+        &mut self,
+        client: &Client,
+    ) -> Result<Option<Vec<T>>, SourceError> {
+        let forward_only = self.forward_only;
+        let paging = |r: RequestBuilder| {
+            if forward_only {
+                r.header("pagination-type", "forward-only")
+            } else {
+                r
+            }
+        };
+        let body = if let Some(first) = self.first.take() {
+            // Forward-only paging orders by id itself and takes no `orderBy`.
+            let mut query: Vec<(&str, String)> = vec![("pageSize", PAGE_SIZE.to_string())];
+            if let Some(c) = &self.conditions {
+                query.push(("conditions", c.clone()));
+            }
+            client
+                .http
+                .body(|c| paging(client.request(c.get(&first))).query(&query))
+                .await?
+        } else if let Some(url) = self.next.take() {
+            client
+                .http
+                .body(|c| paging(client.request(c.get(&url))))
+                .await?
+        } else {
+            return Ok(None);
+        };
+        let page: Vec<T> = body.parse()?;
+        self.next = match body.header("link").and_then(next_link) {
+            None => None,
+            Some(url) if client.same_site(&url) => Some(url),
+            Some(url) => {
+                return Err(SourceError::Invalid(format!(
+                    "the next page is on another site ({}); lookout stays on {}",
+                    crate::text::sanitize(&url),
+                    client.base
+                )));
+            }
+        };
+        Ok(Some(page))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{ConnectWiseSource, Settings};
+use super::{ConnectWiseSource, Projects, Settings};
 use crate::config::{ConfigError, Entry, SourceKind, UrlRoot};
 use crate::sources::Source;
 use crate::sources::connector::{Build, ConnectorSettings};
@@ -19,6 +19,7 @@ pub const CONNECTOR: Connector = Connector {
         "private_key_env",
         "client_id",
         "boards",
+        "projects",
         "sweep",
     ],
     default_interval: Duration::from_secs(300),
@@ -36,10 +37,12 @@ fn read(entry: &Entry<'_>) -> Result<SourceKind, ConfigError> {
          requests without one)",
     )?;
     let boards = entry.strings("boards")?;
-    if boards.iter().all(|b| b.trim().is_empty()) {
+    let projects = projects(entry)?;
+    if boards.iter().all(|b| b.trim().is_empty()) && projects == Projects::None {
         return Err(entry.missing(
             "boards",
-            "the service boards to sync, by name (boards = [\"Help Desk\"])",
+            "the service boards to sync, by name (boards = [\"Help Desk\"]), or `projects` \
+             for project work (projects = [\"Website Redesign\"] or \"open\")",
         ));
     }
     Ok(SourceKind::new(Settings {
@@ -54,8 +57,48 @@ fn read(entry: &Entry<'_>) -> Result<SourceKind, ConfigError> {
             .map(|b| b.trim().to_string())
             .filter(|b| !b.is_empty())
             .collect(),
+        projects,
         sweep_every: entry.duration("sweep", DEFAULT_SWEEP)?,
     }))
+}
+
+/// `projects`: a list of project names, or `"open"` for every project not closed.
+fn projects(entry: &Entry<'_>) -> Result<Projects, ConfigError> {
+    let Some(value) = entry.get::<toml::Value>("projects")? else {
+        return Ok(Projects::None);
+    };
+    let wrong = |what: &str| {
+        entry.err(
+            value.span(),
+            format!(
+                "`projects` {what}; write the projects' names (projects = [\"Website \
+                 Redesign\"]) or \"open\" for every project not closed"
+            ),
+        )
+    };
+    match value.get_ref() {
+        toml::Value::String(s) if s.trim().eq_ignore_ascii_case("open") => Ok(Projects::Open),
+        toml::Value::String(s) => Err(wrong(&format!("is {s:?}"))),
+        toml::Value::Array(items) => {
+            let mut names = Vec::new();
+            for item in items {
+                match item.as_str().map(str::trim) {
+                    Some("") => return Err(wrong("holds an empty name")),
+                    Some(name) if !names.iter().any(|n: &String| n == name) => {
+                        names.push(name.to_string());
+                    }
+                    Some(_) => {}
+                    None => return Err(wrong(&format!("holds {item}, not a name"))),
+                }
+            }
+            Ok(if names.is_empty() {
+                Projects::None
+            } else {
+                Projects::Named(names)
+            })
+        }
+        other => Err(wrong(&format!("is {}", other.type_str()))),
+    }
 }
 
 impl ConnectorSettings for Settings {

@@ -22,6 +22,8 @@ pub struct Info {
     pub last_updated: DateTime<Utc>,
 }
 
+/// A service ticket (`/service/tickets`) or a project ticket (`/project/tickets`): the two
+/// share ids, boards and statuses; a project ticket also names its project and phase.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceTicket {
@@ -29,6 +31,13 @@ pub struct ServiceTicket {
     pub summary: String,
     pub board: Reference,
     pub status: Reference,
+    #[serde(default)]
+    pub project: Option<Reference>,
+    #[serde(default)]
+    pub phase: Option<Reference>,
+    /// Project tickets carry it; sites send `null` as often as `false`.
+    #[serde(default)]
+    pub closed_flag: Option<bool>,
     #[serde(default)]
     pub owner: Option<Reference>,
     #[serde(default)]
@@ -39,6 +48,42 @@ pub struct ServiceTicket {
     pub closed_date: Option<DateTime<Utc>>,
     #[serde(rename = "_info")]
     pub info: Info,
+}
+
+/// `/project/projects`: a piece of project work with its manager and hours.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Project {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub status: Option<Reference>,
+    #[serde(default)]
+    pub closed_flag: Option<bool>,
+    #[serde(default)]
+    pub manager: Option<Reference>,
+    #[serde(default)]
+    pub company: Option<Reference>,
+    #[serde(default)]
+    pub board: Option<Reference>,
+    #[serde(default)]
+    pub estimated_hours: Option<f64>,
+    #[serde(default)]
+    pub actual_hours: Option<f64>,
+    #[serde(default)]
+    pub estimated_start: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub estimated_end: Option<DateTime<Utc>>,
+    /// Projects' `_info` carries `lastUpdated` and, on newer sites only, `dateEntered`.
+    #[serde(rename = "_info", default)]
+    pub info: Option<ProjectInfo>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectInfo {
+    #[serde(default)]
+    pub date_entered: Option<DateTime<Utc>>,
 }
 
 /// `/service/boards/{id}/statuses`: `closedStatus` says the board counts it done.

@@ -69,16 +69,48 @@ pub fn priority(name: &str) -> Priority {
     }
 }
 
+/// Which listing a ticket came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `/service/tickets`: its board is its project.
+    Service,
+    /// `/project/tickets`: its project is its project, and its phase a label.
+    Project,
+}
+
 /// The ticket as lookout keeps it; `started` comes from the status history, not from here.
-pub fn ticket(source: &str, t: &dto::ServiceTicket, statuses: &Statuses) -> Ticket {
-    let category = statuses.of(&t.status);
+pub fn ticket(source: &str, kind: Kind, t: &dto::ServiceTicket, statuses: &Statuses) -> Ticket {
+    // A project ticket's own flag says it is closed, whatever its board calls the status.
+    let category = if kind == Kind::Project && t.closed_flag == Some(true) {
+        StatusCategory::Done
+    } else {
+        statuses.of(&t.status)
+    };
+    let (project, key, labels) = match (kind, &t.project) {
+        (Kind::Project, Some(p)) => (
+            super::projects::key(p.id),
+            super::projects::ticket_key(t.id),
+            t.phase
+                .as_ref()
+                .and_then(|ph| ph.name.as_deref())
+                .map(crate::text::sanitize)
+                .filter(|n| !n.is_empty())
+                .map(|n| vec![n.as_str().into()])
+                .unwrap_or_default(),
+        ),
+        _ => (
+            t.board.name.clone().unwrap_or_default(),
+            format!("#{}", t.id),
+            Vec::new(),
+        ),
+    };
     let resolved =
         (category == StatusCategory::Done).then(|| t.closed_date.unwrap_or(t.info.last_updated));
     Ticket {
         source: source.into(),
         id: t.id,
-        project: t.board.name.clone().unwrap_or_default().into(),
-        key: format!("#{}", t.id).into(),
+        project: project.into(),
+        key: key.into(),
         title: t.summary.clone(),
         status: t.status.name.clone().unwrap_or_default().into(),
         category,
@@ -94,7 +126,7 @@ pub fn ticket(source: &str, t: &dto::ServiceTicket, statuses: &Statuses) -> Tick
             .map(priority)
             .unwrap_or(Priority::Medium),
         estimate: t.budget_hours.filter(|h| h.is_finite() && *h > 0.0),
-        labels: Vec::new(),
+        labels,
         created: t.info.date_entered,
         updated: t.info.last_updated,
         started: None,
@@ -138,7 +170,7 @@ mod tests {
                 closed_status: true,
             },
         ]);
-        let open = ticket("cw", &service_ticket(1, "New"), &statuses);
+        let open = ticket("cw", Kind::Service, &service_ticket(1, "New"), &statuses);
         assert_eq!(
             (open.key.as_str(), open.project.as_str(), open.category),
             ("#4711", "Help Desk", StatusCategory::Todo)
@@ -148,7 +180,12 @@ mod tests {
         assert_eq!(open.estimate, Some(1.5));
         assert_eq!(open.resolved, None);
 
-        let done = ticket("cw", &service_ticket(5, "Completed"), &statuses);
+        let done = ticket(
+            "cw",
+            Kind::Service,
+            &service_ticket(5, "Completed"),
+            &statuses,
+        );
         assert_eq!(done.category, StatusCategory::Done);
         assert_eq!(
             done.resolved.map(|d| d.to_rfc3339()),
@@ -156,7 +193,12 @@ mod tests {
         );
 
         // A status the board no longer lists is placed by its name.
-        let gone = ticket("cw", &service_ticket(99, "Waiting on client"), &statuses);
+        let gone = ticket(
+            "cw",
+            Kind::Service,
+            &service_ticket(99, "Waiting on client"),
+            &statuses,
+        );
         assert_eq!(gone.category, StatusCategory::InProgress);
     }
 

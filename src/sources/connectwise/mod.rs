@@ -8,7 +8,12 @@
 //! A sync reads the configured service boards (each one a lookout project) and their
 //! statuses, the site's active members, the tickets changed since the last sync
 //! (`lastUpdated > [..]`, re-reading two minutes back), each changed ticket's notes and its
-//! status history, and the time charged to service tickets. ConnectWise has no structured
+//! status history, and the time charged to service tickets. Configured project work comes
+//! the same way: the projects, their tickets (`/project/tickets`, each phase a label) and the
+//! time charged to project tickets.
+//!
+//! A sync reads tickets in batches of `BATCH`, each stored with its cursor (see `position`),
+//! so a first sync cut part way resumes after the last stored batch. ConnectWise has no structured
 //! ticket changelog, so the history comes from the audit trail's prose (see `history`).
 
 mod client;
@@ -16,6 +21,8 @@ mod connector;
 pub mod dto;
 mod history;
 pub mod map;
+mod position;
+mod projects;
 mod source;
 mod status;
 mod write;
@@ -24,8 +31,20 @@ use std::time::Duration;
 
 pub use client::{ACCEPT, Client, board_is, updated_since};
 pub use connector::CONNECTOR;
-pub use source::ConnectWiseSource;
+pub use source::{BATCH, ConnectWiseSource};
 pub use status::category;
+
+/// Which ConnectWise projects (`/project/projects`) a source syncs, each one a lookout project.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Projects {
+    /// None: service boards only.
+    #[default]
+    None,
+    /// These, by name; a name several projects share (one per client, say) takes them all.
+    Named(Vec<String>),
+    /// Every project not closed (`projects = "open"`).
+    Open,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -41,6 +60,8 @@ pub struct Settings {
     pub client_id: String,
     /// Service boards to sync, by name; empty for none (projects only).
     pub boards: Vec<String>,
+    /// The project work to sync besides the boards.
+    pub projects: Projects,
     /// How often to look for deleted tickets.
     pub sweep_every: Duration,
 }

@@ -1,6 +1,7 @@
-//! The ConnectWise source: service tickets on the configured boards, incrementally by
-//! `lastUpdated`, with their notes, their status history from the audit trail, the site's
-//! members and the time charged to tickets.
+//! The ConnectWise source: service tickets on the configured boards and project tickets of
+//! the configured projects, incrementally by `lastUpdated` and in stored batches, with their
+//! notes, their status history from the audit trail, the site's members and the time charged
+//! to tickets.
 
 use std::sync::Arc;
 
@@ -9,8 +10,9 @@ use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
-use super::map::{self, Statuses};
-use super::{Client, Settings, board_is, dto, history, updated_since};
+use super::map::{self, Kind, Statuses};
+use super::position::{Position, Scan};
+use super::{Client, Projects, Settings, board_is, dto, history, projects, updated_since};
 use crate::domain::{
     ChangeSet, Field, Member, Note, Project, StatusCategory, Sweep, Ticket, TimeEntry, Transition,
 };
@@ -24,10 +26,12 @@ use crate::sources::{
 const OVERLAP_SECS: i64 = 120;
 /// Notes and audit trail are two requests per changed ticket; a few at a time.
 const CONCURRENCY: usize = 4;
+/// New tickets per stored batch: a kill during a first sync loses at most this much work.
+pub const BATCH: usize = 500;
 /// Skipped records named one line each before the rest are counted.
 const NAMED_SKIPS: usize = 20;
 /// The collections read forward-only; the rest are short and page the ordinary way.
-const LARGE: [&str; 2] = ["/service/tickets", "/time/entries"];
+const LARGE: [&str; 3] = ["/service/tickets", "/project/tickets", "/time/entries"];
 /// Tickets in doctor's trial page.
 const TRIAL_PAGE: usize = 10;
 
@@ -39,11 +43,23 @@ pub struct ConnectWiseSource {
     sweeps: SweepClock,
 }
 
-/// What a sync knows of the configured boards.
+/// What a sync knows of the configured boards and projects.
 pub(super) struct Boards {
     pub listed: Vec<dto::Board>,
+    pub projects: Vec<dto::Project>,
     pub statuses: Statuses,
 }
+
+/// A listing's tickets not yet stored, up to a batch, and how far the listing got.
+struct Gathered {
+    /// The last id read; the next batch asks for the ids after it.
+    last: Option<u64>,
+    /// The listing is through.
+    through: bool,
+}
+
+/// A changed ticket with its notes, audit lines and what of them could not be read.
+type Detailed = (Vec<dto::Note>, Vec<dto::AuditEntry>, Vec<String>);
 
 impl ConnectWiseSource {
     pub fn new(name: &str, settings: Settings, policy: Policy) -> ConnectWiseSource {
@@ -62,7 +78,7 @@ impl ConnectWiseSource {
 
     /// Every record of a listing that reads; each that does not becomes a line in `odd`,
     /// named by its id where it has one.
-    async fn listing<T: DeserializeOwned>(
+    pub(super) async fn listing<T: DeserializeOwned>(
         &self,
         what: &str,
         path: &str,
@@ -78,12 +94,15 @@ impl ConnectWiseSource {
         Ok(read_each(what, raw, odd))
     }
 
-    /// The configured boards and their statuses; a board the API member cannot see is a
-    /// config error, named.
+    /// The configured boards and projects, and the statuses of every board their tickets
+    /// sit on; a board or project the API member cannot see is a config error, named.
     pub(super) async fn boards(&self, odd: &mut Vec<String>) -> Result<Boards, SourceError> {
-        let mut listed: Vec<dto::Board> =
-            self.listing("board", "/service/boards", None, odd).await?;
         let wanted = &self.settings.boards;
+        let mut listed: Vec<dto::Board> = if wanted.is_empty() {
+            Vec::new()
+        } else {
+            self.listing("board", "/service/boards", None, odd).await?
+        };
         if let Some(missing) = wanted
             .iter()
             .find(|w| !listed.iter().any(|b| &b.name == *w))
@@ -94,24 +113,37 @@ impl ConnectWiseSource {
             )));
         }
         listed.retain(|b| wanted.contains(&b.name));
+        let projects = self.projects_wanted(odd).await?;
+        // A project's tickets sit on its project board, which has statuses like any board.
+        let mut ids: Vec<u64> = listed.iter().map(|b| b.id).collect();
+        for id in projects
+            .iter()
+            .filter_map(|p| p.board.as_ref().map(|b| b.id))
+        {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
         let mut statuses = Statuses::default();
-        for b in &listed {
-            let path = format!("/service/boards/{}/statuses", b.id);
+        for id in ids {
+            let path = format!("/service/boards/{id}/statuses");
             let list: Vec<dto::BoardStatus> =
                 self.listing("board status", &path, None, odd).await?;
             statuses.add(&list);
         }
-        Ok(Boards { listed, statuses })
+        Ok(Boards {
+            listed,
+            projects,
+            statuses,
+        })
     }
 
-    /// `conditions` for the configured boards, and for changes after `from` if given.
-    fn ticket_conditions(&self, from: Option<DateTime<Utc>>) -> String {
+    /// `conditions` for the configured boards, for changes after `from` and for ids after
+    /// `after` (a scan's next batch) where given.
+    fn ticket_conditions(&self, from: Option<DateTime<Utc>>, after: u64) -> String {
         let boards: Vec<String> = self.settings.boards.iter().map(|b| board_is(b)).collect();
         let mut c = format!("({})", boards.join(" or "));
-        if let Some(f) = from {
-            c.push_str(" and ");
-            c.push_str(&updated_since(f));
-        }
+        narrow(&mut c, from, after);
         c
     }
 
@@ -123,8 +155,13 @@ impl ConnectWiseSource {
         let listed: Vec<dto::Member> = self
             .listing("member", "/system/members", Some("inactiveFlag=false"), odd)
             .await?;
+        let keys = boards
+            .listed
+            .iter()
+            .map(|b| crate::text::sanitize(&b.name))
+            .chain(boards.projects.iter().map(|p| projects::key(p.id)));
         let mut out = Vec::new();
-        for b in &boards.listed {
+        for key in keys {
             for m in listed.iter().filter(|m| !m.inactive_flag) {
                 let name = [m.first_name.as_deref(), m.last_name.as_deref()]
                     .into_iter()
@@ -138,7 +175,7 @@ impl ConnectWiseSource {
                 };
                 out.push(Member {
                     source: self.name.as_str().into(),
-                    project: crate::text::sanitize(&b.name).as_str().into(),
+                    project: key.as_str().into(),
                     login: crate::text::sanitize(&m.identifier).as_str().into(),
                     display_name: crate::text::sanitize(&name).as_str().into(),
                 });
@@ -148,37 +185,33 @@ impl ConnectWiseSource {
     }
 
     fn projects_of(&self, boards: &Boards, now: DateTime<Utc>) -> Vec<Project> {
-        boards
-            .listed
+        let service = boards.listed.iter().map(|b| Project {
+            source: self.name.clone(),
+            key: crate::text::sanitize(&b.name),
+            name: crate::text::sanitize(&b.name),
+            description: String::new(),
+            created: b.info.as_ref().map_or(now, |i| i.date_entered),
+            url: None,
+            target: None,
+        });
+        let work = boards
+            .projects
             .iter()
-            .map(|b| Project {
-                source: self.name.clone(),
-                key: crate::text::sanitize(&b.name),
-                name: crate::text::sanitize(&b.name),
-                description: String::new(),
-                created: b.info.as_ref().map_or(now, |i| i.date_entered),
-                url: None,
-                target: None,
-            })
-            .collect()
+            .map(|p| projects::project(&self.name, p, now));
+        service.chain(work).collect()
     }
 
     /// A changed ticket's notes and status history.
-    async fn detail(
-        &self,
-        id: u64,
-    ) -> Result<(Vec<dto::Note>, Vec<dto::AuditEntry>, Vec<String>), SourceError> {
+    async fn detail(&self, kind: Kind, id: u64) -> Result<Detailed, SourceError> {
         let mut odd = Vec::new();
-        let notes = self
-            .listing(
-                "note",
-                &format!("/service/tickets/{id}/notes"),
-                None,
-                &mut odd,
-            )
-            .await?;
+        let notes = match kind {
+            Kind::Service => format!("/service/tickets/{id}/notes"),
+            Kind::Project => format!("/project/tickets/{id}/notes"),
+        };
+        let notes = self.listing("note", &notes, None, &mut odd).await?;
         // History is worth less than the ticket: an API member whose role cannot read the
         // audit trail still syncs its tickets, and the warning says what is missing.
+        // Project tickets are tickets to the audit trail too.
         let raw: Vec<serde_json::Value> = match self
             .client()?
             .get(&format!("/system/audittrail?type=Ticket&id={id}"))
@@ -200,46 +233,128 @@ impl ConnectWiseSource {
         Ok((notes, audit, odd))
     }
 
+    /// Reads `path` (forward-only, by id) under `conditions`, adding the ticket versions not
+    /// yet stored to `fresh` until it holds a batch.
+    async fn gather(
+        &self,
+        kind: Kind,
+        path: &str,
+        conditions: &str,
+        window: &Window,
+        fresh: &mut Vec<(Kind, dto::ServiceTicket)>,
+        odd: &mut Vec<String>,
+    ) -> Result<Gathered, SourceError> {
+        let client = self.client()?;
+        let mut pager = client.pager(path, Some(conditions), true);
+        let mut last = None;
+        let what = match kind {
+            Kind::Service => "ticket",
+            Kind::Project => "project ticket",
+        };
+        while let Some(page) = pager.next::<serde_json::Value>(client).await? {
+            for v in page {
+                if fresh.len() >= BATCH {
+                    return Ok(Gathered {
+                        last,
+                        through: false,
+                    });
+                }
+                if let Some(id) = v.get("id").and_then(serde_json::Value::as_u64) {
+                    last = Some(id);
+                }
+                let Some(t) = read_each::<dto::ServiceTicket>(what, vec![v], odd).pop() else {
+                    continue;
+                };
+                if kind == Kind::Project && t.project.is_none() {
+                    odd.push(format!(
+                        "ConnectWise project ticket {} skipped: it names no project",
+                        t.id
+                    ));
+                    continue;
+                }
+                if !window.seen(t.id, t.info.last_updated) {
+                    fresh.push((kind, t));
+                }
+            }
+        }
+        Ok(Gathered {
+            last,
+            through: true,
+        })
+    }
+
+    /// The next batch of the scan: tickets on the boards after the scan's service id, then
+    /// tickets of the projects after its project id. True when more remain.
+    async fn next_batch(
+        &self,
+        scan: &mut Scan,
+        boards: &Boards,
+        window: &Window,
+        fresh: &mut Vec<(Kind, dto::ServiceTicket)>,
+        odd: &mut Vec<String>,
+    ) -> Result<bool, SourceError> {
+        if let Some(after) = scan.service_after {
+            if !self.settings.boards.is_empty() {
+                let c = self.ticket_conditions(scan.from, after);
+                let got = self
+                    .gather(Kind::Service, "/service/tickets", &c, window, fresh, odd)
+                    .await?;
+                if !got.through {
+                    scan.service_after = got.last.or(Some(after));
+                    return Ok(true);
+                }
+            }
+            scan.service_after = None;
+        }
+        if boards.projects.is_empty() {
+            return Ok(false);
+        }
+        let mut c = projects::tickets_of(&boards.projects);
+        narrow(&mut c, scan.from, scan.project_after);
+        let got = self
+            .gather(Kind::Project, "/project/tickets", &c, window, fresh, odd)
+            .await?;
+        if let Some(last) = got.last {
+            scan.project_after = last;
+        }
+        Ok(!got.through)
+    }
+
     async fn fetch_changes(
         &mut self,
         cursor: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<ChangeSet, SourceError> {
         let overlap = chrono::Duration::seconds(OVERLAP_SECS);
-        let mut window = Window::parse(cursor.as_deref());
+        let mut position = Position::parse(cursor.as_deref());
+        let mut scan = position.scan(overlap, now);
         let mut changes = ChangeSet::new(self.name.clone());
         let mut odd = Vec::new();
         let boards = self.boards(&mut odd).await?;
-        changes.projects = self.projects_of(&boards, now);
-        changes.members = self.members(&boards, &mut odd).await?;
+        // Projects and members go with a scan's first batch; the batches after it need only
+        // the statuses.
+        if scan.batches == 0 {
+            changes.projects = self.projects_of(&boards, now);
+            changes.members = self.members(&boards, &mut odd).await?;
+        }
 
-        let from = window.from(overlap);
-        let sync_start = window.entries_from(overlap);
-        let listed: Vec<dto::ServiceTicket> = self
-            .listing(
-                "ticket",
-                "/service/tickets",
-                Some(&self.ticket_conditions(from)),
-                &mut odd,
-            )
+        let mut fresh = Vec::new();
+        changes.more = self
+            .next_batch(&mut scan, &boards, &position.window, &mut fresh, &mut odd)
             .await?;
-        let fresh: Vec<dto::ServiceTicket> = listed
-            .into_iter()
-            .filter(|t| !window.seen(t.id, t.info.last_updated))
-            .collect();
 
         let this = &*self;
-        let ids: Vec<u64> = fresh.iter().map(|t| t.id).collect();
-        let details: Vec<_> = futures::stream::iter(ids)
-            .map(|id| async move { this.detail(id).await })
+        let wanted: Vec<(Kind, u64)> = fresh.iter().map(|(k, t)| (*k, t.id)).collect();
+        let details: Vec<Detailed> = futures::stream::iter(wanted)
+            .map(|(kind, id)| async move { this.detail(kind, id).await })
             .buffered(CONCURRENCY)
             .try_collect()
             .await?;
-        for (t, (notes, audit, skipped)) in fresh.iter().zip(details) {
+        for ((kind, t), (notes, audit, skipped)) in fresh.iter().zip(details) {
             odd.extend(skipped);
             let (moves, unread) = history::status_changes(&self.source, t.id, &audit);
             odd.extend(unread);
-            let mut ticket = map::ticket(&self.name, t, &boards.statuses);
+            let mut ticket = map::ticket(&self.name, *kind, t, &boards.statuses);
             ticket.started = started(&ticket, &moves, &boards.statuses);
             changes.notes.extend(notes.into_iter().map(|n| {
                 Note {
@@ -260,33 +375,60 @@ impl ConnectWiseSource {
             changes.transitions.extend(moves);
             changes.tickets.push(ticket);
         }
-        for t in &fresh {
-            window.add(t.id, t.info.last_updated);
+        for (_, t) in &fresh {
+            position.window.add(t.id, t.info.last_updated);
         }
 
-        let sweeping = self.sweeps.due(&mut window, from.is_none(), now);
-        changes.time_entries = self
-            .time_entries(sync_start.filter(|_| !sweeping), &mut odd)
-            .await?;
-        if sweeping {
-            changes.sweep = Some(Sweep {
-                present: self.all_ids().await?,
-                at: now,
-            });
+        if !changes.more {
+            let sweeping = self
+                .sweeps
+                .due(&mut position.window, scan.from.is_none(), now);
+            // Time entries are read once the scan's last batch is in, from where it began;
+            // a sweep re-reads them all, since edits to old ones show up only there.
+            changes.time_entries = self
+                .time_entries(scan.from.filter(|_| !sweeping), &mut odd)
+                .await?;
+            if sweeping {
+                changes.sweep = Some(Sweep {
+                    present: self.all_ids(&boards).await?,
+                    at: now,
+                });
+            }
         }
         warn_each(odd, NAMED_SKIPS, &mut changes.warnings);
-        window.keep_entries_from(sync_start, false);
-        changes.cursor = Some(window.cursor(overlap));
+        position.stored(scan, changes.more);
+        changes.cursor = Some(position.cursor(overlap));
         Ok(changes)
     }
 
-    /// Time charged to service tickets, changed since `from` (all of it when `None`).
+    /// The kinds of work time is read for: service tickets, project tickets, or both.
+    fn charge_types(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if !self.settings.boards.is_empty() {
+            out.push("ServiceTicket");
+        }
+        if self.settings.projects != Projects::None {
+            out.push("ProjectTicket");
+        }
+        out
+    }
+
+    /// Time charged to tickets, changed since `from` (all of it when `None`).
     async fn time_entries(
         &self,
         from: Option<DateTime<Utc>>,
         odd: &mut Vec<String>,
     ) -> Result<Vec<TimeEntry>, SourceError> {
-        let mut conditions = "chargeToType=\"ServiceTicket\"".to_string();
+        let types = self.charge_types();
+        let each: Vec<String> = types
+            .iter()
+            .map(|t| format!("chargeToType=\"{t}\""))
+            .collect();
+        let mut conditions = if each.len() == 1 {
+            each.join("")
+        } else {
+            format!("({})", each.join(" or "))
+        };
         if let Some(f) = from {
             conditions.push_str(" and ");
             conditions.push_str(&updated_since(f));
@@ -296,7 +438,7 @@ impl ConnectWiseSource {
             .await?;
         Ok(listed
             .into_iter()
-            .filter(|e| e.charge_to_type == "ServiceTicket" && e.actual_hours.is_finite())
+            .filter(|e| types.contains(&e.charge_to_type.as_str()) && e.actual_hours.is_finite())
             .map(|e| TimeEntry {
                 source: self.name.clone(),
                 ticket: e.charge_to_id,
@@ -315,31 +457,74 @@ impl ConnectWiseSource {
             .collect())
     }
 
-    /// Every ticket id still on the boards. One unreadable row fails the sweep (a sweep
-    /// without it would delete that ticket), so ids are read strictly.
-    async fn all_ids(&self) -> Result<Vec<u64>, SourceError> {
-        let ids: Vec<dto::Id> = self
-            .client()?
-            .list("/service/tickets", Some(&self.ticket_conditions(None)))
+    /// Every ticket id still on the boards and in the projects. One unreadable row fails the
+    /// sweep (a sweep without it would delete that ticket), so ids are read strictly.
+    async fn all_ids(&self, boards: &Boards) -> Result<Vec<u64>, SourceError> {
+        let client = self.client()?;
+        let mut out = Vec::new();
+        if !self.settings.boards.is_empty() {
+            let ids: Vec<dto::Id> = client
+                .list("/service/tickets", Some(&self.ticket_conditions(None, 0)))
+                .await?;
+            out.extend(ids.into_iter().map(|i| i.id));
+        }
+        // With every open project synced, a project that closes drops out of the list of
+        // projects but its tickets are still there: the sweep asks about all project tickets.
+        let conditions = match &self.settings.projects {
+            Projects::None => return Ok(out),
+            Projects::Open => None,
+            Projects::Named(_) if boards.projects.is_empty() => return Ok(out),
+            Projects::Named(_) => Some(projects::tickets_of(&boards.projects)),
+        };
+        let ids: Vec<dto::Id> = client
+            .list("/project/tickets", conditions.as_deref())
             .await?;
-        Ok(ids.into_iter().map(|i| i.id).collect())
+        out.extend(ids.into_iter().map(|i| i.id));
+        Ok(out)
     }
 
     async fn trial_read(&mut self) -> Result<Trial, SourceError> {
         let mut odd = Vec::new();
-        self.boards(&mut odd).await?;
+        let boards = self.boards(&mut odd).await?;
+        if self.settings.boards.is_empty() && boards.projects.is_empty() {
+            // Every project is closed: nothing to read, and `in ()` is no condition.
+            return Ok(Trial {
+                read: 0,
+                warnings: Vec::new(),
+            });
+        }
+        let (path, conditions, what) = if self.settings.boards.is_empty() {
+            (
+                "/project/tickets",
+                projects::tickets_of(&boards.projects),
+                "project ticket",
+            )
+        } else {
+            (
+                "/service/tickets",
+                self.ticket_conditions(None, 0),
+                "ticket",
+            )
+        };
         let raw: Vec<serde_json::Value> = self
             .client()?
-            .page(
-                "/service/tickets",
-                Some(&self.ticket_conditions(None)),
-                TRIAL_PAGE,
-            )
+            .page(path, Some(&conditions), TRIAL_PAGE)
             .await?;
-        let read = read_each::<dto::ServiceTicket>("ticket", raw, &mut odd).len();
+        let read = read_each::<dto::ServiceTicket>(what, raw, &mut odd).len();
         let mut warnings = Vec::new();
         warn_each(odd, NAMED_SKIPS, &mut warnings);
         Ok(Trial { read, warnings })
+    }
+}
+
+/// Adds to `conditions` changes after `from` and ids after `after`, where given.
+fn narrow(conditions: &mut String, from: Option<DateTime<Utc>>, after: u64) {
+    if let Some(f) = from {
+        conditions.push_str(" and ");
+        conditions.push_str(&updated_since(f));
+    }
+    if after > 0 {
+        conditions.push_str(&format!(" and id > {after}"));
     }
 }
 
@@ -407,17 +592,17 @@ impl Source for ConnectWiseSource {
     fn facts<'a>(
         &'a mut self,
         ticket: u64,
-        _key: &'a str,
+        key: &'a str,
     ) -> BoxFuture<'a, Result<Facts, SourceError>> {
-        Box::pin(self.read_facts(ticket))
+        Box::pin(self.read_facts(ticket, key))
     }
 
     fn statuses<'a>(
         &'a mut self,
         ticket: u64,
-        _key: &'a str,
+        key: &'a str,
     ) -> BoxFuture<'a, Result<Vec<String>, SourceError>> {
-        Box::pin(self.board_statuses(ticket))
+        Box::pin(self.board_statuses(ticket, key))
     }
 
     fn apply<'a>(

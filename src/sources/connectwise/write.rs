@@ -1,17 +1,25 @@
 //! Changes lookout makes in ConnectWise: a JSON-Patch to the ticket for its status, owner
-//! and priority (each by id), a POST for a note; and the ticket read fresh before one.
+//! and priority (each by id), a POST for a note; and the ticket read fresh before one. A
+//! project ticket (its key says so) is the same record below `/project/tickets`.
 
 use serde_json::{Value, json};
 
 use super::source::ConnectWiseSource;
-use super::{dto, map};
+use super::{dto, map, projects};
 use crate::sources::{Change, Facts, SourceError, TrackerAction};
 
+/// The ticket's record: a service ticket, or a project ticket where its key says so.
+fn path_of(ticket: u64, key: &str) -> String {
+    if projects::is_project_ticket(key) {
+        format!("/project/tickets/{ticket}")
+    } else {
+        format!("/service/tickets/{ticket}")
+    }
+}
+
 impl ConnectWiseSource {
-    async fn ticket_now(&self, ticket: u64) -> Result<dto::ServiceTicket, SourceError> {
-        self.client()?
-            .get(&format!("/service/tickets/{ticket}"))
-            .await
+    async fn ticket_now(&self, ticket: u64, key: &str) -> Result<dto::ServiceTicket, SourceError> {
+        self.client()?.get(&path_of(ticket, key)).await
     }
 
     /// The statuses of the ticket's board, in the board's order.
@@ -21,8 +29,12 @@ impl ConnectWiseSource {
             .await
     }
 
-    pub(super) async fn read_facts(&mut self, ticket: u64) -> Result<Facts, SourceError> {
-        let t = self.ticket_now(ticket).await?;
+    pub(super) async fn read_facts(
+        &mut self,
+        ticket: u64,
+        key: &str,
+    ) -> Result<Facts, SourceError> {
+        let t = self.ticket_now(ticket, key).await?;
         let priority_name = t
             .priority
             .as_ref()
@@ -45,8 +57,12 @@ impl ConnectWiseSource {
 
     /// Where the ticket can move: its board's other statuses. ConnectWise has no per-user
     /// workflow to ask; the board's list is what its own screen offers.
-    pub(super) async fn board_statuses(&mut self, ticket: u64) -> Result<Vec<String>, SourceError> {
-        let t = self.ticket_now(ticket).await?;
+    pub(super) async fn board_statuses(
+        &mut self,
+        ticket: u64,
+        key: &str,
+    ) -> Result<Vec<String>, SourceError> {
+        let t = self.ticket_now(ticket, key).await?;
         let mut out: Vec<String> = Vec::new();
         for s in self.statuses_of(t.board.id).await? {
             let name = crate::text::sanitize(&s.name);
@@ -82,14 +98,14 @@ impl ConnectWiseSource {
     }
 
     pub(super) async fn write(&mut self, action: &TrackerAction) -> Result<(), SourceError> {
-        let path = format!("/service/tickets/{}", action.ticket);
+        let path = path_of(action.ticket, &action.key);
         let op =
             |field: &str, value: Value| json!([{ "op": "replace", "path": field, "value": value }]);
         let patch = match &action.change {
             Change::Transition { status } => {
                 // By id: a status name is unique on a board only, and ConnectWise resolves a
                 // name against the ticket's board anyway, which the id makes explicit.
-                let t = self.ticket_now(action.ticket).await?;
+                let t = self.ticket_now(action.ticket, &action.key).await?;
                 let listed = self.statuses_of(t.board.id).await?;
                 let id = listed
                     .iter()

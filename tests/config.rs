@@ -376,7 +376,13 @@ fn commented_tracker_examples_parse_once_uncommented() {
         }
         None => panic!("{:?}", s.sources[2].kind),
     }
-    match s.sources[4]
+    let gh = s.sources[5]
+        .kind
+        .get::<lookout::sources::github::Settings>()
+        .expect("GitHub settings");
+    assert_eq!(gh.token_env, "GITHUB_TOKEN");
+    assert_eq!(gh.repos, vec!["acme/app", "acme/api"]);
+    match s.sources[6]
         .kind
         .get::<lookout::sources::connectwise::Settings>()
     {
@@ -389,7 +395,7 @@ fn commented_tracker_examples_parse_once_uncommented() {
             );
             assert_eq!(c.boards, vec!["Help Desk", "Projects"]);
         }
-        None => panic!("{:?}", s.sources[4].kind),
+        None => panic!("{:?}", s.sources[6].kind),
     }
 }
 

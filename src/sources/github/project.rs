@@ -249,3 +249,99 @@ pub fn overlay(board: &Board, entry: &Entry, source: &Arc<str>, mapped: &mut Map
             to: Some(Arc::from(to)),
         }));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn board() -> Board {
+        Board {
+            owner: "acme".into(),
+            number: 7,
+            field: STATUS_FIELD.into(),
+            categories: vec![("QA".into(), StatusCategory::InProgress)],
+        }
+    }
+
+    fn t(minute: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_767_225_600 + minute * 60, 0).expect("time")
+    }
+
+    fn field(minute: i64, from: &str, to: &str) -> Step {
+        let name = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        Step::Field {
+            at: t(minute),
+            from: name(from),
+            to: name(to),
+        }
+    }
+
+    #[test]
+    fn options_fall_into_categories_by_name_unless_configured() {
+        let b = board();
+        assert_eq!(b.category("Done"), StatusCategory::Done);
+        assert_eq!(b.category("✅ Shipped"), StatusCategory::Done);
+        assert_eq!(b.category("Up next"), StatusCategory::Todo);
+        assert_eq!(b.category("No Status"), StatusCategory::Todo);
+        assert_eq!(b.category("In Progress"), StatusCategory::InProgress);
+        assert_eq!(b.category("qa"), StatusCategory::InProgress, "configured");
+        assert_eq!(
+            b.shown(false, Some("In Progress")),
+            (map::CLOSED.to_string(), StatusCategory::Done),
+            "closed is done whatever the field says"
+        );
+    }
+
+    #[test]
+    fn a_reopen_and_a_move_back_from_done_end_the_done_stretch() {
+        let entry = Entry {
+            item: "PVTI_1".into(),
+            value: Some(("In Progress".into(), t(40))),
+            steps: vec![
+                field(10, "", "In Progress"),
+                Step::Closed(t(20)),
+                Step::Reopened(t(30)),
+                field(35, "In Progress", "Done"),
+                field(40, "Done", "In Progress"),
+            ],
+        };
+        let r = replay(&board(), &entry, t(0));
+        let moves: Vec<(DateTime<Utc>, &str, &str)> = r
+            .moves
+            .iter()
+            .map(|(at, a, b)| (*at, a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            moves,
+            [
+                (t(10), "Open", "In Progress"),
+                (t(20), "In Progress", "Closed"),
+                (t(30), "Closed", "In Progress"),
+                (t(35), "In Progress", "Done"),
+                (t(40), "Done", "In Progress"),
+            ]
+        );
+        assert_eq!(r.started, Some(t(10)));
+        assert_eq!(r.done_since, None, "back at work");
+    }
+
+    #[test]
+    fn another_field_counts_from_its_value_s_update() {
+        let b = Board {
+            field: "Stage".into(),
+            ..board()
+        };
+        let entry = Entry {
+            item: "PVTI_1".into(),
+            value: Some(("Done".into(), t(50))),
+            // Status moves are not this field's.
+            steps: vec![field(10, "", "In Progress"), Step::Closed(t(20)), Step::Reopened(t(30))],
+        };
+        let r = replay(&b, &entry, t(0));
+        let tos: Vec<&str> = r.moves.iter().map(|m| m.2.as_str()).collect();
+        assert_eq!(tos, ["Closed", "Open", "Done"]);
+        assert_eq!(r.started, Some(t(20)));
+        assert_eq!(r.done_since, Some(t(50)));
+        assert_eq!(entry.changed(), Some(t(50)));
+    }
+}

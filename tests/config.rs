@@ -340,7 +340,18 @@ fn commented_tracker_examples_parse_once_uncommented() {
     let s = Settings::parse(Path::new("config.example.toml"), &uncommented)
         .expect("uncommented examples parse");
     let kinds: Vec<&str> = s.sources.iter().map(|s| s.kind.label()).collect();
-    assert_eq!(kinds, vec!["demo", "csv", "redmine", "jira", "gitlab", "github", "connectwise"]);
+    assert_eq!(
+        kinds,
+        vec![
+            "demo",
+            "csv",
+            "redmine",
+            "jira",
+            "gitlab",
+            "github",
+            "connectwise"
+        ]
+    );
     let gl = s.sources[4]
         .kind
         .get::<lookout::sources::gitlab::Settings>()

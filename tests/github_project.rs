@@ -61,7 +61,9 @@ fn source(fake: &FakeGithub, board: Board) -> GithubSource {
 /// Blocked from before GitHub recorded moves; a draft, a pull request, an issue of another
 /// repository and an item that does not read.
 fn fake() -> FakeGithub {
-    let mut issues: Vec<FakeIssue> = (1..=150).map(|k| FakeIssue::open(k, START + k as i64)).collect();
+    let mut issues: Vec<FakeIssue> = (1..=150)
+        .map(|k| FakeIssue::open(k, START + k as i64))
+        .collect();
     issues[1].closed = Some((START + 5000, "completed"));
     issues[1].updated = START + 5000;
     issues[1].events.push(FakeEvent {
@@ -139,27 +141,44 @@ async fn the_board_gives_status_and_its_history_in_one_paged_read() {
     let changes = gh.fetch(None, at(START + 8000)).await.expect("sync");
 
     let posts = fake.board().posts;
-    assert_eq!(posts.len(), 2, "one read of the project, two pages: {posts:#?}");
+    assert_eq!(
+        posts.len(),
+        2,
+        "one read of the project, two pages: {posts:#?}"
+    );
     assert_eq!(posts[0]["variables"]["after"], serde_json::Value::Null);
     assert_eq!(posts[1]["variables"]["after"], "cursor:100");
     assert_eq!(posts[0]["variables"]["owner"], "acme");
     assert_eq!(posts[0]["variables"]["number"], 7);
     assert_eq!(posts[0]["variables"]["field"], "Status");
     let query = posts[0]["query"].as_str().expect("query");
-    assert!(query.contains("items(first: 100, after: $after)"), "{query}");
+    assert!(
+        query.contains("items(first: 100, after: $after)"),
+        "{query}"
+    );
     assert!(query.contains("fieldValueByName(name: $field)"), "{query}");
     let graphql_posts = fake
         .log()
         .iter()
         .filter(|r| r.method == "POST" && r.path == "/graphql")
         .count();
-    assert_eq!(graphql_posts, 2, "the GraphQL endpoint beside the REST root");
+    assert_eq!(
+        graphql_posts, 2,
+        "the GraphQL endpoint beside the REST root"
+    );
     assert_eq!(gh.asked().project_pages, 2);
 
     assert_eq!(changes.tickets.len(), 151, "every issue once, nothing else");
     let one = ticket(&changes, 1);
-    assert_eq!((one.status.as_str(), one.category), ("Done", StatusCategory::Done));
-    assert_eq!(one.resolved, Some(at(START + 3000)), "done when it moved to Done");
+    assert_eq!(
+        (one.status.as_str(), one.category),
+        ("Done", StatusCategory::Done)
+    );
+    assert_eq!(
+        one.resolved,
+        Some(at(START + 3000)),
+        "done when it moved to Done"
+    );
     assert_eq!(one.started, Some(at(START + 2000)), "started in review");
     assert_eq!(one.resolution, None);
     assert_eq!(
@@ -173,7 +192,10 @@ async fn the_board_gives_status_and_its_history_in_one_paged_read() {
     );
 
     let two = ticket(&changes, 2);
-    assert_eq!((two.status.as_str(), two.category), ("Closed", StatusCategory::Done));
+    assert_eq!(
+        (two.status.as_str(), two.category),
+        ("Closed", StatusCategory::Done)
+    );
     assert_eq!(two.resolved, Some(at(START + 5000)));
     assert_eq!(
         status_moves(&changes, 2),
@@ -184,7 +206,10 @@ async fn the_board_gives_status_and_its_history_in_one_paged_read() {
     );
 
     let three = ticket(&changes, 3);
-    assert_eq!((three.status.as_str(), three.category), ("Blocked", StatusCategory::Todo));
+    assert_eq!(
+        (three.status.as_str(), three.category),
+        ("Blocked", StatusCategory::Todo)
+    );
     assert_eq!(three.started, None, "Blocked is configured as to do");
     assert_eq!(
         status_moves(&changes, 3),
@@ -193,9 +218,15 @@ async fn the_board_gives_status_and_its_history_in_one_paged_read() {
     );
 
     let four = ticket(&changes, 4);
-    assert_eq!((four.status.as_str(), four.category), ("Open", StatusCategory::Todo));
+    assert_eq!(
+        (four.status.as_str(), four.category),
+        ("Open", StatusCategory::Todo)
+    );
     let off_board = ticket(&changes, 200);
-    assert_eq!(off_board.status, "Open", "an issue off the board goes by the label rule");
+    assert_eq!(
+        off_board.status, "Open",
+        "an issue off the board goes by the label rule"
+    );
 
     assert!(
         changes.tickets.iter().all(|t| t.project == REPO),
@@ -217,7 +248,11 @@ async fn a_move_on_the_board_alone_reaches_the_next_sync() {
     let mut gh = source(&fake, board_settings());
     let first = gh.fetch(None, at(START + 8000)).await.expect("first sync");
     fake.with_board(|b| {
-        let item = b.items.iter_mut().find(|i| i.id == "PVTI_5").expect("item 5");
+        let item = b
+            .items
+            .iter_mut()
+            .find(|i| i.id == "PVTI_5")
+            .expect("item 5");
         *item = item.clone().moved(START + 9000, "In review");
     });
     let second = gh
@@ -225,12 +260,26 @@ async fn a_move_on_the_board_alone_reaches_the_next_sync() {
         .await
         .expect("second sync");
     let ids: Vec<u64> = second.tickets.iter().map(|t| t.id).collect();
-    assert_eq!(ids, [1_000_005], "only the issue that moved, though its issue did not change");
+    assert_eq!(
+        ids,
+        [1_000_005],
+        "only the issue that moved, though its issue did not change"
+    );
     let five = ticket(&second, 5);
-    assert_eq!((five.status.as_str(), five.category), ("In review", StatusCategory::InProgress));
+    assert_eq!(
+        (five.status.as_str(), five.category),
+        ("In review", StatusCategory::InProgress)
+    );
     assert_eq!(five.started, Some(at(START + 9000)));
-    assert_eq!(five.updated, at(START + 9000), "the move is its latest change");
-    assert_eq!(status_moves(&second, 5), [(9000, "Open".into(), "In review".into())]);
+    assert_eq!(
+        five.updated,
+        at(START + 9000),
+        "the move is its latest change"
+    );
+    assert_eq!(
+        status_moves(&second, 5),
+        [(9000, "Open".into(), "In review".into())]
+    );
     assert_eq!(fake.board().posts.len(), 4, "one two-page read a sync");
 }
 
@@ -238,14 +287,38 @@ async fn a_move_on_the_board_alone_reaches_the_next_sync() {
 async fn a_wrong_project_field_or_owner_is_a_config_error_naming_the_key() {
     let fake = fake();
     let cases = [
-        (Board { number: 9, ..board_settings() }, "project.number", "no project 9"),
-        (Board { field: "Stage".into(), ..board_settings() }, "project.field", "no field \"Stage\""),
         (
-            Board { field: "Estimate".into(), ..board_settings() },
+            Board {
+                number: 9,
+                ..board_settings()
+            },
+            "project.number",
+            "no project 9",
+        ),
+        (
+            Board {
+                field: "Stage".into(),
+                ..board_settings()
+            },
+            "project.field",
+            "no field \"Stage\"",
+        ),
+        (
+            Board {
+                field: "Estimate".into(),
+                ..board_settings()
+            },
             "project.field",
             "not a single-select field",
         ),
-        (Board { owner: "acme-typo".into(), ..board_settings() }, "project.owner", "acme-typo"),
+        (
+            Board {
+                owner: "acme-typo".into(),
+                ..board_settings()
+            },
+            "project.owner",
+            "acme-typo",
+        ),
     ];
     for (board, key, says) in cases {
         let mut gh = source(&fake, board);
@@ -265,15 +338,23 @@ async fn a_server_without_status_events_counts_each_status_from_when_it_was_set(
     let mut gh = source(&fake, board_settings());
     let changes = gh.fetch(None, at(START + 8000)).await.expect("sync");
     assert!(
-        changes.warnings.iter().any(|w| w.contains("no record of Status changes")),
+        changes
+            .warnings
+            .iter()
+            .any(|w| w.contains("no record of Status changes")),
         "{:?}",
         changes.warnings
     );
-    assert_eq!(status_moves(&changes, 1), [(3000, "Open".into(), "Done".into())]);
+    assert_eq!(
+        status_moves(&changes, 1),
+        [(3000, "Open".into(), "Done".into())]
+    );
     assert_eq!(ticket(&changes, 1).started, Some(at(START + 3000)));
     assert_eq!(fake.board().posts.len(), 3, "refused once, then two pages");
     // The next sync does not ask for what the server lacks.
-    gh.fetch(changes.cursor, at(START + 9000)).await.expect("again");
+    gh.fetch(changes.cursor, at(START + 9000))
+        .await
+        .expect("again");
     assert_eq!(fake.board().posts.len(), 5);
 }
 
@@ -298,9 +379,15 @@ async fn a_graphql_rate_limit_in_a_200_waits_as_asked() {
         .expect("waited, then read");
     assert!(began.elapsed() >= Duration::from_secs(1), "waited as asked");
 
-    let long = Reply::raw(200, r#"{"errors":[{"type":"RATE_LIMITED","message":"API rate limit exceeded"}]}"#)
-        .with_header("x-ratelimit-remaining", "0")
-        .with_header("x-ratelimit-reset", &(Utc::now().timestamp() + 3600).to_string());
+    let long = Reply::raw(
+        200,
+        r#"{"errors":[{"type":"RATE_LIMITED","message":"API rate limit exceeded"}]}"#,
+    )
+    .with_header("x-ratelimit-remaining", "0")
+    .with_header(
+        "x-ratelimit-reset",
+        &(Utc::now().timestamp() + 3600).to_string(),
+    );
     fake.queue(long);
     match gh.fetch(second.cursor, at(START + 9500)).await {
         Err(SourceError::RateLimited(m)) => assert!(m.contains("GraphQL"), "{m}"),
@@ -311,7 +398,7 @@ async fn a_graphql_rate_limit_in_a_200_waits_as_asked() {
 fn transition(number: u64, status: &str) -> TrackerAction {
     TrackerAction {
         ticket: 1_000_000 + number,
-        key: format!("{REPO}#{number}").into(),
+        key: format!("{REPO}#{number}"),
         change: Change::Transition {
             status: status.into(),
         },
@@ -325,7 +412,12 @@ fn mutations(fake: &FakeGithub) -> Vec<(String, serde_json::Value)> {
         .iter()
         .filter_map(|p| {
             let q = p["query"].as_str()?;
-            let name = q.strip_prefix("mutation")?.split('{').nth(1)?.split('(').next()?;
+            let name = q
+                .strip_prefix("mutation")?
+                .split('{')
+                .nth(1)?
+                .split('(')
+                .next()?;
             Some((name.trim().to_string(), p["variables"].clone()))
         })
         .collect()
@@ -340,7 +432,9 @@ async fn a_status_move_sets_the_project_field() {
     let posts = fake.board().posts;
     let set = posts.last().expect("the mutation");
     assert_eq!(
-        set["query"].as_str().map(|q| q.split_whitespace().collect::<Vec<_>>().join(" ")),
+        set["query"]
+            .as_str()
+            .map(|q| q.split_whitespace().collect::<Vec<_>>().join(" ")),
         Some(
             "mutation($project: ID!, $item: ID!, $field: ID!, $option: String!) { \
              updateProjectV2ItemFieldValue(input: {projectId: $project, itemId: $item, \
@@ -352,7 +446,11 @@ async fn a_status_move_sets_the_project_field() {
         set["variables"],
         json!({ "project": "PVT_1", "item": "PVTI_6", "field": "PVTSSF_1", "option": "opt-in-review" })
     );
-    let rest_writes = fake.log().iter().filter(|r| r.method != "GET" && r.path != "/graphql").count();
+    let rest_writes = fake
+        .log()
+        .iter()
+        .filter(|r| r.method != "GET" && r.path != "/graphql")
+        .count();
     assert_eq!(rest_writes, 0, "no label, no state change");
 
     // A closed issue is done whatever the field says: a move to open work reopens it.
@@ -375,15 +473,23 @@ async fn a_status_move_sets_the_project_field() {
             r.json()
         })
         .collect();
-    assert_eq!(patches, [json!({ "state": "open", "state_reason": "reopened" })]);
+    assert_eq!(
+        patches,
+        [json!({ "state": "open", "state_reason": "reopened" })]
+    );
 
     // An issue not on the project is added to it first.
     fake.with_board(|b| b.posts.clear());
-    gh.apply(&transition(200, "Done")).await.expect("add and move");
+    gh.apply(&transition(200, "Done"))
+        .await
+        .expect("add and move");
     assert_eq!(
         mutations(&fake),
         [
-            ("addProjectV2ItemById".to_string(), json!({ "project": "PVT_1", "content": "I_200" })),
+            (
+                "addProjectV2ItemById".to_string(),
+                json!({ "project": "PVT_1", "content": "I_200" })
+            ),
             (
                 "updateProjectV2ItemFieldValue".to_string(),
                 json!({ "project": "PVT_1", "item": "PVTI_200", "field": "PVTSSF_1", "option": "opt-done" })
@@ -396,16 +502,29 @@ async fn a_status_move_sets_the_project_field() {
     fake.clear_log();
     gh.apply(&transition(7, "Closed")).await.expect("close");
     assert!(mutations(&fake).is_empty());
-    let patches: Vec<serde_json::Value> =
-        fake.log().iter().filter(|r| r.method == "PATCH").map(|r| r.json()).collect();
-    assert_eq!(patches, [json!({ "state": "closed", "state_reason": "completed" })]);
+    let patches: Vec<serde_json::Value> = fake
+        .log()
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| r.json())
+        .collect();
+    assert_eq!(
+        patches,
+        [json!({ "state": "closed", "state_reason": "completed" })]
+    );
 
     // The statuses offered are the field's options, and the facts say where it stands.
-    let offered = gh.statuses(1_000_001, "acme/app#1").await.expect("statuses");
+    let offered = gh
+        .statuses(1_000_001, "acme/app#1")
+        .await
+        .expect("statuses");
     for option in ["Todo", "In review", "Blocked", "Closed"] {
         assert!(offered.iter().any(|s| s == option), "{option}: {offered:?}");
     }
-    assert!(!offered.iter().any(|s| s == "Done"), "where it is: {offered:?}");
+    assert!(
+        !offered.iter().any(|s| s == "Done"),
+        "where it is: {offered:?}"
+    );
     let facts = gh.facts(1_000_001, "acme/app#1").await.expect("facts");
     assert_eq!(facts.status, "Done");
 }

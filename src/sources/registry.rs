@@ -65,6 +65,17 @@ mod tests {
                 assert!(!c.keys.contains(&k), "{} lists `{k}`", c.kind);
             }
         }
-        assert_eq!(kinds(), ["demo", "csv", "redmine", "jira", "gitlab", "github", "connectwise"]);
+        assert_eq!(
+            kinds(),
+            [
+                "demo",
+                "csv",
+                "redmine",
+                "jira",
+                "gitlab",
+                "github",
+                "connectwise"
+            ]
+        );
     }
 }

@@ -526,7 +526,12 @@ impl FakeBoard {
     pub fn new(owner: &str, number: u64, items: Vec<FakeItem>) -> FakeBoard {
         let options = ["Todo", "In review", "Blocked", "Done"]
             .iter()
-            .map(|n| (format!("opt-{}", n.to_lowercase().replace(' ', "-")), n.to_string()))
+            .map(|n| {
+                (
+                    format!("opt-{}", n.to_lowercase().replace(' ', "-")),
+                    n.to_string(),
+                )
+            })
             .collect();
         FakeBoard {
             owner: owner.into(),
@@ -581,8 +586,15 @@ fn issue_node(s: &State, board: &FakeBoard, item: &FakeItem, repo: &str, number:
         .iter()
         .filter(|e| matches!(e.kind, "closed" | "reopened"))
         .map(|e| {
-            let kind = if e.kind == "closed" { "ClosedEvent" } else { "ReopenedEvent" };
-            (e.at, json!({ "__typename": kind, "createdAt": stamp(e.at) }))
+            let kind = if e.kind == "closed" {
+                "ClosedEvent"
+            } else {
+                "ReopenedEvent"
+            };
+            (
+                e.at,
+                json!({ "__typename": kind, "createdAt": stamp(e.at) }),
+            )
         })
         .collect();
     if board.status_events {
@@ -640,7 +652,10 @@ fn graphql(s: &mut State, r: &Request) -> Reply {
             .iter()
             .find(|o| o.0 == option)
             .map(|o| o.1.clone());
-        let item = board.items.iter_mut().find(|i| vars["item"] == i.id.as_str());
+        let item = board
+            .items
+            .iter_mut()
+            .find(|i| vars["item"] == i.id.as_str());
         return match (name, item) {
             (Some(name), Some(item)) => {
                 let now = Utc::now().timestamp();
@@ -650,9 +665,13 @@ fn graphql(s: &mut State, r: &Request) -> Reply {
                     name.clone(),
                 ));
                 item.value = Some((name, now));
-                Reply::json(&json!({ "data": { "updateProjectV2ItemFieldValue": { "projectV2Item": { "id": item.id } } } }))
+                Reply::json(
+                    &json!({ "data": { "updateProjectV2ItemFieldValue": { "projectV2Item": { "id": item.id } } } }),
+                )
             }
-            _ => Reply::json(&json!({ "data": null, "errors": [gql_error("NOT_FOUND", &["updateProjectV2ItemFieldValue"], "Could not resolve to a node")] })),
+            _ => Reply::json(
+                &json!({ "data": null, "errors": [gql_error("NOT_FOUND", &["updateProjectV2ItemFieldValue"], "Could not resolve to a node")] }),
+            ),
         };
     }
     if query.contains("addProjectV2ItemById") {
@@ -665,18 +684,26 @@ fn graphql(s: &mut State, r: &Request) -> Reply {
         let item = FakeItem::issue(&repo, number);
         let id = item.id.clone();
         board.items.push(item);
-        return Reply::json(&json!({ "data": { "addProjectV2ItemById": { "item": { "id": id } } } }));
+        return Reply::json(
+            &json!({ "data": { "addProjectV2ItemById": { "item": { "id": id } } } }),
+        );
     }
     if !board.status_events && query.contains("PROJECT_V2_ITEM_STATUS_CHANGED_EVENT") {
-        return Reply::json(&json!({ "errors": [{ "message": "Argument 'itemTypes' on Field 'timelineItems' has an invalid value ([CLOSED_EVENT, REOPENED_EVENT, PROJECT_V2_ITEM_STATUS_CHANGED_EVENT]). Expected type '[IssueTimelineItemsItemType!]'." }] }));
+        return Reply::json(
+            &json!({ "errors": [{ "message": "Argument 'itemTypes' on Field 'timelineItems' has an invalid value ([CLOSED_EVENT, REOPENED_EVENT, PROJECT_V2_ITEM_STATUS_CHANGED_EVENT]). Expected type '[IssueTimelineItemsItemType!]'." }] }),
+        );
     }
     let board = board.clone();
     if vars["owner"] != board.owner.as_str() {
         let who = vars["owner"].as_str().unwrap_or("");
-        return Reply::json(&json!({ "data": { "owner": null }, "errors": [gql_error("NOT_FOUND", &["owner"], &format!("Could not resolve to a RepositoryOwner with the login of '{who}'."))] }));
+        return Reply::json(
+            &json!({ "data": { "owner": null }, "errors": [gql_error("NOT_FOUND", &["owner"], &format!("Could not resolve to a RepositoryOwner with the login of '{who}'."))] }),
+        );
     }
     if vars["number"] != board.number {
-        return Reply::json(&json!({ "data": { "owner": { "projectV2": null } }, "errors": [gql_error("NOT_FOUND", &["owner", "projectV2"], &format!("Could not resolve to a ProjectV2 with the number {}.", vars["number"]))] }));
+        return Reply::json(
+            &json!({ "data": { "owner": { "projectV2": null } }, "errors": [gql_error("NOT_FOUND", &["owner", "projectV2"], &format!("Could not resolve to a ProjectV2 with the number {}.", vars["number"]))] }),
+        );
     }
     let field = if vars["field"] == board.field.as_str() {
         json!({
@@ -693,7 +720,11 @@ fn graphql(s: &mut State, r: &Request) -> Reply {
         let per_page: usize = query
             .split("items(first:")
             .nth(1)
-            .and_then(|rest| rest.trim_start().split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|rest| {
+                rest.trim_start()
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()
+            })
             .and_then(|n| n.parse().ok())
             .unwrap_or(100);
         let from: usize = vars["after"]

@@ -202,7 +202,12 @@ fn option(name: Option<String>) -> Option<String> {
 }
 
 impl IssueNode {
-    fn into_parts(self, item: String, value: Option<FieldValue>, project: &str) -> (Entry, dto::Issue) {
+    fn into_parts(
+        self,
+        item: String,
+        value: Option<FieldValue>,
+        project: &str,
+    ) -> (Entry, dto::Issue) {
         let steps = self
             .timeline
             .map(Nodes::all)
@@ -271,11 +276,17 @@ pub fn layout(board: &Board, gql: &Gql) -> Result<(Layout, Value), SourceError> 
     {
         return Err(config(
             "number",
-            format!("GitHub refused to show project {number} of {owner:?} ({}); {scope}", e.said()),
+            format!(
+                "GitHub refused to show project {number} of {owner:?} ({}); {scope}",
+                e.said()
+            ),
         ));
     }
     let owner_node = &gql.data["owner"];
-    if gql.errors.iter().any(|e| e.at("owner") && !e.at("projectV2"))
+    if gql
+        .errors
+        .iter()
+        .any(|e| e.at("owner") && !e.at("projectV2"))
         || (owner_node.is_null() && gql.errors.is_empty())
     {
         return Err(config(
@@ -290,7 +301,11 @@ pub fn layout(board: &Board, gql: &Gql) -> Result<(Layout, Value), SourceError> 
             format!(
                 "{owner:?} has no project {number} this token can see ({}); check the number \
                  in the project's address, and {scope}",
-                if gql.errors.is_empty() { "none found".to_string() } else { gql.said() }
+                if gql.errors.is_empty() {
+                    "none found".to_string()
+                } else {
+                    gql.said()
+                }
             ),
         ));
     }
@@ -322,7 +337,11 @@ pub fn layout(board: &Board, gql: &Gql) -> Result<(Layout, Value), SourceError> 
     let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
     let options = f["options"]
         .as_array()
-        .map(|all| all.iter().map(|o| (text(&o["id"]), text(&o["name"]))).collect())
+        .map(|all| {
+            all.iter()
+                .map(|o| (text(&o["id"]), text(&o["name"])))
+                .collect()
+        })
         .unwrap_or_default();
     Ok((
         Layout {
@@ -412,7 +431,9 @@ impl GithubSource {
         if content["__typename"].as_str() != Some("Issue") {
             return;
         }
-        let repo = content["repository"]["nameWithOwner"].as_str().unwrap_or("");
+        let repo = content["repository"]["nameWithOwner"]
+            .as_str()
+            .unwrap_or("");
         let Some(synced) = self
             .settings
             .repos

@@ -82,9 +82,7 @@ impl GithubSource {
         let limits = limits::Limits::default();
         let mut attempt = 0;
         loop {
-            let answer = self
-                .request(Method::POST, &url, None, Some(&body))
-                .await?;
+            let answer = self.request(Method::POST, &url, None, Some(&body)).await?;
             let gql: Gql = answer.parse()?;
             if !gql.errors.iter().any(GqlError::rate_limited) {
                 return Ok(gql);

@@ -640,7 +640,13 @@ impl GithubSource {
             .collect();
         moved.sort_by_key(|(_, (_, issue))| issue.id);
         for ((repo, _), (entry, issue)) in moved {
-            let mut mapped = map::issue(&self.source, repo, &self.settings.labels, issue.clone(), &[]);
+            let mut mapped = map::issue(
+                &self.source,
+                repo,
+                &self.settings.labels,
+                issue.clone(),
+                &[],
+            );
             project::overlay(board, entry, &self.source, &mut mapped);
             changes.tickets.push(mapped.ticket);
             changes.transitions.extend(mapped.transitions);

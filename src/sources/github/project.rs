@@ -175,11 +175,13 @@ fn steps_with_value(board: &Board, entry: &Entry) -> Vec<Step> {
 pub fn replay(board: &Board, entry: &Entry, opened: DateTime<Utc>) -> Replayed {
     let steps = steps_with_value(board, entry);
     let mut open = true;
-    let mut option: Option<String> = steps.iter().find_map(|s| match s {
-        Step::Field { from, .. } => Some(from.clone()),
-        _ => None,
-    })
-    .flatten();
+    let mut option: Option<String> = steps
+        .iter()
+        .find_map(|s| match s {
+            Step::Field { from, .. } => Some(from.clone()),
+            _ => None,
+        })
+        .flatten();
     let mut out = Replayed::default();
     let (mut was, first) = board.shown(open, option.as_deref());
     if first != StatusCategory::Todo {
@@ -335,7 +337,11 @@ mod tests {
             item: "PVTI_1".into(),
             value: Some(("Done".into(), t(50))),
             // Status moves are not this field's.
-            steps: vec![field(10, "", "In Progress"), Step::Closed(t(20)), Step::Reopened(t(30))],
+            steps: vec![
+                field(10, "", "In Progress"),
+                Step::Closed(t(20)),
+                Step::Reopened(t(30)),
+            ],
         };
         let r = replay(&b, &entry, t(0));
         let tos: Vec<&str> = r.moves.iter().map(|m| m.2.as_str()).collect();

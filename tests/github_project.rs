@@ -56,10 +56,10 @@ fn source(fake: &FakeGithub, board: Board) -> GithubSource {
     GithubSource::new("gh", settings, policy)
 }
 
-/// 150 issues on a project with 154 items (two pages of 100): issue 1 moved Todo, In
+/// 150 issues on a project with 155 items (two pages of 100): issue 1 moved Todo, In
 /// review, Done and is still open; issue 2 moved to In review and was closed; issue 3 is
 /// Blocked from before GitHub recorded moves; a draft, a pull request, an issue of another
-/// repository and an item that does not read.
+/// repository, one the token may not see and an item that does not read.
 fn fake() -> FakeGithub {
     let mut issues: Vec<FakeIssue> = (1..=150)
         .map(|k| FakeIssue::open(k, START + k as i64))
@@ -100,6 +100,7 @@ fn fake() -> FakeGithub {
             })),
         ),
     );
+    items.insert(40, other("PVTI_hidden", FakeContent::Hidden));
     items.push(other(
         "PVTI_odd",
         FakeContent::Raw(json!({
@@ -239,7 +240,13 @@ async fn the_board_gives_status_and_its_history_in_one_paged_read() {
         .collect();
     assert_eq!(odd.len(), 1, "{:?}", changes.warnings);
     assert!(odd[0].contains("project 7"), "{}", odd[0]);
-    assert_eq!(changes.warnings.len(), 1, "{:?}", changes.warnings);
+    let hidden: Vec<&String> = changes
+        .warnings
+        .iter()
+        .filter(|w| w.contains("1 items of project 7") && w.contains("not accessible"))
+        .collect();
+    assert_eq!(hidden.len(), 1, "{:?}", changes.warnings);
+    assert_eq!(changes.warnings.len(), 2, "{:?}", changes.warnings);
 }
 
 #[tokio::test]

@@ -475,6 +475,8 @@ pub enum FakeContent {
     PullRequest,
     /// Sent as the item's content instead of a rendered issue (an odd record).
     Raw(Value),
+    /// An issue of a repository the token may not see: `null`, and an error on its path.
+    Hidden,
 }
 
 #[derive(Debug, Clone)]
@@ -732,13 +734,27 @@ fn graphql(s: &mut State, r: &Request) -> Reply {
             .and_then(|c| c.strip_prefix("cursor:"))
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);
+        let mut hidden = Vec::new();
         let page: Vec<Value> = board
             .items
             .iter()
             .skip(from)
             .take(per_page)
-            .map(|item| {
+            .enumerate()
+            .map(|(k, item)| {
                 let content = match &item.content {
+                    FakeContent::Hidden => {
+                        let at = ["owner", "projectV2", "items", "nodes"]
+                            .iter()
+                            .map(|p| json!(p))
+                            .chain([json!(k), json!("content")])
+                            .collect::<Vec<_>>();
+                        hidden.push(json!({
+                            "type": "FORBIDDEN", "path": at,
+                            "message": "Resource not accessible by personal access token"
+                        }));
+                        Value::Null
+                    }
                     FakeContent::Issue(repo, n) => issue_node(s, &board, item, repo, *n),
                     FakeContent::Draft => json!({ "__typename": "DraftIssue" }),
                     FakeContent::PullRequest => json!({ "__typename": "PullRequest" }),
@@ -758,6 +774,11 @@ fn graphql(s: &mut State, r: &Request) -> Reply {
             "pageInfo": { "hasNextPage": end < board.items.len(), "endCursor": format!("cursor:{end}") },
             "nodes": page,
         });
+        if !hidden.is_empty() {
+            return Reply::json(
+                &json!({ "data": { "owner": { "projectV2": project } }, "errors": hidden }),
+            );
+        }
     }
     let mut data = json!({ "owner": { "projectV2": project } });
     if query.contains("projectItems") {

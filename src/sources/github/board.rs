@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::graphql::Gql;
+use super::graphql::{Gql, GqlError};
 use super::project::{Board, Entry, Step};
 use super::{GithubSource, dto};
 use crate::sources::SourceError;
@@ -269,25 +269,31 @@ pub fn layout(board: &Board, gql: &Gql) -> Result<(Layout, Value), SourceError> 
     let (owner, number, field) = (&board.owner, board.number, &board.field);
     let scope = "the token needs `read:project` (a classic token) or Projects: read \
                  (a fine-grained one, for an organization's project)";
-    if let Some(e) = gql
-        .errors
+    // An item the token may not see (its repository out of reach) errs on its own path:
+    // the rest of the project still reads (see `fetch_board`).
+    let errors: Vec<&GqlError> = gql.errors.iter().filter(|e| !e.at("items")).collect();
+    let said = || {
+        errors
+            .iter()
+            .map(|e| e.said())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if errors
         .iter()
-        .find(|e| e.is("INSUFFICIENT_SCOPES") || e.is("FORBIDDEN"))
+        .any(|e| e.is("INSUFFICIENT_SCOPES") || e.is("FORBIDDEN"))
     {
         return Err(config(
             "number",
             format!(
                 "GitHub refused to show project {number} of {owner:?} ({}); {scope}",
-                e.said()
+                said()
             ),
         ));
     }
     let owner_node = &gql.data["owner"];
-    if gql
-        .errors
-        .iter()
-        .any(|e| e.at("owner") && !e.at("projectV2"))
-        || (owner_node.is_null() && gql.errors.is_empty())
+    if errors.iter().any(|e| e.at("owner") && !e.at("projectV2"))
+        || (owner_node.is_null() && errors.is_empty())
     {
         return Err(config(
             "owner",
@@ -295,24 +301,24 @@ pub fn layout(board: &Board, gql: &Gql) -> Result<(Layout, Value), SourceError> 
         ));
     }
     let project = &owner_node["projectV2"];
-    if gql.errors.iter().any(|e| e.at("projectV2")) || project.is_null() {
+    if errors.iter().any(|e| e.at("projectV2")) || project.is_null() {
+        let why = if errors.is_empty() {
+            "none found".to_string()
+        } else {
+            said()
+        };
         return Err(config(
             "number",
             format!(
-                "{owner:?} has no project {number} this token can see ({}); check the number \
-                 in the project's address, and {scope}",
-                if gql.errors.is_empty() {
-                    "none found".to_string()
-                } else {
-                    gql.said()
-                }
+                "{owner:?} has no project {number} this token can see ({why}); check the \
+                 number in the project's address, and {scope}"
             ),
         ));
     }
-    if !gql.errors.is_empty() {
+    if !errors.is_empty() {
         return Err(SourceError::Invalid(format!(
             "GitHub's GraphQL API refused the read of project {number} of {owner:?}: {}",
-            gql.said()
+            said()
         )));
     }
     let f = &project["field"];
@@ -383,6 +389,7 @@ impl GithubSource {
         };
         let mut after: Option<String> = None;
         let mut odd = Vec::new();
+        let (mut unseen, mut unseen_why) = (0, None);
         loop {
             let query = items_query(read.with_events);
             let gql = self
@@ -402,6 +409,11 @@ impl GithubSource {
             }
             self.asked.project_pages += 1;
             let (layout, project) = layout(board, &gql)?;
+            let hidden: Vec<&GqlError> = gql.errors.iter().filter(|e| e.at("items")).collect();
+            if let Some(first) = hidden.first() {
+                unseen += hidden.len();
+                unseen_why.get_or_insert_with(|| first.said());
+            }
             let items = &project["items"];
             for node in items["nodes"].as_array().into_iter().flatten() {
                 self.take_item(board, &layout.project, node, &mut read, &mut odd);
@@ -416,6 +428,13 @@ impl GithubSource {
             }
         }
         crate::sources::lenient::warn_each(odd, super::NAMED_SKIPS, warnings);
+        if let Some(why) = unseen_why {
+            warnings.push(format!(
+                "{unseen} items of project {} are left out: GitHub would not show them to \
+                 this token ({why})",
+                board.number
+            ));
+        }
         Ok(read)
     }
 

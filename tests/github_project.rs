@@ -535,3 +535,44 @@ async fn a_status_move_sets_the_project_field() {
     let facts = gh.facts(1_000_001, "acme/app#1").await.expect("facts");
     assert_eq!(facts.status, "Done");
 }
+
+#[tokio::test]
+async fn another_project_in_the_config_sends_its_issues_again() {
+    let fake = fake();
+    let mut gh = source(&fake, board_settings());
+    let first = gh.fetch(None, at(START + 8000)).await.expect("first sync");
+    let mut again = source(
+        &fake,
+        Board {
+            field: "Status".into(),
+            ..board_settings()
+        },
+    );
+    let same = again
+        .fetch(first.cursor.clone(), at(START + 9000))
+        .await
+        .expect("same project");
+    assert!(
+        same.tickets.is_empty(),
+        "nothing moved: {:?}",
+        same.tickets.len()
+    );
+    // The same board, as far as the fake is concerned, but read under another owner's name.
+    fake.with_board(|b| b.owner = "acme-labs".into());
+    let mut other = source(
+        &fake,
+        Board {
+            owner: "acme-labs".into(),
+            ..board_settings()
+        },
+    );
+    let changes = other
+        .fetch(first.cursor, at(START + 9000))
+        .await
+        .expect("other project");
+    assert_eq!(
+        changes.tickets.len(),
+        150,
+        "every issue on it, with its status"
+    );
+}

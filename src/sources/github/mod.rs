@@ -96,6 +96,9 @@ struct Cursor {
     /// When the last whole sync read the project: changes on it since then are new.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     board: Option<DateTime<Utc>>,
+    /// Which project (and field) that was: another one's issues are all sent again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    board_of: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -567,10 +570,11 @@ impl GithubSource {
         }
         warn_each(skipped, NAMED_SKIPS, &mut changes.warnings);
         if !changes.more {
-            self.board_changes(cur.board.map(|t| t - overlap), &mut changes);
-            if self.settings.project.is_some() {
-                cur.board = Some(now);
-            }
+            let of = self.settings.project.as_ref().map(Board::identity);
+            let since = cur.board.filter(|_| cur.board_of == of);
+            self.board_changes(since.map(|t| t - overlap), &mut changes);
+            cur.board = of.is_some().then_some(now);
+            cur.board_of = of;
         }
 
         if !changes.more {

@@ -31,6 +31,11 @@ pub struct Board {
 }
 
 impl Board {
+    /// The project and field, as the sync's cursor remembers which one it read.
+    pub fn identity(&self) -> String {
+        format!("{}/{}/{}", self.owner, self.number, self.field)
+    }
+
     /// Whether GitHub's timeline records this field's changes.
     pub fn field_has_events(&self) -> bool {
         self.field.eq_ignore_ascii_case(STATUS_FIELD)

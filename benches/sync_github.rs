@@ -104,6 +104,7 @@ fn main() {
                 estimate: vec![],
                 status: vec![("in review".into(), StatusCategory::InProgress)],
             },
+            project: None,
             sweep_every: Duration::from_secs(3600),
         },
         Policy::default(),

@@ -95,3 +95,87 @@ fn github_mistakes_name_the_line_and_key() {
     let (_, key, _) = error_of(&format!("{head}repos = [\"a/b\"]\nlabels = 1\n"));
     assert!(key.contains("labels"), "an unknown key is refused: {key}");
 }
+
+#[test]
+fn a_github_project_gives_status_with_its_options_categories() {
+    let head =
+        "[[source]]\nkind = \"github\"\nname = \"gh\"\ntoken_env = \"T\"\nrepos = [\"acme/app\"]\n";
+    let s = github(&format!(
+        "{head}project = {{ owner = \"acme\", number = 7, field = \"Stage\" }}\n\
+         status_categories = {{ \"In review\" = \"in progress\", \"Shipped\" = \"done\", \"Parked\" = \"to do\" }}\n"
+    ));
+    let board = s.project.expect("a project");
+    assert_eq!(
+        (board.owner.as_str(), board.number, board.field.as_str()),
+        ("acme", 7, "Stage")
+    );
+    assert_eq!(
+        board.category("shipped"),
+        StatusCategory::Done,
+        "configured, any case"
+    );
+    assert_eq!(board.category("Parked"), StatusCategory::Todo);
+    assert_eq!(board.category("Done"), StatusCategory::Done, "by name");
+    assert_eq!(board.category("Backlog"), StatusCategory::Todo, "by name");
+    assert_eq!(
+        board.category("In Progress"),
+        StatusCategory::InProgress,
+        "by name"
+    );
+
+    let plain = github(&format!(
+        "{head}project = {{ owner = \"octo-cat\", number = 1 }}\n"
+    ));
+    assert_eq!(
+        plain.project.expect("project").field,
+        "Status",
+        "the default field"
+    );
+    assert!(
+        github(head).project.is_none(),
+        "without one, labels and open/closed"
+    );
+
+    let (line, key, message) = error_of(&format!(
+        "{head}project = {{ owner = \"acme\", number = 0 }}\n"
+    ));
+    assert_eq!((line, key.as_str()), (6, "source[1].project"), "{message}");
+    assert!(message.contains("project.number"), "{message}");
+
+    let (_, key, message) = error_of(&format!(
+        "{head}project = {{ owner = \"acme/app\", number = 7 }}\n"
+    ));
+    assert_eq!(key, "source[1].project");
+    assert!(message.contains("project.owner"), "{message}");
+
+    let (_, key, message) = error_of(&format!("{head}project = {{ number = 7 }}\n"));
+    assert_eq!(key, "source[1].project");
+    assert!(message.contains("owner"), "{message}");
+
+    let (_, key, message) = error_of(&format!(
+        "{head}project = {{ owner = \"acme\", number = 7, column = \"Status\" }}\n"
+    ));
+    assert_eq!(key, "source[1].project");
+    assert!(
+        message.contains("column"),
+        "an unknown key in it: {message}"
+    );
+
+    let (_, key, message) = error_of(&format!(
+        "{head}project = {{ owner = \"acme\", number = 7, field = \" \" }}\n"
+    ));
+    assert_eq!(key, "source[1].project");
+    assert!(message.contains("project.field"), "{message}");
+
+    let (line, key, message) = error_of(&format!(
+        "{head}project = {{ owner = \"acme\", number = 7 }}\nstatus_categories = {{ \"Done\" = \"finished\" }}\n"
+    ));
+    assert_eq!((line, key.as_str()), (7, "source[1].status_categories"));
+    assert!(message.contains("\"done\""), "{message}");
+
+    let (_, key, message) = error_of(&format!(
+        "{head}status_categories = {{ \"Done\" = \"done\" }}\n"
+    ));
+    assert_eq!(key, "source[1].status_categories");
+    assert!(message.contains("needs `project`"), "{message}");
+}

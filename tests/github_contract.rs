@@ -36,6 +36,7 @@ fn settings(url: &str) -> Settings {
             estimate: vec![("size/*".into(), None)],
             status: vec![("in review".into(), StatusCategory::InProgress)],
         },
+        project: None,
         sweep_every: Duration::from_secs(3600),
     }
 }

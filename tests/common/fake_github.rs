@@ -2,8 +2,9 @@
 //! A GitHub-shaped server on 127.0.0.1: issue listings paged by `Link` (to the
 //! `/repositories/{id}/...` addresses GitHub itself uses, which a client cannot guess), pull
 //! requests mixed in, `since` filtering, ETags with 304, issue events (per issue, and for the
-//! whole repository newest first, paged by `Link`), and whatever replies a test queues ahead
-//! of them (rate limits, failures).
+//! whole repository newest first, paged by `Link`), a Project (v2) over `/graphql` (items by
+//! cursor, the status field, Status-change events, the field's mutation, GraphQL's errors),
+//! and whatever replies a test queues ahead of them (rate limits, failures).
 
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
@@ -114,6 +115,8 @@ pub struct State {
     pub listings: usize,
     /// Edits made just before the listing request of that number (from 1) is answered.
     edits: Vec<(usize, Edit)>,
+    /// The Project (v2) `/graphql` serves, if any.
+    pub board: Option<FakeBoard>,
     /// Per repository, issue number to its place in the list.
     index: Vec<std::collections::HashMap<u64, usize>>,
     /// Per repository, every event newest first: (place of its issue, place of the event).
@@ -387,6 +390,7 @@ fn handle(state: &Mutex<State>, base: &str, r: Request) -> Reply {
             }
         }
         ("POST" | "PATCH" | "DELETE", ["repos", ..]) => Reply::raw(200, "{}"),
+        ("POST", ["graphql"]) => graphql(&mut s, &r),
         _ => Reply::raw(404, r#"{"message":"Not Found"}"#),
     }
 }
@@ -535,4 +539,354 @@ pub fn generate(n: u64, start: i64) -> Vec<FakeIssue> {
             i
         })
         .collect()
+}
+
+/// What a Project (v2) item holds.
+#[derive(Debug, Clone)]
+pub enum FakeContent {
+    /// Issue `number` of a repository the fake serves.
+    Issue(String, u64),
+    Draft,
+    PullRequest,
+    /// Sent as the item's content instead of a rendered issue (an odd record).
+    Raw(Value),
+    /// An issue of a repository the token may not see: `null`, and an error on its path.
+    Hidden,
+}
+
+#[derive(Debug, Clone)]
+pub struct FakeItem {
+    pub id: String,
+    pub content: FakeContent,
+    /// The status field's option and when it was set.
+    pub value: Option<(String, i64)>,
+    /// Status changes on this project: (when, from, to), "" for no status.
+    pub moves: Vec<(i64, String, String)>,
+}
+
+impl FakeItem {
+    pub fn issue(repo: &str, number: u64) -> FakeItem {
+        FakeItem {
+            id: format!("PVTI_{number}"),
+            content: FakeContent::Issue(repo.into(), number),
+            value: None,
+            moves: Vec::new(),
+        }
+    }
+
+    /// Moves the item to `to` at `at`, its history recording the move.
+    pub fn moved(mut self, at: i64, to: &str) -> FakeItem {
+        let from = self.value.as_ref().map(|v| v.0.clone()).unwrap_or_default();
+        self.moves.push((at, from, to.into()));
+        self.value = Some((to.into(), at));
+        self
+    }
+}
+
+/// A Project (v2) served over `/graphql`.
+#[derive(Debug, Clone)]
+pub struct FakeBoard {
+    pub owner: String,
+    pub number: u64,
+    pub id: String,
+    pub field: String,
+    /// (option id, name).
+    pub options: Vec<(String, String)>,
+    pub items: Vec<FakeItem>,
+    /// Whether the schema has `ProjectV2ItemStatusChangedEvent` (older servers lack it).
+    pub status_events: bool,
+    /// Every GraphQL request's body, in order.
+    pub posts: Vec<Value>,
+}
+
+impl FakeBoard {
+    pub fn new(owner: &str, number: u64, items: Vec<FakeItem>) -> FakeBoard {
+        let options = ["Todo", "In review", "Blocked", "Done"]
+            .iter()
+            .map(|n| {
+                (
+                    format!("opt-{}", n.to_lowercase().replace(' ', "-")),
+                    n.to_string(),
+                )
+            })
+            .collect();
+        FakeBoard {
+            owner: owner.into(),
+            number,
+            id: "PVT_1".into(),
+            field: "Status".into(),
+            options,
+            items,
+            status_events: true,
+            posts: Vec::new(),
+        }
+    }
+}
+
+impl FakeGithub {
+    pub fn set_board(&self, board: FakeBoard) {
+        self.state.lock().expect("state").board = Some(board);
+    }
+
+    pub fn board(&self) -> FakeBoard {
+        self.state
+            .lock()
+            .expect("state")
+            .board
+            .clone()
+            .expect("a board")
+    }
+
+    pub fn with_board(&self, change: impl FnOnce(&mut FakeBoard)) {
+        if let Some(b) = self.state.lock().expect("state").board.as_mut() {
+            change(b);
+        }
+    }
+}
+
+fn gql_error(kind: &str, path: &[&str], message: &str) -> Value {
+    json!({ "type": kind, "path": path, "message": message })
+}
+
+/// The issue as GraphQL's `content { ... on Issue }` selection gives it.
+fn issue_node(s: &State, board: &FakeBoard, item: &FakeItem, repo: &str, number: u64) -> Value {
+    let Some(issue) = s
+        .repos
+        .iter()
+        .find(|(r, _)| r == repo)
+        .and_then(|(_, issues)| issues.iter().find(|i| i.number == number))
+    else {
+        return Value::Null;
+    };
+    let mut timeline: Vec<(i64, Value)> = issue
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, "closed" | "reopened"))
+        .map(|e| {
+            let kind = if e.kind == "closed" {
+                "ClosedEvent"
+            } else {
+                "ReopenedEvent"
+            };
+            (
+                e.at,
+                json!({ "__typename": kind, "createdAt": stamp(e.at) }),
+            )
+        })
+        .collect();
+    if board.status_events {
+        timeline.extend(item.moves.iter().map(|(at, from, to)| {
+            (
+                *at,
+                json!({
+                    "__typename": "ProjectV2ItemStatusChangedEvent", "createdAt": stamp(*at),
+                    "previousStatus": from, "status": to, "project": { "id": board.id }
+                }),
+            )
+        }));
+        // A move on another project is in the issue's timeline too.
+        timeline.push((
+            issue.created,
+            json!({
+                "__typename": "ProjectV2ItemStatusChangedEvent", "createdAt": stamp(issue.created),
+                "previousStatus": "", "status": "Shipped", "project": { "id": "PVT_other" }
+            }),
+        ));
+    }
+    timeline.sort_by_key(|(at, _)| *at);
+    json!({
+        "__typename": "Issue",
+        "id": format!("I_{number}"),
+        "databaseId": issue.id,
+        "number": issue.number,
+        "title": issue.title,
+        "state": if issue.closed.is_some() { "CLOSED" } else { "OPEN" },
+        "stateReason": issue.closed.map(|c| c.1.to_uppercase()),
+        "createdAt": stamp(issue.created),
+        "updatedAt": stamp(issue.updated),
+        "closedAt": issue.closed.map(|c| stamp(c.0)),
+        "url": format!("https://github.com/{repo}/issues/{number}"),
+        "repository": { "nameWithOwner": repo },
+        "labels": { "nodes": issue.labels.iter().map(|l| json!({ "name": l })).collect::<Vec<_>>() },
+        "assignees": { "nodes": issue.assignee.iter().map(|a| json!({ "login": a })).collect::<Vec<_>>() },
+        "timelineItems": { "nodes": timeline.into_iter().map(|t| t.1).collect::<Vec<_>>() },
+    })
+}
+
+/// GitHub's GraphQL API, as much of it as lookout's project read and writes use.
+fn graphql(s: &mut State, r: &Request) -> Reply {
+    let body = r.json();
+    let query = body["query"].as_str().unwrap_or("").to_string();
+    let vars = body["variables"].clone();
+    let Some(board) = s.board.as_mut() else {
+        return Reply::raw(404, r#"{"message":"Not Found"}"#);
+    };
+    board.posts.push(body.clone());
+    if query.contains("updateProjectV2ItemFieldValue") {
+        let option = vars["option"].as_str().unwrap_or("");
+        let name = board
+            .options
+            .iter()
+            .find(|o| o.0 == option)
+            .map(|o| o.1.clone());
+        let item = board
+            .items
+            .iter_mut()
+            .find(|i| vars["item"] == i.id.as_str());
+        return match (name, item) {
+            (Some(name), Some(item)) => {
+                let now = Utc::now().timestamp();
+                item.moves.push((
+                    now,
+                    item.value.as_ref().map(|v| v.0.clone()).unwrap_or_default(),
+                    name.clone(),
+                ));
+                item.value = Some((name, now));
+                Reply::json(
+                    &json!({ "data": { "updateProjectV2ItemFieldValue": { "projectV2Item": { "id": item.id } } } }),
+                )
+            }
+            _ => Reply::json(
+                &json!({ "data": null, "errors": [gql_error("NOT_FOUND", &["updateProjectV2ItemFieldValue"], "Could not resolve to a node")] }),
+            ),
+        };
+    }
+    if query.contains("addProjectV2ItemById") {
+        let number: u64 = vars["content"]
+            .as_str()
+            .and_then(|c| c.strip_prefix("I_"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let repo = s.repos.first().map(|r| r.0.clone()).unwrap_or_default();
+        let item = FakeItem::issue(&repo, number);
+        let id = item.id.clone();
+        board.items.push(item);
+        return Reply::json(
+            &json!({ "data": { "addProjectV2ItemById": { "item": { "id": id } } } }),
+        );
+    }
+    if !board.status_events && query.contains("PROJECT_V2_ITEM_STATUS_CHANGED_EVENT") {
+        return Reply::json(
+            &json!({ "errors": [{ "message": "Argument 'itemTypes' on Field 'timelineItems' has an invalid value ([CLOSED_EVENT, REOPENED_EVENT, PROJECT_V2_ITEM_STATUS_CHANGED_EVENT]). Expected type '[IssueTimelineItemsItemType!]'." }] }),
+        );
+    }
+    let board = board.clone();
+    if vars["owner"] != board.owner.as_str() {
+        let who = vars["owner"].as_str().unwrap_or("");
+        return Reply::json(
+            &json!({ "data": { "owner": null }, "errors": [gql_error("NOT_FOUND", &["owner"], &format!("Could not resolve to a RepositoryOwner with the login of '{who}'."))] }),
+        );
+    }
+    if vars["number"] != board.number {
+        return Reply::json(
+            &json!({ "data": { "owner": { "projectV2": null } }, "errors": [gql_error("NOT_FOUND", &["owner", "projectV2"], &format!("Could not resolve to a ProjectV2 with the number {}.", vars["number"]))] }),
+        );
+    }
+    let field = if vars["field"] == board.field.as_str() {
+        json!({
+            "__typename": "ProjectV2SingleSelectField", "id": "PVTSSF_1", "name": board.field,
+            "options": board.options.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>()
+        })
+    } else if vars["field"] == "Estimate" {
+        json!({ "__typename": "ProjectV2Field" })
+    } else {
+        Value::Null
+    };
+    let mut project = json!({ "id": board.id, "field": field });
+    if query.contains("items(first:") {
+        let per_page: usize = query
+            .split("items(first:")
+            .nth(1)
+            .and_then(|rest| {
+                rest.trim_start()
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()
+            })
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100);
+        let from: usize = vars["after"]
+            .as_str()
+            .and_then(|c| c.strip_prefix("cursor:"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let mut hidden = Vec::new();
+        let page: Vec<Value> = board
+            .items
+            .iter()
+            .skip(from)
+            .take(per_page)
+            .enumerate()
+            .map(|(k, item)| {
+                let content = match &item.content {
+                    FakeContent::Hidden => {
+                        let at = ["owner", "projectV2", "items", "nodes"]
+                            .iter()
+                            .map(|p| json!(p))
+                            .chain([json!(k), json!("content")])
+                            .collect::<Vec<_>>();
+                        hidden.push(json!({
+                            "type": "FORBIDDEN", "path": at,
+                            "message": "Resource not accessible by personal access token"
+                        }));
+                        Value::Null
+                    }
+                    FakeContent::Issue(repo, n) => issue_node(s, &board, item, repo, *n),
+                    FakeContent::Draft => json!({ "__typename": "DraftIssue" }),
+                    FakeContent::PullRequest => json!({ "__typename": "PullRequest" }),
+                    FakeContent::Raw(v) => v.clone(),
+                };
+                let value = match &item.value {
+                    Some((name, at)) if vars["field"] == board.field.as_str() => {
+                        json!({ "name": name, "updatedAt": stamp(*at) })
+                    }
+                    _ => Value::Null,
+                };
+                json!({ "id": item.id, "fieldValueByName": value, "content": content })
+            })
+            .collect();
+        let end = from + page.len();
+        project["items"] = json!({
+            "pageInfo": { "hasNextPage": end < board.items.len(), "endCursor": format!("cursor:{end}") },
+            "nodes": page,
+        });
+        if !hidden.is_empty() {
+            return Reply::json(
+                &json!({ "data": { "owner": { "projectV2": project } }, "errors": hidden }),
+            );
+        }
+    }
+    let mut data = json!({ "owner": { "projectV2": project } });
+    if query.contains("projectItems") {
+        let number = vars["issue"].as_u64().unwrap_or(0);
+        let repo = format!(
+            "{}/{}",
+            vars["repoOwner"].as_str().unwrap_or(""),
+            vars["repoName"].as_str().unwrap_or("")
+        );
+        let issue = s
+            .repos
+            .iter()
+            .find(|(r, _)| *r == repo)
+            .and_then(|(_, issues)| issues.iter().find(|i| i.number == number));
+        data["repository"] = match issue {
+            Some(i) => {
+                let items: Vec<Value> = board
+                    .items
+                    .iter()
+                    .filter(|it| matches!(&it.content, FakeContent::Issue(r, n) if *r == repo && *n == number))
+                    .map(|it| json!({
+                        "id": it.id, "project": { "id": board.id },
+                        "fieldValueByName": it.value.as_ref().map(|v| json!({ "name": v.0 }))
+                    }))
+                    .collect();
+                json!({ "issue": {
+                    "id": format!("I_{number}"),
+                    "state": if i.closed.is_some() { "CLOSED" } else { "OPEN" },
+                    "projectItems": { "nodes": items }
+                } })
+            }
+            None => json!({ "issue": null }),
+        };
+    }
+    Reply::json(&json!({ "data": data }))
 }

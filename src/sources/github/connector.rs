@@ -1,12 +1,14 @@
 //! `kind = "github"`: API root (GitHub or an Enterprise Server), token by environment
-//! variable name, repositories, what labels mean, and sweep.
+//! variable name, repositories, what labels mean, the Project (v2) that gives status and
+//! what its options mean, and sweep.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{GithubSource, LabelRules, Settings};
+use super::project::STATUS_FIELD;
+use super::{Board, GithubSource, LabelRules, Settings};
 use crate::config::{ConfigError, Entry, SourceKind, UrlRoot};
 use crate::domain::{Priority, StatusCategory};
 use crate::sources::Source;
@@ -23,6 +25,8 @@ pub const CONNECTOR: Connector = Connector {
         "priority_labels",
         "estimate_labels",
         "status_labels",
+        "project",
+        "status_categories",
         "sweep",
     ],
     default_interval: Duration::from_secs(300),
@@ -39,6 +43,96 @@ const DEFAULT_SWEEP: Duration = Duration::from_secs(3600);
 enum Estimate {
     Points(f64),
     Word(String),
+}
+
+/// `project = { owner = "acme", number = 7, field = "Status" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBoard {
+    owner: String,
+    number: i64,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+/// The project whose field gives status, with what its options mean.
+fn board(entry: &Entry<'_>) -> Result<Option<Board>, ConfigError> {
+    let categories = entry.get::<BTreeMap<String, String>>("status_categories")?;
+    let Some(raw) = entry.get::<RawBoard>("project")? else {
+        return match categories {
+            Some(table) => Err(entry.err(
+                table.span(),
+                "`status_categories` says what a project's status options mean; it needs \
+                 `project`"
+                    .into(),
+            )),
+            None => Ok(None),
+        };
+    };
+    let span = raw.span();
+    let raw = raw.into_inner();
+    let owner = raw.owner.trim();
+    let login = !owner.is_empty()
+        && owner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+    if !login {
+        return Err(entry.err(
+            span,
+            format!(
+                "`project.owner` {:?} is not an organization or user name (as in \
+                 github.com/orgs/NAME/projects/7)",
+                raw.owner
+            ),
+        ));
+    }
+    let number = u64::try_from(raw.number).ok().filter(|n| *n > 0);
+    let Some(number) = number else {
+        return Err(entry.err(
+            span,
+            format!(
+                "`project.number` {} is not a project number; it is the number in the \
+                 project's address",
+                raw.number
+            ),
+        ));
+    };
+    let field = raw.field.unwrap_or_else(|| STATUS_FIELD.to_string());
+    if field.trim().is_empty() {
+        return Err(entry.err(
+            span,
+            "`project.field` is empty; name the single-select field that holds status \
+             (\"Status\" unless set)"
+                .into(),
+        ));
+    }
+    let mut out = Vec::new();
+    if let Some(table) = categories {
+        let span = table.span();
+        for (option, category) in table.into_inner() {
+            let category = match category.trim().to_ascii_lowercase().as_str() {
+                "to do" | "todo" => StatusCategory::Todo,
+                "in progress" => StatusCategory::InProgress,
+                "done" => StatusCategory::Done,
+                _ => {
+                    return Err(entry.err(
+                        span,
+                        format!(
+                            "status {option:?} has category {category:?}; use \"to do\", \
+                             \"in progress\" or \"done\""
+                        ),
+                    ));
+                }
+            };
+            out.push((option, category));
+        }
+    }
+    Ok(Some(Board {
+        owner: owner.to_string(),
+        number,
+        field: field.trim().to_string(),
+        categories: out,
+    }))
 }
 
 fn read(entry: &Entry<'_>) -> Result<SourceKind, ConfigError> {
@@ -137,6 +231,7 @@ fn read(entry: &Entry<'_>) -> Result<SourceKind, ConfigError> {
         token_env: entry.env_name("token_env")?,
         repos,
         labels: LabelRules::new(priority, estimate, status),
+        project: board(entry)?,
         sweep_every: entry.duration("sweep", DEFAULT_SWEEP)?,
     }))
 }
@@ -147,7 +242,12 @@ impl ConnectorSettings for Settings {
     }
 
     fn describe(&self) -> String {
-        format!("github, {} ({})", self.url, self.repos.join(", "))
+        let project = self
+            .project
+            .as_ref()
+            .map(|b| format!(", status from project {} of {}", b.number, b.owner))
+            .unwrap_or_default();
+        format!("github, {} ({}){project}", self.url, self.repos.join(", "))
     }
 
     fn access(&self) -> Option<String> {

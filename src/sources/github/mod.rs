@@ -11,13 +11,20 @@
 //! asked about one request each, eight at a time. A listing that
 //! fit one page keeps its ETag, and the next sync sends it back: a 304 costs no rate limit
 //! and means the repository has nothing new.
+//!
+//! With a Project (v2) configured, its status field gives the status of the issues on it
+//! (see `project`), read over GraphQL once a sync (see `board`).
 
+mod board;
+mod board_write;
 mod connector;
 mod dto;
+mod graphql;
 mod history;
 mod labels;
 mod limits;
 mod map;
+mod project;
 mod trial;
 mod write;
 
@@ -40,6 +47,7 @@ use crate::domain::{ChangeSet, Member, Project, Sweep};
 pub use connector::CONNECTOR;
 pub use labels::LabelRules;
 pub use limits::SECONDARY_FLOOR;
+pub use project::Board;
 
 /// GitHub's largest page.
 const PAGE: usize = 100;
@@ -66,6 +74,8 @@ pub struct Settings {
     /// `owner/name` of each repository to sync; each is a project.
     pub repos: Vec<String>,
     pub labels: LabelRules,
+    /// The Project (v2) whose single-select field gives the status of the issues on it.
+    pub project: Option<Board>,
     /// How often to look for deleted (or transferred) issues.
     pub sweep_every: Duration,
 }
@@ -84,6 +94,12 @@ struct Cursor {
     /// The unfinished sync began with nothing stored: it reads everything, so it is a sweep.
     #[serde(default)]
     full: bool,
+    /// When the last whole sync read the project: changes on it since then are new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    board: Option<DateTime<Utc>>,
+    /// Which project (and field) that was: another one's issues are all sent again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    board_of: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -103,6 +119,8 @@ pub struct Asked {
     /// Pages of the repository-wide events list.
     pub repo_event_pages: usize,
     pub not_modified: usize,
+    /// Pages of the project's items, over GraphQL.
+    pub project_pages: usize,
 }
 
 pub struct GithubSource {
@@ -121,6 +139,13 @@ pub struct GithubSource {
     /// how deep some lists page; older Enterprise servers may lack it): this process asks
     /// their issues one by one.
     wide_refused: std::collections::BTreeSet<String>,
+    policy: Policy,
+    /// The project as read for the sync under way, kept across its batches.
+    board: Option<board::BoardRead>,
+    /// Tickets of the sync under way already sent with the project's status.
+    board_sent: std::collections::HashSet<u64>,
+    /// The server's GraphQL schema lacks Status-change events: not asked again.
+    no_status_events: bool,
 }
 
 /// Issue `number` of repository `repo`, from a ticket key (`owner/name#12`).
@@ -144,6 +169,10 @@ impl GithubSource {
             wide: BTreeMap::new(),
             wide_from: history::WIDE_FROM,
             wide_refused: Default::default(),
+            policy,
+            board: None,
+            board_sent: Default::default(),
+            no_status_events: false,
         }
     }
 
@@ -167,7 +196,8 @@ impl GithubSource {
         super::secret(
             &self.settings.token_env,
             "token_env",
-            "a GitHub token (fine-grained: Issues read, and write for changes)",
+            "a GitHub token (fine-grained: Issues read, and write for changes; with a \
+             project, Projects read too, or a classic token's read:project)",
         )
     }
 
@@ -401,11 +431,18 @@ impl GithubSource {
         if !cur.pending {
             cur.full = nothing_stored;
             self.wide.clear();
+            self.board = None;
         }
         if !self.known || nothing_stored {
             let (projects, members) = self.refresh_repos(&mut changes.warnings).await?;
             changes.projects = projects;
             changes.members = members;
+        }
+        if let Some(board) = self.settings.project.clone()
+            && self.board.is_none()
+        {
+            self.board_sent.clear();
+            self.board = Some(self.fetch_board(&board, &mut changes.warnings).await?);
         }
         let mut skipped = Vec::new();
         for repo in self.settings.repos.clone() {
@@ -533,7 +570,16 @@ impl GithubSource {
             for (issue, (events, warnings)) in fresh.into_iter().zip(histories) {
                 skipped.extend(warnings);
                 window.add(issue.id, issue.updated_at);
-                let mapped = map::issue(&self.source, &repo, &self.settings.labels, issue, &events);
+                let number = issue.number;
+                let mut mapped =
+                    map::issue(&self.source, &repo, &self.settings.labels, issue, &events);
+                if let (Some(board), Some((entry, _))) = (
+                    &self.settings.project,
+                    self.board.as_ref().and_then(|b| b.get(&repo, number)),
+                ) {
+                    project::overlay(board, entry, &self.source, &mut mapped);
+                    self.board_sent.insert(mapped.ticket.id);
+                }
                 changes.tickets.push(mapped.ticket);
                 changes.transitions.extend(mapped.transitions);
             }
@@ -554,6 +600,13 @@ impl GithubSource {
             }
         }
         warn_each(skipped, NAMED_SKIPS, &mut changes.warnings);
+        if !changes.more {
+            let of = self.settings.project.as_ref().map(Board::identity);
+            let since = cur.board.filter(|_| cur.board_of == of);
+            self.board_changes(since.map(|t| t - overlap), &mut changes);
+            cur.board = of.is_some().then_some(now);
+            cur.board_of = of;
+        }
 
         if !changes.more {
             let full = cur.full;
@@ -567,6 +620,7 @@ impl GithubSource {
         cur.pending = changes.more;
         if !changes.more {
             self.wide.clear();
+            self.board = None;
         }
         changes.cursor = Some(serde_json::to_string(&cur).unwrap_or_default());
         Ok(changes)
@@ -629,6 +683,38 @@ impl GithubSource {
             }
         }
         Ok(Some(ids.into_iter().collect()))
+    }
+}
+
+impl GithubSource {
+    /// The tickets of issues whose status moved on the project since `since` (all on it for
+    /// `None`) and that the listings did not bring: moving an item does not touch its issue,
+    /// so GitHub's issue list does not show it.
+    fn board_changes(&mut self, since: Option<DateTime<Utc>>, changes: &mut ChangeSet) {
+        let (Some(board), Some(read)) = (&self.settings.project, &self.board) else {
+            return;
+        };
+        let mut moved: Vec<_> = read
+            .issues
+            .iter()
+            .filter(|(_, (entry, issue))| {
+                !self.board_sent.contains(&issue.id)
+                    && since.is_none_or(|s| entry.changed().is_some_and(|c| c >= s))
+            })
+            .collect();
+        moved.sort_by_key(|(_, (_, issue))| issue.id);
+        for ((repo, _), (entry, issue)) in moved {
+            let mut mapped = map::issue(
+                &self.source,
+                repo,
+                &self.settings.labels,
+                issue.clone(),
+                &[],
+            );
+            project::overlay(board, entry, &self.source, &mut mapped);
+            changes.tickets.push(mapped.ticket);
+            changes.transitions.extend(mapped.transitions);
+        }
     }
 }
 

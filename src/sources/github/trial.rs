@@ -1,6 +1,7 @@
 //! `lookout doctor`'s trial of a GitHub source: the first listing page of each repository,
 //! bounded to a few issues, each with its events as a sync reads them. What a sync would skip
-//! shows here, named. Never stores anything and never reads past that one page.
+//! shows here, named, and so does the configured project's read. Never stores anything and
+//! never reads past that one page of issues.
 
 use reqwest::Method;
 
@@ -28,6 +29,10 @@ impl GithubSource {
             }
         }
         warn_each(skipped, NAMED_SKIPS, &mut warnings);
+        // The project's whole read: its errors name the config key at fault.
+        if let Some(board) = self.settings.project.clone() {
+            self.fetch_board(&board, &mut warnings).await?;
+        }
         Ok(Trial { read, warnings })
     }
 }

@@ -4,7 +4,8 @@
 //! assigned, removes the others (an issue is never left unassigned by a failed half); closing says why (`completed`, or `not_planned` for
 //! "Closed (not planned)"); a label status or priority is added and the other labels of its
 //! kind removed. "In progress" is not a GitHub status but what an assigned open issue shows,
-//! so a move there is refused with that said.
+//! so a move there is refused with that said. On a project-backed source a move to one of
+//! the status field's options sets the field instead (see `board_write`).
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -48,35 +49,47 @@ impl GithubSource {
     }
 
     pub(super) async fn read_facts(&mut self, key: &str) -> Result<Facts, SourceError> {
+        Ok(self.facts_and_options(key).await?.0)
+    }
+
+    /// The issue's facts and, on a project-backed source, the status field's options.
+    async fn facts_and_options(&self, key: &str) -> Result<(Facts, Vec<String>), SourceError> {
         let (repo, number) = parse_key(key)?;
         let issue = self.read_issue(repo, number).await?;
         let labels: Vec<&str> = issue.labels.iter().map(|l| l.name.as_str()).collect();
         let who = issue.first_assignee();
-        let (status, _) = map::status(
-            &self.settings.labels,
-            issue.state != "closed",
-            &labels,
-            who.is_some(),
-        );
+        let open = issue.state != "closed";
+        let (by_labels, _) = map::status(&self.settings.labels, open, &labels, who.is_some());
+        let mut status = by_labels.to_string();
+        let mut options = Vec::new();
+        if let Some(board) = &self.settings.project {
+            let standing = self.standing(board, key).await?;
+            if let Some((_, value)) = &standing.item {
+                status = board.shown(open, value.as_deref()).0;
+            }
+            options = standing.layout.options.into_iter().map(|o| o.1).collect();
+        }
         let priority = self.settings.labels.priority(&labels);
-        Ok(Facts {
-            status: crate::text::sanitize(status),
+        let facts = Facts {
+            status: crate::text::sanitize(&status),
             assignee: who.map(crate::text::sanitize),
             assignee_login: who.map(str::to_string),
             priority: priority.map_or(Priority::Medium, |p| p.0),
             priority_name: crate::text::sanitize(
                 priority.map_or(Priority::Medium.label(), |p| p.1),
             ),
-        })
+        };
+        Ok((facts, options))
     }
 
     /// Open, closed and closed as not planned, then the configured status labels; without
     /// the one the issue is in.
     pub(super) async fn allowed_statuses(&mut self, key: &str) -> Result<Vec<String>, SourceError> {
-        let facts = self.read_facts(key).await?;
+        let (facts, options) = self.facts_and_options(key).await?;
         let mut out: Vec<String> = Vec::new();
         let names = [map::OPEN, map::CLOSED, NOT_PLANNED]
             .into_iter()
+            .chain(options.iter().map(String::as_str))
             .chain(self.settings.labels.status_names());
         for name in names {
             let name = crate::text::sanitize(name);
@@ -157,8 +170,23 @@ impl GithubSource {
         Ok(issue)
     }
 
+    pub(super) async fn reopen(&self, repo: &str, number: u64) -> Result<(), SourceError> {
+        self.send(
+            Method::PATCH,
+            &self.issue_url(repo, number, ""),
+            json!({ "state": "open", "state_reason": "reopened" }),
+        )
+        .await
+    }
+
     pub(super) async fn write(&mut self, action: &TrackerAction) -> Result<(), SourceError> {
         let (repo, number) = parse_key(&action.key)?;
+        if let (Change::Transition { status }, Some(board)) =
+            (&action.change, &self.settings.project)
+            && self.board_move(board, &action.key, status).await?
+        {
+            return Ok(());
+        }
         let assignees = self.issue_url(repo, number, "/assignees");
         match &action.change {
             Change::Assign { login } => {
@@ -208,12 +236,7 @@ impl GithubSource {
                         .await?;
                     // A status label names where open work is: a closed issue reopens.
                     if issue.state == "closed" {
-                        self.send(
-                            Method::PATCH,
-                            &self.issue_url(repo, number, ""),
-                            json!({ "state": "open", "state_reason": "reopened" }),
-                        )
-                        .await?;
+                        self.reopen(repo, number).await?;
                     }
                 }
             },

@@ -576,3 +576,28 @@ async fn another_project_in_the_config_sends_its_issues_again() {
         "every issue on it, with its status"
     );
 }
+
+#[tokio::test]
+async fn a_project_read_that_meets_a_502_is_asked_again() {
+    // A GraphQL query is a POST that changes nothing: unlike a comment, it may be sent again.
+    let fake = fake();
+    fake.with_board(|b| b.failures.push_back(Reply::raw(502, "bad gateway")));
+    let mut gh = source(&fake, board_settings());
+    let got = gh
+        .fetch(None, at(START + 8000))
+        .await
+        .expect("a sync all the same");
+    assert_eq!(fake.board().posts.len(), 3, "the failed read and two pages");
+    let calm = fake();
+    let plain = source(&calm, board_settings())
+        .fetch(None, at(START + 8000))
+        .await
+        .expect("a plain sync");
+    let statuses = |c: &ChangeSet| -> Vec<(u64, String)> {
+        c.tickets
+            .iter()
+            .map(|t| (t.id, t.status.to_string()))
+            .collect()
+    };
+    assert_eq!(statuses(&got), statuses(&plain));
+}

@@ -597,6 +597,8 @@ pub struct FakeBoard {
     pub status_events: bool,
     /// Every GraphQL request's body, in order.
     pub posts: Vec<Value>,
+    /// Answers given instead, once each, to the next GraphQL requests.
+    pub failures: std::collections::VecDeque<Reply>,
 }
 
 impl FakeBoard {
@@ -618,6 +620,7 @@ impl FakeBoard {
             options,
             items,
             status_events: true,
+            failures: Default::default(),
             posts: Vec::new(),
         }
     }
@@ -722,6 +725,9 @@ fn graphql(s: &mut State, r: &Request) -> Reply {
         return Reply::raw(404, r#"{"message":"Not Found"}"#);
     };
     board.posts.push(body.clone());
+    if let Some(reply) = board.failures.pop_front() {
+        return reply;
+    }
     if query.contains("updateProjectV2ItemFieldValue") {
         let option = vars["option"].as_str().unwrap_or("");
         let name = board

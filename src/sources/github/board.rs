@@ -16,6 +16,7 @@ use super::graphql::{Gql, GqlError};
 use super::project::{Board, Entry, Step};
 use super::{GithubSource, dto};
 use crate::sources::SourceError;
+use crate::sources::http::Repeat;
 
 /// Items per request: GraphQL's largest page.
 const ITEMS: usize = 100;
@@ -249,6 +250,7 @@ impl IssueNode {
             updated_at: self.updated_at,
             closed_at: self.closed_at,
             html_url: self.url,
+            pull_request: None,
         };
         let entry = Entry {
             item,
@@ -393,7 +395,11 @@ impl GithubSource {
         loop {
             let query = items_query(read.with_events);
             let gql = self
-                .graphql(&query, self.variables(board, after.as_deref()))
+                .graphql(
+                    Repeat::Safe,
+                    &query,
+                    self.variables(board, after.as_deref()),
+                )
                 .await?;
             if read.with_events && lacks_status_events(&gql) {
                 warnings.push(

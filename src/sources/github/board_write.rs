@@ -6,6 +6,8 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::sources::http::Repeat;
+
 use super::board::{Layout, PROJECT_HEAD, layout};
 use super::graphql::Gql;
 use super::project::Board;
@@ -75,7 +77,7 @@ impl GithubSource {
             "owner": board.owner, "number": board.number, "field": board.field,
             "repoOwner": repo_owner, "repoName": repo_name, "issue": number,
         });
-        let mut gql = self.graphql(&query(), vars).await?;
+        let mut gql = self.graphql(Repeat::Safe, &query(), vars).await?;
         // An issue the token cannot see is the write's problem, not the project's.
         let (issue_errors, rest): (Vec<_>, Vec<_>) =
             gql.errors.drain(..).partition(|e| e.at("repository"));
@@ -120,7 +122,7 @@ impl GithubSource {
 
     /// A mutation; any error it answers refuses the change.
     async fn mutate(&self, query: &str, vars: Value) -> Result<Value, SourceError> {
-        let gql = self.graphql(query, vars).await?;
+        let gql = self.graphql(Repeat::Once, query, vars).await?;
         if !gql.errors.is_empty() {
             return Err(SourceError::Refused(format!(
                 "GitHub's GraphQL API said: {}",

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{GithubSource, limits};
 use crate::sources::SourceError;
-use crate::sources::http::{Answer, Verdict};
+use crate::sources::http::{Answer, Repeat, Verdict};
 
 /// One entry of a GraphQL answer's `errors`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -75,14 +75,22 @@ pub fn endpoint(rest: &str) -> String {
 }
 
 impl GithubSource {
-    /// `query` with `variables`; errors are the caller's to read, except rate limits.
-    pub(super) async fn graphql(&self, query: &str, variables: Value) -> Result<Gql, SourceError> {
+    /// `query` with `variables`; errors are the caller's to read, except rate limits. A
+    /// `repeat` of `Safe` for a query, `Once` for a mutation.
+    pub(super) async fn graphql(
+        &self,
+        repeat: Repeat,
+        query: &str,
+        variables: Value,
+    ) -> Result<Gql, SourceError> {
         let url = endpoint(&self.settings.url);
         let body = json!({ "query": query, "variables": variables });
         let limits = limits::Limits::default();
         let mut attempt = 0;
         loop {
-            let answer = self.request(Method::POST, &url, None, Some(&body)).await?;
+            let answer = self
+                .request_as(repeat, Method::POST, &url, None, Some(&body))
+                .await?;
             let gql: Gql = answer.parse()?;
             if !gql.errors.iter().any(GqlError::rate_limited) {
                 return Ok(gql);

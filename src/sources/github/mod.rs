@@ -39,7 +39,7 @@ use reqwest::{Method, RequestBuilder};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::http::{Body, Http, HttpError, Policy};
+use super::http::{Body, Http, HttpError, Policy, Repeat};
 use super::lenient::{Listing, field_at_fault, warn_each};
 use super::{Budget, Facts, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
 use crate::domain::{ChangeSet, Member, Project, Sweep};
@@ -213,6 +213,20 @@ impl GithubSource {
         etag: Option<&str>,
         body: Option<&serde_json::Value>,
     ) -> Result<Body, SourceError> {
+        self.request_as(Repeat::ByMethod, method, url, etag, body)
+            .await
+    }
+
+    /// `request`, with `repeat` saying whether it may be sent again (a GraphQL query is a
+    /// POST that changes nothing).
+    async fn request_as(
+        &self,
+        repeat: Repeat,
+        method: Method,
+        url: &str,
+        etag: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Body, SourceError> {
         let token = self.token()?;
         let build = |c: &reqwest::Client| -> RequestBuilder {
             let mut r = c
@@ -230,7 +244,7 @@ impl GithubSource {
         };
         let limits = limits::Limits::default();
         let classify = move |a: &super::http::Answer<'_>| limits.classify(a, Utc::now());
-        Ok(self.http()?.body_classified(build, Some(&classify)).await?)
+        Ok(self.http()?.body_as(repeat, build, Some(&classify)).await?)
     }
 
     async fn get(&self, url: &str) -> Result<Body, SourceError> {

@@ -580,6 +580,7 @@ async fn another_project_in_the_config_sends_its_issues_again() {
 #[tokio::test]
 async fn a_project_read_that_meets_a_502_is_asked_again() {
     // A GraphQL query is a POST that changes nothing: unlike a comment, it may be sent again.
+    let calm = fake();
     let fake = fake();
     fake.with_board(|b| b.failures.push_back(Reply::raw(502, "bad gateway")));
     let mut gh = source(&fake, board_settings());
@@ -588,7 +589,6 @@ async fn a_project_read_that_meets_a_502_is_asked_again() {
         .await
         .expect("a sync all the same");
     assert_eq!(fake.board().posts.len(), 3, "the failed read and two pages");
-    let calm = fake();
     let plain = source(&calm, board_settings())
         .fetch(None, at(START + 8000))
         .await

@@ -1286,3 +1286,62 @@ async fn a_first_sync_cut_part_way_resumes_from_its_last_stored_batch() {
     };
     assert_eq!(position(&store), position(&reference));
 }
+
+#[tokio::test]
+async fn a_long_audit_trail_is_read_to_its_end_and_missing_notes_cost_only_them() {
+    // Ticket 1's audit trail spans two pages, its status move on the second; ticket 2 was
+    // deleted between the listing and its notes.
+    let tickets = starting_tickets();
+    let (url, log) = serve(move |r, _| {
+        let trail = format!("{ROOT}/system/audittrail");
+        if r.path == trail && r.param("id") == ["1"] {
+            if r.param("page") == ["2"] {
+                return Reply::json(&json!([
+                    {"text": "Status has been changed from \"New\" to \"In Progress\"",
+                     "enteredDate": "2026-01-02T09:00:00Z", "enteredBy": "jdoe"},
+                ]));
+            }
+            let host = r.header("host").unwrap_or("");
+            return Reply::json(&json!([
+                {"text": "Summary has been changed", "enteredDate": "2026-01-02T08:00:00Z"},
+            ]))
+            .with_header(
+                "Link",
+                &format!("<http://{host}{trail}?type=Ticket&id=1&page=2>; rel=\"next\""),
+            );
+        }
+        if r.path == format!("{ROOT}/service/tickets/2/notes") {
+            return Reply::raw(404, r#"{"code":"NotFound"}"#);
+        }
+        site(r, &tickets)
+    });
+    let changes = source(&url)
+        .fetch(None, at("2026-01-04T00:00:00Z"))
+        .await
+        .expect("a sync all the same");
+    assert_eq!(changes.tickets.len(), 3);
+    assert!(
+        changes
+            .transitions
+            .iter()
+            .any(|t| t.ticket == 1 && t.to.as_deref() == Some("In Progress")),
+        "{:?}",
+        changes.transitions
+    );
+    assert!(
+        changes
+            .warnings
+            .iter()
+            .any(|w| w.contains("#2") && w.contains("notes")),
+        "{:?}",
+        changes.warnings
+    );
+    let first_trail = log
+        .lock()
+        .expect("log")
+        .iter()
+        .find(|r| r.path.ends_with("/system/audittrail"))
+        .cloned()
+        .expect("the audit trail was read");
+    assert_eq!(first_trail.param("pageSize"), ["1000"]);
+}

@@ -208,22 +208,35 @@ impl ConnectWiseSource {
             Kind::Service => format!("/service/tickets/{id}/notes"),
             Kind::Project => format!("/project/tickets/{id}/notes"),
         };
-        let notes = self.listing("note", &notes, None, &mut odd).await?;
-        // History is worth less than the ticket: an API member whose role cannot read the
-        // audit trail still syncs its tickets, and the warning says what is missing.
-        // Project tickets are tickets to the audit trail too.
-        let raw: Vec<serde_json::Value> = match self
-            .client()?
-            .get(&format!("/system/audittrail?type=Ticket&id={id}"))
-            .await
-        {
+        // Notes and history are worth less than the ticket: one ticket's refused, vanished or
+        // unreadable notes or audit trail costs that ticket what is missing, with a warning,
+        // not the sync. An outage or a rate limit still fails it, to be read again whole.
+        let notes = match self.listing("note", &notes, None, &mut odd).await {
+            Ok(notes) => notes,
+            Err(
+                e @ (SourceError::Refused(_) | SourceError::NotFound(_) | SourceError::Invalid(_)),
+            ) => {
+                odd.push(format!(
+                    "ConnectWise ticket #{id} syncs without its notes: they could not be read ({e})"
+                ));
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
+        // Project tickets are tickets to the audit trail too. It pages like any list: a
+        // worked ticket has far more lines than one default page of 25.
+        let trail = format!("/system/audittrail?type=Ticket&id={id}");
+        let raw: Vec<serde_json::Value> = match self.client()?.list_short(&trail, None).await {
             Ok(raw) => raw,
             Err(
-                e @ (SourceError::Auth(_) | SourceError::Refused(_) | SourceError::NotFound(_)),
+                e @ (SourceError::Auth(_)
+                | SourceError::Refused(_)
+                | SourceError::NotFound(_)
+                | SourceError::Invalid(_)),
             ) => {
                 odd.push(format!(
                     "ConnectWise ticket #{id} syncs without its status history: its audit trail \
-                     was refused ({e})"
+                     could not be read ({e})"
                 ));
                 Vec::new()
             }
@@ -383,16 +396,20 @@ impl ConnectWiseSource {
             let sweeping = self
                 .sweeps
                 .due(&mut position.window, scan.from.is_none(), now);
-            // Time entries are read once the scan's last batch is in, from where it began;
-            // a sweep re-reads them all, since edits to old ones show up only there.
-            changes.time_entries = self
-                .time_entries(scan.from.filter(|_| !sweeping), &mut odd)
-                .await?;
+            // Time entries are read once the scan's last batch is in, from where it began: an
+            // edit moves an entry's `lastUpdated`, so a sweep need not read years of them again.
+            changes.time_entries = self.time_entries(scan.from, &mut odd).await?;
             if sweeping {
-                changes.sweep = Some(Sweep {
-                    present: self.all_ids(&boards).await?,
-                    at: now,
-                });
+                match self.all_ids(&boards).await {
+                    Ok(present) => changes.sweep = Some(Sweep { present, at: now }),
+                    // One unreadable id would have its ticket marked deleted: no sweep this
+                    // time, and the sync goes on.
+                    Err(SourceError::Invalid(why)) => changes.warnings.push(format!(
+                        "the check for deleted ConnectWise tickets was skipped: the list of \
+                         ticket ids did not read ({why})"
+                    )),
+                    Err(e) => return Err(e),
+                }
             }
         }
         warn_each(odd, NAMED_SKIPS, &mut changes.warnings);

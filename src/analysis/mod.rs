@@ -3,6 +3,7 @@
 //! No I/O, no async, no terminal: every function takes data and a `now` and returns data, so
 //! all of it is unit-tested on hand-built histories.
 
+pub mod adaptive;
 pub mod assignable;
 pub mod backtest;
 pub mod baseline;

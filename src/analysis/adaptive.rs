@@ -180,7 +180,11 @@ pub fn warp(p: f64, used: &[f64; 4]) -> f64 {
     for k in 0..5 {
         if p <= from[k + 1] {
             let span = from[k + 1] - from[k];
-            let t = if span > 0.0 { (p - from[k]) / span } else { 0.0 };
+            let t = if span > 0.0 {
+                (p - from[k]) / span
+            } else {
+                0.0
+            };
             return to[k] + t * (to[k + 1] - to[k]);
         }
     }

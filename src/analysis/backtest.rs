@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::adaptive::{Corrector, Pending, warp};
 use super::forecast::{LEVELS, Method, Sampler, at_least, quantile_of, within};
 use crate::rng::Rng;
 
@@ -88,6 +89,12 @@ pub struct ProjectCoverage {
     pub project: String,
     pub origins: usize,
     pub coverage: PerQuestion<Coverage>,
+    /// The levels a forecast made after the data would be stated at (nominal unless the
+    /// levels correct themselves).
+    pub levels: PerQuestion<[f64; 4]>,
+    /// Each origin and the levels its statements were made at.
+    #[serde(skip)]
+    pub used: Vec<(usize, PerQuestion<[f64; 4]>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -153,22 +160,51 @@ fn pit(sorted: &[f64], y: f64, rng: &mut Rng) -> f64 {
     (below + rng.unit() * at) / n
 }
 
-fn score_how_many(sampler: &Sampler, plan: &Plan, seed: u64, actual: u32, rng: &mut Rng) -> Scored {
+/// The trials' sorted outcomes as the corrected levels see them: the quantile at `p` of the
+/// result is the trials' quantile at `map(p)`. Identity at the nominal levels.
+fn warped(sorted: &[f64], used: &[f64; 4], map: impl Fn(f64, &[f64; 4]) -> f64) -> Vec<f64> {
+    if *used == LEVELS {
+        return sorted.to_vec();
+    }
+    let n = sorted.len() as f64;
+    (0..sorted.len())
+        .map(|j| quantile_of(sorted, map((j as f64 + 0.5) / n, used)).unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// How-Many statements are lower quantiles ("at least x" at p is the 1 - p quantile).
+fn warp_lower(q: f64, used: &[f64; 4]) -> f64 {
+    1.0 - warp(1.0 - q, used)
+}
+
+fn score_how_many(
+    sampler: &Sampler,
+    plan: &Plan,
+    seed: u64,
+    actual: u32,
+    rng: &mut Rng,
+    used: &[f64; 4],
+) -> (Scored, [Option<u32>; 4]) {
     let totals = sampler.how_many(plan.how_many_days, plan.trials, seed);
     let mut hits = [None; 4];
-    for (i, p) in LEVELS.iter().enumerate() {
-        hits[i] = Some(at_least(&totals, *p).is_some_and(|x| actual >= x));
+    let mut stated = [None; 4];
+    for (i, p) in used.iter().enumerate() {
+        stated[i] = at_least(&totals, *p);
+        hits[i] = Some(stated[i].is_some_and(|x| actual >= x));
     }
-    let xs: Vec<f64> = totals.iter().map(|&t| t as f64).collect();
+    let raw: Vec<f64> = totals.iter().map(|&t| t as f64).collect();
+    let xs = warped(&raw, used, warp_lower);
     let y = actual as f64;
-    let width = quantile_of(&totals, 0.95).unwrap_or(0) as f64
-        - quantile_of(&totals, 0.05).unwrap_or(0) as f64;
-    Scored {
-        hits,
-        pit: Some(pit(&xs, y, rng)),
-        relative_crps: Some(crps(&xs, y) / y.max(1.0)),
-        width,
-    }
+    let width = quantile_of(&xs, 0.95).unwrap_or(0.0) - quantile_of(&xs, 0.05).unwrap_or(0.0);
+    (
+        Scored {
+            hits,
+            pit: Some(pit(&xs, y, rng)),
+            relative_crps: Some(crps(&xs, y) / y.max(1.0)),
+            width,
+        },
+        stated,
+    )
 }
 
 fn score_when(
@@ -177,12 +213,15 @@ fn score_when(
     seed: u64,
     outcome: Outcome,
     rng: &mut Rng,
-) -> Scored {
+    used: &[f64; 4],
+) -> (Scored, [Option<Option<u32>>; 4]) {
     let days = sampler.when(plan.when_items, plan.trials, seed, plan.horizon_days);
     let mut hits = [None; 4];
-    for (i, p) in LEVELS.iter().enumerate() {
+    let mut stated = [None; 4];
+    for (i, p) in used.iter().enumerate() {
+        stated[i] = within(&days, *p);
         // "Done within d days"; past the horizon, "done within some d beyond it".
-        hits[i] = match (within(&days, *p), outcome) {
+        hits[i] = match (stated[i], outcome) {
             (Some(Some(d)), Outcome::Done(actual)) => Some(actual <= d),
             (Some(Some(d)), Outcome::OpenAfter(seen)) if d < seen => Some(false),
             (Some(None), Outcome::Done(actual)) if actual <= plan.horizon_days => Some(true),
@@ -190,10 +229,11 @@ fn score_when(
         };
     }
     let beyond = (plan.horizon_days + 1) as f64;
-    let xs: Vec<f64> = days
+    let raw: Vec<f64> = days
         .iter()
         .map(|d| d.map(|v| v as f64).unwrap_or(beyond))
         .collect();
+    let xs = warped(&raw, used, warp);
     let q = |p| quantile_of(&xs, p).unwrap_or(beyond);
     let (pit, relative_crps) = match outcome {
         Outcome::Done(actual) => {
@@ -202,12 +242,15 @@ fn score_when(
         }
         Outcome::OpenAfter(_) => (None, None),
     };
-    Scored {
-        hits,
-        pit,
-        relative_crps,
-        width: q(0.95) - q(0.05),
-    }
+    (
+        Scored {
+            hits,
+            pit,
+            relative_crps,
+            width: q(0.95) - q(0.05),
+        },
+        stated,
+    )
 }
 
 /// Days from the start of `future` until `items` are done, or how long they stayed open.
@@ -244,36 +287,99 @@ pub fn run(series: &[Series], method: Method, plan: &Plan) -> Report {
 
 /// The backtest with any way of building a sampler from the history known at an origin.
 pub fn run_with(series: &[Series], plan: &Plan, sampler_for: impl Fn(&[u32]) -> Sampler) -> Report {
+    replay(series, plan, None, sampler_for)
+}
+
+/// The backtest of self-correcting levels (see `adaptive`): each project's statements are
+/// made at the levels its own settled statements led to, stepping by `gamma`.
+pub fn run_corrected(
+    series: &[Series],
+    plan: &Plan,
+    gamma: f64,
+    sampler_for: impl Fn(&[u32]) -> Sampler,
+) -> Report {
+    replay(series, plan, Some(gamma), sampler_for)
+}
+
+fn replay(
+    series: &[Series],
+    plan: &Plan,
+    gamma: Option<f64>,
+    sampler_for: impl Fn(&[u32]) -> Sampler,
+) -> Report {
     let method = Method::Calibrated;
     let mut rng = Rng::new(plan.seed ^ 0x5EED);
     let mut how_many: Vec<Scored> = Vec::new();
     let mut when: Vec<Scored> = Vec::new();
     let mut per_project = Vec::new();
     let mut origin_seed = plan.seed;
+    let horizon = plan.how_many_days as usize;
     for s in series {
         let (mut hm, mut wh) = (Vec::new(), Vec::new());
+        let (mut hm_levels, mut wh_levels) = (Corrector::default(), Corrector::default());
+        let mut used = Vec::new();
         let mut origin = plan.warmup_days;
-        while origin + plan.how_many_days as usize <= s.daily.len() {
+        while origin + horizon <= s.daily.len() {
             origin_seed = origin_seed.wrapping_add(0x9E37_79B9);
+            if let Some(gamma) = gamma {
+                hm_levels.advance_to(origin, gamma);
+                wh_levels.advance_to(origin, gamma);
+            }
+            used.push((
+                origin,
+                PerQuestion {
+                    how_many: hm_levels.levels.used(),
+                    when: wh_levels.levels.used(),
+                },
+            ));
             let sampler = sampler_for(&s.daily[..origin]);
             let future = &s.daily[origin..];
-            let actual: u32 = future[..plan.how_many_days as usize].iter().sum();
-            hm.push(score_how_many(
+            let actual: u32 = future[..horizon].iter().sum();
+            let (scored, stated) = score_how_many(
                 &sampler,
                 plan,
                 origin_seed,
                 actual,
                 &mut rng,
-            ));
+                &hm_levels.levels.used(),
+            );
+            hm.push(scored);
             let outcome = days_to(future, plan.when_items);
-            let scored = score_when(&sampler, plan, origin_seed ^ 1, outcome, &mut rng);
+            let (scored, said) = score_when(
+                &sampler,
+                plan,
+                origin_seed ^ 1,
+                outcome,
+                &mut rng,
+                &wh_levels.levels.used(),
+            );
             if scored.hits.iter().any(Option::is_some) {
                 wh.push(scored);
+            }
+            if gamma.is_some() {
+                for i in 0..LEVELS.len() {
+                    if let Some(x) = stated[i]
+                        && let Some(p) = Pending::how_many(i, origin, horizon, x, future)
+                    {
+                        hm_levels.state(p);
+                    }
+                    if let Some(d) = said[i]
+                        && let Some(p) =
+                            Pending::when(i, origin, plan.when_items, d, plan.horizon_days, future)
+                    {
+                        wh_levels.state(p);
+                    }
+                }
             }
             origin += plan.step_days;
         }
         if hm.is_empty() {
             continue;
+        }
+        if let Some(gamma) = gamma {
+            // Today: everything the data has settled corrects the levels.
+            hm_levels.advance_to(s.daily.len(), gamma);
+            wh_levels.advance_to(s.daily.len(), gamma);
         }
         per_project.push(ProjectCoverage {
             project: s.project.clone(),
@@ -282,6 +388,11 @@ pub fn run_with(series: &[Series], plan: &Plan, sampler_for: impl Fn(&[u32]) -> 
                 how_many: Coverage::from_hits(&hm.iter().map(|x| x.hits).collect::<Vec<_>>()),
                 when: Coverage::from_hits(&wh.iter().map(|x| x.hits).collect::<Vec<_>>()),
             },
+            levels: PerQuestion {
+                how_many: hm_levels.levels.used(),
+                when: wh_levels.levels.used(),
+            },
+            used,
         });
         how_many.extend(hm);
         when.extend(wh);
@@ -367,6 +478,91 @@ mod tests {
             "the late origins must count as misses: {:?}",
             r.coverage.when
         );
+    }
+
+    /// Bursty throughput: quiet and busy quarters, so statements miss and levels move.
+    fn bursty(seed: u64, days: usize) -> Vec<u32> {
+        let mut rng = Rng::new(seed);
+        (0..days)
+            .map(|d| {
+                let rate = if (d / 60) % 2 == 0 { 0.6 } else { 1.8 };
+                rng.poisson(rate)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn levels_used_at_an_origin_never_depend_on_what_was_not_yet_known() {
+        let plan = Plan {
+            trials: 200,
+            ..Plan::default()
+        };
+        let daily = bursty(3, 1100);
+        let run_on = |daily: Vec<u32>| {
+            let series = [Series {
+                project: "P".into(),
+                daily,
+            }];
+            run_corrected(&series, &plan, 0.05, |h| {
+                Sampler::new(h, Method::Calibrated)
+            })
+            .per_project
+            .remove(0)
+        };
+        let base = run_on(daily.clone());
+        let moved = base
+            .used
+            .iter()
+            .filter(|(_, u)| u.how_many != LEVELS || u.when != LEVELS)
+            .count();
+        assert!(
+            moved > 20,
+            "the levels must move for the test to mean anything"
+        );
+        let mut rng = Rng::new(99);
+        for &(cut, _) in base.used.iter().step_by(5) {
+            // Every outcome not known at `cut` changes: the days from `cut` on are redrawn.
+            let mut other = daily.clone();
+            for d in other.iter_mut().skip(cut) {
+                *d = rng.poisson(1.0) * 3;
+            }
+            let changed = run_on(other);
+            for (a, b) in base.used.iter().zip(&changed.used) {
+                if a.0 > cut {
+                    break;
+                }
+                assert_eq!(a, b, "levels at origin {} changed by days after {cut}", a.0);
+            }
+        }
+    }
+
+    #[test]
+    fn corrected_levels_bring_a_bursty_project_near_its_promise() {
+        let series: Vec<Series> = (0..6)
+            .map(|k| Series {
+                project: format!("P{k}"),
+                daily: bursty(k, 2000),
+            })
+            .collect();
+        let plan = Plan {
+            trials: 300,
+            ..Plan::default()
+        };
+        let classic = |h: &[u32]| Sampler::new(h, Method::Classic);
+        let fixed = run_with(&series, &plan, classic);
+        let corrected = run_corrected(&series, &plan, 0.05, classic);
+        // The 90-day bootstrap sees one regime and over-promises badly; levels that learn
+        // from the misses close much of the gap (not all: past a level of 1 nothing is left
+        // to widen, which is the sampler's part of the work).
+        for level in [0.70, 0.85] {
+            let off = |r: &Report| (r.coverage.how_many.at(level) - level).abs();
+            assert!(
+                off(&corrected) < off(&fixed) - 0.08,
+                "{level}: fixed {:?} corrected {:?}",
+                fixed.coverage.how_many,
+                corrected.coverage.how_many
+            );
+        }
     }
 
     #[test]

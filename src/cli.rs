@@ -64,8 +64,9 @@ pub enum Command {
         /// A CSV with a header that has at least `project` and `resolved` columns.
         #[arg(long, value_name = "FILE")]
         csv: PathBuf,
-        /// Which forecast method to test.
-        #[arg(long, default_value = "calibrated", value_parser = parse_method)]
+        /// Which forecast method to test: corrected (levels corrected by each project's
+        /// own track record), calibrated or classic.
+        #[arg(long, default_value = "corrected", value_parser = parse_method)]
         method: Method,
         /// `table` for people, `json` for scripts.
         #[arg(long, default_value = "table", value_parser = ["table", "json"])]
@@ -205,7 +206,8 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 fn parse_method(s: &str) -> Result<Method, String> {
-    Method::parse(s).ok_or_else(|| format!("{s:?} is not a method; use calibrated or classic"))
+    Method::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a method; use corrected, calibrated or classic"))
 }
 
 async fn suggestions(

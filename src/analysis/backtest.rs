@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use super::adaptive::{Corrector, Pending, warp};
-use super::forecast::{LEVELS, Method, Sampler, at_least, quantile_of, within};
+use super::adaptive::{Corrector, GAMMA, Pending, warp};
+use super::forecast::{LEVELS, Method, Sampler, at_least, at_least_nearest, quantile_of, within};
 use crate::rng::Rng;
 
 /// One project's completions per calendar day, oldest first.
@@ -114,6 +114,8 @@ pub struct Report {
     pub mean_relative_crps: PerQuestion<f64>,
     /// Median width of the central 90 % interval (items for How-Many, days for When).
     pub median_interval_width: PerQuestion<f64>,
+    /// Projects whose 85 % statements came true within 5 points of 85 % of the time.
+    pub near_nominal_85: PerQuestion<usize>,
     pub per_project: Vec<ProjectCoverage>,
 }
 
@@ -184,12 +186,17 @@ fn score_how_many(
     actual: u32,
     rng: &mut Rng,
     used: &[f64; 4],
+    nearest: bool,
 ) -> (Scored, [Option<u32>; 4]) {
     let totals = sampler.how_many(plan.how_many_days, plan.trials, seed);
     let mut hits = [None; 4];
     let mut stated = [None; 4];
     for (i, p) in used.iter().enumerate() {
-        stated[i] = at_least(&totals, *p);
+        stated[i] = if nearest {
+            at_least_nearest(&totals, *p)
+        } else {
+            at_least(&totals, *p)
+        };
         hits[i] = Some(stated[i].is_some_and(|x| actual >= x));
     }
     let raw: Vec<f64> = totals.iter().map(|&t| t as f64).collect();
@@ -280,7 +287,11 @@ fn histogram(pits: &[f64]) -> [f64; 10] {
 }
 
 pub fn run(series: &[Series], method: Method, plan: &Plan) -> Report {
-    let mut report = run_with(series, plan, |history| Sampler::new(history, method));
+    let sampler = |history: &[u32]| Sampler::new(history, method);
+    let mut report = match method {
+        Method::Corrected => run_corrected(series, plan, GAMMA, sampler),
+        Method::Calibrated | Method::Classic => run_with(series, plan, sampler),
+    };
     report.method = method;
     report
 }
@@ -342,6 +353,7 @@ fn replay(
                 actual,
                 &mut rng,
                 &hm_levels.levels.used(),
+                gamma.is_some(),
             );
             hm.push(scored);
             let outcome = days_to(future, plan.when_items);
@@ -402,8 +414,19 @@ fn replay(
         let known: Vec<f64> = v.iter().filter_map(|x| x.relative_crps).collect();
         known.iter().sum::<f64>() / known.len().max(1) as f64
     };
+    let near = |of: fn(&ProjectCoverage) -> f64| {
+        per_project
+            .iter()
+            .filter(|p| (of(p) - 0.85).abs() <= 0.05)
+            .count()
+    };
+    let near_nominal_85 = PerQuestion {
+        how_many: near(|p| p.coverage.how_many.p85),
+        when: near(|p| p.coverage.when.p85),
+    };
     Report {
         method,
+        near_nominal_85,
         origins: how_many.len(),
         when_origins: when.len(),
         projects: per_project.len(),

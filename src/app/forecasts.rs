@@ -86,7 +86,7 @@ pub fn start_input(state: &mut State, kind: InputKind) -> Outcome {
 pub fn toggle_method(state: &mut State) -> Outcome {
     state.forecast.method = match state.forecast.method {
         Method::Calibrated => Method::Classic,
-        Method::Classic => Method::Calibrated,
+        Method::Classic | Method::Corrected => Method::Calibrated,
     };
     with_request(
         state,

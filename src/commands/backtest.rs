@@ -156,6 +156,10 @@ pub fn table(r: &Report) -> String {
         ));
     }
     out.push_str(&format!(
+        "projects within 5 points of 85%: How-Many {} of {}, When {} of {}\n",
+        r.near_nominal_85.how_many, r.projects, r.near_nominal_85.when, r.projects
+    ));
+    out.push_str(&format!(
         "mean relative CRPS: How-Many {:.3}, When {:.3}\n",
         r.mean_relative_crps.how_many, r.mean_relative_crps.when
     ));

@@ -15,6 +15,7 @@ pub mod projection;
 pub mod quantile;
 pub mod sizing;
 mod stall_signal;
+pub mod stall_backtest;
 pub mod stalled;
 pub mod summary;
 pub mod timeline;

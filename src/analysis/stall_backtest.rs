@@ -8,8 +8,10 @@
 //! A plain baseline is scored the same way: every ticket in progress with no change for two
 //! weeks, longest quiet first. Both are scored by precision at 10 and at 25 (the share of true
 //! stalls among the first flags, as a lead reads the list) and the share of all flags that were
-//! true, over the whole portfolio's list and over each project's own. How much earlier lookout
-//! flags a ticket than the baseline is counted at the origins, so in steps of their spacing.
+//! true, over the whole portfolio's list and over each project's own, beside the base rate (the
+//! share of all work in progress at the origins that stalled: what flags picked at random would
+//! score). How much earlier lookout flags a ticket than the baseline is counted at the origins,
+//! so in steps of their spacing.
 //!
 //! Nothing at or after an origin's outcome leaks into it: the rebuilt portfolio is made only of
 //! tickets created by then and changes, notes and time logged by then; a resolution, a start
@@ -72,6 +74,7 @@ pub struct ProjectStalls {
     pub lead_days_median: Option<f64>,
     /// Tickets flagged by both, behind the median lead.
     pub lead_tickets: usize,
+    pub base_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,6 +93,10 @@ pub struct StallReport {
     /// (positive: lookout first), at the origins' spacing.
     pub lead_days_median: Option<f64>,
     pub lead_tickets: usize,
+    /// The share of tickets in progress at the origins (flagged or not) that were true stalls.
+    pub base_rate: Option<f64>,
+    /// Tickets in progress at the origins, counted once per origin.
+    pub in_progress: usize,
     pub per_project: Vec<ProjectStalls>,
 }
 
@@ -285,6 +292,8 @@ fn as_of(
 struct Flags {
     lookout: Vec<usize>,
     baseline: Vec<usize>,
+    /// Every ticket in progress then, flagged or not.
+    in_progress: Vec<usize>,
 }
 
 fn flags_at(
@@ -307,11 +316,16 @@ fn flags_at(
         .filter_map(|s| position.get(&(s.source.as_str(), s.id)).copied())
         .collect();
     let past_histories = past.histories();
-    let mut quiet: Vec<(f64, usize)> = past
+    let in_progress: Vec<usize> = past
         .tickets
         .iter()
         .enumerate()
         .filter(|(_, t)| t.category == StatusCategory::InProgress)
+        .map(|(j, _)| j)
+        .collect();
+    let mut quiet: Vec<(f64, usize)> = in_progress
+        .iter()
+        .map(|&j| (j, &past.tickets[j]))
         .filter_map(|(j, t)| {
             let last = past_histories
                 .of(j)
@@ -328,6 +342,7 @@ fn flags_at(
     Flags {
         lookout,
         baseline: quiet.into_iter().map(|(_, i)| i).collect(),
+        in_progress: in_progress.into_iter().map(|j| index[j]).collect(),
     }
 }
 
@@ -416,41 +431,46 @@ pub fn run(
     let histories = p.histories();
     let names = Names::learn(p, fallback);
     let origins = origins(p, plan);
-    let mut pooled = (Tally::default(), Tally::default());
-    let mut projects: BTreeMap<(&str, &str), (Tally, Tally)> = BTreeMap::new();
+    let mut pooled = (Tally::default(), Tally::default(), Tally::default());
+    let mut projects: BTreeMap<(&str, &str), (Tally, Tally, Tally)> = BTreeMap::new();
     let mut first = FirstFlags::default();
     for &o in &origins {
         let flags = flags_at(p, &histories, &names, o, plan, policy);
         let outcome = o + Duration::days(plan.horizon_days);
+        // Every flag of either list is a ticket in progress then.
         let truth: HashMap<usize, bool> = flags
-            .lookout
+            .in_progress
             .iter()
-            .chain(&flags.baseline)
             .map(|&i| (i, true_stall(p, &histories, &names, i, outcome)))
             .collect();
         let judged = |list: &[usize]| list.iter().map(|i| truth[i]).collect::<Vec<bool>>();
         pooled.0.add(&judged(&flags.lookout));
         pooled.1.add(&judged(&flags.baseline));
+        pooled.2.add(&judged(&flags.in_progress));
         let key = |i: usize| (p.tickets[i].source.as_str(), p.tickets[i].project.as_str());
-        let mut by_project: BTreeMap<(&str, &str), (Vec<bool>, Vec<bool>)> = BTreeMap::new();
+        let mut by_project: BTreeMap<(&str, &str), [Vec<bool>; 3]> = BTreeMap::new();
         for &i in &flags.lookout {
-            by_project.entry(key(i)).or_default().0.push(truth[&i]);
+            by_project.entry(key(i)).or_default()[0].push(truth[&i]);
             first.lookout.entry(i).or_insert(o);
         }
         for &i in &flags.baseline {
-            by_project.entry(key(i)).or_default().1.push(truth[&i]);
+            by_project.entry(key(i)).or_default()[1].push(truth[&i]);
             first.baseline.entry(i).or_insert(o);
         }
-        for (k, (l, b)) in by_project {
+        for &i in &flags.in_progress {
+            by_project.entry(key(i)).or_default()[2].push(truth[&i]);
+        }
+        for (k, [l, b, all]) in by_project {
             let slot = projects.entry(k).or_default();
             slot.0.add(&l);
             slot.1.add(&b);
+            slot.2.add(&all);
         }
     }
     let all_leads = first.leads(|_| true);
     let per_project = projects
         .into_iter()
-        .map(|((source, project), (l, b))| {
+        .map(|((source, project), (l, b, all))| {
             let leads = first.leads(|i| {
                 p.tickets[i].source == source && p.tickets[i].project == project
             });
@@ -461,6 +481,7 @@ pub fn run(
                 baseline: b.scores(),
                 lead_tickets: leads.len(),
                 lead_days_median: median(leads),
+                base_rate: all.scores().share_true,
             }
         })
         .collect();
@@ -474,6 +495,8 @@ pub fn run(
         baseline: pooled.1.scores(),
         lead_tickets: all_leads.len(),
         lead_days_median: median(all_leads),
+        base_rate: pooled.2.scores().share_true,
+        in_progress: pooled.2.scores().flags,
         per_project,
     }
 }
@@ -600,6 +623,8 @@ mod tests {
         assert_eq!(r.baseline.precision_at_25, Some(2.0 / 3.0));
         assert_eq!(r.lead_days_median, Some(0.0), "one origin: flagged together");
         assert_eq!(r.lead_tickets, 3);
+        assert_eq!(r.in_progress, 5);
+        assert_eq!(r.base_rate, Some(0.6), "101, 104 and 105 (unflagged) of 101 to 105");
         assert_eq!(r.per_project.len(), 1);
         assert_eq!(r.per_project[0].project, "P");
         assert_eq!(r.per_project[0].lookout, r.lookout);

@@ -282,13 +282,20 @@ pub fn stalls_table(r: &StallReport) -> String {
     out.push_str(&scores_line("lookout", &r.lookout));
     out.push_str(&scores_line("no change for 14 days", &r.baseline));
     out.push_str(&format!(
+        "  base rate: {} of {} tickets in progress at the origins were true stalls\n",
+        share(r.base_rate).trim(),
+        r.in_progress
+    ));
+    out.push_str(&format!(
         "  lookout flagged {}\n",
         lead_text(r.lead_days_median, r.lead_tickets)
     ));
-    out.push_str("per project (lookout P@10 P@25 true; baseline P@10 P@25 true; lead days)\n");
+    out.push_str(
+        "per project (lookout P@10 P@25 true; baseline P@10 P@25 true; base rate; lead days)\n",
+    );
     for p in &r.per_project {
         out.push_str(&format!(
-            "  {:<12} {} {} {};  {} {} {};  {}\n",
+            "  {:<12} {} {} {};  {} {} {};  {};  {}\n",
             sanitize(&p.project),
             share(p.lookout.precision_at_10),
             share(p.lookout.precision_at_25),
@@ -296,6 +303,7 @@ pub fn stalls_table(r: &StallReport) -> String {
             share(p.baseline.precision_at_10),
             share(p.baseline.precision_at_25),
             share(p.baseline.share_true),
+            share(p.base_rate),
             p.lead_days_median
                 .map_or_else(|| "-".to_string(), |d| format!("{d:.0}"))
         ));

@@ -17,6 +17,7 @@ SD,SD-2,New laptop,Closed,2026-01-06T09:00:00Z,,
 SD,SD-3,VPN drops,QA,2026-01-07T09:00:00Z,,
 SD,SD-4,Mailbox full,Queued,2026-01-08T09:00:00Z,,
 SD,SD-5,Badge reader,Escalated to Tier 3,2026-01-09T09:00:00Z,,
+SD,SD-6,Old request,Closed,2026-01-09T09:00:00Z,2026-01-12T09:00:00Z,
 ";
 
 const TRANSITIONS: &str = "key,at,field,from,to
@@ -32,6 +33,8 @@ SD-9,2026-01-10T09:00:00Z,status,Queued,Closed
 SD-3,someday,status,Queued,QA
 SD-3,2026-01-09T09:00:00Z,colour,red,blue
 SD-3,2026-01-09T09:00:00Z,priority,Low,High
+SD-6,2026-01-10T09:00:00Z,status,Queued,In Progress
+SD-6,2026-01-12T09:00:00Z,status,In Progress,Closed
 ";
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -95,7 +98,7 @@ async fn histories_come_from_the_transitions_file_with_names_mapped_and_odd_rows
         .await
         .expect("import");
     let p = store.load().expect("load");
-    assert_eq!(p.tickets.len(), 5, "every ticket imports: {:?}", report.warnings);
+    assert_eq!(p.tickets.len(), 6, "every ticket imports: {:?}", report.warnings);
     let t = |k: &str| p.tickets.iter().find(|t| t.key == k).expect("ticket");
 
     // Mapping: the table first, then the defaults; waiting is stored as in progress.
@@ -134,6 +137,12 @@ async fn histories_come_from_the_transitions_file_with_names_mapped_and_odd_rows
         "work started with the first move out of to do"
     );
     assert_eq!(t("SD-2").resolved, Some(day(10)), "resolved by its last move to done");
+    assert_eq!(
+        t("SD-6").started,
+        Some(day(10)),
+        "without a start column, the history's start, not the resolution"
+    );
+    assert_eq!(t("SD-6").resolved, Some(day(12)));
     assert_eq!(t("SD-2").resolution.as_deref(), Some("Duplicate"));
     assert!(!t("SD-2").delivered(), "a duplicate delivers nothing");
 
@@ -182,7 +191,7 @@ async fn an_unchanged_pair_of_files_changes_nothing_and_a_changed_history_is_rea
         .expect("re-import");
     assert!(third.changed > 0, "a changed history is imported");
     let p = store.load().expect("load");
-    assert_eq!(p.tickets.len(), 5, "updated, not duplicated");
+    assert_eq!(p.tickets.len(), 6, "updated, not duplicated");
     assert_eq!(
         moves(&p, "SD-4", Field::Status),
         vec![("".into(), "Queued".into())]

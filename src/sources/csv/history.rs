@@ -212,8 +212,8 @@ impl History {
 }
 
 /// Puts `changes` (one ticket's rows) on `ticket`: its status history replaces the one its
-/// dates implied, assignee and priority changes join it, and a start, a resolution date or a
-/// resolution the tickets file lacks is taken from it. Calls `seen` with every status name
+/// dates implied, assignee and priority changes join it, an earlier start is taken from it, and
+/// so are a resolution date or a resolution the tickets file lacks. Calls `seen` with every status name
 /// the history mentions, so unmapped ones can be counted.
 pub fn apply(
     ticket: &mut Ticket,
@@ -265,15 +265,19 @@ pub fn apply(
         transitions.retain(|t| t.field != Field::Status);
         let category = |name: &str| statuses.category_of(name, false);
         let status_moves = || kept.iter().filter(|t| t.field == Field::Status);
-        if ticket.started.is_none() {
-            ticket.started = status_moves()
-                .filter(|t| t.at >= ticket.created)
-                .find(|t| {
-                    t.to.as_deref()
-                        .is_some_and(|s| category(s) != StatusCategory::Todo)
-                })
-                .map(|t| t.at);
-        }
+        // Work started at the earliest sign of it: a row without a start column has its
+        // resolution standing in for one, which the first move out of to do corrects.
+        let moved = status_moves()
+            .filter(|t| t.at >= ticket.created)
+            .find(|t| {
+                t.to.as_deref()
+                    .is_some_and(|s| category(s) != StatusCategory::Todo)
+            })
+            .map(|t| t.at);
+        ticket.started = match (ticket.started, moved) {
+            (Some(s), Some(m)) => Some(s.min(m)),
+            (s, m) => s.or(m),
+        };
         if ticket.resolved.is_none() && ticket.category == StatusCategory::Done {
             ticket.resolved = status_moves()
                 .filter(|t| {

@@ -354,11 +354,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(
-            Command::Doctor
-            | Command::Backup { .. }
-            | Command::RestoreBackup { .. },
-        ) => Ok(ExitCode::SUCCESS),
+        Some(Command::Doctor | Command::Backup { .. } | Command::RestoreBackup { .. }) => {
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Archive {
             older_than,
             dry_run,

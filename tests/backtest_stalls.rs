@@ -126,7 +126,9 @@ fn a_csv_history_scores_as_counted_by_hand() {
     let config = dir.path().join("lookout.toml");
     let config = config.to_str().expect("path");
     let doc = json(&lookout(
-        &["--config", config, "backtest", "--stalls", "--format", "json"],
+        &[
+            "--config", config, "backtest", "--stalls", "--format", "json",
+        ],
         dir.path(),
     ));
     assert_eq!(doc.pointer("/stalls/origins"), Some(&1.into()), "{doc}");

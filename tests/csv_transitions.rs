@@ -98,7 +98,12 @@ async fn histories_come_from_the_transitions_file_with_names_mapped_and_odd_rows
         .await
         .expect("import");
     let p = store.load().expect("load");
-    assert_eq!(p.tickets.len(), 6, "every ticket imports: {:?}", report.warnings);
+    assert_eq!(
+        p.tickets.len(),
+        6,
+        "every ticket imports: {:?}",
+        report.warnings
+    );
     let t = |k: &str| p.tickets.iter().find(|t| t.key == k).expect("ticket");
 
     // Mapping: the table first, then the defaults; waiting is stored as in progress.
@@ -136,7 +141,11 @@ async fn histories_come_from_the_transitions_file_with_names_mapped_and_odd_rows
         Some(day(6) + chrono::Duration::hours(1)),
         "work started with the first move out of to do"
     );
-    assert_eq!(t("SD-2").resolved, Some(day(10)), "resolved by its last move to done");
+    assert_eq!(
+        t("SD-2").resolved,
+        Some(day(10)),
+        "resolved by its last move to done"
+    );
     assert_eq!(
         t("SD-6").started,
         Some(day(10)),
@@ -148,8 +157,14 @@ async fn histories_come_from_the_transitions_file_with_names_mapped_and_odd_rows
 
     // Every odd row is named with its file and line; unmapped names with their counts.
     let w = report.warnings.join("\n");
-    assert!(w.contains("transitions.csv:10: skipped: no ticket \"SD-9\""), "{w}");
-    assert!(w.contains("transitions.csv:11: skipped: at \"someday\" is not a date"), "{w}");
+    assert!(
+        w.contains("transitions.csv:10: skipped: no ticket \"SD-9\""),
+        "{w}"
+    );
+    assert!(
+        w.contains("transitions.csv:11: skipped: at \"someday\" is not a date"),
+        "{w}"
+    );
     assert!(
         w.contains("transitions.csv:12: skipped: field \"colour\" is not one of"),
         "{w}"
@@ -221,7 +236,10 @@ fn the_config_takes_a_transitions_file_and_a_statuses_table() {
         Some(Path::new("/etc/lookout/history/x.csv")),
         "relative to the config file"
     );
-    assert_eq!(s.statuses.class_of("awaiting customer"), Some(Class::Waiting));
+    assert_eq!(
+        s.statuses.class_of("awaiting customer"),
+        Some(Class::Waiting)
+    );
     assert_eq!(s.statuses.class_of("QA"), Some(Class::InProgress));
     let err = parse(
         "[[source]]\nkind = \"csv\"\nname = \"a\"\npath = \"x.csv\"\npreset = \"jira\"\n\

@@ -250,7 +250,7 @@ fn as_of(
         let resolved = done.then(|| {
             t.resolved
                 .filter(|r| *r <= at)
-                .or_else(|| moves().filter(into(StatusCategory::Done)).last().map(|m| m.at))
+                .or_else(|| moves().rfind(into(StatusCategory::Done)).map(|m| m.at))
                 .unwrap_or(t.created)
         });
         let assignee = match (
@@ -380,7 +380,10 @@ fn origins(p: &Portfolio, plan: &StallPlan) -> Vec<DateTime<Utc>> {
     let Some((start, end)) = span(p) else {
         return Vec::new();
     };
-    let first = start.date_naive().and_time(chrono::NaiveTime::MIN).and_utc()
+    let first = start
+        .date_naive()
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc()
         + Duration::days(plan.warm_up_days);
     let step = Duration::days(plan.step_days.max(1));
     let horizon = Duration::days(plan.horizon_days);
@@ -471,9 +474,8 @@ pub fn run(
     let per_project = projects
         .into_iter()
         .map(|((source, project), (l, b, all))| {
-            let leads = first.leads(|i| {
-                p.tickets[i].source == source && p.tickets[i].project == project
-            });
+            let leads =
+                first.leads(|i| p.tickets[i].source == source && p.tickets[i].project == project);
             ProjectStalls {
                 source: source.to_string(),
                 project: project.to_string(),
@@ -611,20 +613,39 @@ mod tests {
         let histories = p.histories();
         let f = fallback;
         let names = Names::learn(&p, &f);
-        let flags = flags_at(&p, &histories, &names, at(90), &plan, &StallPolicy::default());
+        let flags = flags_at(
+            &p,
+            &histories,
+            &names,
+            at(90),
+            &plan,
+            &StallPolicy::default(),
+        );
         let mut flagged = ids(&p, &flags.lookout);
         flagged.sort();
         assert_eq!(flagged, vec![101, 102, 103, 104]);
-        assert_eq!(ids(&p, &flags.baseline), vec![101, 103, 104], "longest quiet first");
+        assert_eq!(
+            ids(&p, &flags.baseline),
+            vec![101, 103, 104],
+            "longest quiet first"
+        );
         assert_eq!(r.lookout.precision_at_10, Some(0.5));
         assert_eq!(r.lookout.share_true, Some(0.5));
         assert_eq!((r.lookout.flags, r.lookout.true_flags), (4, 2));
         assert_eq!(r.baseline.precision_at_10, Some(2.0 / 3.0));
         assert_eq!(r.baseline.precision_at_25, Some(2.0 / 3.0));
-        assert_eq!(r.lead_days_median, Some(0.0), "one origin: flagged together");
+        assert_eq!(
+            r.lead_days_median,
+            Some(0.0),
+            "one origin: flagged together"
+        );
         assert_eq!(r.lead_tickets, 3);
         assert_eq!(r.in_progress, 5);
-        assert_eq!(r.base_rate, Some(0.6), "101, 104 and 105 (unflagged) of 101 to 105");
+        assert_eq!(
+            r.base_rate,
+            Some(0.6),
+            "101, 104 and 105 (unflagged) of 101 to 105"
+        );
         assert_eq!(r.per_project.len(), 1);
         assert_eq!(r.per_project[0].project, "P");
         assert_eq!(r.per_project[0].lookout, r.lookout);
@@ -645,7 +666,12 @@ mod tests {
                 t.updated = at(144);
             }
         });
-        let r = run(&p, &fallback, &StallPlan::default(), &StallPolicy::default());
+        let r = run(
+            &p,
+            &fallback,
+            &StallPlan::default(),
+            &StallPolicy::default(),
+        );
         assert_eq!(r.origins, 2);
         let histories = p.histories();
         let f = fallback;
@@ -699,7 +725,9 @@ mod tests {
                 t.category = StatusCategory::Done;
                 t.resolved = Some(at(95));
                 t.resolution = Some("Won't Fix".into());
-                changed.transitions.push(moved(t.id, 95, "In Progress", "Done"));
+                changed
+                    .transitions
+                    .push(moved(t.id, 95, "In Progress", "Done"));
             } else if t.resolved.is_some_and(|r| r > origin) {
                 t.resolution = Some("Duplicate".into());
                 t.resolved = Some(at(99));
@@ -719,7 +747,9 @@ mod tests {
             to: Some("ana".into()),
             ..moved(101, 91, "", "")
         });
-        changed.transitions.push(moved(101, 92, "In Progress", "Blocked"));
+        changed
+            .transitions
+            .push(moved(101, 92, "In Progress", "Blocked"));
         // New tickets after the origin, done fast, would change the project's yardsticks.
         for id in 300..330 {
             let mut t = Ticket {
@@ -731,8 +761,12 @@ mod tests {
             };
             t.updated = at(101);
             changed.tickets.push(t);
-            changed.transitions.push(moved(id, 100, "To Do", "In Progress"));
-            changed.transitions.push(moved(id, 101, "In Progress", "Done"));
+            changed
+                .transitions
+                .push(moved(id, 100, "To Do", "In Progress"));
+            changed
+                .transitions
+                .push(moved(id, 101, "In Progress", "Done"));
         }
         changed.notes.push(Note {
             source: "s".into(),
@@ -745,7 +779,8 @@ mod tests {
         assert_eq!(flagged(&changed), before);
         // And the check can fail: a move before the origin is seen.
         let mut seen = base.clone();
-        seen.transitions.push(moved(101, 88, "In Progress", "In Review"));
+        seen.transitions
+            .push(moved(101, 88, "In Progress", "In Review"));
         assert_ne!(flagged(&seen), before);
     }
 }

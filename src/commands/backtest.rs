@@ -12,10 +12,10 @@ use crate::analysis::forecast::Method;
 use crate::analysis::stall_backtest::{self, Scores, StallPlan, StallReport};
 use crate::analysis::stalled::StallPolicy;
 use crate::config::Settings;
-use crate::sources::csv::{Class, Statuses};
-use crate::store::Store;
 use crate::domain::dates::parse_instant;
 use crate::domain::is_non_delivery;
+use crate::sources::csv::{Class, Statuses};
+use crate::store::Store;
 use crate::text::{sanitize, sanitize_cow};
 
 /// Rows that could not be used, reported with their line numbers.

@@ -123,7 +123,11 @@ impl ConnectorSettings for Settings {
 
     fn describe(&self) -> String {
         match &self.transitions {
-            Some(t) => format!("csv, {} with transitions {}", self.path.display(), t.display()),
+            Some(t) => format!(
+                "csv, {} with transitions {}",
+                self.path.display(),
+                t.display()
+            ),
             None => format!("csv, {}", self.path.display()),
         }
     }

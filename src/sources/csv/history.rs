@@ -72,8 +72,9 @@ pub struct History {
 impl History {
     /// Reads the whole file; only a file that cannot be opened or has no usable header fails.
     pub fn read(path: &Path) -> Result<History, SourceError> {
-        let unreadable =
-            |e: csv::Error| SourceError::Unreachable(format!("cannot read {}: {e}", path.display()));
+        let unreadable = |e: csv::Error| {
+            SourceError::Unreachable(format!("cannot read {}: {e}", path.display()))
+        };
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .from_path(path)
@@ -196,7 +197,10 @@ impl History {
             } else {
                 String::new()
             };
-            self.skip(line, &format!("no ticket {key:?} in the tickets file{also}"));
+            self.skip(
+                line,
+                &format!("no ticket {key:?} in the tickets file{also}"),
+            );
             self.skipped += rows - 1;
         }
         let mut out = self.listed.clone();

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::dates::parse_instant;
 use super::statuses::Statuses;
+use crate::domain::dates::parse_instant;
 use crate::domain::{Field, Priority, StatusCategory, Ticket, Transition};
 
 /// Column positions of the mapped fields in this file's header.

@@ -10,8 +10,8 @@ use std::path::Path;
 use super::SourceError;
 use super::batch::Batch;
 use super::cursor::Resume;
-use super::pass::Pass;
 use super::history;
+use super::pass::Pass;
 use super::row::{self, Columns, ticket_of};
 use super::statuses::Statuses;
 
@@ -105,7 +105,7 @@ impl Rows<'_> {
                 Ok((mut ticket, mut transitions)) => {
                     self.with_history(pass, &mut ticket, &mut transitions);
                     match batch.as_deref_mut() {
-                    Some(batch) => batch.push(pass, ticket, transitions),
+                        Some(batch) => batch.push(pass, ticket, transitions),
                         None => {
                             pass.saw(&ticket);
                         }

@@ -150,7 +150,9 @@ fn default_class(name: &str) -> Option<Class> {
         "won't fix",
     ];
     // "Awaiting Customer", "Wait for Vendor", "Waiting on Parts", "On Hold", "Blocked".
-    const WAITING_PREFIXES: [&str; 6] = ["awaiting", "wait", "on hold", "blocked", "pending", "paused"];
+    const WAITING_PREFIXES: [&str; 6] = [
+        "awaiting", "wait", "on hold", "blocked", "pending", "paused",
+    ];
     if TODO.contains(&name) {
         Some(Class::Todo)
     } else if IN_PROGRESS.contains(&name) {
@@ -205,7 +207,10 @@ mod tests {
             assert_eq!(default_class(&norm(name)), Some(Class::Waiting), "{name}");
             assert!(is_blocked_status(name), "{name}");
         }
-        let s = Statuses::new([("Vendor", Class::Waiting), ("Awaiting Parts", Class::Waiting)]);
+        let s = Statuses::new([
+            ("Vendor", Class::Waiting),
+            ("Awaiting Parts", Class::Waiting),
+        ]);
         assert_eq!(s.waiting_unrecognised(), vec!["vendor"]);
     }
 }

@@ -250,3 +250,45 @@ fn the_config_takes_a_transitions_file_and_a_statuses_table() {
     assert!(text.contains("\"testing\" is not a category"), "{text}");
     assert!(text.contains("to do, in progress, waiting, done"), "{text}");
 }
+
+#[test]
+fn doctor_reads_the_transitions_file_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "tickets.csv", TICKETS);
+    write(dir.path(), "transitions.csv", TRANSITIONS);
+    let columns = "columns = { project = \"project\", key = \"key\", title = \"title\", \
+                   status = \"status\", created = \"created\" }\n";
+    let config = write(
+        dir.path(),
+        "config.toml",
+        &format!(
+            "[[source]]\nkind = \"csv\"\nname = \"desk\"\npath = \"tickets.csv\"\n\
+             transitions = \"transitions.csv\"\n{columns}\n\
+             [[source]]\nkind = \"csv\"\nname = \"lost\"\npath = \"tickets.csv\"\n\
+             transitions = \"gone.csv\"\n{columns}"
+        ),
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lookout"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .arg("doctor")
+        .env_remove("LOOKOUT_CONFIG")
+        .output()
+        .expect("lookout runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (desk, lost) = text
+        .split_once("\nsource lost")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(desk.contains("readable: 6 tickets in 1 projects"), "{text}");
+    assert!(
+        desk.contains("transitions.csv:10: skipped: no ticket \"SD-9\""),
+        "{text}"
+    );
+    assert!(
+        lost.contains("FAIL  readable: ") && lost.contains("gone.csv"),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+}

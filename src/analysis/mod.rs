@@ -14,6 +14,7 @@ pub mod health;
 pub mod projection;
 pub mod quantile;
 pub mod sizing;
+pub mod stall_backtest;
 mod stall_signal;
 pub mod stalled;
 pub mod summary;

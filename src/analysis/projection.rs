@@ -575,6 +575,59 @@ mod convention_tests {
         assert!(f.statements.is_empty());
     }
 
+    /// Months of a trickle between months of bursts: far burstier than any sampler expects.
+    fn bursty(days: i64, open: u64) -> Portfolio {
+        let mut p = steady(0, open, None);
+        let mut rng = crate::rng::Rng::new(11);
+        let mut id = 1;
+        for d in 0..days {
+            let rate = if (d / 50) % 3 == 0 { 4.0 } else { 0.4 };
+            for _ in 0..rng.poisson(rate) {
+                p.tickets.push(Ticket {
+                    status: "Done".into(),
+                    category: StatusCategory::Done,
+                    started: Some(at(d)),
+                    resolved: Some(at(d)),
+                    ..Ticket::stub(id, at(0))
+                });
+                id += 1;
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn a_corrected_forecast_on_a_bursty_history_is_not_stated_at_nominal_levels() {
+        let p = bursty(1000, 40);
+        let now = at(1000);
+        let s = Settings {
+            trials: 2000,
+            ..Settings::default()
+        };
+        let by = now.date_naive() + Duration::days(28);
+        for question in [Question::When { items: 40 }, Question::HowMany { by }] {
+            let at_once = forecast_in(&p, "s", "P", question, now, &s, Tracking::KeptOnly);
+            assert!(at_once.correcting && at_once.track_record.is_none());
+            let f = forecast_in(&p, "s", "P", question, now, &s, Tracking::Replay);
+            assert!(!f.correcting);
+            let record = f.track_record.clone().expect("a track record");
+            assert!(!record.is_short(), "{record:?}");
+            assert_ne!(record.stated_levels(), LEVELS, "{question:?}");
+            assert_ne!(
+                f.statements, at_once.statements,
+                "{question:?}: the corrected levels must change what is said"
+            );
+            // Once replayed, the record is kept: a look-up gives the same forecast.
+            let kept = forecast_in(&p, "s", "P", question, now, &s, Tracking::KeptOnly);
+            assert_eq!(kept, f);
+            // The chart of the corrected distribution still counts every trial.
+            if let Question::HowMany { .. } = question {
+                let total: u32 = f.histogram.iter().map(|(_, n)| n).sum();
+                assert_eq!(total as usize, s.trials);
+            }
+        }
+    }
+
     #[test]
     fn far_dates_are_capped_at_the_horizon() {
         let p = steady(200, 0, None);

@@ -62,7 +62,10 @@ fn forecast_on_the_demo_answers_both_questions_as_json() {
     let hits = record["hits"][2].as_u64().expect("hits");
     assert!(hits <= settled, "{record}");
     assert!(record["span_days"].as_u64().is_some(), "{record}");
-    assert_eq!(when["correcting"], false, "the command waits for its replay");
+    assert_eq!(
+        when["correcting"], false,
+        "the command waits for its replay"
+    );
 
     let by = (chrono::Utc::now().date_naive() + chrono::Duration::days(28)).to_string();
     let many = json(&lookout(

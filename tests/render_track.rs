@@ -67,7 +67,11 @@ fn show(state: &mut State, job: &ForecastJob, f: ThroughputForecast) {
 fn forecasts_tab() -> (State, ForecastJob) {
     let mut state = loaded_as(demo_portfolio(), &["demo"], false);
     let job = job(press(&mut state, '3'));
-    assert_eq!(job.method, Method::Corrected, "the corrected method by default");
+    assert_eq!(
+        job.method,
+        Method::Corrected,
+        "the corrected method by default"
+    );
     (state, job)
 }
 
@@ -86,8 +90,14 @@ fn a_forecast_says_it_is_correcting_then_shows_its_track_record() {
     show(&mut state, &job, first);
     for (w, h) in SIZES {
         let s = screen(&state, w, h);
-        assert!(s.contains("correcting from the track record..."), "{w}x{h}:\n{s}");
-        assert!(s.contains("85%"), "{w}x{h}: nominal statements shown meanwhile:\n{s}");
+        assert!(
+            s.contains("correcting from the track record..."),
+            "{w}x{h}:\n{s}"
+        );
+        assert!(
+            s.contains("85%"),
+            "{w}x{h}: nominal statements shown meanwhile:\n{s}"
+        );
     }
     let replayed = made(&state, &job, Tracking::Replay);
     let record = replayed.track_record.clone().expect("a record");
@@ -97,11 +107,17 @@ fn a_forecast_says_it_is_correcting_then_shows_its_track_record() {
         let s = screen(&state, w, h);
         assert!(!s.contains("correcting from"), "{w}x{h}:\n{s}");
         if record.is_short() {
-            assert!(s.contains("too short") || s.contains("record too short"), "{w}x{h}:\n{s}");
+            assert!(
+                s.contains("too short") || s.contains("record too short"),
+                "{w}x{h}:\n{s}"
+            );
         } else {
             assert!(s.contains(&hits), "{w}x{h}: {hits} missing:\n{s}");
         }
-        assert!(s.contains("trials by days"), "{w}x{h}: the chart stays:\n{s}");
+        assert!(
+            s.contains("trials by days"),
+            "{w}x{h}: the chart stays:\n{s}"
+        );
     }
     let wide = screen(&state, 200, 60);
     if !record.is_short() {

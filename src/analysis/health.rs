@@ -102,8 +102,7 @@ pub fn assess(
         target,
         question,
     };
-    let when =
-        (open > 0).then(|| forecast_tracked(flow, ask, now, &settings, Tracking::KeptOnly));
+    let when = (open > 0).then(|| forecast_tracked(flow, ask, now, &settings, Tracking::KeptOnly));
 
     let delivery = target.map(
         |target| match when.as_ref().and_then(|f| f.chance_by_target) {

@@ -180,7 +180,15 @@ pub fn forecast(
     now: DateTime<Utc>,
     settings: &Settings,
 ) -> ThroughputForecast {
-    forecast_in(p, source, project, question, now, settings, Tracking::Replay)
+    forecast_in(
+        p,
+        source,
+        project,
+        question,
+        now,
+        settings,
+        Tracking::Replay,
+    )
 }
 
 /// `forecast`, with the corrected method's track record replayed or only looked up.
@@ -288,7 +296,9 @@ pub fn asked(question: Question, today: NaiveDate) -> Asked {
     match question {
         Question::When { items } => Asked::When { items },
         Question::HowMany { by } => Asked::HowMany {
-            days: (by - today).num_days().clamp(1, i64::from(Settings::HORIZON_DAYS)) as u32,
+            days: (by - today)
+                .num_days()
+                .clamp(1, i64::from(Settings::HORIZON_DAYS)) as u32,
         },
     }
 }

@@ -85,13 +85,18 @@ impl TrackRecord {
             ]
         } else {
             vec![
-                format!("85 % statements here came true {hits} of {settled} times over {span}; {moved}"),
+                format!(
+                    "85 % statements here came true {hits} of {settled} times over {span}; {moved}"
+                ),
                 format!("85 %: true {hits} of {settled} times over {span}; {moved}"),
                 format!(
                     "85 %: {hits} of {settled} true over {span}; {:+} pts",
                     self.correction_points()
                 ),
-                format!("85 %: {hits}/{settled} true; {:+} pts", self.correction_points()),
+                format!(
+                    "85 %: {hits}/{settled} true; {:+} pts",
+                    self.correction_points()
+                ),
             ]
         };
         shortest_fit(forms, width)
@@ -178,7 +183,13 @@ pub struct Key {
 }
 
 impl Key {
-    pub fn new(source: &str, project: &str, asked: Asked, today: NaiveDate, history: &[u32]) -> Key {
+    pub fn new(
+        source: &str,
+        project: &str,
+        asked: Asked,
+        today: NaiveDate,
+        history: &[u32],
+    ) -> Key {
         let mut h = DefaultHasher::new();
         history.hash(&mut h);
         Key {
@@ -298,7 +309,10 @@ mod tests {
         // Origins at 180, 194, ... while origin + 28 <= 900: 50 of them, all settled by today.
         assert_eq!(r.settled, [50; 4]);
         assert!(r.hits.iter().zip(r.settled).all(|(h, s)| *h <= s));
-        assert!(r.hits[3] >= r.hits[0], "95 % statements come true more often");
+        assert!(
+            r.hits[3] >= r.hits[0],
+            "95 % statements come true more often"
+        );
         assert_eq!(r.first_origin, Some(today() - Duration::days(720)));
         assert_eq!(r.span_days, 49 * 14);
         assert_eq!(

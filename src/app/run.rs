@@ -315,7 +315,17 @@ fn spawn_forecast(portfolio: Arc<Portfolio>, job: ForecastJob, tx: mpsc::Unbound
             ..SimSettings::default()
         };
         let now = Utc::now();
-        let at = |tracking| forecast_in(&portfolio, &job.source, &job.project, job.question, now, &settings, tracking);
+        let at = |tracking| {
+            forecast_in(
+                &portfolio,
+                &job.source,
+                &job.project,
+                job.question,
+                now,
+                &settings,
+                tracking,
+            )
+        };
         // A corrected forecast whose replay is not kept yet is shown at once at the nominal
         // levels (it says so), and again once the replay is done.
         let first = at(Tracking::KeptOnly);

@@ -195,3 +195,19 @@ fn the_method_key_cycles_corrected_calibrated_classic() {
         ]
     );
 }
+
+#[test]
+fn new_replays_have_the_shown_portfolio_analysed_again_and_kept_ones_do_not() {
+    let mut state = loaded_as(demo_portfolio(), &["demo"], false);
+    let out = update(&mut state, Event::Tracked { replayed: 0 });
+    assert!(out.effects.is_empty());
+    let out = update(&mut state, Event::Tracked { replayed: 3 });
+    assert!(
+        matches!(
+            out.effects.as_slice(),
+            [Effect::Refresh { tickets, .. }] if tickets.is_empty()
+        ),
+        "{:?}",
+        out.effects
+    );
+}

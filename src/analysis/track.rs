@@ -204,6 +204,10 @@ impl Key {
 
 type Cache = Mutex<HashMap<Key, Arc<TrackRecord>>>;
 
+/// Records kept before earlier days' are dropped: a day's portfolio and the questions asked
+/// of it stay well below, and each record is a few hundred bytes.
+const KEPT: usize = 4096;
+
 fn cache() -> &'static Cache {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     CACHE.get_or_init(Cache::default)
@@ -226,8 +230,11 @@ pub fn record(key: &Key, history: &[u32]) -> Arc<TrackRecord> {
     }
     let r = Arc::new(replay(history, key.asked, key.today));
     let mut kept = cache().lock().unwrap_or_else(|e| e.into_inner());
-    // Yesterday's records will not be asked for again.
-    kept.retain(|k, _| k.today == key.today);
+    // Earlier days' records will not be asked for again; dropped once there are many, so a
+    // record just kept is never dropped by one for another day.
+    if kept.len() >= KEPT {
+        kept.retain(|k, _| k.today == key.today);
+    }
     kept.insert(key.clone(), r.clone());
     r
 }

@@ -54,7 +54,8 @@ pub enum Command {
         /// How many items will be done by this date (YYYY-MM-DD)?
         #[arg(long, value_parser = parse_date)]
         by: Option<chrono::NaiveDate>,
-        #[arg(long, default_value = "calibrated", value_parser = parse_method)]
+        /// corrected (levels corrected by the project's own track record), calibrated or classic.
+        #[arg(long, default_value = "corrected", value_parser = parse_method)]
         method: Method,
         #[arg(long, default_value = "table", value_parser = ["table", "json"])]
         format: String,

@@ -13,7 +13,7 @@
 //! statement "done within d days" is known as a hit on the day the last item was done (if
 //! that is within d), and as a miss the day after day d; nothing else.
 
-use super::forecast::LEVELS;
+use super::forecast::{LEVELS, quantile_of};
 
 /// The step by which each settled statement moves its level. Small enough that one odd month
 /// moves a level by a few points, large enough that a year of origins can correct ten.
@@ -189,6 +189,23 @@ pub fn warp(p: f64, used: &[f64; 4]) -> f64 {
         }
     }
     1.0
+}
+
+/// The trials' sorted outcomes as the corrected levels see them: the quantile at `p` of the
+/// result is the trials' quantile at `map(p)`. Identity at the nominal levels.
+pub fn warped(sorted: &[f64], used: &[f64; 4], map: impl Fn(f64, &[f64; 4]) -> f64) -> Vec<f64> {
+    if *used == LEVELS {
+        return sorted.to_vec();
+    }
+    let n = sorted.len() as f64;
+    (0..sorted.len())
+        .map(|j| quantile_of(sorted, map((j as f64 + 0.5) / n, used)).unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// How-Many statements are lower quantiles ("at least x" at p is the 1 - p quantile).
+pub fn warp_lower(q: f64, used: &[f64; 4]) -> f64 {
+    1.0 - warp(1.0 - q, used)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::adaptive::{Corrector, GAMMA, Pending, warp};
+use super::adaptive::{Corrector, GAMMA, Pending, warp, warp_lower, warped};
 use super::forecast::{LEVELS, Method, Sampler, at_least, at_least_nearest, quantile_of, within};
 use crate::rng::Rng;
 
@@ -162,23 +162,6 @@ fn pit(sorted: &[f64], y: f64, rng: &mut Rng) -> f64 {
     (below + rng.unit() * at) / n
 }
 
-/// The trials' sorted outcomes as the corrected levels see them: the quantile at `p` of the
-/// result is the trials' quantile at `map(p)`. Identity at the nominal levels.
-fn warped(sorted: &[f64], used: &[f64; 4], map: impl Fn(f64, &[f64; 4]) -> f64) -> Vec<f64> {
-    if *used == LEVELS {
-        return sorted.to_vec();
-    }
-    let n = sorted.len() as f64;
-    (0..sorted.len())
-        .map(|j| quantile_of(sorted, map((j as f64 + 0.5) / n, used)).unwrap_or(f64::NAN))
-        .collect()
-}
-
-/// How-Many statements are lower quantiles ("at least x" at p is the 1 - p quantile).
-fn warp_lower(q: f64, used: &[f64; 4]) -> f64 {
-    1.0 - warp(1.0 - q, used)
-}
-
 fn score_how_many(
     sampler: &Sampler,
     plan: &Plan,
@@ -312,6 +295,151 @@ pub fn run_corrected(
     replay(series, plan, Some(gamma), sampler_for)
 }
 
+/// Which questions a replay asks: the backtest asks both, a forecast only its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asks {
+    pub how_many: bool,
+    pub when: bool,
+}
+
+impl Asks {
+    pub const BOTH: Asks = Asks {
+        how_many: true,
+        when: true,
+    };
+}
+
+/// One project's replay: what each origin said and how it fared, and each question's levels
+/// with the statements they settled.
+#[derive(Debug, Clone)]
+pub struct ProjectReplay {
+    how_many: Vec<Scored>,
+    when: Vec<Scored>,
+    pub used: Vec<(usize, PerQuestion<[f64; 4]>)>,
+    /// After the last origin, everything the data has settled is settled (with levels
+    /// correcting themselves); these are the levels today's forecast is stated at.
+    pub correctors: PerQuestion<Corrector>,
+    /// The origins, first and last (day indices into the history).
+    pub origins: Option<(usize, usize)>,
+}
+
+/// The seed and the random stream a replay draws from, carried from project to project so a
+/// portfolio's backtest is one reproducible run.
+#[derive(Debug, Clone)]
+pub struct Draws {
+    seed: u64,
+    rng: Rng,
+}
+
+impl Draws {
+    pub fn new(plan: &Plan) -> Draws {
+        Draws {
+            seed: plan.seed,
+            rng: Rng::new(plan.seed ^ 0x5EED),
+        }
+    }
+}
+
+/// Replays one project's history `daily` from origin to origin, as the backtest does: with
+/// `gamma`, each origin's statements are made at the levels the statements settled by then
+/// led to (see `adaptive`), and the levels end corrected by everything the data settles.
+pub fn replay_project(
+    daily: &[u32],
+    plan: &Plan,
+    gamma: Option<f64>,
+    asks: Asks,
+    sampler_for: impl Fn(&[u32]) -> Sampler,
+    draws: &mut Draws,
+) -> ProjectReplay {
+    let horizon = plan.how_many_days as usize;
+    let (mut hm, mut wh) = (Vec::new(), Vec::new());
+    let (mut hm_levels, mut wh_levels) = (Corrector::default(), Corrector::default());
+    let mut used = Vec::new();
+    let mut origins = None;
+    let mut origin = plan.warmup_days;
+    while origin + horizon <= daily.len() {
+        draws.seed = draws.seed.wrapping_add(0x9E37_79B9);
+        let origin_seed = draws.seed;
+        let rng = &mut draws.rng;
+        origins = Some((origins.map_or(origin, |(first, _)| first), origin));
+        if let Some(gamma) = gamma {
+            hm_levels.advance_to(origin, gamma);
+            wh_levels.advance_to(origin, gamma);
+        }
+        used.push((
+            origin,
+            PerQuestion {
+                how_many: hm_levels.levels.used(),
+                when: wh_levels.levels.used(),
+            },
+        ));
+        let sampler = sampler_for(&daily[..origin]);
+        let future = &daily[origin..];
+        let mut stated = [None; 4];
+        if asks.how_many {
+            let actual: u32 = future[..horizon].iter().sum();
+            let scored;
+            (scored, stated) = score_how_many(
+                &sampler,
+                plan,
+                origin_seed,
+                actual,
+                rng,
+                &hm_levels.levels.used(),
+                gamma.is_some(),
+            );
+            hm.push(scored);
+        }
+        let mut said = [None; 4];
+        if asks.when {
+            let outcome = days_to(future, plan.when_items);
+            let scored;
+            (scored, said) = score_when(
+                &sampler,
+                plan,
+                origin_seed ^ 1,
+                outcome,
+                rng,
+                &wh_levels.levels.used(),
+            );
+            if scored.hits.iter().any(Option::is_some) {
+                wh.push(scored);
+            }
+        }
+        if gamma.is_some() {
+            for i in 0..LEVELS.len() {
+                if let Some(x) = stated[i]
+                    && let Some(p) = Pending::how_many(i, origin, horizon, x, future)
+                {
+                    hm_levels.state(p);
+                }
+                if let Some(d) = said[i]
+                    && let Some(p) =
+                        Pending::when(i, origin, plan.when_items, d, plan.horizon_days, future)
+                {
+                    wh_levels.state(p);
+                }
+            }
+        }
+        origin += plan.step_days;
+    }
+    if let Some(gamma) = gamma {
+        // Today: everything the data has settled corrects the levels.
+        hm_levels.advance_to(daily.len(), gamma);
+        wh_levels.advance_to(daily.len(), gamma);
+    }
+    ProjectReplay {
+        how_many: hm,
+        when: wh,
+        used,
+        correctors: PerQuestion {
+            how_many: hm_levels,
+            when: wh_levels,
+        },
+        origins,
+    }
+}
+
 fn replay(
     series: &[Series],
     plan: &Plan,
@@ -319,79 +447,15 @@ fn replay(
     sampler_for: impl Fn(&[u32]) -> Sampler,
 ) -> Report {
     let method = Method::Calibrated;
-    let mut rng = Rng::new(plan.seed ^ 0x5EED);
+    let mut draws = Draws::new(plan);
     let mut how_many: Vec<Scored> = Vec::new();
     let mut when: Vec<Scored> = Vec::new();
     let mut per_project = Vec::new();
-    let mut origin_seed = plan.seed;
-    let horizon = plan.how_many_days as usize;
     for s in series {
-        let (mut hm, mut wh) = (Vec::new(), Vec::new());
-        let (mut hm_levels, mut wh_levels) = (Corrector::default(), Corrector::default());
-        let mut used = Vec::new();
-        let mut origin = plan.warmup_days;
-        while origin + horizon <= s.daily.len() {
-            origin_seed = origin_seed.wrapping_add(0x9E37_79B9);
-            if let Some(gamma) = gamma {
-                hm_levels.advance_to(origin, gamma);
-                wh_levels.advance_to(origin, gamma);
-            }
-            used.push((
-                origin,
-                PerQuestion {
-                    how_many: hm_levels.levels.used(),
-                    when: wh_levels.levels.used(),
-                },
-            ));
-            let sampler = sampler_for(&s.daily[..origin]);
-            let future = &s.daily[origin..];
-            let actual: u32 = future[..horizon].iter().sum();
-            let (scored, stated) = score_how_many(
-                &sampler,
-                plan,
-                origin_seed,
-                actual,
-                &mut rng,
-                &hm_levels.levels.used(),
-                gamma.is_some(),
-            );
-            hm.push(scored);
-            let outcome = days_to(future, plan.when_items);
-            let (scored, said) = score_when(
-                &sampler,
-                plan,
-                origin_seed ^ 1,
-                outcome,
-                &mut rng,
-                &wh_levels.levels.used(),
-            );
-            if scored.hits.iter().any(Option::is_some) {
-                wh.push(scored);
-            }
-            if gamma.is_some() {
-                for i in 0..LEVELS.len() {
-                    if let Some(x) = stated[i]
-                        && let Some(p) = Pending::how_many(i, origin, horizon, x, future)
-                    {
-                        hm_levels.state(p);
-                    }
-                    if let Some(d) = said[i]
-                        && let Some(p) =
-                            Pending::when(i, origin, plan.when_items, d, plan.horizon_days, future)
-                    {
-                        wh_levels.state(p);
-                    }
-                }
-            }
-            origin += plan.step_days;
-        }
+        let r = replay_project(&s.daily, plan, gamma, Asks::BOTH, &sampler_for, &mut draws);
+        let (hm, wh) = (r.how_many, r.when);
         if hm.is_empty() {
             continue;
-        }
-        if let Some(gamma) = gamma {
-            // Today: everything the data has settled corrects the levels.
-            hm_levels.advance_to(s.daily.len(), gamma);
-            wh_levels.advance_to(s.daily.len(), gamma);
         }
         per_project.push(ProjectCoverage {
             project: s.project.clone(),
@@ -401,10 +465,10 @@ fn replay(
                 when: Coverage::from_hits(&wh.iter().map(|x| x.hits).collect::<Vec<_>>()),
             },
             levels: PerQuestion {
-                how_many: hm_levels.levels.used(),
-                when: wh_levels.levels.used(),
+                how_many: r.correctors.how_many.levels.used(),
+                when: r.correctors.when.levels.used(),
             },
-            used,
+            used: r.used,
         });
         how_many.extend(hm);
         when.extend(wh);

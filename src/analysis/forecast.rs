@@ -18,11 +18,11 @@ use crate::rng::Rng;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
-    #[default]
     Calibrated,
     Classic,
     /// Recent regimes favoured, and levels corrected by the project's own track record
     /// (see `adaptive`).
+    #[default]
     Corrected,
 }
 
@@ -65,7 +65,7 @@ impl Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            method: Method::Calibrated,
+            method: Method::Corrected,
             trials: 10_000,
             seed: 0x0100_C0C7,
             horizon_days: Settings::HORIZON_DAYS,

@@ -19,6 +19,7 @@ mod stall_signal;
 pub mod stalled;
 pub mod summary;
 pub mod timeline;
+pub mod track;
 pub mod trend;
 pub mod workload;
 

@@ -54,18 +54,25 @@ pub enum Command {
         /// How many items will be done by this date (YYYY-MM-DD)?
         #[arg(long, value_parser = parse_date)]
         by: Option<chrono::NaiveDate>,
-        #[arg(long, default_value = "calibrated", value_parser = parse_method)]
+        /// corrected (levels corrected by the project's own track record), calibrated or classic.
+        #[arg(long, default_value = "corrected", value_parser = parse_method)]
         method: Method,
         #[arg(long, default_value = "table", value_parser = ["table", "json"])]
         format: String,
     },
-    /// Rolling-origin backtest of the forecasts on a CSV of resolved tickets.
+    /// Rolling-origin backtest of the forecasts on a CSV of resolved tickets, or (--stalls)
+    /// of stall detection on what the store holds.
     Backtest {
         /// A CSV with a header that has at least `project` and `resolved` columns.
-        #[arg(long, value_name = "FILE")]
-        csv: PathBuf,
-        /// Which forecast method to test.
-        #[arg(long, default_value = "calibrated", value_parser = parse_method)]
+        #[arg(long, value_name = "FILE", required_unless_present = "stalls")]
+        csv: Option<PathBuf>,
+        /// Check the Stalled list instead: replayed every 14 days over the store's history,
+        /// each flag judged 28 days later, against a "no change for 14 days" baseline.
+        #[arg(long, conflicts_with_all = ["csv", "method", "min_resolved"])]
+        stalls: bool,
+        /// Which forecast method to test: corrected (levels corrected by each project's
+        /// own track record), calibrated or classic.
+        #[arg(long, default_value = "corrected", value_parser = parse_method)]
         method: Method,
         /// `table` for people, `json` for scripts.
         #[arg(long, default_value = "table", value_parser = ["table", "json"])]
@@ -205,7 +212,8 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 fn parse_method(s: &str) -> Result<Method, String> {
-    Method::parse(s).ok_or_else(|| format!("{s:?} is not a method; use calibrated or classic"))
+    Method::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a method; use corrected, calibrated or classic"))
 }
 
 async fn suggestions(
@@ -239,7 +247,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         crate::term::tty::require_terminal()?;
     }
     if let Some(Command::Backtest {
-        csv,
+        csv: Some(csv),
+        stalls: false,
         method,
         format,
         min_resolved,
@@ -337,12 +346,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Sync { once: false }) => {
             runtime.block_on(crate::commands::sync::forever(&settings, store))
         }
-        Some(
-            Command::Backtest { .. }
-            | Command::Doctor
-            | Command::Backup { .. }
-            | Command::RestoreBackup { .. },
-        ) => Ok(ExitCode::SUCCESS),
+        Some(Command::Backtest { format, .. }) => {
+            let report = runtime.block_on(crate::commands::backtest::stalls(&settings, &store))?;
+            if format == "json" {
+                println!("{}", crate::commands::backtest::stalls_json(&report)?);
+            } else {
+                print!("{}", crate::commands::backtest::stalls_table(&report));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Doctor | Command::Backup { .. } | Command::RestoreBackup { .. }) => {
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Archive {
             older_than,
             dry_run,

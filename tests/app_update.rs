@@ -498,13 +498,14 @@ fn forecast_input_validates_and_asks_again() {
     update(&mut s, ch('i'));
     let out = update(&mut s, ch('q'));
     assert!(!s.quit && out.effects.is_empty());
-    // The method toggle asks again; a result for an older question is dropped.
+    // The method toggle asks again (corrected, then calibrated); a result for an older
+    // question is dropped.
     update(&mut s, key(KeyCode::Esc));
     let out = update(&mut s, ch('m'));
     assert!(matches!(
         out.effects.as_slice(),
         [Effect::Forecast(ForecastJob {
-            method: lookout::analysis::forecast::Method::Classic,
+            method: lookout::analysis::forecast::Method::Calibrated,
             ..
         })]
     ));

@@ -59,3 +59,53 @@ fn calibrated_forecasts_come_true_as_often_as_they_say() {
     assert!(calibrated.mean_relative_crps.how_many <= classic.mean_relative_crps.how_many);
     assert!(calibrated.mean_relative_crps.when <= classic.mean_relative_crps.when);
 }
+
+#[test]
+#[ignore = "needs ../shared/data beside the clone: cargo test -- --ignored"]
+fn corrected_forecasts_keep_every_statement_within_two_points() {
+    let csv = common::shared_csv();
+    let (series, _) = read_series(&csv, 300).expect("the PROMISE file reads");
+    let plan = Plan {
+        trials: 1000,
+        ..Plan::default()
+    };
+    let (corrected, calibrated): (Report, Report) = std::thread::scope(|s| {
+        let a = s.spawn(|| run(&series, Method::Corrected, &plan));
+        let b = s.spawn(|| run(&series, Method::Calibrated, &plan));
+        (
+            a.join().expect("corrected run"),
+            b.join().expect("calibrated run"),
+        )
+    });
+    for (question, cov) in [
+        ("How-Many", corrected.coverage.how_many),
+        ("When", corrected.coverage.when),
+    ] {
+        for level in [0.50, 0.70, 0.85, 0.95] {
+            let got = cov.at(level);
+            assert!(
+                (got - level).abs() <= 0.02,
+                "{question} {level}: statements came true {got:.3} of the time"
+            );
+        }
+    }
+    assert!(
+        corrected.mean_relative_crps.how_many <= calibrated.mean_relative_crps.how_many,
+        "How-Many CRPS {:.4} vs {:.4}",
+        corrected.mean_relative_crps.how_many,
+        calibrated.mean_relative_crps.how_many
+    );
+    assert!(
+        corrected.mean_relative_crps.when <= calibrated.mean_relative_crps.when,
+        "When CRPS {:.4} vs {:.4}",
+        corrected.mean_relative_crps.when,
+        calibrated.mean_relative_crps.when
+    );
+    // The levels did move: a regression to fixed levels would pass the CRPS checks alone.
+    assert!(
+        corrected
+            .per_project
+            .iter()
+            .any(|p| p.levels.how_many != lookout::analysis::forecast::LEVELS)
+    );
+}

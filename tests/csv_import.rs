@@ -261,7 +261,7 @@ fn config_names_the_file_line_and_key_for_csv_mistakes() {
     let ok = parse("[[source]]\nkind = \"csv\"\nname = \"a\"\npath = \"data/x.csv\"\npreset = \"jira\"\ncolumns = { title = \"Name\" }\n")
         .expect("valid");
     match ok.sources[0].kind.get::<lookout::sources::csv::Settings>() {
-        Some(lookout::sources::csv::Settings { path, mapping }) => {
+        Some(lookout::sources::csv::Settings { path, mapping, .. }) => {
             assert_eq!(
                 path,
                 Path::new("/etc/lookout/data/x.csv"),

@@ -51,6 +51,21 @@ fn forecast_on_the_demo_answers_both_questions_as_json() {
         when["chance_by_target"].as_f64().is_some(),
         "ATLAS has a target date"
     );
+    // The corrected method by default, with the record its levels come from.
+    assert_eq!(when["method"], "corrected");
+    let record = &when["track_record"];
+    for field in ["levels", "settled", "hits"] {
+        let values = record[field].as_array().expect(field);
+        assert_eq!(values.len(), 4, "{field}: {record}");
+    }
+    let settled = record["settled"][2].as_u64().expect("settled");
+    let hits = record["hits"][2].as_u64().expect("hits");
+    assert!(hits <= settled, "{record}");
+    assert!(record["span_days"].as_u64().is_some(), "{record}");
+    assert_eq!(
+        when["correcting"], false,
+        "the command waits for its replay"
+    );
 
     let by = (chrono::Utc::now().date_naive() + chrono::Duration::days(28)).to_string();
     let many = json(&lookout(

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::baseline::Baselines;
 use super::flow::{arrived_within, days, done_within};
 use super::forecast::{Method, Settings};
-use super::projection::{Flow, Question, forecast_of, history_of};
+use super::projection::{Ask, Flow, Question, Tracking, forecast_tracked, history_of};
 use super::stalled::format_days;
 use crate::domain::{Evidence, Portfolio, Signal, StatusCategory, Ticket, Unit};
 
@@ -84,7 +84,7 @@ pub fn assess(
     let history = history_of(flow, now.date_naive());
     let recent: u32 = history[history.len().saturating_sub(90)..].iter().sum();
     let settings = Settings {
-        method: Method::Calibrated,
+        method: Method::Corrected,
         trials: TRIALS,
         ..Settings::default()
     };
@@ -94,8 +94,15 @@ pub fn assess(
         .find(|x| x.source == source && x.key == project)
         .and_then(|x| x.target);
     let question = Question::When { items: open };
-    let when =
-        (open > 0).then(|| forecast_of(flow, source, project, target, question, now, &settings));
+    // Health is judged on every load, for every project: it takes the track record a
+    // background replay kept (`track::fill`), and the nominal levels until then.
+    let ask = Ask {
+        source,
+        project,
+        target,
+        question,
+    };
+    let when = (open > 0).then(|| forecast_tracked(flow, ask, now, &settings, Tracking::KeptOnly));
 
     let delivery = target.map(
         |target| match when.as_ref().and_then(|f| f.chance_by_target) {

@@ -3,6 +3,7 @@
 //! No I/O, no async, no terminal: every function takes data and a `now` and returns data, so
 //! all of it is unit-tested on hand-built histories.
 
+pub mod adaptive;
 pub mod assignable;
 pub mod backtest;
 pub mod baseline;
@@ -13,10 +14,12 @@ pub mod health;
 pub mod projection;
 pub mod quantile;
 pub mod sizing;
+pub mod stall_backtest;
 mod stall_signal;
 pub mod stalled;
 pub mod summary;
 pub mod timeline;
+pub mod track;
 pub mod trend;
 pub mod workload;
 

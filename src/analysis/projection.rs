@@ -1,11 +1,17 @@
 //! A project's throughput forecast, ready to show: percentiles with dates, a histogram, the
 //! chance of meeting the target, and what the data cannot support.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::adaptive::{warp, warp_lower, warped};
 use super::flow::daily_throughput;
-use super::forecast::{LEVELS, Method, Sampler, Settings, at_least, tame_bulk_days, within};
+use super::forecast::{
+    LEVELS, Method, Sampler, Settings, at_least, at_least_nearest, tame_bulk_days, within,
+};
+use super::track::{self, Asked, TrackRecord};
 use crate::domain::{ArchivedDays, Portfolio, Ticket, first_created};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +52,13 @@ pub struct ThroughputForecast {
     pub beyond_horizon: f64,
     pub horizon_days: u32,
     pub warnings: Vec<String>,
+    /// The corrected method: how this project's past statements for this question fared,
+    /// and the levels today's statements are made at.
+    #[serde(default)]
+    pub track_record: Option<TrackRecord>,
+    /// The corrected method, before its replay is ready: stated at the nominal levels.
+    #[serde(default)]
+    pub correcting: bool,
 }
 
 const BINS: u32 = 20;
@@ -167,6 +180,27 @@ pub fn forecast(
     now: DateTime<Utc>,
     settings: &Settings,
 ) -> ThroughputForecast {
+    forecast_in(
+        p,
+        source,
+        project,
+        question,
+        now,
+        settings,
+        Tracking::Replay,
+    )
+}
+
+/// `forecast`, with the corrected method's track record replayed or only looked up.
+pub fn forecast_in(
+    p: &Portfolio,
+    source: &str,
+    project: &str,
+    question: Question,
+    now: DateTime<Utc>,
+    settings: &Settings,
+    tracking: Tracking,
+) -> ThroughputForecast {
     let tickets: Vec<&Ticket> = p
         .tickets
         .iter()
@@ -181,7 +215,44 @@ pub fn forecast(
         tickets: &tickets,
         archived: p.archived.of(source, project),
     };
-    forecast_of(flow, source, project, target, question, now, settings)
+    let ask = Ask {
+        source,
+        project,
+        target,
+        question,
+    };
+    forecast_tracked(flow, ask, now, settings, tracking)
+}
+
+/// The replays the health of every project reads: when will its open items be done. Jobs
+/// for `track::fill`.
+pub fn portfolio_tracks(p: &Portfolio, today: NaiveDate) -> Vec<(track::Key, Vec<u32>)> {
+    let mut by_project: HashMap<(&str, &str), Vec<&Ticket>> = HashMap::new();
+    for t in &p.tickets {
+        by_project
+            .entry((t.source.as_str(), t.project.as_str()))
+            .or_default()
+            .push(t);
+    }
+    by_project
+        .into_iter()
+        .filter_map(|((source, project), tickets)| {
+            let open = tickets.iter().filter(|t| t.is_open()).count() as u32;
+            (open > 0).then(|| {
+                let flow = Flow {
+                    tickets: &tickets,
+                    archived: p.archived.of(source, project),
+                };
+                let ask = Ask {
+                    source,
+                    project,
+                    target: None,
+                    question: Question::When { items: open },
+                };
+                track_key(flow, &ask, today)
+            })
+        })
+        .collect()
 }
 
 /// `forecast` for a project whose tickets and target the caller already has.
@@ -194,8 +265,81 @@ pub fn forecast_of(
     now: DateTime<Utc>,
     settings: &Settings,
 ) -> ThroughputForecast {
-    let today = now.date_naive();
+    let ask = Ask {
+        source,
+        project,
+        target,
+        question,
+    };
+    forecast_tracked(flow, ask, now, settings, Tracking::Replay)
+}
+
+/// Whether a corrected forecast may replay its project's history first (up to a few hundred
+/// milliseconds) or takes only a record already kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tracking {
+    Replay,
+    KeptOnly,
+}
+
+/// The question asked of one project, and the project's target.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    pub source: &'a str,
+    pub project: &'a str,
+    pub target: Option<NaiveDate>,
+    pub question: Question,
+}
+
+/// What a replay for `question` asks at every origin.
+pub fn asked(question: Question, today: NaiveDate) -> Asked {
+    match question {
+        Question::When { items } => Asked::When { items },
+        Question::HowMany { by } => Asked::HowMany {
+            days: (by - today)
+                .num_days()
+                .clamp(1, i64::from(Settings::HORIZON_DAYS)) as u32,
+        },
+    }
+}
+
+/// The key the track record of `ask` is kept under today.
+pub fn track_key(flow: Flow<'_>, ask: &Ask<'_>, today: NaiveDate) -> (track::Key, Vec<u32>) {
     let history = history_of(flow, today);
+    let key = track::Key::new(
+        ask.source,
+        ask.project,
+        asked(ask.question, today),
+        today,
+        &history,
+    );
+    (key, history)
+}
+
+/// `forecast_of`, with the corrected method's track record replayed or only looked up.
+pub fn forecast_tracked(
+    flow: Flow<'_>,
+    ask: Ask<'_>,
+    now: DateTime<Utc>,
+    settings: &Settings,
+    tracking: Tracking,
+) -> ThroughputForecast {
+    let Ask {
+        source,
+        project,
+        target,
+        question,
+    } = ask;
+    let today = now.date_naive();
+    let (key, history) = track_key(flow, &ask, today);
+    let record = match (settings.method, tracking) {
+        (Method::Corrected, Tracking::Replay) => Some(track::record(&key, &history)),
+        (Method::Corrected, Tracking::KeptOnly) => track::cached(&key),
+        _ => None,
+    };
+    let correcting = settings.method == Method::Corrected && record.is_none();
+    let used = record.as_deref().map_or(LEVELS, TrackRecord::stated_levels);
+    let nearest = settings.method == Method::Corrected;
     // Today is under way: what it delivered so far is a fact, and simulation starts tomorrow.
     let delivered_today = flow.delivered_on(today);
     let sampler = Sampler::new(&history, settings.method);
@@ -215,6 +359,8 @@ pub fn forecast_of(
         beyond_horizon: 0.0,
         horizon_days: settings.horizon_days,
         warnings: Vec::new(),
+        track_record: record.as_deref().cloned(),
+        correcting,
     };
     if sampler.is_empty() {
         out.warnings = warnings;
@@ -225,14 +371,26 @@ pub fn forecast_of(
             let days = sampler.when(items, settings.trials, settings.seed, settings.horizon_days);
             out.statements = LEVELS
                 .iter()
-                .map(|&level| {
-                    let value = within(&days, level).flatten();
+                .zip(used)
+                .map(|(&level, at)| {
+                    let value = within(&days, at).flatten();
                     // Day 1 is tomorrow, so n days are done by today + n.
                     let date = value.map(|d| today + Duration::days(i64::from(d)));
                     Statement { level, value, date }
                 })
                 .collect();
-            let done: Vec<u32> = days.iter().flatten().copied().collect();
+            // The chart, the chance and the share beyond the horizon read the distribution
+            // the statements are made from: the trials seen through the corrected levels.
+            let beyond = settings.horizon_days + 1;
+            let raw: Vec<f64> = days
+                .iter()
+                .map(|d| f64::from(d.unwrap_or(beyond)))
+                .collect();
+            let seen: Vec<u32> = warped(&raw, &used, warp)
+                .into_iter()
+                .map(|d| d as u32)
+                .collect();
+            let done: Vec<u32> = seen.iter().copied().filter(|&d| d < beyond).collect();
             out.beyond_horizon = 1.0 - done.len() as f64 / days.len().max(1) as f64;
             if out.beyond_horizon > 0.0 {
                 warnings.push(format!(
@@ -264,13 +422,23 @@ pub fn forecast_of(
             }
             out.statements = LEVELS
                 .iter()
-                .map(|&level| Statement {
+                .zip(used)
+                .map(|(&level, at)| Statement {
                     level,
-                    value: at_least(&totals, level),
+                    value: if nearest {
+                        at_least_nearest(&totals, at)
+                    } else {
+                        at_least(&totals, at)
+                    },
                     date: None,
                 })
                 .collect();
-            (out.histogram, out.bucket) = histogram(&totals);
+            let raw: Vec<f64> = totals.iter().map(|&t| f64::from(t)).collect();
+            let seen: Vec<u32> = warped(&raw, &used, warp_lower)
+                .into_iter()
+                .map(|t| t as u32)
+                .collect();
+            (out.histogram, out.bucket) = histogram(&seen);
         }
     }
     out.warnings = warnings;
@@ -415,6 +583,59 @@ mod convention_tests {
             &Settings::default(),
         );
         assert!(f.statements.is_empty());
+    }
+
+    /// Months of a trickle between months of bursts: far burstier than any sampler expects.
+    fn bursty(days: i64, open: u64) -> Portfolio {
+        let mut p = steady(0, open, None);
+        let mut rng = crate::rng::Rng::new(11);
+        let mut id = 1;
+        for d in 0..days {
+            let rate = if (d / 50) % 3 == 0 { 4.0 } else { 0.4 };
+            for _ in 0..rng.poisson(rate) {
+                p.tickets.push(Ticket {
+                    status: "Done".into(),
+                    category: StatusCategory::Done,
+                    started: Some(at(d)),
+                    resolved: Some(at(d)),
+                    ..Ticket::stub(id, at(0))
+                });
+                id += 1;
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn a_corrected_forecast_on_a_bursty_history_is_not_stated_at_nominal_levels() {
+        let p = bursty(1000, 40);
+        let now = at(1000);
+        let s = Settings {
+            trials: 2000,
+            ..Settings::default()
+        };
+        let by = now.date_naive() + Duration::days(28);
+        for question in [Question::When { items: 40 }, Question::HowMany { by }] {
+            let at_once = forecast_in(&p, "s", "P", question, now, &s, Tracking::KeptOnly);
+            assert!(at_once.correcting && at_once.track_record.is_none());
+            let f = forecast_in(&p, "s", "P", question, now, &s, Tracking::Replay);
+            assert!(!f.correcting);
+            let record = f.track_record.clone().expect("a track record");
+            assert!(!record.is_short(), "{record:?}");
+            assert_ne!(record.stated_levels(), LEVELS, "{question:?}");
+            assert_ne!(
+                f.statements, at_once.statements,
+                "{question:?}: the corrected levels must change what is said"
+            );
+            // Once replayed, the record is kept: a look-up gives the same forecast.
+            let kept = forecast_in(&p, "s", "P", question, now, &s, Tracking::KeptOnly);
+            assert_eq!(kept, f);
+            // The chart of the corrected distribution still counts every trial.
+            if let Question::HowMany { .. } = question {
+                let total: u32 = f.histogram.iter().map(|(_, n)| n).sum();
+                assert_eq!(total as usize, s.trials);
+            }
+        }
     }
 
     #[test]

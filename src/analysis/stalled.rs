@@ -93,10 +93,12 @@ impl StalledTicket {
 
 pub use crate::domain::dates::format_days;
 
-/// A status name that means the work is waiting on something outside the team.
+/// A status name that means the work is waiting on something outside the team. Waiting has
+/// no category of its own (the store keeps to do, in progress and done), so it is known by
+/// name: "Awaiting Customer", "Wait for Vendor" and "Pending Approval" as much as "Blocked".
 pub fn is_blocked_status(status: &str) -> bool {
     let s = status.to_ascii_lowercase();
-    ["block", "on hold", "waiting", "impeded", "paused"]
+    ["block", "on hold", "wait", "pending", "impeded", "paused"]
         .iter()
         .any(|w| s.contains(w))
 }

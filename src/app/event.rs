@@ -40,6 +40,11 @@ pub enum Event {
         generation: u64,
         result: Arc<ThroughputForecast>,
     },
+    /// The background replays of the portfolio's track records ended; `replayed` of them
+    /// were new (the health shown so far was stated at nominal levels for those).
+    Tracked {
+        replayed: usize,
+    },
     LoadFailed {
         generation: u64,
         error: String,
@@ -121,6 +126,10 @@ pub enum Effect {
     },
     /// Compute a forecast off the UI task.
     Forecast(ForecastJob),
+    /// Replay every project's track record the health reads, off the UI task.
+    Track {
+        portfolio: Arc<Portfolio>,
+    },
     /// Start every source's sync task: asked once, after the first load is shown.
     StartSync,
     /// Build suggestions for what is shown, tagging the answer with this generation.

@@ -9,6 +9,7 @@ use super::text_line::{Accepts, TextLine};
 use crate::keys::{Action, Command};
 
 use super::event::{Effect, ForecastJob};
+use super::loop_state;
 use super::outcome::Outcome;
 use super::state::selected_project;
 use super::state::{Ask, Input, InputKind, State, Tab};
@@ -83,10 +84,31 @@ pub fn start_input(state: &mut State, kind: InputKind) -> Outcome {
     }
 }
 
+/// New track records were replayed: the health shown was judged at nominal levels for
+/// those projects, so the shown portfolio is analysed again (a refresh that reads no
+/// tickets). Kept records make the next round replay nothing, so this ends.
+pub fn on_tracked(state: &mut State, replayed: usize) -> Outcome {
+    if replayed == 0 || !state.loaded {
+        return Outcome::default();
+    }
+    state.load_generation += 1;
+    let generation = state.load_generation;
+    loop_state::request(
+        state,
+        Effect::Refresh {
+            generation,
+            source: String::new(),
+            tickets: Vec::new(),
+        },
+    )
+}
+
+/// Corrected, then calibrated, then classic.
 pub fn toggle_method(state: &mut State) -> Outcome {
     state.forecast.method = match state.forecast.method {
+        Method::Corrected => Method::Calibrated,
         Method::Calibrated => Method::Classic,
-        Method::Classic => Method::Calibrated,
+        Method::Classic => Method::Corrected,
     };
     with_request(
         state,

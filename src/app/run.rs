@@ -19,7 +19,7 @@ use super::load::{self, Loaded, ViewSpec, load_and_analyse};
 use super::state::State;
 use super::update::update;
 use crate::analysis::forecast::Settings as SimSettings;
-use crate::analysis::projection::forecast;
+use crate::analysis::projection::{Tracking, forecast_in, portfolio_tracks};
 use crate::config::Settings;
 use crate::domain::Portfolio;
 use crate::store::Store;
@@ -257,6 +257,7 @@ pub async fn run(settings: Settings, store: Store) -> anyhow::Result<()> {
                             }
                         }
                         Effect::Forecast(job) => spawn_forecast(state.portfolio.clone(), job, tx.clone()),
+                        Effect::Track { portfolio } => spawn_track(portfolio, tx.clone()),
                         Effect::Advise { generation } => {
                             advisor.advise(state.portfolio.clone(), state.analysis.clone(), generation);
                         }
@@ -313,18 +314,40 @@ fn spawn_forecast(portfolio: Arc<Portfolio>, job: ForecastJob, tx: mpsc::Unbound
             method: job.method,
             ..SimSettings::default()
         };
-        let f = forecast(
-            &portfolio,
-            &job.source,
-            &job.project,
-            job.question,
-            Utc::now(),
-            &settings,
-        );
+        let now = Utc::now();
+        let at = |tracking| {
+            forecast_in(
+                &portfolio,
+                &job.source,
+                &job.project,
+                job.question,
+                now,
+                &settings,
+                tracking,
+            )
+        };
+        // A corrected forecast whose replay is not kept yet is shown at once at the nominal
+        // levels (it says so), and again once the replay is done.
+        let first = at(Tracking::KeptOnly);
+        let replay = first.correcting;
         let _ = tx.send(Event::Forecasted {
             generation: job.generation,
-            result: Arc::new(f),
+            result: Arc::new(first),
         });
+        if replay {
+            let _ = tx.send(Event::Forecasted {
+                generation: job.generation,
+                result: Arc::new(at(Tracking::Replay)),
+            });
+        }
+    });
+}
+
+fn spawn_track(portfolio: Arc<Portfolio>, tx: mpsc::UnboundedSender<Event>) {
+    tokio::task::spawn_blocking(move || {
+        let jobs = portfolio_tracks(&portfolio, Utc::now().date_naive());
+        let replayed = crate::analysis::track::fill(jobs);
+        let _ = tx.send(Event::Tracked { replayed });
     });
 }
 

@@ -265,7 +265,7 @@ impl State {
             stalled_filter: None,
             forecast: ForecastView {
                 ask: Ask::Remaining,
-                method: Method::Calibrated,
+                method: Method::Corrected,
                 input: None,
                 generation: 0,
                 result: None,

@@ -23,6 +23,7 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
     match event {
         Event::Key(key) => route::on_key(state, &key),
         Event::Forecasted { generation, result } => forecasts::on_result(state, generation, result),
+        Event::Tracked { replayed } => forecasts::on_tracked(state, replayed),
         Event::Resize => Outcome::redraw(),
         Event::Clock(now) => freshness::on_clock(state, now),
         Event::Mouse { event, size } => mouse::on_mouse(state, event, size),
@@ -91,6 +92,9 @@ pub fn update(state: &mut State, event: Event) -> Outcome {
             }
             detail_views::rebuild(state, views);
             effects.push(suggestions::advise(state));
+            effects.push(Effect::Track {
+                portfolio: state.portfolio.clone(),
+            });
             suggestions::changed(state);
             forecasts::with_request(
                 state,

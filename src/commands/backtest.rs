@@ -1,4 +1,5 @@
-//! `lookout backtest`: rolling-origin calibration check of the forecasts on a CSV history.
+//! `lookout backtest`: rolling-origin calibration check of the forecasts on a CSV history, and
+//! (`--stalls`) of stall detection on the store.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,8 +9,13 @@ use chrono::NaiveDate;
 
 use crate::analysis::backtest::{Plan, Report, Series, run};
 use crate::analysis::forecast::Method;
+use crate::analysis::stall_backtest::{self, Scores, StallPlan, StallReport};
+use crate::analysis::stalled::StallPolicy;
+use crate::config::Settings;
 use crate::domain::dates::parse_instant;
 use crate::domain::is_non_delivery;
+use crate::sources::csv::{Class, Statuses};
+use crate::store::Store;
 use crate::text::{sanitize, sanitize_cow};
 
 /// Rows that could not be used, reported with their line numbers.
@@ -156,6 +162,10 @@ pub fn table(r: &Report) -> String {
         ));
     }
     out.push_str(&format!(
+        "projects within 5 points of 85%: How-Many {} of {}, When {} of {}\n",
+        r.near_nominal_85.how_many, r.projects, r.near_nominal_85.when, r.projects
+    ));
+    out.push_str(&format!(
         "mean relative CRPS: How-Many {:.3}, When {:.3}\n",
         r.mean_relative_crps.how_many, r.mean_relative_crps.when
     ));
@@ -184,6 +194,118 @@ pub fn table(r: &Report) -> String {
             pct(p.coverage.how_many.p95),
             pct(p.coverage.when.p85),
             pct(p.coverage.when.p95)
+        ));
+    }
+    out
+}
+
+/// `lookout backtest --stalls`: the Stalled list replayed at past origins on whatever the store
+/// holds (syncing first if it holds nothing), against the no-change baseline.
+pub async fn stalls(settings: &Settings, store: &Store) -> anyhow::Result<StallReport> {
+    let portfolio = crate::commands::sync::load_or_sync(settings, store).await?;
+    // A status name no ticket holds now is mapped by the CSV sources' `statuses` tables, then
+    // by the defaults, as an import would.
+    let tables: Vec<Statuses> = settings
+        .sources
+        .iter()
+        .filter_map(|s| s.kind.get::<crate::sources::csv::Settings>())
+        .map(|s| s.statuses.clone())
+        .collect();
+    let fallback = move |name: &str| {
+        tables
+            .iter()
+            .find_map(|t| t.class_of(name))
+            .map(Class::category)
+            .unwrap_or_else(|| Statuses::default().category_of(name, false))
+    };
+    let plan = StallPlan::default();
+    let policy = StallPolicy::default();
+    tokio::task::spawn_blocking(move || stall_backtest::run(&portfolio, &fallback, &plan, &policy))
+        .await
+        .context("the stall backtest stopped")
+}
+
+/// The report as JSON, under `stalls`.
+pub fn stalls_json(r: &StallReport) -> anyhow::Result<String> {
+    #[derive(serde::Serialize)]
+    struct Under<'a> {
+        stalls: &'a StallReport,
+    }
+    Ok(crate::text::json::to_string_pretty(&Under { stalls: r })?)
+}
+
+fn share(x: Option<f64>) -> String {
+    x.map_or_else(|| "   -".to_string(), |v| format!("{:>3.0}%", v * 100.0))
+}
+
+fn scores_line(name: &str, s: &Scores) -> String {
+    format!(
+        "  {name:<26} {}  {}  {} ({} of {} flags)\n",
+        share(s.precision_at_10),
+        share(s.precision_at_25),
+        share(s.share_true),
+        s.true_flags,
+        s.flags
+    )
+}
+
+fn lead_text(median: Option<f64>, tickets: usize) -> String {
+    match median {
+        Some(d) if d >= 0.0 => {
+            format!("{d:.0} days before the baseline (median of {tickets} tickets both flagged)")
+        }
+        Some(d) => format!(
+            "{:.0} days after the baseline (median of {tickets} tickets both flagged)",
+            -d
+        ),
+        None => "no ticket flagged by both".to_string(),
+    }
+}
+
+pub fn stalls_table(r: &StallReport) -> String {
+    let mut out = String::new();
+    match (r.first_origin, r.last_origin) {
+        (Some(first), Some(last)) => out.push_str(&format!(
+            "stall detection: {} origins every {} days ({first} to {last}); a flag is true if \
+             the ticket is not done {} days later, or closed without delivering\n",
+            r.origins, r.step_days, r.horizon_days
+        )),
+        _ => {
+            out.push_str(
+                "stall detection: no origin to test; the store needs more history (90 days of \
+                 warm-up and 28 days of outcome)\n",
+            );
+            return out;
+        }
+    }
+    out.push_str("  whole portfolio             P@10  P@25  true of all flags\n");
+    out.push_str(&scores_line("lookout", &r.lookout));
+    out.push_str(&scores_line("no change for 14 days", &r.baseline));
+    out.push_str(&format!(
+        "  base rate: {} of {} tickets in progress at the origins were true stalls\n",
+        share(r.base_rate).trim(),
+        r.in_progress
+    ));
+    out.push_str(&format!(
+        "  lookout flagged {}\n",
+        lead_text(r.lead_days_median, r.lead_tickets)
+    ));
+    out.push_str(
+        "per project (lookout P@10 P@25 true; baseline P@10 P@25 true; base rate; lead days)\n",
+    );
+    for p in &r.per_project {
+        out.push_str(&format!(
+            "  {:<12} {} {} {};  {} {} {};  {};  {}\n",
+            sanitize(&p.project),
+            share(p.lookout.precision_at_10),
+            share(p.lookout.precision_at_25),
+            share(p.lookout.share_true),
+            share(p.baseline.precision_at_10),
+            share(p.baseline.precision_at_25),
+            share(p.baseline.share_true),
+            share(p.base_rate),
+            p.lead_days_median
+                .map_or_else(|| "-".to_string(), |d| format!("{d:.0}"))
         ));
     }
     out

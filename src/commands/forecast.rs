@@ -142,6 +142,9 @@ pub fn table(f: &ThroughputForecast) -> String {
             }
         }
     }
+    if let Some(r) = &f.track_record {
+        out.push_str(&format!("track record: {}\n", r.line(usize::MAX)));
+    }
     for w in &f.warnings {
         out.push_str(&format!("warning: {w}\n"));
     }

@@ -57,6 +57,12 @@ pub async fn build(settings: &Settings, store: &Store, opts: &Options) -> anyhow
     let opts = opts.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<Report> {
         let now = opts.now.unwrap_or_else(Utc::now);
+        // Every project's track record first, on every core: the health and the forecasts
+        // below are then stated at the corrected levels.
+        crate::analysis::track::fill(crate::analysis::projection::portfolio_tracks(
+            &portfolio,
+            now.date_naive(),
+        ));
         let analysis = analyse(&portfolio, &reader.snapshots()?, now, &policy);
         let ledger = Ledger::new(&reader);
         let candidates = rules::suggest(&portfolio, &analysis, &portfolio.members, now);

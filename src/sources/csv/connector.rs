@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{CsvSource, FIELDS, Mapping};
+use super::{Class, CsvSource, FIELDS, Mapping, Statuses};
 use crate::config::{ConfigError, Entry, SourceKind};
 use crate::sources::Source;
 use crate::sources::connector::{Build, ConnectorSettings};
@@ -11,7 +11,7 @@ use crate::sources::registry::Connector;
 
 pub const CONNECTOR: Connector = Connector {
     kind: "csv",
-    keys: &["path", "preset", "columns"],
+    keys: &["path", "preset", "columns", "transitions", "statuses"],
     default_interval: std::time::Duration::from_secs(300),
     read,
 };
@@ -21,6 +21,10 @@ pub struct Settings {
     /// The file, relative paths resolved against the config file's folder.
     pub path: PathBuf,
     pub mapping: Mapping,
+    /// The transitions file (`key,at,field,from,to`), resolved as `path` is.
+    pub transitions: Option<PathBuf>,
+    /// Status names to categories, before the defaults.
+    pub statuses: Statuses,
 }
 
 fn read(entry: &Entry<'_>) -> Result<SourceKind, ConfigError> {
@@ -74,17 +78,42 @@ fn read(entry: &Entry<'_>) -> Result<SourceKind, ConfigError> {
             ),
         ));
     }
-    // A relative path is relative to the config file, so the config works from anywhere.
-    let raw = Path::new(path.get_ref());
-    let resolved = if raw.is_relative() {
+    let statuses = match entry.get::<BTreeMap<String, String>>("statuses")? {
+        None => Statuses::default(),
+        Some(table) => {
+            let mut entries = Vec::new();
+            for (name, word) in table.get_ref() {
+                let class = Class::parse(word).ok_or_else(|| {
+                    entry.err(
+                        table.span(),
+                        format!(
+                            "status {name:?}: {word:?} is not a category; use one of: {}",
+                            Class::WORDS.join(", ")
+                        ),
+                    )
+                })?;
+                entries.push((name.as_str(), class));
+            }
+            Statuses::new(entries)
+        }
+    };
+    let transitions = entry.string("transitions")?;
+    Ok(SourceKind::new(Settings {
+        path: beside_config(entry, path.get_ref()),
+        mapping,
+        transitions: transitions.map(|t| beside_config(entry, t.get_ref())),
+        statuses,
+    }))
+}
+
+/// A relative path is relative to the config file, so the config works from anywhere.
+fn beside_config(entry: &Entry<'_>, path: &str) -> PathBuf {
+    let raw = Path::new(path);
+    if raw.is_relative() {
         entry.config_dir().join(raw)
     } else {
         raw.to_path_buf()
-    };
-    Ok(SourceKind::new(Settings {
-        path: resolved,
-        mapping,
-    }))
+    }
 }
 
 impl ConnectorSettings for Settings {
@@ -93,15 +122,23 @@ impl ConnectorSettings for Settings {
     }
 
     fn describe(&self) -> String {
-        format!("csv, {}", self.path.display())
+        match &self.transitions {
+            Some(t) => format!(
+                "csv, {} with transitions {}",
+                self.path.display(),
+                t.display()
+            ),
+            None => format!("csv, {}", self.path.display()),
+        }
     }
 
     fn build(&self, at: &Build<'_>) -> Box<dyn Source> {
-        Box::new(CsvSource::new(
-            at.name,
-            self.path.clone(),
-            self.mapping.clone(),
-        ))
+        let mut source = CsvSource::new(at.name, self.path.clone(), self.mapping.clone())
+            .with_statuses(self.statuses.clone());
+        if let Some(t) = &self.transitions {
+            source = source.with_transitions(t.clone());
+        }
+        Box::new(source)
     }
 
     fn is_file(&self) -> bool {

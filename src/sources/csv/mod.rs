@@ -10,15 +10,22 @@
 //! cursor saying where the next starts, as the tracker connectors do: memory follows the batch,
 //! not the file (sled keeps every node copy of a transaction until it ends, so larger batches
 //! cost far more than their rows). Must never hold more than one batch of tickets.
+//!
+//! An optional transitions file (`transitions`) brings each ticket's history of status,
+//! assignee and priority changes (see `history`); status names map to categories through the
+//! source's `statuses` table and the defaults (see `statuses`). The cursor stamps both files, so
+//! a change to either is imported and an unchanged pair is not read again.
 
 mod batch;
 mod connector;
 mod cursor;
 mod header;
+mod history;
 mod mapping;
 mod pass;
 mod row;
 mod rows;
+mod statuses;
 
 use std::path::PathBuf;
 
@@ -27,11 +34,13 @@ use futures::future::BoxFuture;
 
 pub use connector::{CONNECTOR, Settings};
 pub use mapping::{FIELDS, Mapping, REQUIRED};
+pub use statuses::{Class, Statuses};
 
 use super::{Source, SourceError};
 use crate::domain::ChangeSet;
 use batch::Batch;
 use cursor::Standing;
+use history::History;
 use pass::Pass;
 use rows::{Rows, Until};
 
@@ -42,6 +51,9 @@ pub struct CsvSource {
     name: String,
     path: PathBuf,
     mapping: Mapping,
+    /// The transitions file, if any.
+    transitions: Option<PathBuf>,
+    statuses: Statuses,
     /// The pass in progress between batches of one sync.
     pass: Option<Pass>,
 }
@@ -52,8 +64,32 @@ impl CsvSource {
             name: name.to_string(),
             path,
             mapping,
+            transitions: None,
+            statuses: Statuses::default(),
             pass: None,
         }
+    }
+
+    /// Reads each ticket's history from `path` too (`key,at,field,from,to`).
+    pub fn with_transitions(mut self, path: PathBuf) -> CsvSource {
+        self.transitions = Some(path);
+        self
+    }
+
+    /// Maps status names through `statuses` before the defaults.
+    pub fn with_statuses(mut self, statuses: Statuses) -> CsvSource {
+        self.statuses = statuses;
+        self
+    }
+
+    /// Both files' stamps: a change to either reads them again.
+    fn stamp(&self) -> Result<String, SourceError> {
+        let mut stamp = cursor::stamp(&self.path)?;
+        if let Some(t) = &self.transitions {
+            stamp.push_str(" + ");
+            stamp.push_str(&cursor::stamp(t)?);
+        }
+        Ok(stamp)
     }
 
     /// The next batch of the file after `cursor`; blocking, so the async side runs it on a
@@ -64,7 +100,7 @@ impl CsvSource {
         cursor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<ChangeSet, SourceError> {
-        let stamp = cursor::stamp(&self.path)?;
+        let stamp = self.stamp()?;
         let mut changes = ChangeSet::new(self.name.clone());
         let resume = match cursor::standing(cursor, &stamp) {
             Standing::Done => {
@@ -85,7 +121,11 @@ impl CsvSource {
             Some(p) if p.stamp == stamp && p.next == resume => p,
             // A sync resumed after a restart: what the earlier batches taught is read again.
             _ => {
-                let mut p = Pass::new(stamp.clone());
+                let history = match &self.transitions {
+                    Some(path) => Some(History::read(path)?),
+                    None => None,
+                };
+                let mut p = Pass::new(stamp.clone(), history);
                 if let Some(at) = resume {
                     rows.read(&mut p, None, Until::Byte(at.byte))?;
                 }
@@ -103,7 +143,15 @@ impl CsvSource {
         changes.whole_histories = true;
         if ended {
             changes.sweep = pass.sweep(now);
-            changes.standing_warnings = Some(pass.warnings(&self.path));
+            let mut warnings = pass.warnings(&self.path);
+            warnings.extend(self.statuses.waiting_unrecognised().into_iter().map(|name| {
+                crate::text::sanitize(&format!(
+                    "statuses: {name:?} is mapped to waiting, but the Stalled tab knows waiting \
+                     by name (block, hold, wait, pending, impeded, paused): it is judged as work \
+                     in progress"
+                ))
+            }));
+            changes.standing_warnings = Some(warnings);
             changes.cursor = Some(cursor::done(&stamp));
         } else {
             let next = rows.position();
@@ -134,6 +182,7 @@ impl CsvSource {
             columns,
             path: &self.path,
             source: &self.name,
+            statuses: &self.statuses,
         })
     }
 }
@@ -153,6 +202,8 @@ impl Source for CsvSource {
             name: self.name.clone(),
             path: self.path.clone(),
             mapping: self.mapping.clone(),
+            transitions: self.transitions.clone(),
+            statuses: self.statuses.clone(),
             pass: self.pass.take(),
         };
         Box::pin(async move {

@@ -11,6 +11,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::cursor::Resume;
+use super::history::History;
 use crate::domain::{Member, Project, Sweep, Ticket};
 // Warnings quote cells and reach terminals and logs: one line each, nothing a terminal would
 // act on.
@@ -34,6 +35,11 @@ pub struct Pass {
     listed: Vec<String>,
     /// The first row not in UTF-8, and how many there are.
     not_utf8: Option<(u64, usize)>,
+    /// The transitions file, when the source has one: each ticket takes its changes.
+    pub history: Option<History>,
+    /// Status names neither the `statuses` table nor the defaults know, and how often each
+    /// came up (tickets' statuses and the history's moves).
+    unmapped: BTreeMap<String, usize>,
 }
 
 /// What a ticket changed in the pass, so its batch carries what is new.
@@ -43,8 +49,10 @@ pub struct Seen {
 }
 
 impl Pass {
-    pub fn new(stamp: String) -> Pass {
+    pub fn new(stamp: String, history: Option<History>) -> Pass {
         Pass {
+            history,
+            unmapped: BTreeMap::new(),
             stamp,
             next: None,
             present: Vec::new(),
@@ -64,6 +72,11 @@ impl Pass {
                 path.display()
             )));
         }
+    }
+
+    /// A status name no table knows, counted as in progress.
+    pub fn unmapped(&mut self, name: &str) {
+        *self.unmapped.entry(name.to_string()).or_default() += 1;
     }
 
     /// A row not in UTF-8, read with replacement characters rather than lost.
@@ -120,8 +133,9 @@ impl Pass {
         }
     }
 
-    /// The skipped rows of the whole file, for the store to keep.
-    pub fn warnings(&self, path: &Path) -> Vec<String> {
+    /// The skipped rows of the whole file (and of its transitions file), and the status
+    /// names no table maps, for the store to keep.
+    pub fn warnings(&mut self, path: &Path) -> Vec<String> {
         let mut out = self.listed.clone();
         if self.skipped > self.listed.len() {
             let more = self.skipped - self.listed.len();
@@ -134,6 +148,16 @@ impl Pass {
             out.push(sanitize(&format!(
                 "{}:{line}: {rows} rows are not UTF-8, read with \u{fffd} for what could not be \
                  decoded; save the file as UTF-8",
+                path.display()
+            )));
+        }
+        if let Some(history) = &mut self.history {
+            out.extend(history.warnings());
+        }
+        for (name, count) in &self.unmapped {
+            out.push(sanitize(&format!(
+                "{}: status {name:?} ({count} times) is in no `statuses` table and no default: \
+                 counted as in progress; map it to to do, in progress, waiting or done",
                 path.display()
             )));
         }

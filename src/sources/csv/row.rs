@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::statuses::Statuses;
 use crate::domain::dates::parse_instant;
 use crate::domain::{Field, Priority, StatusCategory, Ticket, Transition};
 
@@ -43,42 +44,12 @@ pub fn priority_of(name: &str) -> Priority {
     }
 }
 
-pub fn category_of(status: &str, resolved: bool) -> StatusCategory {
-    let s = status.trim().to_ascii_lowercase();
-    if resolved
-        || [
-            "done",
-            "closed",
-            "resolved",
-            "fixed",
-            "complete",
-            "completed",
-        ]
-        .contains(&s.as_str())
-    {
-        StatusCategory::Done
-    } else if [
-        "to do",
-        "todo",
-        "open",
-        "new",
-        "backlog",
-        "reopened",
-        "selected for development",
-    ]
-    .contains(&s.as_str())
-    {
-        StatusCategory::Todo
-    } else {
-        StatusCategory::InProgress
-    }
-}
-
 /// The row as a ticket, or why it cannot be one.
 pub fn ticket_of(
     source: &str,
     record: &csv::StringRecord,
     c: &Columns,
+    statuses: &Statuses,
 ) -> Result<(Ticket, Vec<Transition>), String> {
     let get = |i: Option<usize>| {
         i.and_then(|i| record.get(i))
@@ -103,7 +74,7 @@ pub fn ticket_of(
     let status = get(c.status)
         .unwrap_or(if resolved.is_some() { "Done" } else { "To Do" })
         .to_string();
-    let category = category_of(&status, resolved.is_some());
+    let category = statuses.category_of(&status, resolved.is_some());
     let resolved = resolved.filter(|_| category == StatusCategory::Done);
     let updated = date(c.updated, "updated")?
         .or(resolved)
@@ -177,13 +148,14 @@ mod tests {
 
     #[test]
     fn names_map_to_categories_and_priorities() {
-        assert_eq!(category_of("Closed", false), StatusCategory::Done);
-        assert_eq!(category_of("Reopened", false), StatusCategory::Todo);
+        let s = Statuses::default();
+        assert_eq!(s.category_of("Closed", false), StatusCategory::Done);
+        assert_eq!(s.category_of("Reopened", false), StatusCategory::Todo);
         assert_eq!(
-            category_of("Code Review", false),
+            s.category_of("Code Review", false),
             StatusCategory::InProgress
         );
-        assert_eq!(category_of("Anything", true), StatusCategory::Done);
+        assert_eq!(s.category_of("Anything", true), StatusCategory::Done);
         assert_eq!(priority_of("Blocker"), Priority::Highest);
         assert_eq!(priority_of("Major"), Priority::High);
         assert_eq!(priority_of("Trivial"), Priority::Lowest);

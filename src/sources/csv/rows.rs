@@ -10,8 +10,10 @@ use std::path::Path;
 use super::SourceError;
 use super::batch::Batch;
 use super::cursor::Resume;
+use super::history;
 use super::pass::Pass;
 use super::row::{self, Columns, ticket_of};
+use super::statuses::Statuses;
 
 /// An open file positioned after its header, with its columns resolved.
 pub struct Rows<'a> {
@@ -19,6 +21,7 @@ pub struct Rows<'a> {
     pub columns: Columns,
     pub path: &'a Path,
     pub source: &'a str,
+    pub statuses: &'a Statuses,
 }
 
 /// Where the reader stops: after `rows` rows, or at the first row at or past `byte`.
@@ -98,16 +101,46 @@ impl Rows<'_> {
             {
                 pass.present(row::id_of(key));
             }
-            match ticket_of(self.source, &record, &self.columns) {
-                Ok((ticket, transitions)) => match batch.as_deref_mut() {
-                    Some(batch) => batch.push(pass, ticket, transitions),
-                    None => {
-                        pass.saw(&ticket);
+            match ticket_of(self.source, &record, &self.columns, self.statuses) {
+                Ok((mut ticket, mut transitions)) => {
+                    self.with_history(pass, &mut ticket, &mut transitions);
+                    match batch.as_deref_mut() {
+                        Some(batch) => batch.push(pass, ticket, transitions),
+                        None => {
+                            pass.saw(&ticket);
+                        }
                     }
-                },
+                }
                 Err(why) => pass.skip(self.path, line, &why),
             }
             bytes = record.into_byte_record();
+        }
+    }
+
+    /// Puts the ticket's rows of the transitions file on it, counting status names no table
+    /// knows (its current one included). A replay after a restart takes them too, so they
+    /// are not reported as rows without a ticket.
+    fn with_history(
+        &self,
+        pass: &mut Pass,
+        ticket: &mut crate::domain::Ticket,
+        transitions: &mut Vec<crate::domain::Transition>,
+    ) {
+        let changes = pass
+            .history
+            .as_mut()
+            .map(|h| h.take(ticket.id))
+            .unwrap_or_default();
+        let mut unmapped: Vec<String> = Vec::new();
+        let mut seen = |name: &str| {
+            if self.statuses.class_of(name).is_none() {
+                unmapped.push(name.to_string());
+            }
+        };
+        seen(&ticket.status);
+        history::apply(ticket, transitions, changes, self.statuses, &mut seen);
+        for name in unmapped {
+            pass.unmapped(&name);
         }
     }
 }

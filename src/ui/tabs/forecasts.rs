@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
 
 use crate::analysis::projection::{Question, ThroughputForecast};
+use crate::analysis::track::shortest_fit;
 use crate::app::forecasts::asked;
 use crate::app::{Ask, InputKind, State, selected_project};
 use crate::keys::Action;
@@ -97,7 +98,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         frame.render_widget(Paragraph::new(lines), inner);
         return;
     };
-    lines.extend(statement_lines(f, theme));
+    lines.extend(statement_lines(f, usize::from(inner.width), theme));
     let text_height = (lines.len() as u16).min(inner.height);
     let [text, chart] =
         Layout::vertical([Constraint::Length(text_height), Constraint::Min(0)]).areas(inner);
@@ -107,7 +108,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
 }
 
-fn statement_lines<'a>(f: &ThroughputForecast, theme: &Theme) -> Vec<Line<'a>> {
+fn statement_lines<'a>(f: &ThroughputForecast, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     for s in &f.statements {
         let text = match (f.question, s.value, s.date) {
@@ -123,6 +124,7 @@ fn statement_lines<'a>(f: &ThroughputForecast, theme: &Theme) -> Vec<Line<'a>> {
             Span::raw(text),
         ]));
     }
+    lines.extend(track_line(f, width, theme));
     if let (Some(target), Some(chance)) = (f.target, f.chance_by_target) {
         let style = if chance < 0.5 {
             theme.flag()
@@ -142,6 +144,31 @@ fn statement_lines<'a>(f: &ThroughputForecast, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::from(Span::styled(format!("! {w}"), theme.warn())));
     }
     lines
+}
+
+/// How this project's past statements fared, for the corrected method: what lets a team
+/// trust the number (or see that it cannot yet).
+fn track_line<'a>(f: &ThroughputForecast, width: usize, theme: &Theme) -> Option<Line<'a>> {
+    if f.correcting {
+        return Some(Line::from(Span::styled(
+            shortest_fit(
+                vec![
+                    "correcting from the track record... (stated at nominal levels until then)"
+                        .to_string(),
+                    "correcting from the track record...".to_string(),
+                ],
+                width,
+            ),
+            theme.dim(),
+        )));
+    }
+    let record = f.track_record.as_ref()?;
+    let style = if record.is_short() {
+        theme.warn()
+    } else {
+        theme.dim()
+    };
+    Some(Line::from(Span::styled(record.line(width), style)))
 }
 
 fn draw_histogram(frame: &mut Frame, area: Rect, f: &ThroughputForecast, theme: &Theme) {

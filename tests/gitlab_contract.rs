@@ -547,53 +547,6 @@ async fn a_deleted_issue_is_noticed_by_the_sweep() {
 }
 
 #[tokio::test]
-async fn state_events_are_read_only_for_reopened_issues() {
-    let mut issues = generate(9, 1, start());
-    let t = issues[0].created;
-    issues[0].states = vec![
-        (100, t + chrono::Duration::minutes(5), "closed"),
-        (101, t + chrono::Duration::minutes(9), "reopened"),
-    ];
-    let gl = FakeGitLab::start(&["grp/app"], issues);
-    let mut s = settings(&gl.url);
-    s.status_scope = None;
-    s.priority_scope = None;
-    let got = sync(&mut source(s), None).await;
-    let mut asked: Vec<String> = gl
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.ends_with("/resource_state_events"))
-        .map(|r| r.path.replace("/api/v4/projects/100/issues/", ""))
-        .collect();
-    asked.sort();
-    assert_eq!(
-        asked,
-        ["1/resource_state_events", "9/resource_state_events"],
-        "issues never reopened: none when open, their closed_at when closed"
-    );
-    let closed_once: Vec<_> = got.transitions.iter().filter(|x| x.ticket == 3).collect();
-    assert_eq!(closed_once.len(), 1);
-    assert_eq!(Some(closed_once[0].at), issues_closed_at(&gl, 3));
-    let events = gl
-        .requests()
-        .into_iter()
-        .find(|r| r.path.ends_with("/events"))
-        .expect("the project's reopen events");
-    assert_eq!(events.param("action"), ["reopened"]);
-    assert_eq!(
-        got.transitions.iter().filter(|x| x.ticket == 1).count(),
-        2,
-        "closed and reopened"
-    );
-    assert!(
-        !gl.requests()
-            .iter()
-            .any(|r| r.path.ends_with("resource_label_events")),
-        "no label scope, no label events"
-    );
-}
-
-#[tokio::test]
 async fn an_issue_edited_while_the_list_is_read_arrives_as_its_later_version() {
     // 250 issues: three pages. Issue 5 (on the first page) is edited as the second list
     // request arrives, so it is met again at the end of the walk.

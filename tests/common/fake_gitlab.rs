@@ -217,22 +217,26 @@ fn route(s: &mut State, r: &Request) -> Reply {
         ("GET", ["issues"]) => list_issues(s, r, &[p]),
         ("GET", ["members", "all"]) => paged(r, members(s), s.totals),
         ("GET", ["events"]) => {
-            // Only what lookout asks: issues reopened, after a date (exclusive).
+            // Only what lookout asks: issues reopened or closed, after a date (exclusive).
+            // A project event is written a moment after the issue's own state event, and
+            // has an id of its own, as on a real GitLab.
             let after = r
                 .param("after")
                 .first()
                 .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            let action = r.param("action").join("");
             let mut all: Vec<(DateTime<Utc>, Value)> = Vec::new();
-            if r.param("target_type") == ["issue"] && r.param("action") == ["reopened"] {
+            if r.param("target_type") == ["issue"] && (action == "reopened" || action == "closed") {
                 for i in s.issues.iter().filter(|i| i.project == p) {
                     for (id, at, state) in &i.states {
-                        if *state == "reopened" && after.is_none_or(|d| at.date_naive() > d) {
+                        let at = *at + Duration::milliseconds(3);
+                        if *state == action && after.is_none_or(|d| at.date_naive() > d) {
                             all.push((
-                                *at,
-                                json!({ "id": id, "project_id": s.projects[p].0,
-                                "action_name": "reopened", "target_id": i.id,
+                                at,
+                                json!({ "id": 1_000_000_000 + id, "project_id": s.projects[p].0,
+                                "action_name": action, "target_id": i.id,
                                 "target_iid": i.iid, "target_type": "Issue",
-                                "author_id": 5, "created_at": stamp(*at) }),
+                                "author_id": 5, "created_at": stamp(at) }),
                             ));
                         }
                     }

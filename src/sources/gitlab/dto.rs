@@ -176,11 +176,15 @@ pub struct StateEvent {
     pub state: String,
 }
 
-/// A project event (`/projects/:id/events`): here, an issue reopened.
+/// A project event (`/projects/:id/events`): here, an issue reopened or closed.
 #[derive(Debug, Deserialize)]
 pub struct ProjectEvent {
     #[serde(default)]
+    pub id: Option<u64>,
+    #[serde(default)]
     pub target_id: Option<u64>,
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Deserialize)]

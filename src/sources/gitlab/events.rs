@@ -2,16 +2,13 @@
 //! where a label scope is configured, their label events, one list per issue each.
 //!
 //! Most issues were never reopened, and their state history needs no request: an open one
-//! has none, a closed one was closed once, at its `closed_at`. So state events are read only
-//! for the issues the projects' event lists (`/projects/:id/events?action=reopened`, a page
-//! per hundred reopens, once a sync) name as reopened, and for closed issues without a
-//! `closed_at` (very old ones); that spares a request per issue for all the others. When
-//! an event list cannot be read, every issue's state events are. GitLab.com prunes project
-//! events after three years: an issue reopened before then shows only its last close.
+//! has none, a closed one was closed once, at its `closed_at`. A reopened one's comes from
+//! the projects' event lists where they hold all of it (see `state_log`), else from its own
+//! `resource_state_events`, as does a closed issue without a `closed_at` (very old ones).
+//! When an event list cannot be read, every issue's state events are. GitLab.com prunes
+//! project events after three years: an issue reopened before then shows only its last
+//! close.
 
-use std::collections::HashSet;
-
-use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
 
 use super::map::{Event, Mapped};
@@ -72,38 +69,6 @@ impl GitLabSource {
         (!path.is_empty()).then(|| path.to_string())
     }
 
-    /// The ids of the issues of the catalog's projects reopened after `from` (ever, when
-    /// `None`); an event list that cannot be read leaves its issues' state events to be read
-    /// one by one.
-    pub(super) async fn reopened(
-        &self,
-        from: Option<DateTime<Utc>>,
-    ) -> Result<Option<HashSet<u64>>, SourceError> {
-        let mut ids = HashSet::new();
-        let mut query = vec![
-            ("target_type", "issue".to_string()),
-            ("action", "reopened".to_string()),
-        ];
-        // `after` takes a date and is exclusive: a day earlier covers the whole window.
-        if let Some(f) = from {
-            let day = (f - chrono::Duration::days(1)).date_naive();
-            query.push(("after", day.format("%Y-%m-%d").to_string()));
-        }
-        let mut projects: Vec<u64> = self.catalog.paths.keys().copied().collect();
-        projects.sort_unstable();
-        for p in projects {
-            let found: Vec<Result<dto::ProjectEvent, Unreadable>> =
-                self.all(&format!("/projects/{p}/events"), &query).await?;
-            for e in found {
-                match e {
-                    Ok(e) => ids.extend(e.target_id),
-                    Err(_) => return Ok(None),
-                }
-            }
-        }
-        Ok(Some(ids))
-    }
-
     /// An issue's state events; `None` when it was deleted since it was listed.
     async fn state_events(
         &self,
@@ -129,13 +94,22 @@ impl GitLabSource {
                 u.reason
             )
         };
-        let reopened = self.reopened.as_ref().is_none_or(|r| r.contains(&issue.id))
-            || self
-                .reopened_asked
-                .is_none_or(|asked| issue.updated_at >= asked);
+        let log = self.state_log.as_ref();
+        // Changed since the lists were read: perhaps reopened after.
+        let reopened = log.is_none_or(|l| l.reopened(issue.id) || issue.updated_at >= l.asked());
         let mut events = Vec::new();
         let states = match issue.closed_at {
-            _ if reopened => self.state_events(&base).await?,
+            _ if reopened => match log.and_then(|l| l.history_of(issue)) {
+                Some(changes) => {
+                    events.extend(
+                        changes
+                            .into_iter()
+                            .map(|(at, id, closed)| (at, id, Event::State { closed })),
+                    );
+                    Some(Vec::new())
+                }
+                None => self.state_events(&base).await?,
+            },
             // Closed once and never reopened: its one close is when it closed.
             Some(at) if issue.closed() => {
                 events.push((at, 0, Event::State { closed: true }));

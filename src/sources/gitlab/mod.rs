@@ -18,10 +18,11 @@ mod events;
 mod limits;
 mod listing;
 mod map;
+mod state_log;
 mod trial;
 mod write;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU32;
 use std::time::Duration;
@@ -159,11 +160,10 @@ pub struct GitLabSource {
     sweeps: SweepClock,
     /// Between the batches of one sync, the cursor handed out: the catalog is read once.
     continuing: Option<String>,
-    /// The issues reopened since the sync's window began, read once a sync (see `events`);
-    /// `None` when the event lists could not say, and every issue's state events are read.
-    reopened: Option<HashSet<u64>>,
-    /// When that list was asked for: an issue changed since may have been reopened after.
-    reopened_asked: Option<DateTime<Utc>>,
+    /// The reopens and closes since the sync's window began, read once a sync (see
+    /// `events`); `None` when the event lists could not say, and every issue's state
+    /// events are read.
+    state_log: Option<state_log::StateLog>,
 }
 
 impl GitLabSource {
@@ -177,8 +177,7 @@ impl GitLabSource {
             http: Http::new(policy),
             catalog: Catalog::default(),
             continuing: None,
-            reopened: None,
-            reopened_asked: None,
+            state_log: None,
         }
     }
 
@@ -275,6 +274,11 @@ impl GitLabSource {
         let overlap = chrono::Duration::seconds(OVERLAP_SECS);
         let mut state = Cursor::parse(cursor.as_deref());
         let mut changes = ChangeSet::new(self.name.clone());
+        // Each issue is sent with all of its history, read anew. Its times differ by
+        // milliseconds between where they are read from (`closed_at`, the project event
+        // lists, the issue's own state events), so adding to the stored history would
+        // keep one change twice.
+        changes.whole_histories = true;
         let continuing = self.continuing.take().is_some_and(|c| cursor == Some(c));
         if !continuing || self.catalog.is_empty() {
             let (projects, members) = self.refresh_catalog(&mut changes.warnings).await?;
@@ -289,8 +293,8 @@ impl GitLabSource {
                 .min()
                 .flatten();
             // A minute's slack for the server's clock against this one.
-            self.reopened_asked = Some(now - chrono::Duration::minutes(1));
-            self.reopened = self.reopened(from).await?;
+            let asked = now - chrono::Duration::minutes(1);
+            self.state_log = self.state_log(from, asked).await?;
         }
         let targets = self.targets();
         let full_read = targets.iter().all(|t| {

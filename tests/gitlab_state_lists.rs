@@ -1,0 +1,192 @@
+//! Where a GitLab issue's state history comes from: nothing for one never reopened (its
+//! `closed_at` says it all), the projects' reopen and close lists for a reopened one opened
+//! inside the lists' reach, and the issue's own `resource_state_events` when the lists
+//! cannot say all of it.
+
+#[path = "common/fake_gitlab.rs"]
+mod fake_gitlab;
+#[path = "common/routed.rs"]
+mod routed;
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use fake_gitlab::{FakeGitLab, generate};
+use lookout::domain::{ChangeSet, Field, Transition};
+use lookout::sources::Source;
+use lookout::sources::gitlab::{Auth, GitLabSource, Settings};
+use lookout::sources::http::Policy;
+use routed::Reply;
+use serde_json::json;
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+fn source(url: &str) -> GitLabSource {
+    let settings = Settings {
+        url: url.to_string(),
+        token_env: "CARGO_PKG_NAME".into(),
+        auth: Auth::PrivateToken,
+        projects: vec!["grp/app".into()],
+        groups: vec![],
+        status_scope: None,
+        priority_scope: None,
+        status_categories: vec![],
+        not_delivered: vec![],
+        sweep_every: Duration::from_secs(3600),
+    };
+    GitLabSource::new("gl", settings, Policy::default())
+}
+
+/// A sync to its end, batch after batch.
+async fn sync(src: &mut GitLabSource, cursor: Option<String>) -> ChangeSet {
+    let mut cursor = cursor;
+    let mut all = ChangeSet::new("gl");
+    loop {
+        let batch = src.fetch(cursor.clone(), Utc::now()).await.expect("sync");
+        cursor = batch.cursor.clone();
+        all.tickets.extend(batch.tickets);
+        all.transitions.extend(batch.transitions);
+        all.whole_histories = batch.whole_histories;
+        all.cursor = cursor.clone();
+        if !batch.more {
+            return all;
+        }
+    }
+}
+
+/// The issues whose own state events were asked for, by iid.
+fn state_reads(gl: &FakeGitLab) -> Vec<String> {
+    let mut asked: Vec<String> = gl
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/resource_state_events"))
+        .map(|r| r.path.replace("/api/v4/projects/100/issues/", ""))
+        .collect();
+    asked.sort();
+    asked
+}
+
+fn moves(got: &ChangeSet, ticket: u64) -> Vec<(DateTime<Utc>, &str)> {
+    got.transitions
+        .iter()
+        .filter(|t: &&Transition| t.ticket == ticket && t.field == Field::Status)
+        .map(|t| (t.at, t.to.as_deref().unwrap_or("")))
+        .collect()
+}
+
+#[tokio::test]
+async fn reopened_issues_take_their_history_from_the_project_event_lists() {
+    let mut issues = generate(9, 1, start());
+    let t = issues[0].created;
+    issues[0].states = vec![
+        (100, t + chrono::Duration::minutes(5), "closed"),
+        (101, t + chrono::Duration::minutes(9), "reopened"),
+    ];
+    let gl = FakeGitLab::start(&["grp/app"], issues);
+    let got = sync(&mut source(&gl.url), None).await;
+    assert!(
+        state_reads(&gl).is_empty(),
+        "no issue's own state events: {:?}",
+        state_reads(&gl)
+    );
+    let actions: Vec<String> = gl
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/events"))
+        .map(|r| r.param("action").join(","))
+        .collect();
+    assert_eq!(actions, ["reopened", "closed"]);
+    // The lists' times (the fake writes a project event 3 ms after the state event).
+    let ms = chrono::Duration::milliseconds(3);
+    assert_eq!(
+        moves(&got, 1),
+        [
+            (t + chrono::Duration::minutes(5) + ms, "Closed"),
+            (t + chrono::Duration::minutes(9) + ms, "Open")
+        ]
+    );
+    assert_eq!(
+        moves(&got, 9).iter().map(|m| m.1).collect::<Vec<_>>(),
+        ["Closed", "Open", "Closed"]
+    );
+    let closed_at = gl.with(|s| s.issues[2].closed_at).expect("issue 3 closed");
+    assert_eq!(moves(&got, 3), [(closed_at, "Closed")], "closed once");
+    assert!(moves(&got, 2).is_empty(), "open, never closed");
+    assert!(
+        got.whole_histories,
+        "each issue comes with all of its history"
+    );
+}
+
+#[tokio::test]
+async fn an_issue_opened_before_the_window_reads_its_own_state_events() {
+    let gl = FakeGitLab::start(&["grp/app"], generate(9, 1, start()));
+    let mut src = source(&gl.url);
+    let first = sync(&mut src, None).await;
+    // Issue 3, closed in January, is reopened and closed again today: the lists since the
+    // window began do not hold its first close's reopen history from before.
+    let now = Utc::now();
+    gl.with(|s| {
+        let i = &mut s.issues[2];
+        i.states
+            .push((500, now - chrono::Duration::minutes(10), "reopened"));
+        i.states
+            .push((501, now - chrono::Duration::minutes(5), "closed"));
+        i.closed_at = Some(now - chrono::Duration::minutes(5));
+        i.updated = now - chrono::Duration::minutes(5);
+    });
+    let before = gl.requests().len();
+    let second = sync(&mut src, first.cursor).await;
+    let asked: Vec<String> = gl.requests()[before..]
+        .iter()
+        .filter(|r| r.path.ends_with("/resource_state_events"))
+        .map(|r| r.path.replace("/api/v4/projects/100/issues/", ""))
+        .collect();
+    assert_eq!(asked, ["3/resource_state_events"]);
+    assert_eq!(
+        moves(&second, 3).iter().map(|m| m.1).collect::<Vec<_>>(),
+        ["Closed", "Open", "Closed"]
+    );
+}
+
+#[tokio::test]
+async fn lists_that_lag_the_issue_leave_it_to_its_own_state_events() {
+    // Issue 1 was closed, reopened and closed again; the close list has not caught up with
+    // the last close, so the lists end open while the issue is closed.
+    let mut issues = generate(3, 1, start());
+    let t = issues[0].created;
+    let at = |m| t + chrono::Duration::minutes(m);
+    issues[0].states = vec![
+        (100, at(5), "closed"),
+        (101, at(9), "reopened"),
+        (102, at(20), "closed"),
+    ];
+    issues[0].closed = true;
+    issues[0].closed_at = Some(at(20));
+    let gl = FakeGitLab::start(&["grp/app"], issues);
+    let stamp = |t| fake_gitlab::stamp(t);
+    let event = |id: u64, action: &str, when| {
+        json!({ "id": id, "project_id": 100, "action_name": action, "target_id": 1,
+                "target_iid": 1, "target_type": "Issue", "created_at": stamp(when) })
+    };
+    gl.with(|s| {
+        s.script.push_back((
+            "/events".into(),
+            Reply::json(&json!([event(2001, "reopened", at(9))])),
+        ));
+        s.script.push_back((
+            "/events".into(),
+            Reply::json(&json!([event(2000, "closed", at(5))])),
+        ));
+    });
+    let got = sync(&mut source(&gl.url), None).await;
+    assert_eq!(state_reads(&gl), ["1/resource_state_events"]);
+    assert_eq!(
+        moves(&got, 1),
+        [(at(5), "Closed"), (at(9), "Open"), (at(20), "Closed")]
+    );
+}

@@ -136,6 +136,7 @@ fn main() {
         loaded.transitions.len(),
         report.changed
     );
+    println!("requests: {} reads", source.reads());
     println!(
         "wall {wall:.2} s; lookout's own CPU {own:.2} s (target 3 s); the server's CPU \
          {server_cpu:.2} s; peak resident {peak:.0} MB (target 300 MB)"

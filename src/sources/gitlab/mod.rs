@@ -24,7 +24,7 @@ mod write;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -164,6 +164,9 @@ pub struct GitLabSource {
     /// `events`); `None` when the event lists could not say, and every issue's state
     /// events are read.
     state_log: Option<state_log::StateLog>,
+    reads: AtomicU64,
+    /// This sync (all of its batches) lists every issue: it stands for a sweep.
+    full_read: bool,
 }
 
 impl GitLabSource {
@@ -178,6 +181,8 @@ impl GitLabSource {
             catalog: Catalog::default(),
             continuing: None,
             state_log: None,
+            reads: AtomicU64::new(0),
+            full_read: false,
         }
     }
 
@@ -233,7 +238,13 @@ impl GitLabSource {
     }
 
     async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Body, SourceError> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
         self.call(reqwest::Method::GET, path, query, None).await
+    }
+
+    /// How many reads this source has asked its server for (the benchmark reports it).
+    pub fn reads(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(
@@ -297,12 +308,16 @@ impl GitLabSource {
             self.state_log = self.state_log(from, asked).await?;
         }
         let targets = self.targets();
-        let full_read = targets.iter().all(|t| {
-            state
-                .targets
-                .get(&key(t))
-                .is_none_or(|w| w.from(overlap).is_none())
-        });
+        // Decided by the sync's first batch: a first sync's later batches have windows.
+        if !continuing {
+            self.full_read = targets.iter().all(|t| {
+                state
+                    .targets
+                    .get(&key(t))
+                    .is_none_or(|w| w.from(overlap).is_none())
+            });
+        }
+        let full_read = self.full_read;
         let mut skipped = Vec::new();
         let mut fresh: Vec<(String, dto::Issue)> = Vec::new();
         for target in &targets {

@@ -10,7 +10,7 @@ mod routed;
 
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use fake_gitlab::{FakeGitLab, generate};
 use lookout::domain::{ChangeSet, Field, Transition};
 use lookout::sources::Source;
@@ -19,10 +19,11 @@ use lookout::sources::http::Policy;
 use routed::Reply;
 use serde_json::json;
 
+/// Two months ago, in whole seconds: well inside the three years GitLab keeps project
+/// events.
 fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
-        .single()
-        .expect("valid")
+    let at = Utc::now() - chrono::Duration::days(60);
+    DateTime::from_timestamp(at.timestamp(), 0).expect("valid")
 }
 
 fn source(url: &str) -> GitLabSource {
@@ -50,7 +51,6 @@ async fn sync(src: &mut GitLabSource, cursor: Option<String>) -> ChangeSet {
         cursor = batch.cursor.clone();
         all.tickets.extend(batch.tickets);
         all.transitions.extend(batch.transitions);
-        all.whole_histories = batch.whole_histories;
         all.cursor = cursor.clone();
         if !batch.more {
             return all;
@@ -116,10 +116,6 @@ async fn reopened_issues_take_their_history_from_the_project_event_lists() {
     let closed_at = gl.with(|s| s.issues[2].closed_at).expect("issue 3 closed");
     assert_eq!(moves(&got, 3), [(closed_at, "Closed")], "closed once");
     assert!(moves(&got, 2).is_empty(), "open, never closed");
-    assert!(
-        got.whole_histories,
-        "each issue comes with all of its history"
-    );
 }
 
 #[tokio::test]
@@ -127,8 +123,8 @@ async fn an_issue_opened_before_the_window_reads_its_own_state_events() {
     let gl = FakeGitLab::start(&["grp/app"], generate(9, 1, start()));
     let mut src = source(&gl.url);
     let first = sync(&mut src, None).await;
-    // Issue 3, closed in January, is reopened and closed again today: the lists since the
-    // window began do not hold its first close's reopen history from before.
+    // Issue 3, closed two months ago, is reopened and closed again today: it was opened
+    // before the window began, so the lists since then need not hold all of its history.
     let now = Utc::now();
     gl.with(|s| {
         let i = &mut s.issues[2];
@@ -189,4 +185,42 @@ async fn lists_that_lag_the_issue_leave_it_to_its_own_state_events() {
         moves(&got, 1),
         [(at(5), "Closed"), (at(9), "Open"), (at(20), "Closed")]
     );
+}
+
+#[tokio::test]
+async fn an_old_reopened_issue_edited_later_keeps_its_stored_history() {
+    // Issue 9 was closed, reopened and closed again two months ago; today only its title
+    // changes. The second sync sends it with its one `closed_at` close, which must add
+    // nothing to, and take nothing from, the history the first sync stored.
+    let gl = FakeGitLab::start(&["grp/app"], generate(9, 1, start()));
+    // Issue 1 changed an hour ago, so the next window (and the event lists it asks for)
+    // begins long after issue 9's reopen: the lists do not name it.
+    gl.with(|s| s.issues[0].updated = Utc::now() - chrono::Duration::hours(1));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = lookout::store::Store::open(dir.path()).expect("store");
+    let mut src = source(&gl.url);
+    let first = src.fetch(None, Utc::now()).await.expect("first sync");
+    store.write(&first).expect("write");
+    gl.with(|s| {
+        let i = &mut s.issues[8];
+        i.title = "Renamed".into();
+        i.updated = Utc::now() - chrono::Duration::minutes(5);
+    });
+    let second = src
+        .fetch(first.cursor.clone(), Utc::now())
+        .await
+        .expect("second");
+    assert!(
+        second.tickets.iter().any(|t| t.id == 9),
+        "issue 9 sent again"
+    );
+    store.write(&second).expect("write");
+    let stored = store.load().expect("load");
+    let nine: Vec<&str> = stored
+        .transitions
+        .iter()
+        .filter(|t| t.ticket == 9 && t.field == Field::Status)
+        .map(|t| t.to.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(nine, ["Closed", "Open", "Closed"]);
 }

@@ -97,8 +97,11 @@ impl TicketRecord {
                 to: t.to.as_deref().map(str::to_string),
             };
             // Two different changes of one field can share an instant (automation, a quick
-            // double move); only an identical change is a re-read duplicate.
-            if !self.history.contains(&change) {
+            // double move); only the same change is a re-read duplicate. A tracker may give
+            // one change two times a few milliseconds apart (GitLab's `closed_at`, its
+            // project events and its state events are written one after another), so the
+            // same change within a second is the same.
+            if !self.history.iter().any(|held| held.same_as(&change)) {
                 self.history.push(change);
                 added = true;
             }
@@ -110,7 +113,18 @@ impl TicketRecord {
     }
 }
 
+/// How far apart two reads of one change may be timed.
+const SAME_WITHIN_MS: i64 = 1000;
+
 impl Change {
+    /// The same change, read twice: same field, from and to, within a second.
+    fn same_as(&self, other: &Change) -> bool {
+        self.field == other.field
+            && self.from == other.from
+            && self.to == other.to
+            && (self.at - other.at).abs() < SAME_WITHIN_MS
+    }
+
     pub fn into_transition(
         self,
         source: &Arc<str>,
@@ -137,6 +151,30 @@ fn instant(millis: i64) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_change_read_twice_a_few_milliseconds_apart_is_kept_once() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 5, 4, 3, 2, 1)
+            .single()
+            .expect("date");
+        let change = |ms: i64, to: &str| Transition {
+            source: "gl".into(),
+            ticket: 7,
+            at: at + chrono::Duration::milliseconds(ms),
+            field: Field::Status,
+            from: Some("Open".into()),
+            to: Some(to.into()),
+        };
+        let mut record = TicketRecord::default();
+        record.merge(&[change(0, "Closed")]);
+        // The same close from another list; a real second close a minute later.
+        record.merge(&[change(3, "Closed"), change(60_000, "Closed")]);
+        assert_eq!(record.history.len(), 2, "{:?}", record.history);
+        // Another move at the same instant is another change.
+        record.merge(&[change(3, "Review")]);
+        assert_eq!(record.history.len(), 3);
+    }
 
     #[test]
     fn a_borrowed_record_encodes_as_the_owned_one() {

@@ -95,8 +95,10 @@ impl GitLabSource {
             )
         };
         let log = self.state_log.as_ref();
-        // Changed since the lists were read: perhaps reopened after.
-        let reopened = log.is_none_or(|l| l.reopened(issue.id) || issue.updated_at >= l.asked());
+        // Changed since the lists were read: perhaps reopened after. An issue of a project
+        // outside the catalog (named by its reference) is in no list that was read.
+        let reopened = log.is_none_or(|l| l.reopened(issue.id) || issue.updated_at >= l.asked())
+            || !self.catalog.paths.contains_key(&issue.project_id);
         let mut events = Vec::new();
         let states = match issue.closed_at {
             _ if reopened => match log.and_then(|l| l.history_of(issue)) {

@@ -285,11 +285,6 @@ impl GitLabSource {
         let overlap = chrono::Duration::seconds(OVERLAP_SECS);
         let mut state = Cursor::parse(cursor.as_deref());
         let mut changes = ChangeSet::new(self.name.clone());
-        // Each issue is sent with all of its history, read anew. Its times differ by
-        // milliseconds between where they are read from (`closed_at`, the project event
-        // lists, the issue's own state events), so adding to the stored history would
-        // keep one change twice.
-        changes.whole_histories = true;
         let continuing = self.continuing.take().is_some_and(|c| cursor == Some(c));
         if !continuing || self.catalog.is_empty() {
             let (projects, members) = self.refresh_catalog(&mut changes.warnings).await?;

@@ -11,7 +11,9 @@
 //! lists reach back to its opening: not for one opened before the sync's window (its older
 //! events are not asked for), nor before GitLab's pruning of events older than three years,
 //! nor for one changed since the lists were read; and only when the lists end in the state
-//! the issue is in.
+//! the issue is in. An issue moved in from another project keeps its opening time while its
+//! events there stay with the old issue: a close and reopen before the move is missing from
+//! these lists (and, when it was not reopened after the move, from the reopen list too).
 
 use std::collections::{HashMap, HashSet};
 
@@ -86,9 +88,10 @@ impl GitLabSource {
             ..StateLog::default()
         };
         let mut query = vec![("target_type", "issue".to_string())];
-        // `after` takes a date and is exclusive: a day earlier covers the whole window.
+        // `after` takes a date, is exclusive, and GitLab ends that day in its own time zone
+        // (UTC-12 to UTC+14): two days earlier covers the whole window anywhere.
         if let Some(f) = from {
-            let day = (f - Duration::days(1)).date_naive();
+            let day = (f - Duration::days(2)).date_naive();
             query.push(("after", day.format("%Y-%m-%d").to_string()));
         }
         let mut projects: Vec<u64> = self.catalog.paths.keys().copied().collect();

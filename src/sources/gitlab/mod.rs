@@ -23,6 +23,7 @@ mod trial;
 mod write;
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
@@ -262,17 +263,34 @@ impl GitLabSource {
         query: &[(&str, String)],
     ) -> Result<Vec<Result<T, Unreadable>>, SourceError> {
         let mut out = Vec::new();
+        self.pages(path, query, |items| {
+            out.extend(items);
+            ControlFlow::Continue(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// The pages of a list, in order, each handed to `each` until it breaks or the list
+    /// ends (`x-next-page` empty).
+    async fn pages<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        mut each: impl FnMut(Vec<Result<T, Unreadable>>) -> ControlFlow<()>,
+    ) -> Result<(), SourceError> {
         let mut page = 1u64;
         loop {
             let mut q = query.to_vec();
             q.push(("per_page", PAGE.to_string()));
             q.push(("page", page.to_string()));
             let body = self.get(path, &q).await?;
-            let items = Lenient::<T>::from_body(&body)?;
-            out.extend(items.0);
+            if each(Lenient::<T>::from_body(&body)?.0).is_break() {
+                return Ok(());
+            }
             match next_page(&body) {
                 Some(n) if n > page => page = n,
-                _ => return Ok(out),
+                _ => return Ok(()),
             }
         }
     }

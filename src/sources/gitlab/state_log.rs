@@ -16,12 +16,12 @@
 //! these lists (and, when it was not reopened after the move, from the reopen list too).
 
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{GitLabSource, PAGE, dto, next_page};
+use super::{GitLabSource, dto};
 use crate::sources::SourceError;
-use crate::sources::lenient::Lenient;
 
 /// GitLab deletes project events older than three years; a week's margin for the job's
 /// schedule.
@@ -41,8 +41,6 @@ pub struct StateLog {
     reach: DateTime<Utc>,
     /// When the lists were read: later events are not in them.
     asked: DateTime<Utc>,
-    /// Close list pages read (for the benchmark's request count).
-    pub close_pages: usize,
 }
 
 impl StateLog {
@@ -123,21 +121,24 @@ impl GitLabSource {
                 }
             }
         }
+        let mut close_pages = 0;
+        let mut unreadable = false;
+        let mut closes = query.clone();
+        closes.push(("action", "closed".to_string()));
         for &p in &projects {
-            if waiting.is_empty() {
+            // Past here, the issues still waiting cost fewer requests of their own than the
+            // pages it could take to finish them.
+            if waiting.is_empty() || close_pages >= waiting.len() {
                 break;
             }
-            let mut closes = query.clone();
-            closes.push(("action", "closed".to_string()));
-            closes.push(("per_page", PAGE.to_string()));
-            let mut page = 1u64;
-            loop {
-                let mut q = closes.clone();
-                q.push(("page", page.to_string()));
-                let body = self.get(&format!("/projects/{p}/events"), &q).await?;
-                log.close_pages += 1;
-                for e in Lenient::<dto::ProjectEvent>::from_body(&body)?.0 {
-                    let Ok(e) = e else { return Ok(None) };
+            let path = format!("/projects/{p}/events");
+            self.pages::<dto::ProjectEvent>(&path, &closes, |page| {
+                close_pages += 1;
+                for e in page {
+                    let Ok(e) = e else {
+                        unreadable = true;
+                        return ControlFlow::Break(());
+                    };
                     let Some(issue) = e.target_id else { continue };
                     let Some(changes) = log.by_issue.get_mut(&issue) else {
                         continue;
@@ -155,18 +156,15 @@ impl GitLabSource {
                         log.whole.insert(issue);
                     }
                 }
-                // Past here, the issues still waiting cost fewer requests of their own than
-                // the pages it could take to finish them.
-                if waiting.is_empty() || log.close_pages >= waiting.len() {
-                    break;
+                if waiting.is_empty() || close_pages >= waiting.len() {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
                 }
-                match next_page(&body) {
-                    Some(n) if n > page => page = n,
-                    _ => break,
-                }
-            }
-            if log.close_pages >= waiting.len() {
-                break;
+            })
+            .await?;
+            if unreadable {
+                return Ok(None);
             }
         }
         log.whole.retain(|i| !spoiled.contains(i));

@@ -232,19 +232,31 @@ impl IssueNode {
             .collect();
         let users: Vec<dto::User> = self
             .assignees
-            .map(|a| a.all().map(|l| dto::User { login: l.login }).collect())
+            .map(|a| {
+                a.all()
+                    .map(|l| dto::User {
+                        login: l.login.into(),
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         let issue = dto::Issue {
             id: self.database_id,
             number: self.number,
             title: self.title,
-            state: self.state.to_ascii_lowercase(),
-            state_reason: self.state_reason.map(|r| r.to_ascii_lowercase()),
+            state: self.state.to_ascii_lowercase().into(),
+            state_reason: self.state_reason.map(|r| r.to_ascii_lowercase().into()),
             assignee: users.first().cloned(),
             assignees: users,
             labels: self
                 .labels
-                .map(|l| l.all().map(|n| dto::Label { name: n.name }).collect())
+                .map(|l| {
+                    l.all()
+                        .map(|n| dto::Label {
+                            name: n.name.into(),
+                        })
+                        .collect()
+                })
                 .unwrap_or_default(),
             created_at: self.created_at,
             updated_at: self.updated_at,

@@ -3,10 +3,14 @@
 //! Ids and numbers are read from a number or a numeric string, and names from a string or a
 //! number: proxies and GitHub Enterprise versions have been seen to differ from the docs, and
 //! such a difference is not worth a skipped issue.
+//!
+//! States, logins, label names and event kinds are short: held inline (`CompactString`), a
+//! first sync of 100,000 issues and their events makes about a million fewer allocations.
 
 use std::fmt;
 
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, Visitor};
 
@@ -20,10 +24,10 @@ pub struct Issue {
     pub title: String,
     /// `open` or `closed`.
     #[serde(deserialize_with = "text")]
-    pub state: String,
+    pub state: CompactString,
     /// `completed`, `not_planned`, `duplicate` or `reopened`; absent on older servers.
     #[serde(default, deserialize_with = "optional_text")]
-    pub state_reason: Option<String>,
+    pub state_reason: Option<CompactString>,
     #[serde(default)]
     pub assignee: Option<User>,
     #[serde(default)]
@@ -62,13 +66,13 @@ pub struct Kind {
 #[derive(Debug, Clone, Deserialize)]
 pub struct User {
     #[serde(deserialize_with = "text")]
-    pub login: String,
+    pub login: CompactString,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Label {
     #[serde(deserialize_with = "text")]
-    pub name: String,
+    pub name: CompactString,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,7 +82,7 @@ pub struct Event {
     #[serde(default, deserialize_with = "optional_number")]
     pub id: Option<u64>,
     #[serde(deserialize_with = "text")]
-    pub event: String,
+    pub event: CompactString,
     pub created_at: DateTime<Utc>,
     #[serde(default)]
     pub assignee: Option<User>,
@@ -141,52 +145,57 @@ impl<'de> Deserialize<'de> for IdOrText {
     }
 }
 
-struct Text;
+/// Text as `S`, from a string or a number.
+struct Text<S>(std::marker::PhantomData<S>);
 
-impl Visitor<'_> for Text {
-    type Value = String;
+impl<S: for<'a> From<&'a str> + From<String>> Visitor<'_> for Text<S> {
+    type Value = S;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a string")
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_string())
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<S, E> {
+        Ok(S::from(v))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-        Ok(v)
+    fn visit_string<E: de::Error>(self, v: String) -> Result<S, E> {
+        Ok(S::from(v))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-        Ok(v.to_string())
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<S, E> {
+        Ok(S::from(v.to_string()))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-        Ok(v.to_string())
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<S, E> {
+        Ok(S::from(v.to_string()))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
-        Ok(v.to_string())
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<S, E> {
+        Ok(S::from(v.to_string()))
     }
 }
 
-fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    d.deserialize_any(Text)
+fn text<'de, D: Deserializer<'de>, S: for<'a> From<&'a str> + From<String>>(
+    d: D,
+) -> Result<S, D::Error> {
+    d.deserialize_any(Text(std::marker::PhantomData))
 }
 
-fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<String>;
+fn optional_text<'de, D: Deserializer<'de>, S: for<'a> From<&'a str> + From<String>>(
+    d: D,
+) -> Result<Option<S>, D::Error> {
+    struct V<S>(std::marker::PhantomData<S>);
+    impl<'de, S: for<'a> From<&'a str> + From<String>> Visitor<'de> for V<S> {
+        type Value = Option<S>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a string or null")
         }
-        fn visit_none<E: de::Error>(self) -> Result<Option<String>, E> {
+        fn visit_none<E: de::Error>(self) -> Result<Option<S>, E> {
             Ok(None)
         }
-        fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
+        fn visit_unit<E: de::Error>(self) -> Result<Option<S>, E> {
             Ok(None)
         }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-            d.deserialize_any(Text).map(Some)
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<S>, D::Error> {
+            d.deserialize_any(Text(std::marker::PhantomData)).map(Some)
         }
     }
-    d.deserialize_option(V)
+    d.deserialize_option(V(std::marker::PhantomData))
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@
 //! ends with the same history either way.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -31,7 +30,7 @@ pub struct RepoHistory {
     /// When GitHub answered the first page: later events are not in the read.
     as_of: DateTime<Utc>,
     /// Issue (or pull request) number to its replayed events, oldest first.
-    by_issue: HashMap<u64, Arc<[dto::Event]>>,
+    by_issue: HashMap<u64, Vec<dto::Event>>,
 }
 
 impl RepoHistory {
@@ -50,14 +49,14 @@ impl RepoHistory {
     }
 
     /// The issue's events, oldest first, when this read holds all of them.
-    pub fn events_of(&self, issue: &dto::Issue) -> Option<Arc<[dto::Event]>> {
+    pub fn events_of(&self, issue: &dto::Issue) -> Option<&[dto::Event]> {
         let settled = issue.updated_at + Duration::seconds(OVERLAP_SECS) < self.as_of;
-        (Self::would_cover(self.reach, issue) && settled).then(|| {
-            self.by_issue
-                .get(&issue.number)
-                .cloned()
-                .unwrap_or_else(|| Arc::from([]))
-        })
+        (Self::would_cover(self.reach, issue) && settled).then(|| self.listed(issue.number))
+    }
+
+    /// The events this read holds for issue `number`, oldest first (whole or not).
+    pub fn listed(&self, number: u64) -> &[dto::Event] {
+        self.by_issue.get(&number).map_or(&[][..], Vec::as_slice)
     }
 }
 
@@ -86,15 +85,18 @@ impl GithubSource {
                     .map_or(now, |d| d.with_timezone(&Utc))
             });
             next = self.next_page(&body)?;
-            let items = match Listing::<dto::Event>::from_body(&body)? {
-                Listing::Items(items) => items,
-                Listing::NotAList(instead) => {
-                    return Err(SourceError::Invalid(format!(
-                        "{url}: GitHub answered {instead} where a list of events belongs"
-                    )));
-                }
+            let (good, bad) = match serde_json::from_slice::<Vec<dto::Event>>(body.bytes()) {
+                // Nearly every page reads whole: one pass, no per-record copies.
+                Ok(all) => (all, Vec::new()),
+                Err(_) => match Listing::<dto::Event>::from_body(&body)? {
+                    Listing::Items(items) => items.split(),
+                    Listing::NotAList(instead) => {
+                        return Err(SourceError::Invalid(format!(
+                            "{url}: GitHub answered {instead} where a list of events belongs"
+                        )));
+                    }
+                },
             };
-            let (good, bad) = items.split();
             odd.extend(bad.into_iter().map(|u| {
                 format!(
                     "an event of {repo} skipped: {} (its issue may miss a step of its history)",
@@ -122,13 +124,9 @@ impl GithubSource {
         }
         // Newest first as listed; GitHub's per-issue list, which the replay expects, is
         // oldest first (same-second events included).
-        let by_issue = by_issue
-            .into_iter()
-            .map(|(number, mut events)| {
-                events.reverse();
-                (number, Arc::from(events))
-            })
-            .collect();
+        for events in by_issue.values_mut() {
+            events.reverse();
+        }
         warn_each(odd, NAMED_SKIPS, warnings);
         Ok(RepoHistory {
             reach: since,

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 
 use super::dto;
 use super::labels::LabelRules;
-use crate::domain::{Field, Priority, StatusCategory, Ticket, Transition};
+use crate::domain::{Field, Interner, Priority, StatusCategory, Ticket, Transition};
 
 pub const OPEN: &str = "Open";
 pub const IN_PROGRESS: &str = "In progress";
@@ -68,14 +68,13 @@ struct Replay<'e> {
     assignees: Vec<&'e str>,
 }
 
-impl Replay<'_> {
-    fn status(&self, rules: &LabelRules) -> (String, StatusCategory) {
-        let (name, category) = status(rules, self.open, &self.labels, !self.assignees.is_empty());
-        (name.to_string(), category)
+impl<'e> Replay<'e> {
+    fn status(&self, rules: &LabelRules) -> (&'e str, StatusCategory) {
+        status(rules, self.open, &self.labels, !self.assignees.is_empty())
     }
 
-    fn priority(&self, rules: &LabelRules) -> Option<String> {
-        rules.priority(&self.labels).map(|(_, l)| l.to_string())
+    fn priority(&self, rules: &LabelRules) -> Option<&'e str> {
+        rules.priority(&self.labels).map(|(_, l)| l)
     }
 }
 
@@ -83,12 +82,16 @@ fn login(u: &Option<dto::User>) -> Option<&str> {
     u.as_ref().map(|u| u.login.as_str())
 }
 
+/// The ticket and its history. `strings` shares the names transitions hold (statuses,
+/// logins, labels) across a sync's issues: a first sync stores 180,000 changes and more
+/// that name a handful of values.
 pub fn issue(
     source: &Arc<str>,
     repo: &str,
     rules: &LabelRules,
-    i: dto::Issue,
+    mut i: dto::Issue,
     events: &[dto::Event],
+    strings: &mut Interner,
 ) -> Mapped {
     let mut transitions = Vec::new();
     let mut replay = Replay {
@@ -98,11 +101,13 @@ pub fn issue(
     };
     let mut started = None;
     let (mut was, _) = replay.status(rules);
-    let mut owner: Option<String> = None;
-    let mut priority: Option<String> = None;
-    let mut order: Vec<&dto::Event> = events.iter().collect();
+    let mut owner: Option<&str> = None;
+    let mut priority: Option<&str> = None;
     // GitHub lists events oldest first; a stable sort keeps same-second events in its order.
-    order.sort_by_key(|e| e.created_at);
+    let mut order: Vec<&dto::Event> = events.iter().collect();
+    if !order.is_sorted_by_key(|e| e.created_at) {
+        order.sort_by_key(|e| e.created_at);
+    }
     for e in order {
         match e.event.as_str() {
             "closed" => replay.open = false,
@@ -125,14 +130,14 @@ pub fn issue(
             }
             _ => continue,
         }
-        let mut moved = |field: Field, from: Option<String>, to: Option<String>| {
+        let mut moved = |field: Field, from: Option<&str>, to: Option<&str>| {
             transitions.push(Transition {
                 source: source.clone(),
                 ticket: i.id,
                 at: e.created_at,
                 field,
-                from: from.map(Arc::from),
-                to: to.map(Arc::from),
+                from: from.map(|s| strings.get(s)),
+                to: to.map(|s| strings.get(s)),
             });
         };
         let (now, category) = replay.status(rules);
@@ -140,27 +145,27 @@ pub fn issue(
             if started.is_none() && category != StatusCategory::Todo {
                 started = Some(e.created_at);
             }
-            moved(Field::Status, Some(was.clone()), Some(now.clone()));
+            moved(Field::Status, Some(was), Some(now));
             was = now;
         }
-        let first = replay.assignees.first().map(|a| a.to_string());
+        let first = replay.assignees.first().copied();
         if first != owner {
-            moved(Field::Assignee, owner.clone(), first.clone());
+            moved(Field::Assignee, owner, first);
             owner = first;
         }
         let level = replay.priority(rules);
         if level != priority {
-            moved(Field::Priority, priority.clone(), level.clone());
+            moved(Field::Priority, priority, level);
             priority = level;
         }
     }
 
+    let url = i.html_url.take().filter(|u| !u.is_empty());
     let labels: Vec<&str> = i.labels.iter().map(|l| l.name.as_str()).collect();
     let open = i.state != "closed";
     let assignee = i.first_assignee();
     let (status, category) = status(rules, open, &labels, assignee.is_some());
     let resolved: Option<DateTime<Utc>> = (!open).then(|| i.closed_at.unwrap_or(i.updated_at));
-    let url = i.html_url.clone().unwrap_or_default();
     let mut ticket = Ticket {
         source: (**source).into(),
         id: i.id,
@@ -187,7 +192,7 @@ pub fn issue(
         } else {
             resolution(i.state_reason.as_deref()).map(Into::into)
         },
-        url: (!url.is_empty()).then_some(url),
+        url,
         title: i.title,
     };
     ticket.keep_work_in_order();
@@ -244,6 +249,7 @@ mod tests {
             &rules,
             closed_issue("completed"),
             &events,
+            &mut Interner::default(),
         );
         let t = &m.ticket;
         assert_eq!(t.key, "acme/app#7");
@@ -287,6 +293,7 @@ mod tests {
             &LabelRules::default(),
             closed_issue("not_planned"),
             &[],
+            &mut Interner::default(),
         );
         assert_eq!(m.ticket.resolution.as_deref(), Some("Not planned"));
         assert!(!m.ticket.delivered());

@@ -28,6 +28,7 @@ mod project;
 mod trial;
 mod write;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,7 +43,7 @@ use serde_json::value::RawValue;
 use super::http::{Body, Http, HttpError, Policy, Repeat};
 use super::lenient::{Listing, field_at_fault, warn_each};
 use super::{Budget, Facts, Source, SourceError, SweepClock, TrackerAction, Trial, Window};
-use crate::domain::{ChangeSet, Member, Project, Sweep};
+use crate::domain::{ChangeSet, Interner, Member, Project, Sweep};
 
 pub use connector::CONNECTOR;
 pub use labels::LabelRules;
@@ -437,6 +438,7 @@ impl GithubSource {
             .and_then(|c| serde_json::from_str(c).ok())
             .unwrap_or_default();
         let mut changes = ChangeSet::new(self.name.clone());
+        let mut strings = Interner::default();
         let nothing_stored = self.settings.repos.iter().all(|r| {
             cur.repos
                 .get(r)
@@ -556,7 +558,7 @@ impl GithubSource {
                 .iter()
                 .map(|i| match wide.and_then(|h| h.events_of(i)) {
                     _ if untouched(i) => History::Opening,
-                    Some(events) => History::Read(events),
+                    Some(_) => History::Read(i.number),
                     None => History::Ask(i.number),
                 })
                 .collect();
@@ -566,15 +568,18 @@ impl GithubSource {
                 .count();
             let this = &*self;
             let repo_ref = repo.as_str();
-            let histories: Vec<(Arc<[dto::Event]>, Vec<String>)> = futures::stream::iter(plans)
+            let histories: Vec<(Cow<'_, [dto::Event]>, Vec<String>)> = futures::stream::iter(plans)
                 .map(|plan| async move {
                     match plan {
                         History::Ask(n) => {
                             let (events, warnings) = this.events(repo_ref, n).await?;
-                            Ok::<_, SourceError>((Arc::from(events), warnings))
+                            Ok::<_, SourceError>((Cow::Owned(events), warnings))
                         }
-                        History::Read(events) => Ok((events, Vec::new())),
-                        History::Opening => Ok((Arc::from([]), Vec::new())),
+                        History::Read(n) => {
+                            let events = wide.map_or(&[][..], |h| h.listed(n));
+                            Ok((Cow::Borrowed(events), Vec::new()))
+                        }
+                        History::Opening => Ok((Cow::Borrowed(&[][..]), Vec::new())),
                     }
                 })
                 .buffered(CONCURRENCY)
@@ -585,8 +590,14 @@ impl GithubSource {
                 skipped.extend(warnings);
                 window.add(issue.id, issue.updated_at);
                 let number = issue.number;
-                let mut mapped =
-                    map::issue(&self.source, &repo, &self.settings.labels, issue, &events);
+                let mut mapped = map::issue(
+                    &self.source,
+                    &repo,
+                    &self.settings.labels,
+                    issue,
+                    &events,
+                    &mut strings,
+                );
                 if let (Some(board), Some((entry, _))) = (
                     &self.settings.project,
                     self.board.as_ref().and_then(|b| b.get(&repo, number)),
@@ -717,6 +728,7 @@ impl GithubSource {
             })
             .collect();
         moved.sort_by_key(|(_, (_, issue))| issue.id);
+        let mut strings = Interner::default();
         for ((repo, _), (entry, issue)) in moved {
             let mut mapped = map::issue(
                 &self.source,
@@ -724,6 +736,7 @@ impl GithubSource {
                 &self.settings.labels,
                 issue.clone(),
                 &[],
+                &mut strings,
             );
             project::overlay(board, entry, &self.source, &mut mapped);
             changes.tickets.push(mapped.ticket);
@@ -736,8 +749,8 @@ impl GithubSource {
 enum History {
     /// Untouched since it was opened: its fields say it all.
     Opening,
-    /// From the repository-wide read (shared with it: a batch may list the issue again).
-    Read(Arc<[dto::Event]>),
+    /// From the repository-wide read (kept for the sync: a batch may list the issue again).
+    Read(u64),
     /// Its own events request, by number.
     Ask(u64),
 }

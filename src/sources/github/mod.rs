@@ -339,7 +339,7 @@ impl GithubSource {
                 source: self.name.as_str().into(),
                 project: repo.as_str().into(),
                 login: u.login.as_str().into(),
-                display_name: u.login.into(),
+                display_name: u.login,
             }));
         }
         self.known = true;

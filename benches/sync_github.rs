@@ -11,6 +11,10 @@ mod fake_github;
 #[path = "../tests/common/routed.rs"]
 mod routed;
 
+#[path = "common/cpu.rs"]
+mod cpu;
+use cpu::{cpu_of, usage};
+
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 
@@ -34,34 +38,6 @@ fn serve() {
     loop {
         std::thread::sleep(Duration::from_secs(3600));
     }
-}
-
-/// User + system CPU seconds of a process, from /proc.
-fn cpu_of(pid: &str) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are the 14th and 15th fields; `after` starts at the 3rd. 100 Hz.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// (user + system CPU seconds, peak resident MB) of this process, from /proc.
-fn usage() -> (f64, f64) {
-    let cpu = cpu_of("self");
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let peak = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        .unwrap_or(0.0)
-        / 1024.0;
-    (cpu, peak)
 }
 
 fn main() {
@@ -122,6 +98,7 @@ fn main() {
         .expect("sync");
     let wall = began.elapsed().as_secs_f64();
     let (cpu1, peak) = usage();
+    let threads = cpu::by_thread_line();
     let server_cpu = cpu_of(&server) - server0;
     let asked = source.asked();
 
@@ -161,4 +138,5 @@ fn main() {
          the server's CPU {server_cpu:.2} s; peak resident {peak:.0} MB",
         100.0 * own / wall
     );
+    println!("{threads}");
 }

@@ -91,6 +91,7 @@ fn main() {
         .expect("runtime");
     let server = child.id().to_string();
     let server0 = cpu_of(&server);
+    let threads0 = cpu::cpu_by_thread();
     let (cpu0, _) = usage();
     let began = Instant::now();
     let report = runtime
@@ -98,7 +99,7 @@ fn main() {
         .expect("sync");
     let wall = began.elapsed().as_secs_f64();
     let (cpu1, peak) = usage();
-    let threads = cpu::by_thread_line();
+    let threads = cpu::by_thread_line(&threads0);
     let server_cpu = cpu_of(&server) - server0;
     let asked = source.asked();
 

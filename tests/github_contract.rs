@@ -221,6 +221,45 @@ async fn history_is_the_same_from_the_repository_wide_list_and_per_issue() {
 }
 
 #[tokio::test]
+async fn an_unreadable_event_in_the_wide_list_is_skipped_with_a_warning_and_the_rest_replayed() {
+    let mut issues = tricky();
+    // Issue 6 is labeled at its opening; an odd event sits beside that label.
+    let six = &mut issues[5];
+    let at = six.events[0].at + 60;
+    six.events
+        .push(event(fake_github::UNREADABLE_EVENT, at, None, Some("P1")));
+    six.updated = six.updated.max(at);
+    let fake = FakeGithub::start(vec![(REPO.into(), issues)], true);
+    let now = Utc::now();
+    let mut wide = source(&fake);
+    let a = wide.fetch(None, now).await.expect("a sync all the same");
+    let mut each = source(&fake).wide_from(usize::MAX);
+    let b = each.fetch(None, now).await.expect("per issue");
+    assert_eq!(wide.asked().event_requests, 0, "no fallback to each issue");
+    assert_eq!(a.tickets.len(), b.tickets.len());
+    assert_eq!(
+        a.transitions, b.transitions,
+        "the other events replay alike"
+    );
+    assert!(
+        a.warnings
+            .iter()
+            .any(|w| w.starts_with("an event of acme/app skipped") && w.contains("miss a step")),
+        "{:?}",
+        a.warnings
+    );
+    let six = a
+        .tickets
+        .iter()
+        .find(|t| t.key == "acme/app#6")
+        .expect("issue 6 kept");
+    assert!(
+        a.transitions.iter().any(|t| t.ticket == six.id),
+        "its readable events are replayed"
+    );
+}
+
+#[tokio::test]
 async fn a_refused_wide_list_falls_back_to_each_issue_with_a_warning() {
     let fake = FakeGithub::start(vec![(REPO.into(), tricky())], true);
     fake.state.lock().expect("state").refuse_wide = true;

@@ -39,10 +39,16 @@ pub fn cpu_by_thread() -> Vec<(String, f64)> {
     out
 }
 
-/// The thread split as one line.
-pub fn by_thread_line() -> String {
+/// The thread split since `before` (a `cpu_by_thread` taken when the measure began) as one
+/// line. A thread that ended meanwhile (tokio's blocking threads leave after ten idle
+/// seconds) is missing from it, while the process's total keeps its time.
+pub fn by_thread_line(before: &[(String, f64)]) -> String {
     let split: Vec<String> = cpu_by_thread()
         .iter()
+        .map(|(n, s)| {
+            let earlier = before.iter().find(|(b, _)| b == n).map_or(0.0, |(_, t)| *t);
+            (n, s - earlier)
+        })
         .filter(|(_, s)| *s >= 0.01)
         .map(|(n, s)| format!("{n} {s:.2} s"))
         .collect();

@@ -171,6 +171,9 @@ pub fn event_id(issue: &FakeIssue, k: usize) -> u64 {
     issue.number * 1000 + k as u64 + 1
 }
 
+/// An event kind the fake sends with a time that does not read: an odd record.
+pub const UNREADABLE_EVENT: &str = "unreadable";
+
 /// An event as GitHub lists it for its issue; the repository-wide list adds the issue.
 fn render_event(issue: &FakeIssue, k: usize) -> Value {
     let e = &issue.events[k];
@@ -178,6 +181,10 @@ fn render_event(issue: &FakeIssue, k: usize) -> Value {
         "id": event_id(issue, k), "event": e.kind, "created_at": stamp(e.at),
         "actor": { "login": "someone" }
     });
+    if e.kind == UNREADABLE_EVENT {
+        v["event"] = json!("labeled");
+        v["created_at"] = json!("last Tuesday");
+    }
     if let Some(w) = &e.who {
         v["assignee"] = json!({ "login": w });
     }

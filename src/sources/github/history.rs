@@ -55,7 +55,7 @@ impl RepoHistory {
     }
 
     /// The events this read holds for issue `number`, oldest first (whole or not).
-    pub fn listed(&self, number: u64) -> &[dto::Event] {
+    pub(super) fn listed(&self, number: u64) -> &[dto::Event] {
         self.by_issue.get(&number).map_or(&[][..], Vec::as_slice)
     }
 }
@@ -88,7 +88,7 @@ impl GithubSource {
             let (good, bad) = match serde_json::from_slice::<Vec<dto::Event>>(body.bytes()) {
                 // Nearly every page reads whole: one pass, no per-record copies.
                 Ok(all) => (all, Vec::new()),
-                Err(_) => match Listing::<dto::Event>::from_body(&body)? {
+                Err(_) => match body.parse::<Listing<dto::Event>>()? {
                     Listing::Items(items) => items.split(),
                     Listing::NotAList(instead) => {
                         return Err(SourceError::Invalid(format!(

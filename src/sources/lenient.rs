@@ -161,11 +161,19 @@ impl<'de, T: Deserialize<'de>> Lenient<T> {
     /// second scan was a tenth of lookout's time. Only a page with an odd record, or no list
     /// at all, is read again record by record.
     pub fn from_body(body: &'de Body) -> Result<Lenient<T>, HttpError> {
-        match serde_json::from_slice::<Vec<T>>(body.bytes()) {
-            Ok(all) => Ok(Lenient(all.into_iter().map(Ok).collect())),
-            Err(_) => body.parse(),
+        match whole::<T>(body.bytes()) {
+            Some(all) => Ok(Lenient(all.into_iter().map(Ok).collect())),
+            None => body.parse(),
         }
     }
+}
+
+/// Every element of a JSON array that reads whole as `T`; `None` when any does not (the
+/// caller reads it again record by record, to name what it skips). The text is checked as
+/// UTF-8 once, so the parser does not check each string it reads again.
+pub fn whole<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Option<Vec<T>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    serde_json::from_str(text).ok()
 }
 
 /// An answer that should be a list: trackers have been seen to send an object (an error
@@ -187,9 +195,9 @@ impl<'de, T: Deserialize<'de>> Listing<T> {
     /// `Body::parse` of a `Listing<T>`, in one pass when every record reads (see
     /// `Lenient::from_body`).
     pub fn from_body(body: &'de Body) -> Result<Listing<T>, HttpError> {
-        match serde_json::from_slice::<Vec<T>>(body.bytes()) {
-            Ok(all) => Ok(Listing::Items(Lenient(all.into_iter().map(Ok).collect()))),
-            Err(_) => body.parse(),
+        match whole::<T>(body.bytes()) {
+            Some(all) => Ok(Listing::Items(Lenient(all.into_iter().map(Ok).collect()))),
+            None => body.parse(),
         }
     }
 }

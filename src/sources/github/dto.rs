@@ -34,9 +34,11 @@ pub struct Issue {
     pub assignees: Vec<User>,
     #[serde(default)]
     pub labels: Vec<Label>,
+    #[serde(deserialize_with = "instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "instant")]
     pub updated_at: DateTime<Utc>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_instant")]
     pub closed_at: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "optional_text")]
     pub html_url: Option<String>,
@@ -83,6 +85,7 @@ pub struct Event {
     pub id: Option<u64>,
     #[serde(deserialize_with = "text")]
     pub event: CompactString,
+    #[serde(deserialize_with = "instant")]
     pub created_at: DateTime<Utc>,
     #[serde(default)]
     pub assignee: Option<User>,
@@ -108,6 +111,57 @@ pub struct Repo {
     pub created_at: DateTime<Utc>,
     #[serde(default, deserialize_with = "optional_text")]
     pub html_url: Option<String>,
+}
+
+/// A time as GitHub writes it (`2026-01-02T10:00:00Z`) read by hand: chrono's general
+/// RFC 3339 reader was a twentieth of a first sync's reading, three times per issue and once
+/// per event. Any other form (offsets, fractions, a space for the `T`) goes to chrono.
+fn instant<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = DateTime<Utc>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an RFC 3339 time")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<DateTime<Utc>, E> {
+            if let Some(t) = github_time(v) {
+                return Ok(t);
+            }
+            // What chrono's own reader for these fields took before (RFC 3339, relaxed).
+            v.parse::<DateTime<Utc>>()
+                .map_err(|e| E::custom(format!("{v:?} is not a time: {e}")))
+        }
+    }
+    d.deserialize_str(V)
+}
+
+fn optional_instant<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    struct Wrapped(DateTime<Utc>);
+    impl<'de> Deserialize<'de> for Wrapped {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Wrapped, D::Error> {
+            instant(d).map(Wrapped)
+        }
+    }
+    Option::<Wrapped>::deserialize(d).map(|w| w.map(|Wrapped(t)| t))
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` exactly, else `None`.
+fn github_time(v: &str) -> Option<DateTime<Utc>> {
+    let b = v.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    if b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?;
+    let time = chrono::NaiveTime::from_hms_opt(num(11, 13)?, num(14, 16)?, num(17, 19)?)?;
+    Some(date.and_time(time).and_utc())
 }
 
 fn number<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
@@ -218,5 +272,52 @@ mod tests {
                 "updated_at":"2026-01-01T00:00:00Z"}"#,
         );
         assert!(odd.is_err(), "an id that is no number is not guessed");
+    }
+
+    #[test]
+    fn times_read_by_hand_agree_with_chrono_and_other_forms_still_read() {
+        for v in [
+            "2026-01-02T10:00:00Z",
+            "1999-12-31T23:59:59Z",
+            "2024-02-29T00:00:00Z",
+        ] {
+            let expected: DateTime<Utc> = v.parse().expect("chrono reads it");
+            assert_eq!(github_time(v), Some(expected), "{v}");
+        }
+        for v in [
+            "2023-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-01-02T24:00:00Z",
+            "2026-01-02 10:00:00Z",
+            "2026-01-02T10:00:00+02:00",
+            "+026-01-02T10:00:00Z",
+        ] {
+            assert_eq!(github_time(v), None, "{v} is left to chrono");
+        }
+        let event: Event = serde_json::from_str(
+            r#"{"event":"closed","created_at":"2026-01-02T12:00:00.250+02:00"}"#,
+        )
+        .expect("an offset and a fraction read through chrono");
+        assert_eq!(
+            event.created_at,
+            "2026-01-02T10:00:00.250Z"
+                .parse::<DateTime<Utc>>()
+                .expect("t")
+        );
+        let spaced: Event =
+            serde_json::from_str(r#"{"event":"closed","created_at":"2026-01-02 10:00:00Z"}"#)
+                .expect("a space for the T, as chrono takes it");
+        assert_eq!(
+            spaced.created_at,
+            event.created_at - chrono::Duration::milliseconds(250)
+        );
+        let bad = serde_json::from_str::<Event>(r#"{"event":"closed","created_at":"soon"}"#);
+        assert!(bad.is_err(), "a time that does not read is an error");
+        let closed: Issue = serde_json::from_str(
+            r#"{"id":1,"number":1,"state":"closed","created_at":"2026-01-01T00:00:00Z",
+                "updated_at":"2026-01-02T00:00:00Z","closed_at":null}"#,
+        )
+        .expect("a null closed_at");
+        assert_eq!(closed.closed_at, None);
     }
 }

@@ -29,7 +29,7 @@ mod trial;
 mod write;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,6 +37,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt};
 use reqwest::{Method, RequestBuilder};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -366,7 +367,7 @@ impl GithubSource {
     ) -> Result<Vec<dto::Issue>, SourceError> {
         // Nearly every page reads whole, pull requests and all: one pass, where reading
         // record by record scans each three times (apart, as a pull request, as an issue).
-        if let Ok(all) = serde_json::from_slice::<Vec<dto::Issue>>(body.bytes()) {
+        if let Some(all) = super::lenient::whole::<dto::Issue>(body.bytes()) {
             return Ok(all
                 .into_iter()
                 .filter(|i| i.pull_request.is_none())
@@ -473,7 +474,7 @@ impl GithubSource {
                 .map(|(_, tag)| tag.clone());
             let mut fresh: Vec<dto::Issue> = Vec::new();
             // Issue id to its place in `fresh`: a batch holds a thousand issues and more.
-            let mut placed: HashMap<u64, usize> = HashMap::new();
+            let mut placed: FxHashMap<u64, usize> = FxHashMap::default();
             let mut next = Some(first.clone());
             let mut query_since = since;
             let mut pages = 0;

@@ -29,8 +29,11 @@ pub struct RepoHistory {
     reach: Option<DateTime<Utc>>,
     /// When GitHub answered the first page: later events are not in the read.
     as_of: DateTime<Utc>,
-    /// Issue (or pull request) number to its replayed events, oldest first.
-    by_issue: FxHashMap<u64, Vec<dto::Event>>,
+    /// Every replayed event, each issue's together and oldest first: one vector, where one
+    /// per issue cost an allocation and a free for each of 100,000 issues.
+    events: Vec<dto::Event>,
+    /// Issue (or pull request) number to where its events lie in `events`.
+    by_issue: FxHashMap<u64, std::ops::Range<usize>>,
 }
 
 impl RepoHistory {
@@ -56,7 +59,9 @@ impl RepoHistory {
 
     /// The events this read holds for issue `number`, oldest first (whole or not).
     pub(super) fn listed(&self, number: u64) -> &[dto::Event] {
-        self.by_issue.get(&number).map_or(&[][..], Vec::as_slice)
+        self.by_issue
+            .get(&number)
+            .map_or(&[][..], |at| &self.events[at.clone()])
     }
 }
 
@@ -72,9 +77,8 @@ impl GithubSource {
     ) -> Result<RepoHistory, SourceError> {
         let mut next = Some(self.url(&format!("/repos/{repo}/issues/events?per_page={PAGE}")));
         let mut as_of = None;
-        // Keyed by GitHub's numbers: the default hasher's flood resistance buys nothing here
-        // and cost a twentieth of reading the events.
-        let mut by_issue: FxHashMap<u64, Vec<dto::Event>> = FxHashMap::default();
+        // Each kept event with its issue's number, newest first as listed.
+        let mut listed: Vec<(u64, dto::Event)> = Vec::new();
         // A page shift (events arriving while the list is read) sends some events twice.
         let mut seen = FxHashSet::default();
         let mut odd = Vec::new();
@@ -117,22 +121,32 @@ impl GithubSource {
                     continue;
                 }
                 if let Some(number) = e.issue.as_ref().map(|i| i.number) {
-                    by_issue.entry(number).or_default().push(e);
+                    listed.push((number, e));
                 }
             }
             if older {
                 break;
             }
         }
-        // Newest first as listed; GitHub's per-issue list, which the replay expects, is
-        // oldest first (same-second events included).
-        for events in by_issue.values_mut() {
-            events.reverse();
+        // Grouped by issue, each group still newest first (the sort is stable), then turned
+        // oldest first as GitHub's per-issue list is, which the replay expects (same-second
+        // events included).
+        listed.sort_by_key(|(number, _)| *number);
+        // Keyed by GitHub's numbers: the default hasher's flood resistance buys nothing here.
+        let mut by_issue = FxHashMap::default();
+        let mut start = 0;
+        while start < listed.len() {
+            let number = listed[start].0;
+            let end = start + listed[start..].partition_point(|(n, _)| *n == number);
+            listed[start..end].reverse();
+            by_issue.insert(number, start..end);
+            start = end;
         }
         warn_each(odd, NAMED_SKIPS, warnings);
         Ok(RepoHistory {
             reach: since,
             as_of: as_of.unwrap_or(now),
+            events: listed.into_iter().map(|(_, e)| e).collect(),
             by_issue,
         })
     }

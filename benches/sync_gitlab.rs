@@ -21,7 +21,7 @@ use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use lookout::sources::gitlab::{Auth, GitLabSource, Settings};
+use lookout::sources::gitlab::GitLabSource;
 use lookout::sources::http::Policy;
 use lookout::store::Store;
 
@@ -70,19 +70,7 @@ fn main() {
     let store = Store::open(dir.path()).expect("store");
     let mut source = GitLabSource::new(
         "gitlab",
-        Settings {
-            url,
-            // The fake's token is the value cargo gives CARGO_PKG_NAME when it runs benches.
-            token_env: "CARGO_PKG_NAME".into(),
-            auth: Auth::PrivateToken,
-            projects: PROJECTS.iter().map(|p| p.to_string()).collect(),
-            groups: vec![],
-            status_scope: None,
-            priority_scope: None,
-            status_categories: vec![],
-            not_delivered: vec![],
-            sweep_every: Duration::from_secs(3600),
-        },
+        fake_gitlab::settings(&url, &PROJECTS),
         Policy::default(),
     );
     // One thread for the async side, as the Jira benchmark runs it.

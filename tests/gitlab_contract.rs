@@ -25,18 +25,10 @@ fn start() -> DateTime<Utc> {
 }
 
 fn settings(url: &str) -> Settings {
-    Settings {
-        url: url.to_string(),
-        token_env: "CARGO_PKG_NAME".into(),
-        auth: Auth::PrivateToken,
-        projects: vec!["grp/app".into()],
-        groups: vec![],
-        status_scope: Some("workflow".into()),
-        priority_scope: Some("priority".into()),
-        status_categories: vec![],
-        not_delivered: vec![],
-        sweep_every: Duration::from_secs(3600),
-    }
+    let mut s = fake_gitlab::settings(url, &["grp/app"]);
+    s.status_scope = Some("workflow".into());
+    s.priority_scope = Some("priority".into());
+    s
 }
 
 /// Quick retries, so the tests that meet them stay fast.
@@ -50,26 +42,6 @@ fn policy() -> Policy {
 
 fn source(s: Settings) -> GitLabSource {
     GitLabSource::new("gl", s, policy())
-}
-
-/// A sync to its end, batch after batch, as the sync loop runs it.
-async fn sync(src: &mut GitLabSource, cursor: Option<String>) -> ChangeSet {
-    let mut cursor = cursor;
-    let mut all = ChangeSet::new("gl");
-    loop {
-        let batch = src.fetch(cursor.clone(), Utc::now()).await.expect("sync");
-        cursor = batch.cursor.clone();
-        all.projects.extend(batch.projects);
-        all.members.extend(batch.members);
-        all.tickets.extend(batch.tickets);
-        all.transitions.extend(batch.transitions);
-        all.warnings.extend(batch.warnings);
-        all.sweep = batch.sweep.or(all.sweep);
-        all.cursor = cursor.clone();
-        if !batch.more {
-            return all;
-        }
-    }
 }
 
 fn issue_lists(gl: &FakeGitLab) -> Vec<routed::Request> {
@@ -95,7 +67,7 @@ async fn pages_follow_x_next_page_with_and_without_totals() {
         let gl = FakeGitLab::start(&["grp/app"], imported());
         gl.with(|s| s.totals = totals);
         let mut src = source(settings(&gl.url));
-        let got = sync(&mut src, None).await;
+        let got = fake_gitlab::sync_to_end(&mut src, None).await;
         assert_eq!(got.tickets.len(), 250, "totals {totals}");
         let mut ids: Vec<u64> = got.tickets.iter().map(|t| t.id).collect();
         ids.sort_unstable();
@@ -133,7 +105,7 @@ async fn pages_follow_x_next_page_with_and_without_totals() {
 async fn a_second_sync_asks_updated_after_and_reads_only_what_changed() {
     let gl = FakeGitLab::start(&["grp/app"], generate(30, 1, start()));
     let mut src = source(settings(&gl.url));
-    let first = sync(&mut src, None).await;
+    let first = fake_gitlab::sync_to_end(&mut src, None).await;
     assert_eq!(first.tickets.len(), 30);
     let last = gl.with(|s| s.issues.iter().map(|i| i.updated).max().expect("issues"));
     let later = last + chrono::Duration::hours(1);
@@ -145,7 +117,7 @@ async fn a_second_sync_asks_updated_after_and_reads_only_what_changed() {
         i.states.push((900, later, "closed"));
     });
     gl.clear_log();
-    let second = sync(&mut src, first.cursor.clone()).await;
+    let second = fake_gitlab::sync_to_end(&mut src, first.cursor.clone()).await;
     let ids: Vec<u64> = second.tickets.iter().map(|t| t.id).collect();
     assert_eq!(ids, [7], "only the changed issue");
     assert_eq!(second.tickets[0].category, StatusCategory::Done);
@@ -187,7 +159,7 @@ async fn state_and_label_events_become_history() {
     i.updated = t(40);
     let gl = FakeGitLab::start(&["grp/app"], issues);
     let mut src = source(settings(&gl.url));
-    let got = sync(&mut src, None).await;
+    let got = fake_gitlab::sync_to_end(&mut src, None).await;
     let ticket = &got.tickets[0];
     assert_eq!(ticket.status, "review");
     assert_eq!(ticket.category, StatusCategory::InProgress);
@@ -216,7 +188,7 @@ async fn a_closed_issue_labelled_wont_fix_is_not_delivered() {
     let mut issues = generate(3, 1, start());
     issues[2].labels.push("won't fix".into());
     let gl = FakeGitLab::start(&["grp/app"], issues);
-    let got = sync(&mut source(settings(&gl.url)), None).await;
+    let got = fake_gitlab::sync_to_end(&mut source(settings(&gl.url)), None).await;
     let closed = got.tickets.iter().find(|t| t.id == 3).expect("issue 3");
     assert_eq!(closed.category, StatusCategory::Done);
     assert!(!closed.delivered(), "{:?}", closed.resolution);
@@ -236,7 +208,7 @@ async fn a_group_brings_the_issues_of_its_projects() {
     let mut s = settings(&gl.url);
     s.projects = vec![];
     s.groups = vec!["grp".into()];
-    let got = sync(&mut source(s), None).await;
+    let got = fake_gitlab::sync_to_end(&mut source(s), None).await;
     let mut keys: Vec<String> = got.projects.iter().map(|p| p.key.clone()).collect();
     keys.sort();
     assert_eq!(keys, ["grp/app", "grp/sub/api"]);
@@ -538,10 +510,10 @@ async fn a_deleted_issue_is_noticed_by_the_sweep() {
     let mut s = settings(&gl.url);
     s.sweep_every = Duration::ZERO;
     let mut src = source(s);
-    let first = sync(&mut src, None).await;
+    let first = fake_gitlab::sync_to_end(&mut src, None).await;
     assert!(first.sweep.is_none(), "a full read stands for a sweep");
     gl.with(|s| s.issues.retain(|i| i.id != 2));
-    let second = sync(&mut src, first.cursor).await;
+    let second = fake_gitlab::sync_to_end(&mut src, first.cursor).await;
     let sweep = second.sweep.expect("swept");
     assert_eq!(sweep.present, [1, 3, 4, 5]);
 }
@@ -559,7 +531,7 @@ async fn an_issue_edited_while_the_list_is_read_arrives_as_its_later_version() {
             }
         }))
     });
-    let got = sync(&mut source(settings(&gl.url)), None).await;
+    let got = fake_gitlab::sync_to_end(&mut source(settings(&gl.url)), None).await;
     let fives: Vec<_> = got.tickets.iter().filter(|t| t.id == 5).collect();
     assert_eq!(fives.len(), 1, "once");
     assert_eq!(fives[0].title, "Edited mid-sync");
@@ -572,7 +544,7 @@ async fn group_lists_include_archived_projects_issues() {
     let mut s = settings(&gl.url);
     s.projects = vec![];
     s.groups = vec!["grp".into()];
-    sync(&mut source(s), None).await;
+    fake_gitlab::sync_to_end(&mut source(s), None).await;
     let lists: Vec<_> = gl
         .requests()
         .into_iter()
@@ -600,7 +572,7 @@ async fn an_issue_reopened_after_the_reopen_list_was_read_keeps_its_reopen() {
             }
         }))
     });
-    let got = sync(&mut source(settings(&gl.url)), None).await;
+    let got = fake_gitlab::sync_to_end(&mut source(settings(&gl.url)), None).await;
     let three = got.tickets.iter().find(|t| t.id == 3).expect("issue 3");
     assert_eq!(three.category, StatusCategory::Todo);
     let moves: Vec<(Option<&str>, Option<&str>)> = got

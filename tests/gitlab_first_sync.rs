@@ -7,11 +7,10 @@ mod fake_gitlab;
 mod routed;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use chrono::Utc;
 use lookout::sources::Source;
-use lookout::sources::gitlab::{Auth, GitLabSource, Settings};
+use lookout::sources::gitlab::GitLabSource;
 use lookout::sources::http::Policy;
 
 #[tokio::test]
@@ -21,18 +20,7 @@ async fn a_batched_first_sync_reads_each_list_once_and_does_not_sweep() {
     let issues = fake_gitlab::generate(5_000, 2, Utc::now() - chrono::Duration::days(30));
     let gl = fake_gitlab::FakeGitLab::start(&projects, issues);
     gl.with(|s| s.totals = false);
-    let settings = Settings {
-        url: gl.url.clone(),
-        token_env: "CARGO_PKG_NAME".into(),
-        auth: Auth::PrivateToken,
-        projects: projects.iter().map(|p| p.to_string()).collect(),
-        groups: vec![],
-        status_scope: None,
-        priority_scope: None,
-        status_categories: vec![],
-        not_delivered: vec![],
-        sweep_every: Duration::from_secs(3600),
-    };
+    let settings = fake_gitlab::settings(&gl.url, &projects);
     let mut src = GitLabSource::new("gl", settings, Policy::default());
     let (mut cursor, mut batches, mut tickets) = (None, 0, 0);
     loop {

@@ -8,13 +8,11 @@ mod fake_gitlab;
 #[path = "common/routed.rs"]
 mod routed;
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use fake_gitlab::{FakeGitLab, generate};
 use lookout::domain::{ChangeSet, Field, Transition};
 use lookout::sources::Source;
-use lookout::sources::gitlab::{Auth, GitLabSource, Settings};
+use lookout::sources::gitlab::GitLabSource;
 use lookout::sources::http::Policy;
 use routed::Reply;
 use serde_json::json;
@@ -27,35 +25,11 @@ fn start() -> DateTime<Utc> {
 }
 
 fn source(url: &str) -> GitLabSource {
-    let settings = Settings {
-        url: url.to_string(),
-        token_env: "CARGO_PKG_NAME".into(),
-        auth: Auth::PrivateToken,
-        projects: vec!["grp/app".into()],
-        groups: vec![],
-        status_scope: None,
-        priority_scope: None,
-        status_categories: vec![],
-        not_delivered: vec![],
-        sweep_every: Duration::from_secs(3600),
-    };
-    GitLabSource::new("gl", settings, Policy::default())
-}
-
-/// A sync to its end, batch after batch.
-async fn sync(src: &mut GitLabSource, cursor: Option<String>) -> ChangeSet {
-    let mut cursor = cursor;
-    let mut all = ChangeSet::new("gl");
-    loop {
-        let batch = src.fetch(cursor.clone(), Utc::now()).await.expect("sync");
-        cursor = batch.cursor.clone();
-        all.tickets.extend(batch.tickets);
-        all.transitions.extend(batch.transitions);
-        all.cursor = cursor.clone();
-        if !batch.more {
-            return all;
-        }
-    }
+    GitLabSource::new(
+        "gl",
+        fake_gitlab::settings(url, &["grp/app"]),
+        Policy::default(),
+    )
 }
 
 /// The issues whose own state events were asked for, by iid.
@@ -87,7 +61,7 @@ async fn reopened_issues_take_their_history_from_the_project_event_lists() {
         (101, t + chrono::Duration::minutes(9), "reopened"),
     ];
     let gl = FakeGitLab::start(&["grp/app"], issues);
-    let got = sync(&mut source(&gl.url), None).await;
+    let got = fake_gitlab::sync_to_end(&mut source(&gl.url), None).await;
     assert!(
         state_reads(&gl).is_empty(),
         "no issue's own state events: {:?}",
@@ -122,7 +96,7 @@ async fn reopened_issues_take_their_history_from_the_project_event_lists() {
 async fn an_issue_opened_before_the_window_reads_its_own_state_events() {
     let gl = FakeGitLab::start(&["grp/app"], generate(9, 1, start()));
     let mut src = source(&gl.url);
-    let first = sync(&mut src, None).await;
+    let first = fake_gitlab::sync_to_end(&mut src, None).await;
     // Issue 3, closed two months ago, is reopened and closed again today: it was opened
     // before the window began, so the lists since then need not hold all of its history.
     let now = Utc::now();
@@ -136,7 +110,7 @@ async fn an_issue_opened_before_the_window_reads_its_own_state_events() {
         i.updated = now - chrono::Duration::minutes(5);
     });
     let before = gl.requests().len();
-    let second = sync(&mut src, first.cursor).await;
+    let second = fake_gitlab::sync_to_end(&mut src, first.cursor).await;
     let asked: Vec<String> = gl.requests()[before..]
         .iter()
         .filter(|r| r.path.ends_with("/resource_state_events"))
@@ -179,7 +153,7 @@ async fn lists_that_lag_the_issue_leave_it_to_its_own_state_events() {
             Reply::json(&json!([event(2000, "closed", at(5))])),
         ));
     });
-    let got = sync(&mut source(&gl.url), None).await;
+    let got = fake_gitlab::sync_to_end(&mut source(&gl.url), None).await;
     assert_eq!(state_reads(&gl), ["1/resource_state_events"]);
     assert_eq!(
         moves(&got, 1),

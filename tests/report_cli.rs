@@ -53,6 +53,20 @@ fn keys(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// `ranked` (key, risk), as one report lists its projects, runs riskiest first and names
+/// every project of `projects` once. The demo is generated relative to the moment it runs,
+/// so two runs may rank near-equal risks apart: the order is checked within one report.
+fn riskiest_first_and_each_once(ranked: &[(String, f64)], projects: &[String]) {
+    for pair in ranked.windows(2) {
+        assert!(pair[0].1 >= pair[1].1, "riskiest first: {ranked:?}");
+    }
+    let mut listed: Vec<&str> = ranked.iter().map(|(k, _)| k.as_str()).collect();
+    listed.sort_unstable();
+    let mut expected: Vec<&str> = projects.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(listed, expected, "every project once");
+}
+
 fn validator() -> jsonschema::Validator {
     let schema: serde_json::Value =
         serde_json::from_str(lookout::report::json::SCHEMA).expect("the schema is JSON");
@@ -141,8 +155,6 @@ fn markdown_on_the_demo_has_the_portfolio_table_and_a_section_per_project() {
     assert!(
         portfolio.contains("| Project | Risk | WIP | Stalled | Done 30d | Trend | 85 % done by |")
     );
-    // The demo is generated relative to the moment it runs, so two runs may rank projects
-    // with nearly equal risk differently: the order is checked within this one report.
     let ranked: Vec<(String, f64)> = rows
         .iter()
         .map(|row| {
@@ -152,14 +164,7 @@ fn markdown_on_the_demo_has_the_portfolio_table_and_a_section_per_project() {
             (key, cells[1].parse::<f64>().expect("risk is a number"))
         })
         .collect();
-    for pair in ranked.windows(2) {
-        assert!(pair[0].1 >= pair[1].1, "riskiest first: {ranked:?}");
-    }
-    let mut listed: Vec<&str> = ranked.iter().map(|(k, _)| k.as_str()).collect();
-    listed.sort_unstable();
-    let mut expected: Vec<&str> = projects.iter().map(String::as_str).collect();
-    expected.sort_unstable();
-    assert_eq!(listed, expected, "every project once");
+    riskiest_first_and_each_once(&ranked, &projects);
     let all = format!("\n## {sections}");
     let sections: Vec<&str> = all.split("\n## ").skip(1).collect();
     assert_eq!(sections.len(), projects.len());
@@ -248,14 +253,7 @@ fn csv_on_the_demo_writes_every_table_with_source_and_project_columns() {
             (x[1].to_string(), x[3].parse().expect("risk is a number"))
         })
         .collect();
-    for pair in rows.windows(2) {
-        assert!(pair[0].1 >= pair[1].1, "riskiest first: {rows:?}");
-    }
-    let mut listed: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
-    listed.sort_unstable();
-    let mut expected: Vec<&str> = projects.iter().map(String::as_str).collect();
-    expected.sort_unstable();
-    assert_eq!(listed, expected, "one row per project");
+    riskiest_first_and_each_once(&rows, &projects);
     let mut r = csv::Reader::from_path(out.join("health.csv")).expect("health.csv");
     assert_eq!(
         r.records().count(),

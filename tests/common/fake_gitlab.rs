@@ -14,6 +14,48 @@ use serde_json::{Value, json};
 
 use super::routed::{self, Reply, Request};
 
+/// lookout's settings for this server: `projects`, the token read from `CARGO_PKG_NAME`
+/// (which cargo sets to `lookout` for tests and benches, the token the fake takes), no
+/// scoped labels, a sweep at most hourly.
+pub fn settings(url: &str, projects: &[&str]) -> lookout::sources::gitlab::Settings {
+    lookout::sources::gitlab::Settings {
+        url: url.to_string(),
+        token_env: "CARGO_PKG_NAME".into(),
+        auth: lookout::sources::gitlab::Auth::PrivateToken,
+        projects: projects.iter().map(|p| p.to_string()).collect(),
+        groups: vec![],
+        status_scope: None,
+        priority_scope: None,
+        status_categories: vec![],
+        not_delivered: vec![],
+        sweep_every: std::time::Duration::from_secs(3600),
+    }
+}
+
+/// A sync to its end, batch after batch as the sync loop runs it, gathered into one set.
+pub async fn sync_to_end(
+    src: &mut lookout::sources::gitlab::GitLabSource,
+    cursor: Option<String>,
+) -> lookout::domain::ChangeSet {
+    use lookout::sources::Source;
+    let mut cursor = cursor;
+    let mut all = lookout::domain::ChangeSet::new("gl");
+    loop {
+        let batch = src.fetch(cursor.clone(), Utc::now()).await.expect("sync");
+        cursor = batch.cursor.clone();
+        all.projects.extend(batch.projects);
+        all.members.extend(batch.members);
+        all.tickets.extend(batch.tickets);
+        all.transitions.extend(batch.transitions);
+        all.warnings.extend(batch.warnings);
+        all.sweep = batch.sweep.or(all.sweep);
+        all.cursor = cursor.clone();
+        if !batch.more {
+            return all;
+        }
+    }
+}
+
 /// The value cargo gives `CARGO_PKG_NAME`, so tests name that variable as `token_env`.
 pub const TOKEN: &str = "lookout";
 

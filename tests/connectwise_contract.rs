@@ -366,6 +366,10 @@ fn site_with(r: &Request, tickets: &Tickets, work: &Tickets) -> Reply {
                 json!({"id": 902, "chargeToId": 77, "chargeToType": "Activity",
                        "member": {"id": 7, "identifier": "jdoe", "name": "Jane Doe"},
                        "timeStart": "2026-01-02T15:00:00Z", "actualHours": 1.0}),
+                // A ticket on a board lookout does not sync: the site lists all time.
+                json!({"id": 903, "chargeToId": 99555, "chargeToType": "ServiceTicket",
+                       "member": {"id": 8, "identifier": "asmith", "name": "Ann Smith"},
+                       "timeStart": "2026-01-02T16:00:00Z", "actualHours": 2.0}),
             ]
             .into_iter()
             // The fake answers the types the conditions ask for, as the site would.
@@ -478,7 +482,9 @@ async fn a_first_sync_pages_forward_only_and_reads_status_history_notes_and_time
         (changes.notes[0].ticket, changes.notes[0].author.as_str()),
         (1, "jdoe")
     );
-    assert_eq!(changes.time_entries.len(), 1);
+    // Time on other boards' tickets comes along; the store keeps only the synced tickets'.
+    let ids: Vec<u64> = changes.time_entries.iter().map(|e| e.id).collect();
+    assert_eq!(ids, [900, 903]);
     let e = &changes.time_entries[0];
     assert_eq!((e.ticket, e.member.as_str(), e.hours), (1, "jdoe", 1.5));
     assert_eq!(changes.projects.len(), 1, "only the configured board");
@@ -915,8 +921,8 @@ async fn project_work_syncs_its_project_tickets_phases_statuses_and_time() {
     entries.sort_by_key(|e| e.0);
     assert_eq!(
         entries,
-        [(900, 1, 1.5), (901, 101, 3.25)],
-        "time on project tickets counts; time on activities does not"
+        [(900, 1, 1.5), (901, 101, 3.25), (903, 99555, 2.0)],
+        "time on project tickets counts; time on activities does not (the store drops 903's)"
     );
 
     let log = log.lock().expect("log");
@@ -1149,6 +1155,31 @@ async fn project_ticket_writes_go_to_the_project_ticket() {
             r.path
         );
     }
+}
+
+#[tokio::test]
+async fn time_logged_on_tickets_lookout_does_not_sync_is_not_kept() {
+    let tickets = starting_tickets();
+    let (url, _) = serve(move |r, _| site(r, &tickets));
+    let store = Store::temporary().expect("store");
+    let report = sync_once(&store, &mut source(&url), at("2026-01-04T00:00:00Z"))
+        .await
+        .expect("syncs");
+    let p = store.load().expect("load");
+    let kept: Vec<u64> = p.time_entries.iter().map(|e| e.id).collect();
+    assert_eq!(
+        kept,
+        [900],
+        "903 is charged to ticket 99555, on another board"
+    );
+    assert_eq!(
+        report.summary.time_entries, 1,
+        "the summary counts what was kept"
+    );
+    assert!(
+        !p.time_entries.iter().any(|e| e.member == "asmith"),
+        "nobody from other boards shows up in the hours"
+    );
 }
 
 #[tokio::test]

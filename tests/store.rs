@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::{at, bulk, project, status_change, ticket};
-use lookout::domain::{ChangeSet, StatusCategory, Sweep};
+use lookout::domain::{ChangeSet, Note, StatusCategory, Sweep, TimeEntry};
 use lookout::store::{Store, StoreError};
 
 #[test]
@@ -118,6 +118,51 @@ fn a_swept_ticket_is_hidden_until_it_comes_back() {
         store.deleted("ops").expect("marks").is_empty(),
         "listed by a sweep"
     );
+}
+
+#[test]
+fn time_and_notes_are_kept_only_for_tickets_the_store_holds() {
+    let store = Store::temporary().expect("temp store");
+    let entry = |source: &str, ticket: u64, id: u64| TimeEntry {
+        source: source.into(),
+        ticket,
+        id,
+        at: at(1),
+        member: "ann".into(),
+        hours: 1.0,
+        comment: String::new(),
+    };
+    let note = |ticket: u64, id: u64| Note {
+        source: "a".into(),
+        ticket,
+        id,
+        at: at(1),
+        author: "ann".into(),
+        body: "hello".into(),
+    };
+    let mut first = ChangeSet::new("a");
+    first
+        .tickets
+        .push(ticket("a", "P", 1, "To Do", StatusCategory::Todo));
+    store.write(&first).expect("first write");
+
+    let mut later = ChangeSet::new("a");
+    later
+        .tickets
+        .push(ticket("a", "P", 2, "To Do", StatusCategory::Todo));
+    // Ticket 1 is stored, 2 arrives with them, 3 is nowhere; "b" has no ticket 1.
+    later.time_entries = vec![entry("a", 1, 10), entry("a", 2, 11), entry("a", 3, 12)];
+    later.time_entries.push(entry("b", 1, 13));
+    later.notes = vec![note(2, 20), note(3, 21)];
+    let written = store.write(&later).expect("second write");
+    assert_eq!((written.time_entries, written.notes), (2, 1));
+
+    let p = store.load().expect("load");
+    let mut entries: Vec<u64> = p.time_entries.iter().map(|e| e.id).collect();
+    entries.sort_unstable();
+    assert_eq!(entries, [10, 11]);
+    let notes: Vec<u64> = p.notes.iter().map(|n| n.id).collect();
+    assert_eq!(notes, [20]);
 }
 
 #[test]

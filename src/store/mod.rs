@@ -89,6 +89,11 @@ pub struct Written {
     pub deleted: usize,
     /// Tickets marked deleted before that the tracker has again.
     pub restored: usize,
+    /// Time entries and notes kept. Those of a ticket the store does not hold are not: a
+    /// tracker lists time logged anywhere on the site, not only on the boards and projects
+    /// lookout syncs.
+    pub time_entries: usize,
+    pub notes: usize,
 }
 
 /// A handle on the store. Cheap to clone; all clones share one sled database.
@@ -127,6 +132,7 @@ impl Store {
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
         let (marks, deleted, restored) = self.deletions(changes)?;
         batches[DELETED] = marks;
+        let (time_entries, notes) = self.held_children(changes, &touched, &mut batches)?;
         let generation = self.generation.load(Ordering::SeqCst) + 1;
         batches[META].insert(schema::GENERATION, generation.to_be_bytes().to_vec());
         let (new, changed) = self
@@ -184,7 +190,46 @@ impl Store {
             changed,
             deleted,
             restored,
+            time_entries,
+            notes,
         })
+    }
+
+    /// Adds the change set's time entries and notes of tickets the store holds, or that this
+    /// change set brings, to `batches`; says how many of each it kept.
+    fn held_children<'c>(
+        &self,
+        changes: &'c ChangeSet,
+        touched: &Touched<'_>,
+        batches: &mut [Batch; 8],
+    ) -> Result<(usize, usize), StoreError> {
+        let mut known: HashMap<(&'c str, u64), bool> = HashMap::new();
+        let mut held = |source: &'c str, ticket: u64| -> Result<bool, StoreError> {
+            if let Some(&h) = known.get(&(source, ticket)) {
+                return Ok(h);
+            }
+            let h = touched
+                .binary_search_by(|(k, _)| k.cmp(&(source, ticket)))
+                .is_ok()
+                || self.trees[TICKETS].contains_key(keys::ticket(source, ticket))?;
+            known.insert((source, ticket), h);
+            Ok(h)
+        };
+        let (mut entries, mut notes) = (0, 0);
+        for e in &changes.time_entries {
+            if held(&e.source, e.ticket)? {
+                batches[TIME_ENTRIES]
+                    .insert(keys::child(&e.source, e.ticket, e.id), codec::encode(e)?);
+                entries += 1;
+            }
+        }
+        for n in &changes.notes {
+            if held(&n.source, n.ticket)? {
+                batches[NOTES].insert(keys::child(&n.source, n.ticket, n.id), codec::encode(n)?);
+                notes += 1;
+            }
+        }
+        Ok((entries, notes))
     }
 
     /// What a change set does to the soft-deleted marks: a sweep marks every stored ticket of
@@ -428,12 +473,6 @@ fn encode_batches(c: &ChangeSet) -> Result<[Batch; 8], StoreError> {
             keys::member(&m.source, &m.project, &m.login),
             codec::encode(m)?,
         );
-    }
-    for e in &c.time_entries {
-        b[TIME_ENTRIES].insert(keys::child(&e.source, e.ticket, e.id), codec::encode(e)?);
-    }
-    for n in &c.notes {
-        b[NOTES].insert(keys::child(&n.source, n.ticket, n.id), codec::encode(n)?);
     }
     if let Some(cursor) = &c.cursor {
         b[META].insert(keys::cursor(&c.source), codec::encode(cursor)?);

@@ -46,8 +46,8 @@ impl SyncSummary {
         self.other_changes += changes.transitions.len() - status;
         self.projects += changes.projects.len();
         self.members += changes.members.len();
-        self.time_entries += changes.time_entries.len();
-        self.notes += changes.notes.len();
+        self.time_entries += written.time_entries;
+        self.notes += written.notes;
         let marks_changed = written.deleted + written.restored > 0;
         self.touched = match self.touched.take() {
             Some(mut ids) if !marks_changed => {

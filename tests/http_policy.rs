@@ -245,6 +245,53 @@ async fn retry_after_as_a_date_and_on_503_is_honoured() {
 }
 
 #[tokio::test]
+async fn another_kind_of_budget_neither_replaces_nor_holds_off_the_rest_one() {
+    // GitHub answers GraphQL with its own budget: spent there, REST still has budget left.
+    let reset = (Utc::now() + chrono::Duration::seconds(3))
+        .timestamp()
+        .to_string();
+    let core = [
+        ("X-RateLimit-Remaining", "4000"),
+        ("X-RateLimit-Limit", "5000"),
+        ("X-RateLimit-Resource", "core"),
+    ];
+    let server = Scripted::start(vec![
+        response("200 OK", &core, r#"{"total": 1}"#),
+        response(
+            "200 OK",
+            &[
+                ("X-RateLimit-Remaining", "0"),
+                ("X-RateLimit-Limit", "5000"),
+                ("X-RateLimit-Reset", &reset),
+                ("X-RateLimit-Resource", "graphql"),
+            ],
+            r#"{"total": 2}"#,
+        ),
+        response("200 OK", &core, r#"{"total": 3}"#),
+    ]);
+    let http = Http::new(quick()).expect("client");
+    let url = server.url("/x");
+    let _: Page = http.json(|c| c.get(&url)).await.expect("rest");
+    let _: Page = http.json(|c| c.post(&url)).await.expect("graphql");
+    assert_eq!(
+        http.budget(),
+        Budget {
+            remaining: Some(4000),
+            limit: Some(5000),
+            reset: None,
+        },
+        "the REST budget is the one kept and shown"
+    );
+    assert_eq!(
+        http.budget().wait(Utc::now()),
+        None,
+        "nothing to hold off for"
+    );
+    let page: Page = http.json(|c| c.get(&url)).await.expect("rest again");
+    assert_eq!(page, Page { total: 3 });
+}
+
+#[tokio::test]
 async fn a_spent_budget_is_waited_out_when_its_reset_is_near() {
     // A reset a second away is waited for; then an answer without rate-limit headers
     // clears the budget, so the status bar does not keep showing it spent.

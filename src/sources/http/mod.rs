@@ -155,7 +155,16 @@ impl Http {
 
     /// The budget as of this answer; one without rate-limit headers clears it, so the
     /// status bar never shows a spent budget long after it refilled.
+    /// GitHub keeps separate budgets (`x-ratelimit-resource`: `core` for REST, `graphql`,
+    /// `search`, ...); only the REST one is kept, or a spent GraphQL budget would hold off
+    /// the REST requests that have budget left. A spent budget of another kind is still
+    /// waited out when that request itself is refused.
     fn note_budget(&self, r: &Response) {
+        if header(r, &["x-ratelimit-resource"])
+            .is_some_and(|k| !k.trim().eq_ignore_ascii_case("core"))
+        {
+            return;
+        }
         let now = Utc::now();
         let budget = Budget {
             remaining: header_u64(r, &["x-ratelimit-remaining", "ratelimit-remaining"]),

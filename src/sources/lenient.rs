@@ -172,6 +172,12 @@ impl<'de, T: Deserialize<'de>> Lenient<T> {
 /// caller reads it again record by record, to name what it skips). The text is checked as
 /// UTF-8 once, so the parser does not check each string it reads again.
 pub fn whole<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Option<Vec<T>> {
+    strictly(bytes)
+}
+
+/// `bytes` read as `T` in one pass, `None` when anything in it does not read: for a page
+/// that wraps its list (`T` then holds a `Vec` where the lenient reading has a `Lenient`).
+pub fn strictly<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Option<T> {
     let text = std::str::from_utf8(bytes).ok()?;
     serde_json::from_str(text).ok()
 }

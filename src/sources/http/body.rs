@@ -63,6 +63,17 @@ impl Body {
         })
     }
 
+    /// An answer of `bytes` from `url`, for tests of the readers.
+    #[cfg(test)]
+    pub fn of(url: &str, bytes: &[u8]) -> Body {
+        Body {
+            url: url.to_string(),
+            status: 200,
+            headers: HeaderMap::new(),
+            bytes: bytes.to_vec(),
+        }
+    }
+
     /// An answer without a body worth reading (304 Not Modified).
     pub(super) fn empty(response: &Response) -> Body {
         Body {

@@ -209,6 +209,26 @@ pub struct ChangelogPage<'a> {
     pub next_page_token: Option<String>,
 }
 
+/// A changelog page read in one pass when every issue's history reads (nearly every page):
+/// the lenient reading scans each issue twice, once to set it apart and once to read it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WholeChangelogPage<'a> {
+    #[serde(default, borrow)]
+    pub issue_change_logs: Vec<IssueChangelog<'a>>,
+    #[serde(default)]
+    pub next_page_token: Option<String>,
+}
+
+impl<'a> From<WholeChangelogPage<'a>> for ChangelogPage<'a> {
+    fn from(page: WholeChangelogPage<'a>) -> Self {
+        ChangelogPage {
+            issue_change_logs: Lenient(page.issue_change_logs.into_iter().map(Ok).collect()),
+            next_page_token: page.next_page_token,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueChangelog<'a> {

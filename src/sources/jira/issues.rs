@@ -13,7 +13,8 @@ use super::status::Move;
 use super::{CHANGELOG_ISSUES, JiraSource, NAMED_SKIPS, dto, map, search};
 use crate::domain::{Ticket, Transition};
 use crate::sources::SourceError;
-use crate::sources::lenient::{Unreadable, warn_each};
+use crate::sources::http::{Body, HttpError};
+use crate::sources::lenient::{self, Unreadable, warn_each};
 
 /// What one batch could not use, for its warnings.
 #[derive(Default)]
@@ -121,7 +122,7 @@ impl JiraSource {
                 let body = self
                     .post_body("/rest/api/3/changelog/bulkfetch", &request)
                     .await?;
-                let page: dto::ChangelogPage = body.parse()?;
+                let page = changelog_page(&body)?;
                 for log in page.issue_change_logs.0 {
                     let log = match log {
                         Ok(l) => l,
@@ -152,5 +153,67 @@ impl JiraSource {
             }
         }
         Ok(out)
+    }
+}
+
+/// A changelog page, in one pass when every issue's history reads (see `WholeChangelogPage`);
+/// otherwise issue by issue, so that one odd history costs only its issue.
+fn changelog_page(body: &Body) -> Result<dto::ChangelogPage<'_>, HttpError> {
+    match lenient::strictly::<dto::WholeChangelogPage>(body.bytes()) {
+        Some(whole) => Ok(whole.into()),
+        None => body.parse(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids_and_odd(page: dto::ChangelogPage<'_>) -> (Vec<String>, Vec<String>) {
+        let (good, bad) = page.issue_change_logs.split();
+        (
+            good.iter().map(|l| l.issue_id.to_string()).collect(),
+            bad.into_iter()
+                .map(|u| u.name_or("?").to_string())
+                .collect(),
+        )
+    }
+
+    const HISTORY: &str = r#"{"id":"5","created":"2024-01-31T09:15:00.000+0530","items":[{"field":"status","fieldtype":"jira","from":"1","fromString":"To Do","to":"3","toString":"In Progress"}]}"#;
+
+    #[test]
+    fn a_changelog_page_reads_whole_or_issue_by_issue_alike() {
+        let good = format!(r#"{{"issueId":"10","changeHistories":[{HISTORY}]}}"#);
+        let odd = r#"{"issueId":"11","changeHistories":{"not":"a list"}}"#;
+        let whole = format!(r#"{{"issueChangeLogs":[{good},{good}],"nextPageToken":"t"}}"#);
+        let body = Body::of("https://x/rest/api/3/changelog/bulkfetch", whole.as_bytes());
+        let page = changelog_page(&body).expect("reads");
+        assert_eq!(page.next_page_token.as_deref(), Some("t"));
+        assert_eq!(
+            page.issue_change_logs.0[0]
+                .as_ref()
+                .map(|l| l.change_histories.len())
+                .ok(),
+            Some(1)
+        );
+        assert_eq!(ids_and_odd(page), (vec!["10".into(), "10".into()], vec![]));
+
+        let mixed = format!(r#"{{"issueChangeLogs":[{good},{odd},{good}]}}"#);
+        let body = Body::of("https://x/rest/api/3/changelog/bulkfetch", mixed.as_bytes());
+        let page = changelog_page(&body).expect("one odd history does not fail the page");
+        assert_eq!(page.next_page_token, None);
+        assert_eq!(
+            ids_and_odd(page),
+            (vec!["10".into(), "10".into()], vec!["11".into()])
+        );
+
+        let body = Body::of(
+            "https://x/rest/api/3/changelog/bulkfetch",
+            b"<html>busy</html>",
+        );
+        assert!(
+            changelog_page(&body).is_err(),
+            "not JSON at all fails the page"
+        );
     }
 }

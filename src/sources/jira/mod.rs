@@ -304,7 +304,7 @@ impl JiraSource {
             let body = self.post_body("/rest/api/3/search/jql", &search).await?;
             let reading = search::SearchSeed::fields(self.points.as_deref())
                 .with_worklogs(self.worklogs_by_issue());
-            let page = body.parse_seed(reading)?;
+            let page = search::read_page(&body, reading)?;
             token = page.next_page_token.filter(|_| page.is_last != Some(true));
             for issue in page.issues {
                 let fields = issue.as_ref().ok().and_then(|i| i.fields.as_ref());

@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::dto::{Assignee, IssueStatus, NameOnly, Named, ProjectKey, Text};
+use crate::sources::http::{Body, HttpError};
 use crate::sources::lenient::{Unreadable, read_one, without_position};
 
 #[derive(Debug)]
@@ -64,6 +65,8 @@ pub struct SearchSeed<'p> {
     points: Option<&'p str>,
     /// Whether the `worklog` field is kept (raw) for the sync to read.
     worklogs: bool,
+    /// Whether an issue that does not read fails the whole reading (see `read_page`).
+    strict: bool,
 }
 
 impl<'p> SearchSeed<'p> {
@@ -71,6 +74,7 @@ impl<'p> SearchSeed<'p> {
         with_fields: false,
         points: None,
         worklogs: false,
+        strict: false,
     };
 
     pub fn fields(points: Option<&'p str>) -> SearchSeed<'p> {
@@ -78,6 +82,7 @@ impl<'p> SearchSeed<'p> {
             with_fields: true,
             points,
             worklogs: false,
+            strict: false,
         }
     }
 
@@ -87,6 +92,25 @@ impl<'p> SearchSeed<'p> {
             worklogs: keep,
             ..self
         }
+    }
+}
+
+/// A page of issues read as `body.parse_seed(seed)` reads it, in one pass when every issue
+/// reads (nearly every page): the issue-by-issue reading scans each issue twice, once to set
+/// it apart and once to read it. Only a page with an odd issue is read again issue by issue.
+pub fn read_page<'de>(body: &'de Body, seed: SearchSeed<'_>) -> Result<SearchPage<'de>, HttpError> {
+    let strict = SearchSeed {
+        strict: true,
+        ..seed
+    };
+    let whole = std::str::from_utf8(body.bytes()).ok().and_then(|text| {
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let page = strict.deserialize(&mut reader).ok()?;
+        reader.end().ok().map(|()| page)
+    });
+    match whole {
+        Some(page) => Ok(page),
+        None => body.parse_seed(seed),
     }
 }
 
@@ -144,6 +168,12 @@ impl<'de> Visitor<'de> for Issues<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Read<'de>, A::Error> {
         let mut issues = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        if self.0.strict {
+            while let Some(issue) = seq.next_element_seed(IssueSeed(self.0))? {
+                issues.push(Ok(issue));
+            }
+            return Ok(issues);
+        }
         // Raw first: an error inside an issue leaves the reader mid-issue, so the issue is
         // delimited before it is read. Its strings still borrow from the page.
         while let Some(raw) = seq.next_element::<&'de RawValue>()? {
@@ -513,6 +543,36 @@ mod tests {
             .map(|(k, o)| (k.to_string(), o.1.to_string()))
             .collect();
         assert_eq!(skipped, want);
+    }
+
+    #[test]
+    fn a_page_read_in_one_pass_is_the_page_read_issue_by_issue() {
+        let good = |id: u32| {
+            format!(
+                r#"{{"id":"{id}","key":"A-{id}","fields":{{"summary":"s{id}","status":{{"name":"x","statusCategory":{{"key":"new"}}}},"project":{{"key":"A"}},"created":"2024-01-31T09:15:00.000+0530","updated":"2024-01-31T09:15:00.000+0530","customfield_2":3}}}}"#
+            )
+        };
+        let odd = r#"{"id":"9","key":"A-9","fields":{"status":"Done"}}"#;
+        let pages = [
+            format!(r#"{{"issues":[{},{}],"isLast":true}}"#, good(1), good(2)),
+            format!(
+                r#"{{"issues":[{},{odd},{}],"nextPageToken":"t"}}"#,
+                good(1),
+                good(2)
+            ),
+            r#"{"issues":[]}"#.to_string(),
+        ];
+        for json in &pages {
+            let body = Body::of("https://x/rest/api/3/search/jql", json.as_bytes());
+            let fast = read_page(&body, SearchSeed::fields(Some("customfield_2"))).expect("reads");
+            let slow = page(json, Some("customfield_2")).expect("reads");
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{json}");
+        }
+        let body = Body::of("https://x/rest/api/3/search/jql", b"{\"issues\": 7}");
+        assert!(
+            read_page(&body, SearchSeed::IDS).is_err(),
+            "a page that is not one fails"
+        );
     }
 
     #[test]

@@ -482,7 +482,7 @@ async fn a_first_sync_pages_forward_only_and_reads_status_history_notes_and_time
         (changes.notes[0].ticket, changes.notes[0].author.as_str()),
         (1, "jdoe")
     );
-    // Time on other boards' tickets comes along; the store keeps only the synced tickets'.
+    // Time on other boards' tickets comes along; a load shows only the synced tickets'.
     let ids: Vec<u64> = changes.time_entries.iter().map(|e| e.id).collect();
     assert_eq!(ids, [900, 903]);
     let e = &changes.time_entries[0];
@@ -922,7 +922,7 @@ async fn project_work_syncs_its_project_tickets_phases_statuses_and_time() {
     assert_eq!(
         entries,
         [(900, 1, 1.5), (901, 101, 3.25), (903, 99555, 2.0)],
-        "time on project tickets counts; time on activities does not (the store drops 903's)"
+        "time on project tickets counts; time on activities does not (903's is not shown)"
     );
 
     let log = log.lock().expect("log");
@@ -1158,7 +1158,7 @@ async fn project_ticket_writes_go_to_the_project_ticket() {
 }
 
 #[tokio::test]
-async fn time_logged_on_tickets_lookout_does_not_sync_is_not_kept() {
+async fn time_logged_on_tickets_lookout_does_not_sync_is_not_shown() {
     let tickets = starting_tickets();
     let (url, _) = serve(move |r, _| site(r, &tickets));
     let store = Store::temporary().expect("store");
@@ -1174,7 +1174,7 @@ async fn time_logged_on_tickets_lookout_does_not_sync_is_not_kept() {
     );
     assert_eq!(
         report.summary.time_entries, 1,
-        "the summary counts what was kept"
+        "the summary counts what shows"
     );
     assert!(
         !p.time_entries.iter().any(|e| e.member == "asmith"),

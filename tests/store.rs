@@ -121,7 +121,7 @@ fn a_swept_ticket_is_hidden_until_it_comes_back() {
 }
 
 #[test]
-fn time_and_notes_are_kept_only_for_tickets_the_store_holds() {
+fn time_and_notes_show_with_their_ticket_even_when_they_came_first() {
     let store = Store::temporary().expect("temp store");
     let entry = |source: &str, ticket: u64, id: u64| TimeEntry {
         source: source.into(),
@@ -147,22 +147,45 @@ fn time_and_notes_are_kept_only_for_tickets_the_store_holds() {
     store.write(&first).expect("first write");
 
     let mut later = ChangeSet::new("a");
+    for id in [9, 2, 5] {
+        later
+            .tickets
+            .push(ticket("a", "P", id, "To Do", StatusCategory::Todo));
+    }
+    // History only: the ticket itself has not arrived.
     later
-        .tickets
-        .push(ticket("a", "P", 2, "To Do", StatusCategory::Todo));
-    // Ticket 1 is stored, 2 arrives with them, 3 is nowhere; "b" has no ticket 1.
-    later.time_entries = vec![entry("a", 1, 10), entry("a", 2, 11), entry("a", 3, 12)];
-    later.time_entries.push(entry("b", 1, 13));
+        .transitions
+        .push(status_change("a", 7, 1, "To Do", "Done"));
+    // 1 is stored, 2 and 5 arrive with them, 3 is nowhere, 7 has history only; "b" has no 1.
+    later.time_entries = vec![
+        entry("a", 5, 10),
+        entry("a", 1, 11),
+        entry("a", 3, 12),
+        entry("a", 7, 13),
+        entry("b", 1, 14),
+        entry("a", 2, 15),
+    ];
     later.notes = vec![note(2, 20), note(3, 21)];
     let written = store.write(&later).expect("second write");
-    assert_eq!((written.time_entries, written.notes), (2, 1));
+    assert_eq!((written.time_entries, written.notes), (3, 1));
 
+    let ids = |p: &lookout::domain::Portfolio| {
+        let mut e: Vec<u64> = p.time_entries.iter().map(|e| e.id).collect();
+        e.sort_unstable();
+        let n: Vec<u64> = p.notes.iter().map(|n| n.id).collect();
+        (e, n)
+    };
     let p = store.load().expect("load");
-    let mut entries: Vec<u64> = p.time_entries.iter().map(|e| e.id).collect();
-    entries.sort_unstable();
-    assert_eq!(entries, [10, 11]);
-    let notes: Vec<u64> = p.notes.iter().map(|n| n.id).collect();
-    assert_eq!(notes, [20]);
+    assert_eq!(ids(&p), (vec![10, 11, 15], vec![20]));
+
+    // Ticket 3 comes later (moved onto a synced board): its time and note were kept.
+    let mut moved = ChangeSet::new("a");
+    moved
+        .tickets
+        .push(ticket("a", "P", 3, "To Do", StatusCategory::Todo));
+    store.write(&moved).expect("third write");
+    let p = store.load().expect("load");
+    assert_eq!(ids(&p), (vec![10, 11, 12, 15], vec![20, 21]));
 }
 
 #[test]

@@ -89,9 +89,8 @@ pub struct Written {
     pub deleted: usize,
     /// Tickets marked deleted before that the tracker has again.
     pub restored: usize,
-    /// Time entries and notes kept. Those of a ticket the store does not hold are not: a
-    /// tracker lists time logged anywhere on the site, not only on the boards and projects
-    /// lookout syncs.
+    /// Time entries and notes of tickets the store holds (those a load shows): a tracker lists
+    /// time logged anywhere on the site, not only on the boards and projects lookout syncs.
     pub time_entries: usize,
     pub notes: usize,
 }
@@ -132,7 +131,7 @@ impl Store {
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
         let (marks, deleted, restored) = self.deletions(changes)?;
         batches[DELETED] = marks;
-        let (time_entries, notes) = self.held_children(changes, &touched, &mut batches)?;
+        let (time_entries, notes) = self.held_children(changes, &touched)?;
         let generation = self.generation.load(Ordering::SeqCst) + 1;
         batches[META].insert(schema::GENERATION, generation.to_be_bytes().to_vec());
         let (new, changed) = self
@@ -195,39 +194,34 @@ impl Store {
         })
     }
 
-    /// Adds the change set's time entries and notes of tickets the store holds, or that this
-    /// change set brings, to `batches`; says how many of each it kept.
+    /// How many of the change set's time entries and notes belong to a ticket the store holds
+    /// or this change set brings: those a load shows (see `read`). All are written, since a
+    /// tracker lists time logged anywhere on the site and a ticket lookout does not sync yet
+    /// may come later (moved onto a synced board), and its time with it.
     fn held_children<'c>(
         &self,
         changes: &'c ChangeSet,
         touched: &Touched<'_>,
-        batches: &mut [Batch; 8],
     ) -> Result<(usize, usize), StoreError> {
         let mut known: HashMap<(&'c str, u64), bool> = HashMap::new();
-        let mut held = |source: &'c str, ticket: u64| -> Result<bool, StoreError> {
+        let mut count = |source: &'c str, ticket: u64| -> Result<usize, StoreError> {
             if let Some(&h) = known.get(&(source, ticket)) {
-                return Ok(h);
+                return Ok(usize::from(h));
             }
-            let h = touched
-                .binary_search_by(|(k, _)| k.cmp(&(source, ticket)))
-                .is_ok()
-                || self.trees[TICKETS].contains_key(keys::ticket(source, ticket))?;
+            // `touched` is in key order (see `group_by_ticket`).
+            let h = match touched.binary_search_by(|(k, _)| k.cmp(&(source, ticket))) {
+                Ok(i) => touched[i].1.0.is_some(),
+                Err(_) => false,
+            } || self.trees[TICKETS].contains_key(keys::ticket(source, ticket))?;
             known.insert((source, ticket), h);
-            Ok(h)
+            Ok(usize::from(h))
         };
         let (mut entries, mut notes) = (0, 0);
         for e in &changes.time_entries {
-            if held(&e.source, e.ticket)? {
-                batches[TIME_ENTRIES]
-                    .insert(keys::child(&e.source, e.ticket, e.id), codec::encode(e)?);
-                entries += 1;
-            }
+            entries += count(&e.source, e.ticket)?;
         }
         for n in &changes.notes {
-            if held(&n.source, n.ticket)? {
-                batches[NOTES].insert(keys::child(&n.source, n.ticket, n.id), codec::encode(n)?);
-                notes += 1;
-            }
+            notes += count(&n.source, n.ticket)?;
         }
         Ok((entries, notes))
     }
@@ -379,12 +373,12 @@ impl Store {
         transitions.shrink_to_fit();
         let mut time_entries: Vec<TimeEntry> = self.scan(TIME_ENTRIES)?;
         let mut notes: Vec<Note> = self.scan(NOTES)?;
-        if !deleted.is_empty() {
-            let gone = |source: &str, ticket: u64| {
-                deleted.contains(keys::ticket(source, ticket).as_slice())
-            };
-            time_entries.retain(|e| !gone(&e.source, e.ticket));
-            notes.retain(|n| !gone(&n.source, n.ticket));
+        // Time and notes of tickets not shown (deleted, archived, never synced: time logged
+        // on another board) stay on disk for when the ticket comes back, but not in view.
+        if !time_entries.is_empty() || !notes.is_empty() {
+            let shown = Shown::of(&tickets);
+            time_entries.retain(|e| shown.has(&e.source, e.ticket));
+            notes.retain(|n| shown.has(&n.source, n.ticket));
         }
         let mut portfolio = Portfolio {
             projects: self.scan(PROJECTS)?,
@@ -421,6 +415,35 @@ impl Store {
             .zip(self.trees.iter())
             .map(|(n, t)| (*n, t.len()))
             .collect()
+    }
+}
+
+/// The tickets a load shows, to look up by source and id without a copy of each: the load
+/// reads them in key order, which is (source, id) order.
+enum Shown<'a> {
+    InOrder(&'a [Ticket]),
+    Sorted(Vec<(&'a str, u64)>),
+}
+
+impl<'a> Shown<'a> {
+    fn of(tickets: &'a [Ticket]) -> Shown<'a> {
+        let key = |t: &'a Ticket| (t.source.as_str(), t.id);
+        if tickets.is_sorted_by(|a, b| key(a) <= key(b)) {
+            Shown::InOrder(tickets)
+        } else {
+            let mut keys: Vec<(&str, u64)> = tickets.iter().map(key).collect();
+            keys.sort_unstable();
+            Shown::Sorted(keys)
+        }
+    }
+
+    fn has(&self, source: &str, id: u64) -> bool {
+        match self {
+            Shown::InOrder(t) => t
+                .binary_search_by(|t| (t.source.as_str(), t.id).cmp(&(source, id)))
+                .is_ok(),
+            Shown::Sorted(k) => k.binary_search(&(source, id)).is_ok(),
+        }
     }
 }
 
@@ -473,6 +496,12 @@ fn encode_batches(c: &ChangeSet) -> Result<[Batch; 8], StoreError> {
             keys::member(&m.source, &m.project, &m.login),
             codec::encode(m)?,
         );
+    }
+    for e in &c.time_entries {
+        b[TIME_ENTRIES].insert(keys::child(&e.source, e.ticket, e.id), codec::encode(e)?);
+    }
+    for n in &c.notes {
+        b[NOTES].insert(keys::child(&n.source, n.ticket, n.id), codec::encode(n)?);
     }
     if let Some(cursor) = &c.cursor {
         b[META].insert(keys::cursor(&c.source), codec::encode(cursor)?);

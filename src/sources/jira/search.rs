@@ -562,7 +562,17 @@ mod tests {
             ),
             r#"{"issues":[]}"#.to_string(),
         ];
-        for json in &pages {
+        for (i, json) in pages.iter().enumerate() {
+            let strict = SearchSeed {
+                strict: true,
+                ..SearchSeed::fields(Some("customfield_2"))
+            };
+            let mut reader = serde_json::Deserializer::from_str(json);
+            assert_eq!(
+                strict.deserialize(&mut reader).is_ok(),
+                i != 1,
+                "only the page with an odd issue is read again issue by issue"
+            );
             let body = Body::of("https://x/rest/api/3/search/jql", json.as_bytes());
             let fast = read_page(&body, SearchSeed::fields(Some("customfield_2"))).expect("reads");
             let slow = page(json, Some("customfield_2")).expect("reads");

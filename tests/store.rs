@@ -168,6 +168,7 @@ fn time_and_notes_show_with_their_ticket_even_when_they_came_first() {
     later.notes = vec![note(2, 20), note(3, 21)];
     let written = store.write(&later).expect("second write");
     assert_eq!((written.time_entries, written.notes), (3, 1));
+    assert_eq!(written.children_of, [1, 2, 5], "what the app refreshes");
 
     let ids = |p: &lookout::domain::Portfolio| {
         let mut e: Vec<u64> = p.time_entries.iter().map(|e| e.id).collect();

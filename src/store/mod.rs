@@ -82,7 +82,7 @@ const TREE_NAMES: [&str; 8] = [
 
 /// What one write did to the tickets: ones it had not seen, ones it updated, and ones a
 /// sweep newly marked deleted.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Written {
     pub new: usize,
     pub changed: usize,
@@ -93,6 +93,8 @@ pub struct Written {
     /// time logged anywhere on the site, not only on the boards and projects lookout syncs.
     pub time_entries: usize,
     pub notes: usize,
+    /// The held tickets those time entries and notes belong to, by id, each once.
+    pub children_of: Vec<u64>,
 }
 
 /// A handle on the store. Cheap to clone; all clones share one sled database.
@@ -131,7 +133,7 @@ impl Store {
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
         let (marks, deleted, restored) = self.deletions(changes)?;
         batches[DELETED] = marks;
-        let (time_entries, notes) = self.held_children(changes, &touched)?;
+        let (time_entries, notes, children_of) = self.held_children(changes, &touched)?;
         let generation = self.generation.load(Ordering::SeqCst) + 1;
         batches[META].insert(schema::GENERATION, generation.to_be_bytes().to_vec());
         let (new, changed) = self
@@ -191,6 +193,7 @@ impl Store {
             restored,
             time_entries,
             notes,
+            children_of,
         })
     }
 
@@ -202,7 +205,7 @@ impl Store {
         &self,
         changes: &'c ChangeSet,
         touched: &Touched<'_>,
-    ) -> Result<(usize, usize), StoreError> {
+    ) -> Result<(usize, usize, Vec<u64>), StoreError> {
         let mut known: HashMap<(&'c str, u64), bool> = HashMap::new();
         let mut count = |source: &'c str, ticket: u64| -> Result<usize, StoreError> {
             if let Some(&h) = known.get(&(source, ticket)) {
@@ -223,7 +226,13 @@ impl Store {
         for n in &changes.notes {
             notes += count(&n.source, n.ticket)?;
         }
-        Ok((entries, notes))
+        let mut of: Vec<u64> = known
+            .into_iter()
+            .filter_map(|((_, id), held)| held.then_some(id))
+            .collect();
+        of.sort_unstable();
+        of.dedup();
+        Ok((entries, notes, of))
     }
 
     /// What a change set does to the soft-deleted marks: a sweep marks every stored ticket of

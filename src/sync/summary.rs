@@ -53,8 +53,8 @@ impl SyncSummary {
             Some(mut ids) if !marks_changed => {
                 ids.extend(changes.tickets.iter().map(|t| t.id));
                 ids.extend(changes.transitions.iter().map(|t| t.ticket));
-                ids.extend(changes.time_entries.iter().map(|e| e.ticket));
-                ids.extend(changes.notes.iter().map(|n| n.ticket));
+                // Time and notes of tickets not held show nowhere: nothing to refresh.
+                ids.extend(&written.children_of);
                 ids.sort_unstable();
                 ids.dedup();
                 (ids.len() <= PATCH_LIMIT).then_some(ids)
@@ -145,6 +145,37 @@ mod tests {
             s.line(),
             "1 ticket (0 new, 1 changed, 0 deleted), 1 status change, 0 projects, \
              1 time entry, 2 notes in 0.0 s"
+        );
+    }
+
+    #[test]
+    fn time_on_tickets_not_held_is_neither_counted_nor_refreshed() {
+        let mut s = SyncSummary::start();
+        let mut c = ChangeSet::new("s");
+        for (id, ticket) in [(1, 7), (2, 99)] {
+            c.time_entries.push(crate::domain::TimeEntry {
+                source: "s".into(),
+                ticket,
+                id,
+                at: chrono::Utc::now(),
+                member: "ann".into(),
+                hours: 1.0,
+                comment: String::new(),
+            });
+        }
+        s.add(
+            &c,
+            Written {
+                time_entries: 1,
+                children_of: vec![7],
+                ..Written::default()
+            },
+        );
+        assert_eq!(s.time_entries, 1);
+        assert_eq!(
+            s.touched,
+            Some(vec![7]),
+            "99 is on a board lookout does not sync"
         );
     }
 

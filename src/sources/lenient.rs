@@ -178,8 +178,15 @@ pub fn whole<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Option<Vec<T>> {
 /// `bytes` read as `T` in one pass, `None` when anything in it does not read: for a page
 /// that wraps its list (`T` then holds a `Vec` where the lenient reading has a `Lenient`).
 pub fn strictly<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Option<T> {
+    strictly_with(bytes, PhantomData::<T>)
+}
+
+/// `strictly`, read with `seed` (a reader that carries what to read, as Jira's search does).
+pub fn strictly_with<'de, S: DeserializeSeed<'de>>(bytes: &'de [u8], seed: S) -> Option<S::Value> {
     let text = std::str::from_utf8(bytes).ok()?;
-    serde_json::from_str(text).ok()
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let value = seed.deserialize(&mut reader).ok()?;
+    reader.end().ok().map(|()| value)
 }
 
 /// An answer that should be a list: trackers have been seen to send an object (an error

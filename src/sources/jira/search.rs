@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 
 use super::dto::{Assignee, IssueStatus, NameOnly, Named, ProjectKey, Text};
 use crate::sources::http::{Body, HttpError};
-use crate::sources::lenient::{Unreadable, read_one, without_position};
+use crate::sources::lenient::{self, Unreadable, read_one, without_position};
 
 #[derive(Debug)]
 pub struct SearchPage<'a> {
@@ -103,12 +103,7 @@ pub fn read_page<'de>(body: &'de Body, seed: SearchSeed<'_>) -> Result<SearchPag
         strict: true,
         ..seed
     };
-    let whole = std::str::from_utf8(body.bytes()).ok().and_then(|text| {
-        let mut reader = serde_json::Deserializer::from_str(text);
-        let page = strict.deserialize(&mut reader).ok()?;
-        reader.end().ok().map(|()| page)
-    });
-    match whole {
+    match lenient::strictly_with(body.bytes(), strict) {
         Some(page) => Ok(page),
         None => body.parse_seed(seed),
     }

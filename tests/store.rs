@@ -187,6 +187,23 @@ fn time_and_notes_show_with_their_ticket_even_when_they_came_first() {
     store.write(&moved).expect("third write");
     let p = store.load().expect("load");
     assert_eq!(ids(&p), (vec![10, 11, 12, 15], vec![20, 21]));
+
+    // Counted as a load shows them: not on 7 (its record holds history only), nor on 9
+    // once a sweep has marked it deleted; on 1, stored whole.
+    let mut sweep = ChangeSet::new("a");
+    sweep.sweep = Some(Sweep {
+        present: vec![1, 2, 3, 5],
+        at: at(2),
+    });
+    store.write(&sweep).expect("sweep");
+    let mut more = ChangeSet::new("a");
+    more.time_entries = vec![entry("a", 7, 16), entry("a", 9, 17), entry("a", 1, 18)];
+    more.notes = vec![note(7, 22)];
+    let written = store.write(&more).expect("fourth write");
+    assert_eq!((written.time_entries, written.notes), (1, 0));
+    assert_eq!(written.children_of, [1]);
+    let p = store.load().expect("load");
+    assert_eq!(ids(&p), (vec![10, 11, 12, 15, 18], vec![20, 21]));
 }
 
 #[test]

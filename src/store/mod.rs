@@ -197,8 +197,8 @@ impl Store {
         })
     }
 
-    /// How many of the change set's time entries and notes belong to a ticket the store holds
-    /// or this change set brings: those a load shows (see `read`). All are written, since a
+    /// How many of the change set's time entries and notes belong to a ticket a load shows
+    /// (stored whole and not marked deleted) or this change set brings (see `read`). All are written, since a
     /// tracker lists time logged anywhere on the site and a ticket lookout does not sync yet
     /// may come later (moved onto a synced board), and its time with it.
     fn held_children<'c>(
@@ -215,7 +215,7 @@ impl Store {
             let h = match touched.binary_search_by(|(k, _)| k.cmp(&(source, ticket))) {
                 Ok(i) => touched[i].1.0.is_some(),
                 Err(_) => false,
-            } || self.trees[TICKETS].contains_key(keys::ticket(source, ticket))?;
+            } || self.shows_stored(source, ticket)?;
             known.insert((source, ticket), h);
             Ok(usize::from(h))
         };
@@ -233,6 +233,17 @@ impl Store {
         of.sort_unstable();
         of.dedup();
         Ok((entries, notes, of))
+    }
+
+    /// Whether a load shows the stored ticket: its record holds the ticket itself (not only
+    /// history that came first) and it is not marked deleted.
+    fn shows_stored(&self, source: &str, ticket: u64) -> Result<bool, StoreError> {
+        let key = keys::ticket(source, ticket);
+        let Some(raw) = self.trees[TICKETS].get(&key)? else {
+            return Ok(false);
+        };
+        let marks = &self.trees[DELETED];
+        Ok(record::holds_ticket(&raw) && (marks.is_empty() || !marks.contains_key(&key)?))
     }
 
     /// What a change set does to the soft-deleted marks: a sweep marks every stored ticket of

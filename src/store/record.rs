@@ -67,6 +67,13 @@ pub fn encode_new(
     codec::encode(&NewRecord { ticket, history })
 }
 
+/// Whether an encoded record holds its ticket, read from its first byte without decoding
+/// the rest: postcard writes an `Option` as a 0 (none) or 1 (some) byte before its value, and
+/// the ticket is the record's first field.
+pub fn holds_ticket(encoded: &[u8]) -> bool {
+    encoded.first() == Some(&1)
+}
+
 /// A record to encode, borrowing its ticket: a sync's tickets are written, not kept, so
 /// copying each into a `TicketRecord` first would be wasted. Encodes exactly as
 /// `TicketRecord` (same fields, same order).
@@ -239,5 +246,36 @@ mod tests {
                 codec::encode(&merged.with_ticket(with)).expect("merged")
             );
         }
+    }
+
+    #[test]
+    fn whether_a_record_holds_its_ticket_is_read_from_its_first_byte() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 5, 4, 3, 2, 1)
+            .single()
+            .expect("date");
+        let history = vec![Change {
+            at: at.timestamp_millis(),
+            field: Field::Status,
+            from: None,
+            to: Some("Open".into()),
+        }];
+        let only_history = TicketRecord {
+            ticket: None,
+            history: history.clone(),
+        };
+        let whole = TicketRecord {
+            ticket: Some(Ticket::stub(7, at)),
+            history,
+        };
+        assert!(!holds_ticket(
+            &codec::encode(&only_history).expect("encode")
+        ));
+        assert!(holds_ticket(&codec::encode(&whole).expect("encode")));
+        assert!(holds_ticket(
+            &encode_new(Some(&Ticket::stub(8, at)), &[]).expect("new")
+        ));
+        assert!(!holds_ticket(&encode_new(None, &[]).expect("new")));
+        assert!(!holds_ticket(&[]));
     }
 }

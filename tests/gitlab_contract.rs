@@ -589,6 +589,44 @@ async fn an_issue_reopened_after_the_reopen_list_was_read_keeps_its_reopen() {
 }
 
 #[tokio::test]
+async fn a_server_clock_behind_this_one_still_dates_the_lists_on_its_own_clock() {
+    // The server's clock runs ten minutes behind. Issue 3 is reopened just after the
+    // reopen lists were read, at the server's time: by this machine's clock that is long
+    // before the lists were read, by the server's (its `Date`) it is after.
+    let gl = FakeGitLab::start(&["grp/app"], generate(3, 1, start()));
+    let behind = Utc::now() - chrono::Duration::minutes(10);
+    gl.with(|s| {
+        s.extra_headers
+            .push(("date".into(), behind.to_rfc2822().replace("+0000", "GMT")));
+        s.edits.push((1, |i| {
+            if i.id == 3 {
+                let server_now = Utc::now() - chrono::Duration::minutes(10);
+                i.closed = false;
+                i.closed_at = None;
+                i.states.push((900, server_now, "reopened"));
+                i.updated = server_now;
+            }
+        }))
+    });
+    let got = fake_gitlab::sync_to_end(&mut source(settings(&gl.url)), None).await;
+    let three = got.tickets.iter().find(|t| t.id == 3).expect("issue 3");
+    assert_eq!(three.category, StatusCategory::Todo);
+    let last = got
+        .transitions
+        .iter()
+        .filter(|x| x.ticket == 3 && x.field == Field::Status)
+        .map(|x| (x.from.as_deref(), x.to.as_deref()))
+        .last();
+    assert_eq!(last, Some((Some("Closed"), Some("Open"))));
+    let own_reads = gl
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/issues/3/resource_state_events"))
+        .count();
+    assert_eq!(own_reads, 1, "issue 3's own state events are read");
+}
+
+#[tokio::test]
 async fn scoped_writes_remove_the_scope_s_other_labels_themselves() {
     // GitLab's Free tier leaves `workflow::doing` beside a new `workflow::review`, and lookout
     // reads the first: the write removes it. A priority takes the project's own label.

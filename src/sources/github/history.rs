@@ -85,11 +85,7 @@ impl GithubSource {
         while let Some(url) = next.take() {
             let body = self.get(&url).await?;
             self.asked.repo_event_pages += 1;
-            as_of.get_or_insert_with(|| {
-                body.header("date")
-                    .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
-                    .map_or(now, |d| d.with_timezone(&Utc))
-            });
+            as_of.get_or_insert_with(|| body.served_at().unwrap_or(now));
             next = self.next_page(&body)?;
             let (good, bad) = match lenient::whole::<dto::Event>(body.bytes()) {
                 // Nearly every page reads whole: one pass, no per-record copies.

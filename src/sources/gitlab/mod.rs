@@ -272,25 +272,30 @@ impl GitLabSource {
     }
 
     /// The pages of a list, in order, each handed to `each` until it breaks or the list
-    /// ends (`x-next-page` empty).
+    /// ends (`x-next-page` empty). Returns the server's clock at the first page, when it
+    /// sent one.
     async fn pages<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, String)],
         mut each: impl FnMut(Vec<Result<T, Unreadable>>) -> ControlFlow<()>,
-    ) -> Result<(), SourceError> {
+    ) -> Result<Option<DateTime<Utc>>, SourceError> {
         let mut page = 1u64;
+        let mut served = None;
         loop {
             let mut q = query.to_vec();
             q.push(("per_page", PAGE.to_string()));
             q.push(("page", page.to_string()));
             let body = self.get(path, &q).await?;
+            if page == 1 {
+                served = body.served_at();
+            }
             if each(Lenient::<T>::from_body(&body)?.0).is_break() {
-                return Ok(());
+                return Ok(served);
             }
             match next_page(&body) {
                 Some(n) if n > page => page = n,
-                _ => return Ok(()),
+                _ => return Ok(served),
             }
         }
     }
@@ -316,9 +321,7 @@ impl GitLabSource {
                 .map(|t| state.targets.get(&key(t)).and_then(|w| w.from(overlap)))
                 .min()
                 .flatten();
-            // A minute's slack for the server's clock against this one.
-            let asked = now - chrono::Duration::minutes(1);
-            self.state_log = self.state_log(from, asked).await?;
+            self.state_log = self.state_log(from, now).await?;
         }
         let targets = self.targets();
         // Decided by the sync's first batch: a first sync's later batches have windows.

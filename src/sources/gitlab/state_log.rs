@@ -71,18 +71,21 @@ impl StateLog {
 }
 
 impl GitLabSource {
-    /// The catalog's projects' reopens and closes after `from` (ever, when `None`), read at
-    /// `asked`; `None` when a list holds a record that does not read: then every issue's
+    /// The catalog's projects' reopens and closes after `from` (ever, when `None`), read
+    /// `now`; `None` when a list holds a record that does not read: then every issue's
     /// state events are read one by one.
     pub(super) async fn state_log(
         &self,
         from: Option<DateTime<Utc>>,
-        asked: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<Option<StateLog>, SourceError> {
-        let pruned = asked - Duration::days(PRUNED_AFTER_DAYS);
+        let pruned = now - Duration::days(PRUNED_AFTER_DAYS);
+        // Issues' update times are the server's, so the lists' moment is too: its `Date`,
+        // when it sends one, else this clock. A minute's slack for the time a page takes
+        // between the list's read and its answer (and, on this clock, for the two clocks).
+        let mut read_at = None;
         let mut log = StateLog {
             reach: from.map_or(pruned, |f| f.max(pruned)),
-            asked,
             ..StateLog::default()
         };
         let mut query = vec![("target_type", "issue".to_string())];
@@ -101,8 +104,14 @@ impl GitLabSource {
         for &p in &projects {
             let mut reopens = query.clone();
             reopens.push(("action", "reopened".to_string()));
-            let found: Vec<Result<dto::ProjectEvent, _>> =
-                self.all(&format!("/projects/{p}/events"), &reopens).await?;
+            let mut found: Vec<Result<dto::ProjectEvent, _>> = Vec::new();
+            let served = self
+                .pages(&format!("/projects/{p}/events"), &reopens, |page| {
+                    found.extend(page);
+                    ControlFlow::Continue(())
+                })
+                .await?;
+            read_at.get_or_insert(served.unwrap_or(now));
             for e in found {
                 let Ok(e) = e else { return Ok(None) };
                 let Some(issue) = e.target_id else { continue };
@@ -121,6 +130,7 @@ impl GitLabSource {
                 }
             }
         }
+        log.asked = read_at.unwrap_or(now) - Duration::minutes(1);
         let mut close_pages = 0;
         let mut unreadable = false;
         let mut closes = query.clone();

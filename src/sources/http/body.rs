@@ -103,6 +103,13 @@ impl Body {
         self.headers.get(name)?.to_str().ok()
     }
 
+    /// The server's clock when it answered (its `Date` header), for "what happened after
+    /// this read" in the tracker's own time rather than this machine's.
+    pub fn served_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let date = chrono::DateTime::parse_from_rfc2822(self.header("date")?).ok()?;
+        Some(date.with_timezone(&chrono::Utc))
+    }
+
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }

@@ -616,7 +616,7 @@ async fn a_server_clock_behind_this_one_still_dates_the_lists_on_its_own_clock()
         .iter()
         .filter(|x| x.ticket == 3 && x.field == Field::Status)
         .map(|x| (x.from.as_deref(), x.to.as_deref()))
-        .last();
+        .next_back();
     assert_eq!(last, Some((Some("Closed"), Some("Open"))));
     let own_reads = gl
         .requests()

@@ -431,3 +431,51 @@ async fn retention_archives_after_a_sync_once_a_day() {
     );
     assert_eq!(archives(dir.path()).len(), 1);
 }
+
+#[test]
+fn history_that_came_while_a_ticket_was_archived_comes_back_with_it() {
+    let store = Store::temporary().expect("store");
+    store
+        .write(&generate("demo", 42, now()).into_change_set())
+        .expect("write demo");
+    let works = store
+        .closed_before(now() - Duration::days(30))
+        .expect("read");
+    store.remove_archived(&works).expect("archive");
+    let archived_flow = store.load().expect("load").archived;
+
+    // The tracker lists a change of an archived ticket without the ticket itself.
+    let gone = &works[0];
+    let late = lookout::domain::Transition {
+        source: "demo".into(),
+        ticket: gone.ticket.id,
+        at: now() - Duration::days(1),
+        field: lookout::domain::Field::Assignee,
+        from: None,
+        to: Some("ann".into()),
+    };
+    let mut changes = lookout::domain::ChangeSet::new("demo");
+    changes.transitions.push(late.clone());
+    store.write(&changes).expect("history only");
+    let p = store.load().expect("load");
+    assert!(p.tickets.iter().all(|t| t.id != gone.ticket.id));
+    assert!(
+        p.archived == archived_flow,
+        "still counted from the archive"
+    );
+
+    assert_eq!(store.put_back(&works).expect("restore"), 0, "none was held");
+    let p = store.load().expect("load");
+    assert!(p.tickets.iter().any(|t| t.id == gone.ticket.id), "back");
+    let history: Vec<_> = p
+        .transitions
+        .iter()
+        .filter(|t| t.ticket == gone.ticket.id)
+        .collect();
+    assert_eq!(history.len(), gone.history.len() + 1, "{history:?}");
+    assert!(
+        history
+            .iter()
+            .any(|t| t.at == late.at && t.field == late.field)
+    );
+}

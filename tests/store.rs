@@ -192,7 +192,7 @@ fn time_and_notes_show_with_their_ticket_even_when_they_came_first() {
     // once a sweep has marked it deleted; on 1, stored whole.
     let mut sweep = ChangeSet::new("a");
     sweep.sweep = Some(Sweep {
-        present: vec![1, 2, 3, 5],
+        present: vec![1, 2, 3, 5, 7],
         at: at(2),
     });
     store.write(&sweep).expect("sweep");
@@ -204,6 +204,20 @@ fn time_and_notes_show_with_their_ticket_even_when_they_came_first() {
     assert_eq!(written.children_of, [1]);
     let p = store.load().expect("load");
     assert_eq!(ids(&p), (vec![10, 11, 12, 15, 18], vec![20, 21]));
+
+    // A sweep and time in one change set (as Redmine and ConnectWise send them): the sweep
+    // marks 5 deleted and lists 9 again, and the time is counted as the load after it shows.
+    let mut both = ChangeSet::new("a");
+    both.sweep = Some(Sweep {
+        present: vec![1, 2, 3, 7, 9],
+        at: at(3),
+    });
+    both.time_entries = vec![entry("a", 5, 19), entry("a", 9, 23)];
+    let written = store.write(&both).expect("fifth write");
+    assert_eq!((written.deleted, written.restored), (1, 1));
+    assert_eq!((written.time_entries, written.children_of), (1, vec![9]));
+    let p = store.load().expect("load");
+    assert_eq!(ids(&p).0, vec![11, 12, 15, 17, 18, 23]);
 }
 
 #[test]

@@ -15,7 +15,7 @@ use sled::IVec;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use super::record::{Change, TicketRecord};
+use super::record::{self, Change, TicketRecord};
 use super::{META, NOTES, Store, StoreError, TICKETS, TIME_ENTRIES, codec, keys, schema, seal};
 use crate::domain::{
     ArchivedFlow, ArchivedTicket, Interner, Note, StatusCategory, Ticket, TimeEntry, Transition,
@@ -167,9 +167,21 @@ impl Store {
         let mut rows = Vec::with_capacity(back.len());
         for work in back {
             let key = work.key();
-            let held = self.trees[TICKETS].contains_key(&key)?;
+            let stored = self.trees[TICKETS].get(&key)?;
+            let held = stored.as_deref().is_some_and(record::holds_ticket);
             kept += usize::from(held);
-            let record = if held { None } else { Some(work.record()?) };
+            let record = match stored {
+                _ if held => None,
+                // Only history came while the ticket was archived (a change the tracker
+                // listed without the ticket): the archived ticket comes back with both.
+                Some(raw) => {
+                    let mut both: TicketRecord = codec::decode(&raw)?;
+                    both.ticket = Some(work.ticket.clone());
+                    both.merge(work.history.iter());
+                    Some(codec::encode(&both)?)
+                }
+                None => Some(work.record()?),
+            };
             // A ticket sent again comes often without its old notes and time entries (an
             // incremental sync reads what changed): those the store lacks come back too.
             let mut children = Vec::new();
@@ -241,7 +253,10 @@ impl Store {
         let mut flow = ArchivedFlow::default();
         for item in self.archived_tree()?.iter() {
             let (key, value) = item?;
-            let shown = self.trees[TICKETS].contains_key(&key)? && !deleted.contains(&key);
+            let shown = self.trees[TICKETS]
+                .get(&key)?
+                .is_some_and(|raw| record::holds_ticket(&raw))
+                && !deleted.contains(&key);
             if shown {
                 continue;
             }

@@ -27,7 +27,7 @@ mod seal;
 mod synced;
 mod view;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -89,8 +89,8 @@ pub struct Written {
     pub deleted: usize,
     /// Tickets marked deleted before that the tracker has again.
     pub restored: usize,
-    /// Time entries and notes of tickets the store holds (those a load shows): a tracker lists
-    /// time logged anywhere on the site, not only on the boards and projects lookout syncs.
+    /// Time entries and notes of tickets a load shows (stored whole, not marked deleted): a
+    /// tracker lists time logged anywhere on the site, not only on what lookout syncs.
     pub time_entries: usize,
     pub notes: usize,
     /// The held tickets those time entries and notes belong to, by id, each once.
@@ -131,9 +131,10 @@ impl Store {
         let touched = group_by_ticket(changes);
         let replace = changes.whole_histories;
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
-        let (marks, deleted, restored) = self.deletions(changes)?;
-        batches[DELETED] = marks;
-        let (time_entries, notes, children_of) = self.held_children(changes, &touched)?;
+        let marks = self.deletions(changes)?;
+        let (time_entries, notes, children_of) = self.held_children(changes, &touched, &marks)?;
+        let (deleted, restored) = (marks.marked.len(), marks.unmarked.len());
+        batches[DELETED] = marks.batch;
         let generation = self.generation.load(Ordering::SeqCst) + 1;
         batches[META].insert(schema::GENERATION, generation.to_be_bytes().to_vec());
         let (new, changed) = self
@@ -205,6 +206,7 @@ impl Store {
         &self,
         changes: &'c ChangeSet,
         touched: &Touched<'_>,
+        marks: &Marks,
     ) -> Result<(usize, usize, Vec<u64>), StoreError> {
         let mut known: HashMap<(&'c str, u64), bool> = HashMap::new();
         let mut count = |source: &'c str, ticket: u64| -> Result<usize, StoreError> {
@@ -215,7 +217,7 @@ impl Store {
             let h = match touched.binary_search_by(|(k, _)| k.cmp(&(source, ticket))) {
                 Ok(i) => touched[i].1.0.is_some(),
                 Err(_) => false,
-            } || self.shows_stored(source, ticket)?;
+            } || self.shows_stored(source, ticket, marks)?;
             known.insert((source, ticket), h);
             Ok(usize::from(h))
         };
@@ -235,39 +237,39 @@ impl Store {
         Ok((entries, notes, of))
     }
 
-    /// Whether a load shows the stored ticket: its record holds the ticket itself (not only
-    /// history that came first) and it is not marked deleted.
-    fn shows_stored(&self, source: &str, ticket: u64) -> Result<bool, StoreError> {
+    /// Whether a load after this write shows the stored ticket: its record holds the ticket
+    /// itself (not only history that came first) and it is not marked deleted, by this
+    /// write's sweep (`marks`) or before.
+    fn shows_stored(&self, source: &str, ticket: u64, marks: &Marks) -> Result<bool, StoreError> {
         let key = keys::ticket(source, ticket);
         let Some(raw) = self.trees[TICKETS].get(&key)? else {
             return Ok(false);
         };
-        let marks = &self.trees[DELETED];
-        Ok(record::holds_ticket(&raw) && (marks.is_empty() || !marks.contains_key(&key)?))
+        if !record::holds_ticket(&raw) || marks.marked.contains(&key) {
+            return Ok(false);
+        }
+        let held = &self.trees[DELETED];
+        Ok(marks.unmarked.contains(&key) || held.is_empty() || !held.contains_key(&key)?)
     }
 
     /// What a change set does to the soft-deleted marks: a sweep marks every stored ticket of
     /// the source that the tracker no longer lists, and a ticket that comes back (sent again,
     /// or listed by a sweep) loses its mark.
-    /// Returns the marks to write, how many tickets it newly marks deleted and how many lose
-    /// their mark.
-    fn deletions(&self, changes: &ChangeSet) -> Result<(Batch, usize, usize), StoreError> {
-        let mut batch = Batch::default();
-        let (mut deleted, mut restored) = (0, 0);
+    fn deletions(&self, changes: &ChangeSet) -> Result<Marks, StoreError> {
+        let mut out = Marks::default();
         let source = changes.source.as_str();
         let marks = &self.trees[DELETED];
         // Most stores have no marks at all; a remove per ticket would double a sync's writes.
         if !marks.is_empty() {
             for t in &changes.tickets {
                 let key = keys::ticket(&t.source, t.id);
-                if marks.contains_key(&key)? {
-                    batch.remove(key);
-                    restored += 1;
+                if marks.contains_key(&key)? && out.unmarked.insert(key.clone()) {
+                    out.batch.remove(key);
                 }
             }
         }
         let Some(sweep) = &changes.sweep else {
-            return Ok((batch, 0, restored));
+            return Ok(out);
         };
         let present: std::collections::HashSet<u64> = sweep.present.iter().copied().collect();
         let sent: std::collections::HashSet<u64> = changes.tickets.iter().map(|t| t.id).collect();
@@ -280,15 +282,15 @@ impl Store {
             if present.contains(&id) || sent.contains(&id) {
                 // A ticket sent again lost its mark above already.
                 if !sent.contains(&id) && marks.contains_key(&key)? {
-                    batch.remove(key);
-                    restored += 1;
+                    out.unmarked.insert(key.to_vec());
+                    out.batch.remove(key);
                 }
             } else if !marks.contains_key(&key)? {
-                batch.insert(key, at.clone());
-                deleted += 1;
+                out.marked.insert(key.to_vec());
+                out.batch.insert(key, at.clone());
             }
         }
-        Ok((batch, deleted, restored))
+        Ok(out)
     }
 
     /// The tickets of `source` the tracker no longer has, with when lookout noticed.
@@ -465,6 +467,17 @@ impl<'a> Shown<'a> {
             Shown::Sorted(k) => k.binary_search(&(source, id)).is_ok(),
         }
     }
+}
+
+/// What a write does to the soft-deleted marks.
+#[derive(Default)]
+struct Marks {
+    /// The marks to write.
+    batch: Batch,
+    /// Keys of the tickets it newly marks deleted.
+    marked: HashSet<Vec<u8>>,
+    /// Keys of the tickets that lose their mark (sent or listed again).
+    unmarked: HashSet<Vec<u8>>,
 }
 
 /// Whether a load reads the members.

@@ -71,9 +71,9 @@ impl StateLog {
 }
 
 impl GitLabSource {
-    /// The catalog's projects' reopens and closes after `from` (ever, when `None`), read
-    /// `now`; `None` when a list holds a record that does not read: then every issue's
-    /// state events are read one by one.
+    /// The catalog's projects' reopens and closes after `from` (ever, when `None`), `now`
+    /// being this machine's time; `None` when a list holds a record that does not read: then
+    /// every issue's state events are read one by one.
     pub(super) async fn state_log(
         &self,
         from: Option<DateTime<Utc>>,

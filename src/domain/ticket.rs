@@ -145,14 +145,13 @@ impl Ticket {
     }
 }
 
-/// Resolution names that close a ticket without delivering it, as trackers spell them.
+/// Resolution names that close a ticket without delivering it, as trackers spell them: on
+/// their own ("Won't Fix"), or as one part of a closed status or scoped label that carries
+/// it ("Closed - Cancelled", ">Closed (Duplicate)", "resolution::wontfix"). Parts are split
+/// at a spaced dash, a colon, a slash, brackets or a comma, never at a bare hyphen, so
+/// "invalid-input" is not "invalid".
 pub fn is_non_delivery(resolution: &str) -> bool {
-    let r: String = resolution
-        .to_ascii_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphabetic())
-        .collect();
-    [
+    const NAMES: [&str; 16] = [
         "duplicate",
         "wontfix",
         "wontdo",
@@ -167,8 +166,22 @@ pub fn is_non_delivery(resolution: &str) -> bool {
         "notaproblem",
         "abandoned",
         "notplanned",
-    ]
-    .contains(&r.as_str())
+        "cancelled",
+        "canceled",
+    ];
+    let named = |part: &str| {
+        let r: String = part
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        NAMES.contains(&r.as_str())
+    };
+    named(resolution)
+        || resolution
+            .split([':', '/', '(', ')', '[', ']', ',', '>'])
+            .flat_map(|part| part.split(" - "))
+            .any(named)
 }
 
 #[cfg(test)]
@@ -217,6 +230,31 @@ mod tests {
             assert!(is_non_delivery(r), "{r}");
         }
         for r in ["Fixed", "Done", "Resolved", "Implemented"] {
+            assert!(!is_non_delivery(r), "{r}");
+        }
+    }
+
+    #[test]
+    fn non_delivery_inside_a_closed_status_or_a_scoped_label() {
+        for r in [
+            "Cancelled",
+            "Canceled",
+            "Closed - Cancelled",
+            ">Closed (Duplicate)",
+            "resolution::won't fix",
+            "Closed: not a bug",
+            "status/invalid",
+        ] {
+            assert!(is_non_delivery(r), "{r}");
+        }
+        for r in [
+            "Closed - Resolved",
+            ">Closed",
+            "Completed",
+            "invalid-input",
+            "duplicates-check",
+            "resolution::fixed",
+        ] {
             assert!(!is_non_delivery(r), "{r}");
         }
     }

@@ -131,7 +131,11 @@ pub fn ticket(source: &str, kind: Kind, t: &dto::ServiceTicket, statuses: &Statu
         updated: t.info.last_updated,
         started: None,
         resolved,
-        resolution: None,
+        // A board's closed statuses say how it closed ("Closed - Cancelled" delivers nothing).
+        resolution: (category == StatusCategory::Done)
+            .then(|| t.status.name.clone())
+            .flatten()
+            .map(Into::into),
         url: None,
     }
 }
@@ -191,6 +195,23 @@ mod tests {
             done.resolved.map(|d| d.to_rfc3339()),
             Some("2026-01-03T10:00:00+00:00".into())
         );
+        assert!(done.delivered());
+        assert_eq!(open.resolution, None);
+
+        // Closed without the work: not throughput.
+        statuses.add(&[dto::BoardStatus {
+            id: 6,
+            name: "Closed - Cancelled".into(),
+            closed_status: true,
+        }]);
+        let cancelled = ticket(
+            "cw",
+            Kind::Service,
+            &service_ticket(6, "Closed - Cancelled"),
+            &statuses,
+        );
+        assert_eq!(cancelled.category, StatusCategory::Done);
+        assert!(!cancelled.delivered());
 
         // A status the board no longer lists is placed by its name.
         let gone = ticket(

@@ -444,8 +444,12 @@ fn history_that_came_while_a_ticket_was_archived_comes_back_with_it() {
     store.remove_archived(&works).expect("archive");
     let archived_flow = store.load().expect("load").archived;
 
-    // The tracker lists a change of an archived ticket without the ticket itself.
-    let gone = &works[0];
+    // The tracker lists a change of an archived ticket without the ticket itself, and an
+    // edit of time logged on it.
+    let gone = works
+        .iter()
+        .find(|w| !w.time_entries.is_empty())
+        .expect("an archived ticket with time logged");
     let late = lookout::domain::Transition {
         source: "demo".into(),
         ticket: gone.ticket.id,
@@ -454,8 +458,11 @@ fn history_that_came_while_a_ticket_was_archived_comes_back_with_it() {
         from: None,
         to: Some("ann".into()),
     };
+    let mut edited = gone.time_entries[0].clone();
+    edited.hours += 1.5;
     let mut changes = lookout::domain::ChangeSet::new("demo");
     changes.transitions.push(late.clone());
+    changes.time_entries.push(edited.clone());
     store.write(&changes).expect("history only");
     let p = store.load().expect("load");
     assert!(p.tickets.iter().all(|t| t.id != gone.ticket.id));
@@ -478,4 +485,16 @@ fn history_that_came_while_a_ticket_was_archived_comes_back_with_it() {
             .iter()
             .any(|t| t.at == late.at && t.field == late.field)
     );
+    let entry = p
+        .time_entries
+        .iter()
+        .find(|e| e.ticket == edited.ticket && e.id == edited.id)
+        .expect("the entry");
+    assert_eq!(entry.hours, edited.hours, "the newer copy is kept");
+    let logged = p
+        .time_entries
+        .iter()
+        .filter(|e| e.ticket == gone.ticket.id)
+        .count();
+    assert_eq!(logged, gone.time_entries.len());
 }

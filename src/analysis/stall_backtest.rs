@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use super::flow::days;
 use super::stalled::{StallPolicy, find_stalled};
-use crate::domain::{Field, Portfolio, StatusCategory, Ticket, Transition, is_non_delivery};
+use crate::domain::{Field, Portfolio, StatusCategory, Ticket, Transition};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StallPlan {
@@ -357,7 +357,7 @@ fn true_stall(
 ) -> bool {
     let t = &p.tickets[i];
     let (_, category) = state_at(t, histories.of(i), names, outcome);
-    category != StatusCategory::Done || t.resolution.as_deref().is_some_and(is_non_delivery)
+    category != StatusCategory::Done || t.closed_without_the_work()
 }
 
 /// The data's first and last instants: the first creation, and the latest thing recorded.

@@ -113,8 +113,14 @@ impl Ticket {
     /// Done, and done by delivering: a duplicate or a "won't fix" closes a ticket without
     /// delivering anything, so it does not count as throughput.
     pub fn delivered(&self) -> bool {
-        self.category == StatusCategory::Done
-            && !self.resolution.as_deref().is_some_and(is_non_delivery)
+        self.category == StatusCategory::Done && !self.closed_without_the_work()
+    }
+
+    /// Whether its resolution, or its status where it has none (trackers whose closed
+    /// statuses say how it closed: "Cancelled", "Closed - Duplicate"), names a closing
+    /// without the work. Read at load, so a store synced before a name was known learns it.
+    pub fn closed_without_the_work(&self) -> bool {
+        is_non_delivery(self.resolution.as_deref().unwrap_or(&self.status))
     }
 }
 
@@ -146,10 +152,10 @@ impl Ticket {
 }
 
 /// Resolution names that close a ticket without delivering it, as trackers spell them: on
-/// their own ("Won't Fix"), or as one part of a closed status or scoped label that carries
-/// it ("Closed - Cancelled", ">Closed (Duplicate)", "resolution::wontfix"). Parts are split
-/// at a spaced dash, a colon, a slash, brackets or a comma, never at a bare hyphen, so
-/// "invalid-input" is not "invalid".
+/// their own ("Won't Fix"), or as the part of a closed status that says how it closed
+/// ("Closed - Cancelled", ">Closed (Duplicate)", "Closed: not a bug"). Parts are split at a
+/// spaced dash, a colon, brackets or `>`; never at a slash or comma, which join
+/// alternatives ("Completed/Cancelled"), nor at a bare hyphen ("invalid-input").
 pub fn is_non_delivery(resolution: &str) -> bool {
     const NAMES: [&str; 16] = [
         "duplicate",
@@ -179,7 +185,7 @@ pub fn is_non_delivery(resolution: &str) -> bool {
     };
     named(resolution)
         || resolution
-            .split([':', '/', '(', ')', '[', ']', ',', '>'])
+            .split([':', '(', ')', '[', ']', '>'])
             .flat_map(|part| part.split(" - "))
             .any(named)
 }
@@ -241,9 +247,7 @@ mod tests {
             "Canceled",
             "Closed - Cancelled",
             ">Closed (Duplicate)",
-            "resolution::won't fix",
             "Closed: not a bug",
-            "status/invalid",
         ] {
             assert!(is_non_delivery(r), "{r}");
         }
@@ -253,7 +257,8 @@ mod tests {
             "Completed",
             "invalid-input",
             "duplicates-check",
-            "resolution::fixed",
+            "Completed/Cancelled",
+            "Resolved, Cancelled",
         ] {
             assert!(!is_non_delivery(r), "{r}");
         }

@@ -4,8 +4,8 @@
 //! then removed (`remove_archived`), in one transaction that also notes each ticket's part
 //! in its project's flow (the `archived` tree, keyed like `tickets`): the analysis adds that
 //! part to what it rebuilds from the tickets, so throughput, WIP and forecasts stay as they
-//! were. A ticket that is in `tickets` again (restored, or sent again by its tracker) counts
-//! from its own timestamps only. Suggestions, decisions, the audit log and the snapshots are
+//! were. A ticket that is in `tickets` again, whole (restored, or sent again by its tracker),
+//! counts from its own timestamps only; history alone that came for it meanwhile does not. Suggestions, decisions, the audit log and the snapshots are
 //! not touched here.
 
 use std::collections::HashSet;
@@ -158,8 +158,10 @@ impl Store {
 
     /// Puts archived tickets back in one transaction and forgets their part in the flow
     /// (they count from their own timestamps again). A ticket the store holds again (sent
-    /// again by its tracker since) keeps the store's copy, as do its time entries and notes
-    /// the store holds; the archive's others are put back. Returns how many tickets were kept.
+    /// again by its tracker since) keeps the store's copy; one of which only history came
+    /// meanwhile comes back with that history beside its own. Time entries and notes the
+    /// store holds (synced since) are kept; the archive's others are put back. Returns how
+    /// many tickets were kept.
     pub fn put_back(&self, back: &[ArchivedWork]) -> Result<usize, StoreError> {
         let archived = self.archived_tree()?;
         let _writing = self.consistency.write().unwrap_or_else(|e| e.into_inner());
@@ -183,17 +185,18 @@ impl Store {
                 None => Some(work.record()?),
             };
             // A ticket sent again comes often without its old notes and time entries (an
-            // incremental sync reads what changed): those the store lacks come back too.
+            // incremental sync reads what changed): those the store lacks come back too. One
+            // the store holds came after the archive (which removed them all): it is newer.
             let mut children = Vec::new();
             for e in &work.time_entries {
                 let k = keys::child(&e.source, e.ticket, e.id);
-                if !held || !self.trees[TIME_ENTRIES].contains_key(&k)? {
+                if !self.trees[TIME_ENTRIES].contains_key(&k)? {
                     children.push((1, k, codec::encode(e)?));
                 }
             }
             for n in &work.notes {
                 let k = keys::child(&n.source, n.ticket, n.id);
-                if !held || !self.trees[NOTES].contains_key(&k)? {
+                if !self.trees[NOTES].contains_key(&k)? {
                     children.push((2, k, codec::encode(n)?));
                 }
             }

@@ -131,11 +131,9 @@ pub fn ticket(source: &str, kind: Kind, t: &dto::ServiceTicket, statuses: &Statu
         updated: t.info.last_updated,
         started: None,
         resolved,
-        // A board's closed statuses say how it closed ("Closed - Cancelled" delivers nothing).
-        resolution: (category == StatusCategory::Done)
-            .then(|| t.status.name.clone())
-            .flatten()
-            .map(Into::into),
+        // None: a board's closed statuses say how it closed ("Closed - Cancelled"), and
+        // `Ticket::delivered` reads the status where there is no resolution.
+        resolution: None,
         url: None,
     }
 }

@@ -13,6 +13,17 @@ use chrono::{DateTime, Utc};
 use super::{Settings, dto};
 use crate::domain::{Field, Priority, StatusCategory, Ticket, Transition, is_non_delivery};
 
+/// Label scopes that say how an issue closed.
+const CLOSING_SCOPES: [&str; 7] = [
+    "resolution",
+    "reason",
+    "closed",
+    "close",
+    "state",
+    "status",
+    "workflow",
+];
+
 pub const OPEN: &str = "Open";
 pub const CLOSED: &str = "Closed";
 
@@ -63,9 +74,20 @@ impl Settings {
         }
     }
 
-    /// Whether a closed issue with this label was closed without delivering.
+    /// Whether a closed issue with this label was closed without delivering: a label that
+    /// names it (`wontfix`), or a scoped one whose scope is about how it closed
+    /// (`resolution::duplicate`); `docs::incomplete` says nothing of the issue's closing.
     pub fn not_delivered(&self, label: &str) -> bool {
-        is_non_delivery(label)
+        let named = match label.rsplit_once("::") {
+            Some((scope, value)) => {
+                CLOSING_SCOPES
+                    .iter()
+                    .any(|s| scope.trim().eq_ignore_ascii_case(s))
+                    && is_non_delivery(value)
+            }
+            None => is_non_delivery(label),
+        };
+        named
             || self
                 .not_delivered
                 .iter()
@@ -283,6 +305,10 @@ mod tests {
         assert_eq!(s.category(OPEN), StatusCategory::Todo);
         assert!(s.not_delivered("won't fix") && s.not_delivered("Spam"));
         assert!(!s.not_delivered("bug"));
+        // Scoped: only a scope about the closing counts.
+        assert!(s.not_delivered("resolution::duplicate") && s.not_delivered("Workflow::Cancelled"));
+        assert!(!s.not_delivered("docs::incomplete") && !s.not_delivered("qa::rejected"));
+        assert!(!s.not_delivered("resolution::fixed"));
     }
 
     #[test]

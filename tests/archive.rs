@@ -13,7 +13,7 @@ use lookout::config::{Retention, Settings};
 use lookout::domain::Portfolio;
 use lookout::lifecycle::archive::{self, Archived};
 use lookout::sources::demo::{DemoSource, generate};
-use lookout::store::{Store, TreeDump};
+use lookout::store::{ArchivedWork, Store, TreeDump};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 18, 15, 30, 0)
@@ -98,8 +98,8 @@ fn archive_of_nothing_is_a_no_op_and_a_dry_run_changes_nothing() {
 /// forecast of its open items.
 type ProjectFlow = (String, Vec<u32>, Vec<u32>, usize, String);
 
-#[test]
-fn a_ticket_synced_between_reading_and_removing_stops_the_archive() {
+/// A store in memory holding the demo portfolio, and its tickets closed over 30 days ago.
+fn demo_and_its_archivable() -> (Store, Vec<ArchivedWork>) {
     let store = Store::temporary().expect("store");
     store
         .write(&generate("demo", 42, now()).into_change_set())
@@ -107,6 +107,12 @@ fn a_ticket_synced_between_reading_and_removing_stops_the_archive() {
     let read = store
         .closed_before(now() - Duration::days(30))
         .expect("read");
+    (store, read)
+}
+
+#[test]
+fn a_ticket_synced_between_reading_and_removing_stops_the_archive() {
+    let (store, read) = demo_and_its_archivable();
     let mut changed = read[0].ticket.clone();
     changed.title.push_str(" (edited)");
     let mut changes = lookout::domain::ChangeSet::new("demo");
@@ -434,13 +440,7 @@ async fn retention_archives_after_a_sync_once_a_day() {
 
 #[test]
 fn history_that_came_while_a_ticket_was_archived_comes_back_with_it() {
-    let store = Store::temporary().expect("store");
-    store
-        .write(&generate("demo", 42, now()).into_change_set())
-        .expect("write demo");
-    let works = store
-        .closed_before(now() - Duration::days(30))
-        .expect("read");
+    let (store, works) = demo_and_its_archivable();
     store.remove_archived(&works).expect("archive");
     let archived_flow = store.load().expect("load").archived;
 

@@ -183,11 +183,11 @@ pub fn is_non_delivery(resolution: &str) -> bool {
             .collect();
         NAMES.contains(&r.as_str())
     };
-    named(resolution)
-        || resolution
-            .split([':', '(', ')', '[', ']', '>'])
-            .flat_map(|part| part.split(" - "))
-            .any(named)
+    // A name without separators is its own one part.
+    resolution
+        .split([':', '(', ')', '[', ']', '>'])
+        .flat_map(|part| part.split(" - "))
+        .any(named)
 }
 
 #[cfg(test)]
@@ -241,7 +241,7 @@ mod tests {
     }
 
     #[test]
-    fn non_delivery_inside_a_closed_status_or_a_scoped_label() {
+    fn non_delivery_inside_a_closed_status() {
         for r in [
             "Cancelled",
             "Canceled",

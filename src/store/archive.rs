@@ -5,8 +5,8 @@
 //! in its project's flow (the `archived` tree, keyed like `tickets`): the analysis adds that
 //! part to what it rebuilds from the tickets, so throughput, WIP and forecasts stay as they
 //! were. A ticket that is in `tickets` again, whole (restored, or sent again by its tracker),
-//! counts from its own timestamps only; history alone that came for it meanwhile does not. Suggestions, decisions, the audit log and the snapshots are
-//! not touched here.
+//! counts from its own timestamps only; history alone that came for it meanwhile does not.
+//! Suggestions, decisions, the audit log and the snapshots are not touched here.
 
 use std::collections::HashSet;
 
@@ -256,10 +256,7 @@ impl Store {
         let mut flow = ArchivedFlow::default();
         for item in self.archived_tree()?.iter() {
             let (key, value) = item?;
-            let shown = self.trees[TICKETS]
-                .get(&key)?
-                .is_some_and(|raw| record::holds_ticket(&raw))
-                && !deleted.contains(&key);
+            let shown = self.holds_whole(&key)? && !deleted.contains(&key);
             if shown {
                 continue;
             }

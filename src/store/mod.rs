@@ -199,9 +199,9 @@ impl Store {
     }
 
     /// How many of the change set's time entries and notes belong to a ticket a load shows
-    /// (stored whole and not marked deleted) or this change set brings (see `read`). All are written, since a
-    /// tracker lists time logged anywhere on the site and a ticket lookout does not sync yet
-    /// may come later (moved onto a synced board), and its time with it.
+    /// (stored whole and not marked deleted) or this change set brings (see `read`). All are
+    /// written, since a tracker lists time logged anywhere on the site and a ticket lookout
+    /// does not sync yet may come later (moved onto a synced board), and its time with it.
     fn held_children<'c>(
         &self,
         changes: &'c ChangeSet,
@@ -242,14 +242,19 @@ impl Store {
     /// write's sweep (`marks`) or before.
     fn shows_stored(&self, source: &str, ticket: u64, marks: &Marks) -> Result<bool, StoreError> {
         let key = keys::ticket(source, ticket);
-        let Some(raw) = self.trees[TICKETS].get(&key)? else {
-            return Ok(false);
-        };
-        if !record::holds_ticket(&raw) || marks.marked.contains(&key) {
+        if marks.marked.contains(&key) || !self.holds_whole(&key)? {
             return Ok(false);
         }
         let held = &self.trees[DELETED];
         Ok(marks.unmarked.contains(&key) || held.is_empty() || !held.contains_key(&key)?)
+    }
+
+    /// Whether the record under `key` holds the ticket itself, not only history that came
+    /// before it.
+    fn holds_whole(&self, key: &[u8]) -> Result<bool, StoreError> {
+        Ok(self.trees[TICKETS]
+            .get(key)?
+            .is_some_and(|raw| record::holds_ticket(&raw)))
     }
 
     /// What a change set does to the soft-deleted marks: a sweep marks every stored ticket of
